@@ -1,0 +1,108 @@
+/**
+ * kcross: cross-compile the Linux kernel the way the 0-day robot does.
+ *
+ * Thin on purpose: parse the subcommand, dispatch, map errors to exit codes.
+ *
+ * @module
+ */
+import { commands, findCommand } from "./src/cli/commands.ts";
+import { type Output, terminalOutput } from "./src/cli/output.ts";
+import { ExitCode, exitCodeOf, KcrossError } from "./src/errors.ts";
+import { VERSION } from "./src/version.ts";
+
+/** Top-level help text. */
+export function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    "kcross: reproduce 0-day kernel builds with the exact cross compiler",
+    "",
+    "Usage: kcross <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run `kcross <command> --help` for a command's options.",
+    "Exit codes: 0 ok, 1 build/repro failed, 2 user error, 3 infrastructure error, 130 interrupted.",
+  ].join("\n");
+}
+
+/** Whether the launcher was invoked under a make.cross-style name. */
+function invokedAsMakeCross(argv0: string | undefined): boolean {
+  if (!argv0) return false;
+  const base = argv0.slice(argv0.lastIndexOf("/") + 1);
+  return /^make\.[a-z0-9_]+$/.test(base);
+}
+
+/**
+ * Runs kcross with `args` and returns the exit code; never throws.
+ *
+ * @param args command-line words after the program name
+ * @param options output and cwd (defaults: the terminal, `Deno.cwd()`)
+ */
+export async function main(
+  args: string[],
+  options: { out?: Output; cwd?: string; argv0?: string } = {},
+): Promise<number> {
+  const out = options.out ?? terminalOutput();
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Deno.errors.Interrupted("interrupted"));
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  try {
+    let name = args[0];
+    let rest = args.slice(1);
+    if (invokedAsMakeCross(options.argv0 ?? Deno.env.get("KCROSS_ARGV0"))) {
+      name = "make.cross";
+      rest = args;
+    }
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      out.out(helpText());
+      return name === undefined ? ExitCode.user : ExitCode.ok;
+    }
+    if (name === "--version" || name === "-V") {
+      out.out(`kcross ${VERSION}`);
+      return ExitCode.ok;
+    }
+    const command = findCommand(name);
+    if (!command) {
+      out.err(`error: Unknown command "${name}"`);
+      out.err("hint: run `kcross --help` to list the commands");
+      return ExitCode.user;
+    }
+    if (name !== "make.cross" && (rest.includes("--help") || rest.includes("-h"))) {
+      out.out(command.usage);
+      return ExitCode.ok;
+    }
+    return await command.run({
+      args: rest,
+      out,
+      cwd: options.cwd ?? Deno.cwd(),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    reportError(out, error);
+    return controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(error);
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  }
+}
+
+function reportError(out: Output, error: unknown): void {
+  if (error instanceof KcrossError) {
+    out.err(`error: ${error.message}`);
+    if (error.hint) out.err(`hint: ${error.hint}`);
+    return;
+  }
+  if (error instanceof Deno.errors.Interrupted) {
+    out.err("error: Interrupted");
+    return;
+  }
+  const message = error instanceof Error ? error.stack ?? error.message : String(error);
+  out.err(`error: Unexpected failure: ${message}`);
+  out.err("hint: this is a kcross bug or an environment problem; please report it with the line above");
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

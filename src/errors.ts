@@ -1,0 +1,82 @@
+/**
+ * The error tiers of kcross. `main.ts` is the only place that maps them to
+ * exit codes; everything else throws.
+ *
+ * @module
+ */
+
+/** Exit codes, decided once. */
+export const ExitCode = {
+  ok: 0,
+  /** A build or reproduction ran and failed: a result, not an exception. */
+  failed: 1,
+  user: 2,
+  infra: 3,
+  interrupted: 130,
+} as const;
+
+/** Options shared by every kcross error. */
+export interface KcrossErrorOptions {
+  /** A line telling the user what to type or retry instead. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** Base class: an error kcross expected and can explain. */
+export class KcrossError extends Error {
+  /** Exit code `main.ts` uses for this error. */
+  readonly exitCode: number = ExitCode.infra;
+  /** Optional hint printed after the message. */
+  readonly hint: string | undefined;
+
+  /**
+   * @param message sentence case, no final period, values quoted
+   * @param options hint and cause
+   */
+  constructor(message: string, options: KcrossErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+  }
+}
+
+/**
+ * Bad input: unknown arch, bad option, malformed report. Exits 2.
+ *
+ * @example
+ * ```ts
+ * import { UserError } from "./errors.ts";
+ * const e = new UserError('Unknown arch "ppc9"', { hint: "see kcross toolchain list" });
+ * if (e.exitCode !== 2) throw new Error("exit code");
+ * ```
+ */
+export class UserError extends KcrossError {
+  override readonly exitCode: number = ExitCode.user;
+}
+
+/** The environment failed: download, checksum, disk, server. Exits 3. */
+export class InfraError extends KcrossError {
+  override readonly exitCode: number = ExitCode.infra;
+}
+
+/** The user pressed Ctrl-C or the process got SIGTERM. Exits 130. */
+export class InterruptedError extends KcrossError {
+  override readonly exitCode: number = ExitCode.interrupted;
+}
+
+/**
+ * Exit code for any thrown value: kcross errors carry theirs, anything else is
+ * an unexpected infrastructure failure.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeOf, UserError } from "./errors.ts";
+ * if (exitCodeOf(new UserError("x")) !== 2) throw new Error();
+ * if (exitCodeOf(new Error("x")) !== 3) throw new Error();
+ * ```
+ */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof KcrossError) return error.exitCode;
+  if (error instanceof Deno.errors.Interrupted) return ExitCode.interrupted;
+  return ExitCode.infra;
+}

@@ -1,0 +1,2 @@
+/** kcross's version, recorded in every build record. */
+export const VERSION = "0.1.0";
