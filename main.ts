@@ -46,7 +46,8 @@ export async function main(
 ): Promise<number> {
   const out = options.out ?? terminalOutput();
   const controller = new AbortController();
-  const onSignal = () => controller.abort(new Deno.errors.Interrupted("interrupted"));
+  const onSignal = () =>
+    controller.abort(new Deno.errors.Interrupted("interrupted"));
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   try {
@@ -56,7 +57,10 @@ export async function main(
       name = "make.cross";
       rest = args;
     }
-    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    if (
+      name === undefined || name === "--help" || name === "-h" ||
+      name === "help"
+    ) {
       out.out(helpText());
       return name === undefined ? ExitCode.user : ExitCode.ok;
     }
@@ -64,13 +68,16 @@ export async function main(
       out.out(`kcross ${VERSION}`);
       return ExitCode.ok;
     }
-    const command = findCommand(name);
-    if (!command) {
+    const entry = findCommand(name);
+    if (!entry) {
       out.err(`error: Unknown command "${name}"`);
       out.err("hint: run `kcross --help` to list the commands");
       return ExitCode.user;
     }
-    if (name !== "make.cross" && (rest.includes("--help") || rest.includes("-h"))) {
+    const command = await entry.load();
+    if (
+      name !== "make.cross" && (rest.includes("--help") || rest.includes("-h"))
+    ) {
       out.out(command.usage);
       return ExitCode.ok;
     }
@@ -98,9 +105,13 @@ function reportError(out: Output, error: unknown): void {
     out.err("error: Interrupted");
     return;
   }
-  const message = error instanceof Error ? error.stack ?? error.message : String(error);
+  const message = error instanceof Error
+    ? error.stack ?? error.message
+    : String(error);
   out.err(`error: Unexpected failure: ${message}`);
-  out.err("hint: this is a kcross bug or an environment problem; please report it with the line above");
+  out.err(
+    "hint: this is a kcross bug or an environment problem; please report it with the line above",
+  );
 }
 
 if (import.meta.main) {

@@ -34,7 +34,10 @@ export class KcrossError extends Error {
    * @param options hint and cause
    */
   constructor(message: string, options: KcrossErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.hint = options.hint;
   }

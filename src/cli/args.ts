@@ -84,7 +84,9 @@ export function intOpt(p: ParsedArgs, name: string, fallback: number): number {
   const v = str(p, name);
   if (v === undefined) return fallback;
   if (!/^[1-9][0-9]*$/.test(v)) {
-    throw new UserError(`Bad value for --${name}: "${v}" is not a positive whole number`);
+    throw new UserError(
+      `Bad value for --${name}: "${v}" is not a positive whole number`,
+    );
   }
   return Number(v);
 }

@@ -13,7 +13,9 @@ export function pendingCommand(name: string, summary: string): Command {
     summary,
     usage: `Usage: kcross ${name} …\n\n${summary}`,
     run() {
-      return Promise.reject(new UserError(`Command "${name}" is not available in this version`));
+      return Promise.reject(
+        new UserError(`Command "${name}" is not available in this version`),
+      );
     },
   };
 }

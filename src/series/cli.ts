@@ -8,6 +8,12 @@ import { pendingCommand } from "../cli/stub.ts";
 
 /** Subcommands this area provides. */
 export const seriesCommands: Command[] = [
-  pendingCommand("series", "Build every commit of a range and check bisectability"),
-  pendingCommand("bisect", "Find the first commit that introduces a diagnostic"),
+  pendingCommand(
+    "series",
+    "Build every commit of a range and check bisectability",
+  ),
+  pendingCommand(
+    "bisect",
+    "Find the first commit that introduces a diagnostic",
+  ),
 ];

@@ -1,0 +1,60 @@
+/**
+ * The build plan: the one data type both front doors (`make.cross`, `build`)
+ * produce and the runner executes.
+ *
+ * @module
+ */
+import type { ResolvedToolchain } from "../toolchain/types.ts";
+
+/** Where the `.config` comes from. */
+export type ConfigSource =
+  | { kind: "target"; target: string; seed?: string } // allmodconfig, defconfig, <board>_defconfig, randconfig (KCONFIG_SEED)
+  | { kind: "file"; path: string }
+  | { kind: "url"; url: string }
+  | { kind: "existing" }; // whatever .config the build dir has (drop-in mode)
+
+/** How to produce the `.config` before the build. */
+export interface ConfigPlan {
+  source: ConfigSource;
+  /** Fragment files merged in order, merge_config.sh style. */
+  fragments: string[];
+  /** `CONFIG_X=y|m|n|value` overrides, applied last. */
+  sets: string[];
+  /** `keep` (robot-exact) or `off` (CONFIG_WERROR=n). */
+  werror: "keep" | "off";
+}
+
+/** Everything needed to run one build, as plain data. */
+export interface BuildPlan {
+  /** Which front door produced it. */
+  mode: "make.cross" | "native";
+  /** `ARCH` as given to make. */
+  arch: string;
+  /** Absolute kernel source tree. */
+  srcTree: string;
+  /** Absolute dir make runs in. */
+  cwd: string;
+  /** Absolute O= dir, or null for an in-tree build. */
+  outDir: string | null;
+  /** The full make argv, `argv[0]` is `make`. */
+  argv: string[];
+  /** Variables set or changed for make (over the caller's environment). */
+  env: Record<string, string>;
+  /** Variables removed from the environment. */
+  envUnset: string[];
+  /** The toolchain, or null when the plan is still unresolved (dry run without fetch). */
+  toolchain: ResolvedToolchain | null;
+  /** The triple chosen and why (`CONFIG_PPC64`, `report`, `default`…). */
+  triple: string;
+  tripleReason: string;
+  /** Config steps to run before make; null to use the build dir's `.config` as is. */
+  config: ConfigPlan | null;
+  /** Goals given to make (e.g. `drivers/vfio/`); empty for the default goal. */
+  targets: string[];
+  jobs: number;
+  ccache: boolean;
+  /** Fail on a target that builds nothing (`--allow-empty` turns it off). */
+  allowEmpty: boolean;
+  /** Free-form notes shown by --dry-run (deviations from make.cross, etc.). */
+  notes: string[];
+}

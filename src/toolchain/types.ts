@@ -1,0 +1,59 @@
+/**
+ * Shared toolchain types: what a build asks for and what it gets.
+ *
+ * @module
+ */
+
+/** How a toolchain was obtained. */
+export type ToolchainProvider =
+  | "crosstool" // kernel.org crosstool gcc (or an existing COMPILER_INSTALL_PATH)
+  | "cross-package" // 01.org 0day cross-package layout
+  | "llvm" // kernel.org LLVM build
+  | "system" // distro compiler on PATH (e.g. Debian powerpc64-linux-gnu-gcc-12)
+  | "import"; // a local tarball imported with `kcross toolchain import`
+
+/** A request: `COMPILER=gcc-11.2.0` for a triple. */
+export interface ToolchainRequest {
+  /** As the user wrote it: `gcc`, `gcc-11`, `gcc-11.2.0`, `clang-15`, `llvm-15`. */
+  compiler: string;
+  /** Crosstool triple, e.g. `powerpc64-linux` (from `chooseTriple`). */
+  triple: string;
+  /** Extra triples that must also be present (parisc64 needs hppa-linux). */
+  alsoNeeds?: string[];
+  /** Accept a different version (recorded as a substitute). */
+  allowSubstitute?: boolean;
+  /** make.cross's COMPILER_INSTALL_PATH (else kcross's cache). */
+  installPath?: string;
+  /** Use only what is installed. */
+  offline?: boolean;
+}
+
+/** A toolchain ready to use, with its identity for the build record. */
+export interface ResolvedToolchain {
+  /** Stable id, e.g. `gcc-11.2.0-nolibc/powerpc64-linux`. */
+  id: string;
+  family: "gcc" | "clang";
+  /** What was asked for, verbatim. */
+  requested: string;
+  /** Exact version found, e.g. `11.2.0`. */
+  version: string;
+  provider: ToolchainProvider;
+  /** True when `version` satisfies `requested` exactly (no substitute). */
+  exact: boolean;
+  triple: string;
+  /** Directory holding the compiler binaries. */
+  binDir: string;
+  /**
+   * gcc: absolute CROSS_COMPILE prefix (`/…/bin/powerpc64-linux-`);
+   * clang: the bare `<triple>-`.
+   */
+  crossCompile: string;
+  /** gcc's libexec dir (make.cross adds it to LD_LIBRARY_PATH). */
+  libexecDir?: string;
+  /** bin dirs of `alsoNeeds` toolchains (parisc). */
+  extraBinDirs?: string[];
+  /** sha256 of the archive it came from, when known. */
+  archiveSha256?: string;
+  /** Where it was fetched from, when it was. */
+  sourceUrl?: string;
+}
