@@ -110,7 +110,10 @@ export function configEnabled(config: string, symbol: string): boolean {
  * if (chooseTriple("powerpc", "CONFIG_PPC64=y").triple !== "powerpc64-linux") throw new Error();
  * ```
  */
-export function chooseTriple(arch: string, config: string | null): TripleChoice {
+export function chooseTriple(
+  arch: string,
+  config: string | null,
+): TripleChoice {
   const info = archInfo(arch);
   for (const rule of info.rules ?? []) {
     if (config !== null && configEnabled(config, rule.if)) {
