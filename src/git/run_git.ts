@@ -1,0 +1,91 @@
+/**
+ * Runs `git` with an argv array and returns its output; the one place the
+ * git area spawns processes.
+ *
+ * @module
+ */
+import { InfraError } from "../errors.ts";
+
+/** Options for `git()`. */
+export interface GitOptions {
+  /** Directory to run in (`git -C` is not used so paths stay readable). */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Return a failed result instead of throwing (default false). */
+  allowFail?: boolean;
+}
+
+/** What a git call printed and how it ended. */
+export interface GitResult {
+  success: boolean;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Environment that keeps git non-interactive and locale-stable: no prompts
+ * for credentials, no pager, no editor, C locale for parseable messages.
+ */
+export const GIT_ENV: Readonly<Record<string, string>> = {
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_PAGER: "cat",
+  GIT_EDITOR: "true",
+  GIT_ASKPASS: "true",
+  LANG: "C",
+  LC_ALL: "C",
+};
+
+/**
+ * Runs `git <args>`.
+ *
+ * @param args git's arguments (never a shell string)
+ * @param options cwd, env, signal, allowFail
+ * @returns stdout/stderr as text and the exit status
+ * @throws {InfraError} when git cannot be started, or exits non-zero and
+ *   `allowFail` is not set
+ */
+export async function git(
+  args: string[],
+  options: GitOptions = {},
+): Promise<GitResult> {
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("git", {
+      args,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      env: { ...GIT_ENV, ...options.env },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      ...(options.signal ? { signal: options.signal } : {}),
+    }).output();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new InfraError(`Cannot run "git": it is not installed`, {
+        hint: "apt-get install git",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const result: GitResult = {
+    success: output.success,
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+  if (!result.success && !options.allowFail) {
+    const detail = result.stderr.trim().split("\n").slice(-3).join(" / ");
+    throw new InfraError(
+      `Command "git ${args.join(" ")}" failed (exit ${result.code})${
+        detail ? `: ${detail}` : ""
+      }`,
+    );
+  }
+  return result;
+}

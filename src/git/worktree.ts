@@ -1,0 +1,87 @@
+/**
+ * Plain `git worktree` operations. A worktree gets its own HEAD and index, so
+ * the user's checkout (working tree, index, HEAD, stash) is never touched.
+ * Hooks are disabled: a user's post-checkout hook must not run in kcross's
+ * trees.
+ *
+ * @module
+ */
+import { git } from "./run_git.ts";
+
+const NO_HOOKS = ["-c", "core.hooksPath=/dev/null"];
+
+/**
+ * Adds a detached worktree of `repo` at `dir`, checked out at `commit`.
+ *
+ * @param repo any directory in the repository
+ * @param commit a commit the repository has
+ * @param dir where the worktree goes (must not exist or be empty)
+ * @throws {InfraError} when git refuses
+ */
+export async function addWorktree(
+  repo: string,
+  commit: string,
+  dir: string,
+): Promise<void> {
+  await git([
+    ...NO_HOOKS,
+    "worktree",
+    "add",
+    "--detach",
+    "--quiet",
+    "--",
+    dir,
+    commit,
+  ], { cwd: repo });
+}
+
+/**
+ * Moves the kcross worktree at `dir` to `commit` (detached, forced: local
+ * edits in kcross's own tree are discarded). Only files that differ are
+ * rewritten, so an out-of-tree build dir stays incremental.
+ */
+export async function checkoutWorktree(
+  dir: string,
+  commit: string,
+): Promise<void> {
+  await git([
+    ...NO_HOOKS,
+    "checkout",
+    "--detach",
+    "--force",
+    "--quiet",
+    commit,
+    "--",
+  ], { cwd: dir });
+}
+
+/**
+ * Removes the worktree at `dir` from `repo` (files and git's bookkeeping);
+ * a missing directory is just pruned.
+ */
+export async function removeWorktree(repo: string, dir: string): Promise<void> {
+  const r = await git(["worktree", "remove", "--force", "--force", "--", dir], {
+    cwd: repo,
+    allowFail: true,
+  });
+  if (!r.success) {
+    await Deno.remove(dir, { recursive: true }).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+  }
+  await git(["worktree", "prune"], { cwd: repo, allowFail: true });
+}
+
+/** The commit checked out in the worktree at `dir`, or null if it is not one. */
+export async function worktreeHead(dir: string): Promise<string | null> {
+  try {
+    await Deno.stat(`${dir}/.git`);
+  } catch {
+    return null;
+  }
+  const r = await git(["rev-parse", "--verify", "--quiet", "HEAD"], {
+    cwd: dir,
+    allowFail: true,
+  });
+  return r.success ? r.stdout.trim() : null;
+}
