@@ -1,0 +1,185 @@
+/**
+ * Drives `git bisect` in a kcross worktree: builds each commit git proposes
+ * into one build dir (incremental), judges it against the hunted
+ * diagnostics, and marks it good, bad or skip until git names the first bad
+ * commit.
+ *
+ * @module
+ */
+import type { Output } from "../cli/output.ts";
+import type { Diagnostic } from "../diagnostics/types.ts";
+import { InfraError, InterruptedError } from "../errors.ts";
+import {
+  addWorktree,
+  checkoutWorktree,
+  commitSubject,
+  removeWorktree,
+  worktreeHead,
+} from "../git/mod.ts";
+import {
+  bisectLog,
+  bisectMark,
+  bisectReset,
+  bisectStart,
+  type BisectState,
+} from "../git/bisect.ts";
+import { formatDiagnostic } from "./diagnostic_key.ts";
+import { judgeStep } from "./judge.ts";
+import type { BuildCommit, CommitInfo, StepResult } from "./types.ts";
+
+/** One tested commit. */
+export interface BisectStep {
+  sha: string;
+  subject: string;
+  mark: "good" | "bad" | "skip";
+  result: StepResult;
+  recordId: string;
+  reason: string;
+  matched: string[];
+  compiled?: number;
+}
+
+/** How a bisection ended. */
+export interface BisectOutcome {
+  /** The first bad commit, or null when only skipped commits were left. */
+  firstBad: (CommitInfo & { recordId: string | null }) | null;
+  /** When skips left it ambiguous: the commits it could be. */
+  candidates: CommitInfo[];
+  steps: BisectStep[];
+  /** `git bisect log`, for the record. */
+  log: string;
+}
+
+/** Inputs of `runBisect`. */
+export interface RunBisectOptions {
+  /** The user's repository. */
+  repo: string;
+  /** Full shas. */
+  good: string;
+  bad: string;
+  targets: Diagnostic[];
+  build: BuildCommit;
+  /** Our worktree and build dir (created if missing). */
+  worktree: string;
+  outDir: string;
+  out: Output;
+  signal: AbortSignal;
+  /** Remove the worktree when done (default true). */
+  cleanup?: boolean;
+}
+
+/**
+ * Runs the bisection.
+ *
+ * @returns the first bad commit with its build record id, every step, the log
+ * @throws {InfraError} when a build fails for an infrastructure reason
+ * @throws {InterruptedError} on Ctrl-C
+ */
+export async function runBisect(
+  options: RunBisectOptions,
+): Promise<BisectOutcome> {
+  const { out, signal } = options;
+  if ((await worktreeHead(options.worktree)) === null) {
+    out.err(`kcross: git worktree add ${options.worktree}`);
+    await removeWorktree(options.repo, options.worktree);
+    await addWorktree(options.repo, options.bad, options.worktree);
+  }
+  await Deno.mkdir(options.outDir, { recursive: true });
+  const steps: BisectStep[] = [];
+  const recordOf = new Map<string, string>();
+  let state: BisectState = await bisectStart(options.worktree, {
+    bad: options.bad,
+    good: options.good,
+  });
+  try {
+    while (state.kind === "testing") {
+      if (signal.aborted) throw interrupted();
+      const sha = state.commit;
+      const subject = await commitSubject(options.worktree, sha);
+      const left = state.remaining === null
+        ? ""
+        : ` (${state.remaining} left after this)`;
+      out.err(`kcross: bisect ${sha.slice(0, 12)} ${subject}${left}`);
+      const build = await options.build({
+        worktree: options.worktree,
+        outDir: options.outDir,
+        commit: { sha, subject },
+        signal,
+      });
+      if (build.result === "interrupted" || signal.aborted) {
+        throw interrupted();
+      }
+      if (build.result === "infra-error") {
+        throw new InfraError(
+          `Building ${sha.slice(0, 12)} failed for an infrastructure reason${
+            build.recordId ? `: see build record "${build.recordId}"` : ""
+          }`,
+        );
+      }
+      const j = judgeStep(options.targets, build);
+      recordOf.set(sha, build.recordId);
+      steps.push({
+        sha,
+        subject,
+        mark: j.mark,
+        result: build.result,
+        recordId: build.recordId,
+        reason: j.reason,
+        matched: j.matched.map(formatDiagnostic),
+        ...(build.compiled === undefined ? {} : { compiled: build.compiled }),
+      });
+      out.err(
+        `kcross: ${sha.slice(0, 12)} is ${j.mark}: ${j.reason}${
+          j.mark === "skip" ? " (git bisect skip)" : ""
+        }`,
+      );
+      state = await bisectMark(options.worktree, j.mark, sha);
+    }
+    const log = await bisectLog(options.worktree);
+    if (state.kind === "found") {
+      const sha = state.commit;
+      const subject = await commitSubject(options.worktree, sha);
+      if (!recordOf.has(sha)) {
+        // git named the --bad commit itself without testing it: build it so
+        // the answer comes with its build record
+        out.err(`kcross: building the first bad commit ${sha.slice(0, 12)}`);
+        await checkoutWorktree(options.worktree, sha);
+        const build = await options.build({
+          worktree: options.worktree,
+          outDir: options.outDir,
+          commit: { sha, subject },
+          signal,
+        });
+        if (build.result === "interrupted" || signal.aborted) {
+          throw interrupted();
+        }
+        recordOf.set(sha, build.recordId);
+      }
+      return {
+        firstBad: { sha, subject, recordId: recordOf.get(sha) || null },
+        candidates: [],
+        steps,
+        log,
+      };
+    }
+    const candidates: CommitInfo[] = [];
+    for (const sha of state.candidates) {
+      candidates.push({
+        sha,
+        subject: await commitSubject(options.worktree, sha),
+      });
+    }
+    return { firstBad: null, candidates, steps, log };
+  } finally {
+    await bisectReset(options.worktree);
+    if (options.cleanup ?? true) {
+      await removeWorktree(options.repo, options.worktree);
+    }
+  }
+}
+
+function interrupted(): InterruptedError {
+  return new InterruptedError("Bisect interrupted", {
+    hint: "run the same kcross bisect command again to start over",
+  });
+}
