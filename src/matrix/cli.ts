@@ -1,12 +1,281 @@
 /**
- * CLI for the matrix area.
+ * CLI for the matrix area: `kcross matrix plan|run|worker|diff|export`.
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
-import { pendingCommand } from "../cli/stub.ts";
+import { flag, intOpt, parseArgs, str } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { UserError } from "../errors.ts";
+import { resolveTree } from "./_git.ts";
+import { diffRuns, isRegression, renderDiff } from "./diff.ts";
+import { expandCells, filterCells, parseShard, shardCells } from "./expand.ts";
+import { githubMatrix } from "./export_github.ts";
+import { loadMatrix } from "./load_matrix.ts";
+import { DEFAULT_QUEUE_NAME } from "./queue.ts";
+import { findRunDir } from "./run_store.ts";
+import { loadCellRunner } from "./runner.ts";
+import type { RunSummary } from "./summary.ts";
+
+const USAGE = `Usage: kcross matrix <subcommand> …
+
+Plan and run arch x config x compiler matrices, on this machine or across
+workers on a BullMQ queue over Redis.
+
+  kcross matrix plan <file> [--json] [--only F] [--shard i/n] [--commit REV]
+  kcross matrix run <file> [--jobs N] [--make-jobs N] [--oversubscribe]
+                    [--shard i/n] [--only F] [--resume RUN-ID] [--ccache]
+                    [--queue redis://host:port] [--queue-name NAME] [--commit REV]
+  kcross matrix run --resume RUN-ID          reattach to / continue a run
+  kcross matrix worker --queue redis://host:port [--concurrency N]
+                    [--make-jobs N] [--queue-name NAME]
+  kcross matrix diff <run-a> <run-b> [--json]
+  kcross matrix export --github <file> [--shards N]
+
+--only takes axis=glob pairs (arch=powerpc,config=all*) or a glob over cell keys.
+Runs are recorded in $KCROSS_STATE_DIR/matrix/<run-id>/ (summary.json,
+summary.md, junit.xml, summary.html, cells/*.json).
+
+Exit codes: 0 all cells pass, 1 a cell failed (or diff found regressions),
+2 user error, 3 infrastructure error (a cell could not run), 130 interrupted.`;
+
+async function plannedCells(
+  ctx: CommandContext,
+  file: string,
+  p: ReturnType<typeof parseArgs>,
+) {
+  const loaded = await loadMatrix(file, ctx.cwd);
+  const tree = await resolveTree(ctx.cwd, {
+    url: loaded.spec.tree?.url,
+    commit: str(p, "commit") ?? loaded.spec.tree?.commit,
+    distributed: false,
+  });
+  let cells = await expandCells(loaded, { tree });
+  const only = str(p, "only");
+  if (only) cells = filterCells(cells, only);
+  const shard = str(p, "shard");
+  if (shard) cells = shardCells(cells, parseShard(shard));
+  return { loaded, tree, cells };
+}
+
+function onePositional(p: ReturnType<typeof parseArgs>, what: string): string {
+  const [file, ...extra] = p.positionals;
+  if (!file || extra.length) {
+    throw new UserError(`Expected one ${what}`, {
+      hint: "run `kcross matrix --help`",
+    });
+  }
+  return file;
+}
+
+async function planCmd(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, {
+    json: { type: "boolean" },
+    only: { type: "string" },
+    shard: { type: "string" },
+    commit: { type: "string" },
+  });
+  const { tree, cells } = await plannedCells(
+    ctx,
+    onePositional(p, "matrix file"),
+    p,
+  );
+  if (flag(p, "json")) {
+    ctx.out.out(JSON.stringify({ tree, cells }, null, 2));
+    return 0;
+  }
+  ctx.out.out(
+    `${cells.length} cells at ${
+      tree.commit ? tree.commit.slice(0, 12) : "the working tree"
+    }:`,
+  );
+  for (const c of cells) {
+    const extras = [
+      c.inputs.targets.length ? `targets: ${c.inputs.targets.join(" ")}` : "",
+      Object.entries(c.inputs.make).map(([k, v]) => `${k}=${v}`).join(" "),
+      c.inputs.werror === "off" ? "werror=off" : "",
+      c.inputs.fragments.length
+        ? `fragments: ${c.inputs.fragments.length}`
+        : "",
+      c.inputs.sets.length ? `set: ${c.inputs.sets.join(" ")}` : "",
+      c.inputs.allowFailure ? "allow_failure" : "",
+    ].filter((s) => s).join("; ");
+    ctx.out.out(
+      `  ${String(c.index + 1).padStart(3)}  ${c.key}${
+        extras ? `  (${extras})` : ""
+      }`,
+    );
+  }
+  return 0;
+}
+
+async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, {
+    jobs: { type: "string", short: "j" },
+    "make-jobs": { type: "string" },
+    oversubscribe: { type: "boolean" },
+    shard: { type: "string" },
+    only: { type: "string" },
+    resume: { type: "string" },
+    ccache: { type: "boolean" },
+    queue: { type: "string" },
+    "queue-name": { type: "string" },
+    commit: { type: "string" },
+  });
+  const file = p.positionals[0];
+  if (p.positionals.length > 1 || (!file && !str(p, "resume"))) {
+    throw new UserError("Expected one matrix file (or --resume RUN-ID)", {
+      hint: "kcross matrix run configs/powerpc-vfio.toml",
+    });
+  }
+  const { runMatrix } = await import("./run_matrix.ts");
+  const runner = await loadCellRunner();
+  const opt = (
+    name: string,
+  ) => (str(p, name) === undefined ? undefined : intOpt(p, name, 1));
+  const result = await runMatrix({
+    file,
+    cwd: ctx.cwd,
+    out: ctx.out,
+    signal: ctx.signal,
+    runner,
+    jobs: opt("jobs"),
+    makeJobs: opt("make-jobs"),
+    oversubscribe: flag(p, "oversubscribe"),
+    shard: str(p, "shard"),
+    only: str(p, "only"),
+    resume: str(p, "resume"),
+    ccache: flag(p, "ccache") || undefined,
+    queue: str(p, "queue"),
+    queueName: str(p, "queue-name") ?? Deno.env.get("KCROSS_MATRIX_QUEUE_NAME"),
+    commit: str(p, "commit"),
+  });
+  const t = result.summary.totals;
+  ctx.out.out(
+    `${t.cells} cells: ${t.pass} pass, ${t.fail} fail, ${t.infra} infra` +
+      (t.notRun ? `, ${t.notRun} not run` : "") +
+      ` (${t.errors} errors, ${t.warnings} warnings)`,
+  );
+  ctx.out.out(`run ${result.runId}: ${result.runDir}/summary.html`);
+  if (ctx.signal.aborted) throw new Deno.errors.Interrupted("interrupted");
+  return result.exitCode;
+}
+
+async function workerCmd(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, {
+    queue: { type: "string" },
+    concurrency: { type: "string" },
+    "make-jobs": { type: "string" },
+    "queue-name": { type: "string" },
+  });
+  const queueUrl = str(p, "queue");
+  if (!queueUrl) {
+    throw new UserError("kcross matrix worker needs --queue", {
+      hint: "--queue redis://127.0.0.1:6379",
+    });
+  }
+  const { runWorker } = await import("./worker.ts");
+  await runWorker({
+    queueUrl,
+    queueName: str(p, "queue-name") ??
+      Deno.env.get("KCROSS_MATRIX_QUEUE_NAME") ?? DEFAULT_QUEUE_NAME,
+    concurrency: intOpt(p, "concurrency", 1),
+    makeJobs: str(p, "make-jobs") === undefined
+      ? undefined
+      : intOpt(p, "make-jobs", 1),
+    runner: await loadCellRunner(),
+    out: ctx.out,
+    signal: ctx.signal,
+  });
+  return 0;
+}
+
+async function readSummary(
+  ctx: CommandContext,
+  idOrPath: string,
+): Promise<RunSummary> {
+  const dir = await findRunDir(idOrPath, ctx.cwd);
+  try {
+    return JSON.parse(
+      await Deno.readTextFile(`${dir}/summary.json`),
+    ) as RunSummary;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new UserError(`Run "${idOrPath}" has no summary yet`, {
+      hint: `finish it with "kcross matrix run --resume ${idOrPath}"`,
+    });
+  }
+}
+
+async function diffCmd(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, { json: { type: "boolean" } });
+  const [a, b, ...extra] = p.positionals;
+  if (!a || !b || extra.length) {
+    throw new UserError("Expected two run ids", {
+      hint: "kcross matrix diff <run-a> <run-b>",
+    });
+  }
+  const sa = await readSummary(ctx, a);
+  const sb = await readSummary(ctx, b);
+  const changes = diffRuns(sa, sb);
+  if (flag(p, "json")) {
+    ctx.out.out(JSON.stringify({ a: sa.runId, b: sb.runId, changes }, null, 2));
+  } else for (const line of renderDiff(sa, sb, changes)) ctx.out.out(line);
+  return changes.some(isRegression) ? 1 : 0;
+}
+
+async function exportCmd(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, {
+    github: { type: "boolean" },
+    shards: { type: "string" },
+    only: { type: "string" },
+    commit: { type: "string" },
+  });
+  if (!flag(p, "github")) {
+    throw new UserError("Say which format to export", {
+      hint: "kcross matrix export --github <file>",
+    });
+  }
+  const file = onePositional(p, "matrix file");
+  const { cells } = await plannedCells(ctx, file, p);
+  const shards = str(p, "shards") === undefined
+    ? undefined
+    : intOpt(p, "shards", 1);
+  ctx.out.out(JSON.stringify(githubMatrix(cells, { file, shards }), null, 2));
+  return 0;
+}
+
+const SUBCOMMANDS: Record<
+  string,
+  (ctx: CommandContext, args: string[]) => Promise<number>
+> = {
+  plan: planCmd,
+  run: runCmd,
+  worker: workerCmd,
+  diff: diffCmd,
+  export: exportCmd,
+};
 
 /** Subcommands this area provides. */
-export const matrixCommands: Command[] = [
-  pendingCommand("matrix", "Plan and run arch x config x compiler matrices"),
-];
+export const matrixCommands: Command[] = [{
+  name: "matrix",
+  summary: "Plan and run arch x config x compiler matrices",
+  usage: USAGE,
+  run(ctx) {
+    const [sub, ...rest] = ctx.args;
+    const fn = sub === undefined ? undefined : SUBCOMMANDS[sub];
+    if (!fn) {
+      return Promise.reject(
+        new UserError(
+          sub === undefined
+            ? "Missing matrix subcommand"
+            : `Unknown matrix subcommand "${sub}"`,
+          {
+            hint:
+              "one of: plan, run, worker, diff, export (kcross matrix --help)",
+          },
+        ),
+      );
+    }
+    return fn(ctx, rest);
+  },
+}];

@@ -1,0 +1,393 @@
+/**
+ * Expands a validated matrix file into cells: the product of the axes, minus
+ * `[[exclude]]`, plus `[[include]]`, with `[[override]]` settings applied.
+ * Pure except for reading fragment files to digest them.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { UserError } from "../errors.ts";
+import { archInfo } from "../toolchain/arch.ts";
+import { locateKey } from "./_locate.ts";
+import type { LoadedMatrix } from "./load_matrix.ts";
+import type { CellSettings } from "./schema.ts";
+import type { Cell, CellInputs, TreeSpec } from "./types.ts";
+
+/** An axis: a name and its values (targets values are space-joined goals). */
+interface Axis {
+  name: string;
+  values: string[];
+}
+
+/** Reads a fragment's bytes (injectable for tests). */
+export type ReadFile = (path: string) => Promise<Uint8Array>;
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+function targetString(v: string | string[]): string {
+  return (Array.isArray(v) ? v : v.split(/\s+/)).filter((s) => s !== "").join(
+    " ",
+  );
+}
+
+/** Whether `value` matches a `*` glob `pattern`. */
+export function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(
+    `^${
+      pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")
+    }$`,
+  );
+  return re.test(value);
+}
+
+function matches(
+  rule: Record<string, string | string[]>,
+  axes: Record<string, string>,
+): boolean {
+  return Object.entries(rule).every(([k, want]) => {
+    const have = axes[k] ?? "";
+    return (Array.isArray(want) ? want : [want]).some((p) =>
+      globMatch(p, have)
+    );
+  });
+}
+
+function axesOf(
+  loaded: LoadedMatrix,
+): { axes: Axis[]; constMake: Record<string, string> } {
+  const { matrix, make } = loaded.spec;
+  const axes: Axis[] = [
+    { name: "arch", values: matrix.arch.map((a) => archInfo(a).name) },
+    { name: "config", values: matrix.config },
+    { name: "compiler", values: matrix.compiler },
+    { name: "targets", values: (matrix.targets ?? [""]).map(targetString) },
+  ];
+  const constMake: Record<string, string> = {};
+  for (const [k, v] of Object.entries(matrix)) {
+    if (["arch", "config", "compiler", "targets"].includes(k)) continue;
+    axes.push({ name: k, values: v as string[] });
+  }
+  for (const [k, v] of Object.entries(make ?? {})) {
+    if (Array.isArray(v)) axes.push({ name: k, values: v });
+    else constMake[k] = v;
+  }
+  return { axes, constMake };
+}
+
+function product(axes: Axis[]): Record<string, string>[] {
+  let rows: Record<string, string>[] = [{}];
+  for (const axis of axes) {
+    const next: Record<string, string>[] = [];
+    for (const row of rows) {
+      for (const v of axis.values) next.push({ ...row, [axis.name]: v });
+    }
+    rows = next;
+  }
+  return rows;
+}
+
+function badKey(
+  loaded: LoadedMatrix,
+  path: (string | number)[],
+  msg: string,
+): UserError {
+  const label = path.map((p) => typeof p === "number" ? `[${p}]` : `.${p}`)
+    .join("").replace(/^\./, "");
+  return new UserError(
+    `Invalid matrix file\n${loaded.file}:${
+      locateKey(loaded.text, path)
+    }: ${label}: ${msg}`,
+  );
+}
+
+/** Options for `expandCells`. */
+export interface ExpandOptions {
+  /** The tree every cell builds (its commit goes into each digest). */
+  tree: TreeSpec;
+  readFile?: ReadFile;
+}
+
+/**
+ * Expands `loaded` into cells, in a stable order.
+ *
+ * @param loaded a validated matrix
+ * @param options the tree and a file reader
+ * @returns the cells, `index` 0..n-1
+ * @throws {UserError} rules naming unknown axes, incomplete includes, missing fragments
+ */
+export async function expandCells(
+  loaded: LoadedMatrix,
+  options: ExpandOptions,
+): Promise<Cell[]> {
+  const readFile = options.readFile ?? ((p: string) => Deno.readFile(p));
+  const spec = loaded.spec;
+  const { axes, constMake } = axesOf(loaded);
+  const names = new Set(axes.map((a) => a.name));
+  const checkRule = (
+    rule: Record<string, unknown>,
+    path: (string | number)[],
+  ) => {
+    for (const k of Object.keys(rule)) {
+      if (!names.has(k)) {
+        throw badKey(
+          loaded,
+          [...path, k],
+          `"${k}" is not an axis of this matrix (axes: ${
+            [...names].join(", ")
+          })`,
+        );
+      }
+    }
+  };
+  (spec.exclude ?? []).forEach((r, i) => checkRule(r, ["exclude", i]));
+  (spec.override ?? []).forEach((r, i) =>
+    checkRule(r.match, ["override", i, "match"])
+  );
+
+  let rows: { axes: Record<string, string>; settings: CellSettings[] }[] =
+    product(axes)
+      .filter((row) => !(spec.exclude ?? []).some((r) => matches(r, row)))
+      .map((row) => ({ axes: row, settings: [] }));
+
+  (spec.include ?? []).forEach((inc, i) => {
+    const row: Record<string, string> = {};
+    for (const axis of axes) {
+      let v: string | undefined;
+      if (axis.name === "arch" && inc.arch) v = archInfo(inc.arch).name;
+      else if (axis.name === "config") v = inc.config;
+      else if (axis.name === "compiler") v = inc.compiler;
+      else if (axis.name === "targets" && inc.targets !== undefined) {
+        v = targetString(inc.targets);
+      } else if (inc.make?.[axis.name] !== undefined) v = inc.make[axis.name];
+      if (v === undefined) {
+        if (axis.values.length !== 1) {
+          throw badKey(
+            loaded,
+            ["include", i],
+            `"${axis.name}" must be given: the axis has ${axis.values.length} values`,
+          );
+        }
+        v = axis.values[0]!;
+      }
+      row[axis.name] = v;
+    }
+    const key = JSON.stringify(row);
+    const existing = rows.find((r) => JSON.stringify(r.axes) === key);
+    if (existing) existing.settings.push(inc);
+    else rows.push({ axes: row, settings: [inc] });
+  });
+
+  for (const ov of spec.override ?? []) {
+    for (const row of rows) {
+      if (matches(ov.match, row.axes)) row.settings.push(ov);
+    }
+  }
+
+  const multi = axes.filter((a) =>
+    a.values.length > 1 && !["arch", "config", "compiler"].includes(a.name)
+  );
+  const cells: Cell[] = [];
+  const seenKeys = new Map<string, number>();
+  for (const row of rows) {
+    const inputs = await cellInputs(
+      loaded,
+      row.axes,
+      row.settings,
+      constMake,
+      readFile,
+    );
+    let key = `${row.axes.arch}/${row.axes.config}/${row.axes.compiler}`;
+    for (const a of multi) {
+      const v = row.axes[a.name] ?? "";
+      key += a.name === "targets" ? ` [${v || "all"}]` : ` ${a.name}=${v}`;
+    }
+    const n = seenKeys.get(key) ?? 0;
+    seenKeys.set(key, n + 1);
+    if (n > 0) key += ` #${n + 1}`;
+    cells.push({
+      key,
+      index: cells.length,
+      axes: row.axes,
+      inputs,
+      digest: cellDigest(inputs, options.tree),
+    });
+  }
+  rows = [];
+  return cells;
+}
+
+async function cellInputs(
+  loaded: LoadedMatrix,
+  axes: Record<string, string>,
+  settings: CellSettings[],
+  constMake: Record<string, string>,
+  readFile: ReadFile,
+): Promise<CellInputs> {
+  const spec = loaded.spec;
+  const make: Record<string, string> = { ...constMake };
+  for (const [k, v] of Object.entries(axes)) {
+    if (!["arch", "config", "compiler", "targets"].includes(k)) make[k] = v;
+  }
+  let targets = axes.targets ? axes.targets.split(" ").filter((s) => s) : [];
+  let werror = spec.werror ?? "keep";
+  let fragments = [...(spec.fragments ?? [])];
+  let sets = [...(spec.set ?? [])];
+  let allowFailure = false;
+  for (const s of settings) {
+    if (s.werror) werror = s.werror;
+    if (s.fragments) fragments = [...fragments, ...s.fragments];
+    if (s.set) sets = [...sets, ...s.set];
+    if (s.make) Object.assign(make, s.make);
+    if (s.targets !== undefined) {
+      targets = targetString(s.targets).split(" ").filter((x) => x);
+    }
+    if (s.allow_failure !== undefined) allowFailure = s.allow_failure;
+  }
+  const absFragments = fragments.map((f) =>
+    f.startsWith("/") ? f : `${loaded.dir}/${f}`
+  );
+  const fragmentDigests: string[] = [];
+  for (const [i, f] of absFragments.entries()) {
+    try {
+      fragmentDigests.push(sha256(await readFile(f)));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      throw new UserError(
+        `Cannot read config fragment "${
+          fragments[i]
+        }" named in "${loaded.file}"`,
+        {
+          hint:
+            `fragment paths are relative to the matrix file's directory (${loaded.dir})`,
+        },
+      );
+    }
+  }
+  const sortedMake: Record<string, string> = {};
+  for (const k of Object.keys(make).sort()) sortedMake[k] = make[k]!;
+  return {
+    arch: axes.arch!,
+    config: axes.config!,
+    compiler: axes.compiler!,
+    targets,
+    make: sortedMake,
+    fragments: absFragments,
+    fragmentDigests,
+    sets,
+    werror,
+    allowFailure,
+  };
+}
+
+/**
+ * The digest of a cell: its build inputs (fragment contents, not paths) and
+ * the tree's exact commit. Same digest means same build; it is the BullMQ job
+ * id and what `--resume` matches on.
+ *
+ * @example
+ * ```ts
+ * import { cellDigest } from "./expand.ts";
+ * const inputs = { arch: "powerpc", config: "defconfig", compiler: "gcc-12.2.0", targets: [], make: {}, fragments: [], fragmentDigests: [], sets: [], werror: "keep" as const, allowFailure: false };
+ * const tree = { url: ".", commit: "abc", useWorkingTree: false, workingTree: null, dirtyDigest: null };
+ * const a = cellDigest(inputs, tree);
+ * if (a !== cellDigest(inputs, { ...tree, url: "/elsewhere" })) throw new Error("url is not an input");
+ * if (a === cellDigest(inputs, { ...tree, commit: "def" })) throw new Error("commit is");
+ * ```
+ */
+export function cellDigest(inputs: CellInputs, tree: TreeSpec): string {
+  const canonical = JSON.stringify({
+    v: 1,
+    commit: tree.commit,
+    dirty: tree.dirtyDigest,
+    arch: inputs.arch,
+    config: inputs.config,
+    compiler: inputs.compiler,
+    targets: inputs.targets,
+    make: inputs.make,
+    fragments: inputs.fragmentDigests,
+    sets: inputs.sets,
+    werror: inputs.werror,
+  });
+  return `cell-${sha256(canonical).slice(0, 32)}`;
+}
+
+/**
+ * Keeps the cells matching `--only`: comma-separated `axis=glob` pairs (all
+ * must match), or a glob over the cell key.
+ *
+ * @example
+ * ```ts
+ * import { filterCells } from "./expand.ts";
+ * const c = (arch: string, config: string) => ({ key: `${arch}/${config}/gcc`, axes: { arch, config } });
+ * const cells = [c("powerpc", "defconfig"), c("arm64", "defconfig")];
+ * if (filterCells(cells, "arch=power*").length !== 1) throw new Error();
+ * if (filterCells(cells, "*defconfig*").length !== 2) throw new Error();
+ * ```
+ */
+export function filterCells<
+  T extends { key: string; axes: Record<string, string> },
+>(
+  cells: T[],
+  filter: string,
+): T[] {
+  if (filter.includes("=")) {
+    const rule: Record<string, string[]> = {};
+    for (const part of filter.split(",")) {
+      const eq = part.indexOf("=");
+      if (eq <= 0) {
+        throw new UserError(
+          `Bad --only filter "${filter}": "${part}" is not axis=value`,
+          {
+            hint:
+              'e.g. --only arch=powerpc,config=allmodconfig or --only "powerpc/*"',
+          },
+        );
+      }
+      const k = part.slice(0, eq).trim();
+      (rule[k] ??= []).push(part.slice(eq + 1).trim());
+    }
+    return cells.filter((c) => matches(rule, c.axes));
+  }
+  return cells.filter((c) =>
+    globMatch(filter.includes("*") ? filter : `*${filter}*`, c.key)
+  );
+}
+
+/**
+ * Parses `--shard i/n` (1-based).
+ *
+ * @throws {UserError} when not `i/n` with 1 ≤ i ≤ n
+ */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = text.match(/^([1-9][0-9]*)\/([1-9][0-9]*)$/);
+  if (!m || Number(m[1]) > Number(m[2])) {
+    throw new UserError(
+      `Bad --shard "${text}": expected i/n with 1 <= i <= n`,
+      {
+        hint: "e.g. --shard 2/4 runs the second quarter of the cells",
+      },
+    );
+  }
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/**
+ * The cells of shard `index`/`count`: every count-th cell by matrix order, so
+ * shards stay balanced across axes.
+ *
+ * @example
+ * ```ts
+ * import { shardCells } from "./expand.ts";
+ * const cells = [0, 1, 2, 3, 4].map((index) => ({ index }));
+ * if (shardCells(cells, { index: 2, count: 2 }).map((c) => c.index).join() !== "1,3") throw new Error();
+ * ```
+ */
+export function shardCells<T extends { index: number }>(
+  cells: T[],
+  shard: { index: number; count: number },
+): T[] {
+  return cells.filter((c) => c.index % shard.count === shard.index - 1);
+}

@@ -1,0 +1,227 @@
+/**
+ * The submitter of a distributed run: enqueues the cells (job id = cell
+ * digest, so re-submitting is idempotent), follows them live, records each
+ * result once, and survives Redis restarts (jobs lost with Redis are
+ * re-enqueued) and its own interruption (`--resume` reattaches).
+ *
+ * @module
+ */
+import { type Job, Queue, QueueEvents } from "bullmq";
+import type { ProgressSink } from "./progress.ts";
+import {
+  type CellJobData,
+  type CellJobProgress,
+  type CellJobResult,
+  parseRedisUrl,
+  redisClient,
+} from "./queue.ts";
+import { infraOutcome } from "./runner.ts";
+import type { Cell, CellRecord } from "./types.ts";
+
+/** Options for `submitAndWait`. */
+export interface SubmitOptions {
+  queueUrl: string;
+  queueName: string;
+  runId: string;
+  tree: { url: string; commit: string };
+  makeJobs: number;
+  ccache: boolean;
+  signal: AbortSignal;
+  progress: ProgressSink;
+  /** Persists a finished cell; called once per cell. */
+  onRecord(record: CellRecord): Promise<void>;
+  /** How often to reconcile with Redis besides events (ms, default 1000). */
+  pollMs?: number;
+  /** Job attempts for worker crashes/throws (default 3). */
+  attempts?: number;
+}
+
+/**
+ * Enqueues `cells` and waits until each has a result (or `signal` aborts).
+ * Resolves to the records received, in finishing order.
+ */
+export async function submitAndWait(
+  cells: Cell[],
+  options: SubmitOptions,
+): Promise<CellRecord[]> {
+  const target = parseRedisUrl(options.queueUrl);
+  const connection = redisClient(target);
+  const queue = new Queue<CellJobData, CellJobResult>(options.queueName, {
+    connection,
+  });
+  const events = new QueueEvents(options.queueName, {
+    connection: redisClient(target),
+  });
+  const pending = new Map(cells.map((c) => [c.digest, c]));
+  const started = new Set<string>();
+  const records: CellRecord[] = [];
+  const attempts = options.attempts ?? 3;
+  let wake: () => void = () => {};
+  let lastError = "";
+  const onError = (error: unknown) => {
+    const msg = error instanceof Error ? error.message : String(error);
+    if (msg !== lastError) {
+      options.progress.note(`queue: ${msg} (reconnecting)`);
+    }
+    lastError = msg;
+  };
+  queue.on("error", onError);
+  events.on("error", onError);
+
+  const jobFor = (cell: Cell) => ({
+    name: "cell",
+    data: {
+      v: 1 as const,
+      runId: options.runId,
+      cell,
+      tree: options.tree,
+      makeJobs: options.makeJobs,
+      ccache: options.ccache,
+    },
+    opts: {
+      jobId: cell.digest,
+      attempts,
+      backoff: { type: "fixed", delay: 500 },
+      removeOnComplete: { age: 14 * 24 * 3600 },
+      removeOnFail: { age: 14 * 24 * 3600 },
+    },
+  });
+
+  const record = async (rec: CellRecord) => {
+    if (!pending.has(rec.digest)) return;
+    pending.delete(rec.digest);
+    await options.onRecord(rec);
+    records.push(rec);
+    options.progress.finished(rec);
+    if (pending.size === 0) wake();
+  };
+
+  const finalFailure = async (cell: Cell, reason: string) => {
+    await record({
+      key: cell.key,
+      digest: cell.digest,
+      index: cell.index,
+      axes: cell.axes,
+      inputs: cell.inputs,
+      commit: options.tree.commit,
+      result: "infra",
+      message: `job failed on every attempt: ${reason}`,
+      errors: 0,
+      warnings: 0,
+      durationMs: 0,
+      attempts,
+      ranOn: "queue",
+      reusedFrom: null,
+      outcome: infraOutcome(reason),
+      finishedAt: new Date().toISOString(),
+    });
+  };
+
+  const fromJob = async (
+    job: Job<CellJobData, CellJobResult> | undefined,
+    cell: Cell,
+  ): Promise<"done" | "missing" | "waiting"> => {
+    if (!job) return "missing";
+    const state = await job.getState();
+    if (state === "completed" && job.returnvalue) {
+      await record(job.returnvalue);
+      return "done";
+    }
+    if (state === "failed") {
+      if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        // A failed job from an earlier submission: give it another go once.
+        if (job.data.runId !== options.runId) {
+          await job.retry("failed").catch(() => {});
+          return "waiting";
+        }
+        await finalFailure(cell, job.failedReason ?? "unknown");
+        return "done";
+      }
+    }
+    return "waiting";
+  };
+
+  events.on("progress", ({ jobId, data }) => {
+    const cell = pending.get(jobId);
+    if (!cell) return;
+    const p = data as unknown as CellJobProgress;
+    if (!started.has(jobId)) {
+      started.add(jobId);
+      options.progress.started(cell.key, p.worker);
+    }
+    options.progress.status(cell.key, p.text);
+  });
+  events.on("completed", ({ jobId, returnvalue }) => {
+    const cell = pending.get(jobId);
+    if (!cell) return;
+    const rec = (typeof returnvalue === "string"
+      ? JSON.parse(returnvalue)
+      : returnvalue) as CellJobResult;
+    record(rec).catch(onError);
+  });
+  events.on("failed", ({ jobId, failedReason }) => {
+    const cell = pending.get(jobId);
+    if (!cell) return;
+    queue.getJob(jobId).then(async (job) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        await finalFailure(cell, failedReason);
+      } else {options.progress.note(
+          `${cell.key}: attempt failed (${failedReason}), retrying`,
+        );}
+    }).catch(onError);
+  });
+  events.on("stalled", ({ jobId }) => {
+    const cell = pending.get(jobId);
+    if (cell) {
+      options.progress.note(
+        `${cell.key}: its worker stopped answering; the cell goes back to the queue`,
+      );
+    }
+  });
+
+  try {
+    await events.waitUntilReady();
+    // Enqueue: an existing job with the same id (same inputs) is reused.
+    await queue.addBulk(cells.map(jobFor));
+    lastError = "";
+    const reconcile = async () => {
+      const missing: Cell[] = [];
+      for (const cell of [...pending.values()]) {
+        const job = await queue.getJob(cell.digest);
+        if ((await fromJob(job, cell)) === "missing") missing.push(cell);
+      }
+      if (missing.length) {
+        options.progress.note(
+          `queue: ${missing.length} job(s) missing (Redis restarted?), enqueueing them again`,
+        );
+        await queue.addBulk(missing.map(jobFor));
+      }
+    };
+    const pollMs = options.pollMs ?? 1000;
+    while (pending.size > 0 && !options.signal.aborted) {
+      try {
+        await reconcile();
+        if (lastError) {
+          options.progress.note("queue: connected");
+          lastError = "";
+        }
+      } catch (error) {
+        onError(error);
+      }
+      if (pending.size === 0) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        options.signal.addEventListener("abort", wake, { once: true });
+      });
+      wake = () => {};
+    }
+  } finally {
+    await events.close().catch(() => {});
+    await queue.close().catch(() => {});
+  }
+  return records;
+}
