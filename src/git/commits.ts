@@ -23,6 +23,26 @@ export async function repoRoot(dir: string): Promise<string> {
 }
 
 /**
+ * The directory to run repository-wide git commands in: the top level of a
+ * checkout, or the repository itself when it is bare.
+ *
+ * @throws {UserError} when `dir` is not in a git repository
+ */
+export async function repoDir(dir: string): Promise<string> {
+  const bare = await git(["rev-parse", "--is-bare-repository"], {
+    cwd: dir,
+    allowFail: true,
+  });
+  if (bare.success && bare.stdout.trim() === "true") {
+    const r = await git(["rev-parse", "--path-format=absolute", "--git-dir"], {
+      cwd: dir,
+    });
+    return r.stdout.trim();
+  }
+  return await repoRoot(dir);
+}
+
+/**
  * Absolute git common directory (the main repo's `.git`, shared by all its
  * worktrees): the identity of a repository for caches.
  *

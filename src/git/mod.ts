@@ -14,6 +14,7 @@ export {
   fetchRef,
   gitCommonDir,
   hasCommit,
+  repoDir,
   repoRoot,
   resolveCommit,
 } from "./commits.ts";

@@ -1,0 +1,96 @@
+/**
+ * Builds the verdict record from a comparison and prints it as a table.
+ *
+ * @module
+ */
+import type { Comparison } from "./engine.ts";
+import type { Verdict, VerdictRow } from "./types.ts";
+
+/**
+ * The rows of a verdict from the comparer's rows.
+ *
+ * @example
+ * ```ts
+ * import { verdictRows } from "./format_verdict.ts";
+ * const rows = verdictRows({ verdict: "reproduced", extra: [], rows: [{ status: "moved", movedBy: 2,
+ *   reported: { file: "a.c", line: 3, column: 1, severity: "error", message: "m", new: true } }] });
+ * if (rows[0]?.movedBy !== 2 || rows[0].file !== "a.c") throw new Error();
+ * ```
+ */
+export function verdictRows(c: Comparison): VerdictRow[] {
+  return c.rows.map((r) => ({
+    status: r.status,
+    new: r.reported.new,
+    file: r.reported.file,
+    line: r.reported.line,
+    column: r.reported.column,
+    severity: r.reported.severity,
+    message: r.reported.message,
+    ...(r.movedBy !== undefined ? { movedBy: r.movedBy } : {}),
+  }));
+}
+
+function loc(
+  r: { file: string | null; line: number | null; column?: number | null },
+): string {
+  return `${r.file ?? "?"}${r.line !== null ? `:${r.line}` : ""}${
+    r.column !== null && r.column !== undefined ? `:${r.column}` : ""
+  }`;
+}
+
+/**
+ * The verdict as lines of text: the `>>`-style table, extra diagnostics,
+ * setup differences and the verdict line.
+ *
+ * @example
+ * ```ts
+ * import { formatVerdict } from "./format_verdict.ts";
+ * const lines = formatVerdict({ verdict: "reproduced", rows: [{ status: "reproduced", new: true,
+ *   file: "a.c", line: 3, column: 1, severity: "error", message: "m" }], extra: [],
+ *   differences: [], notes: [], commit: "abc", reportCommit: "abc", arch: "powerpc",
+ *   config: "allmodconfig", targets: [], makeVars: [], toolchain: null, build: null });
+ * if (!lines.some((l) => l.startsWith(">> a.c:3:1: error: m"))) throw new Error(lines.join("\n"));
+ * if (lines.at(-1) !== "verdict: reproduced") throw new Error();
+ * ```
+ */
+export function formatVerdict(v: Verdict): string[] {
+  const lines: string[] = [];
+  const width = Math.max(
+    10,
+    ...v.rows.map((r) => r.status.length + (r.movedBy ? 12 : 0)),
+  );
+  lines.push(`${"status".padEnd(width)}  reported diagnostic`);
+  for (const r of v.rows) {
+    const status = r.status === "moved"
+      ? `moved ${r.movedBy! > 0 ? "+" : ""}${r.movedBy} lines`
+      : r.status;
+    lines.push(
+      `${status.padEnd(width)}  ${r.new ? ">>" : "  "} ${
+        loc(r)
+      }: ${r.severity}: ${r.message}`,
+    );
+  }
+  if (v.rows.length === 0) {
+    lines.push("(the report lists no file:line diagnostics)");
+  }
+  if (v.extra.length) {
+    lines.push("", `extra (${v.extra.length}, not in the report):`);
+    for (const e of v.extra.slice(0, 20)) {
+      lines.push(`  ${loc(e)}: ${e.severity}: ${e.message}`);
+    }
+    if (v.extra.length > 20) {
+      lines.push(`  … ${v.extra.length - 20} more in verdict.json`);
+    }
+  }
+  if (v.differences.length) {
+    lines.push("", "setup differences:");
+    for (const d of v.differences) lines.push(`  - ${d}`);
+  }
+  if (v.notes.length) {
+    lines.push("", "notes:");
+    for (const n of v.notes) lines.push(`  - ${n}`);
+  }
+  if (v.build) lines.push("", `build record: ${v.build.recordDir}`);
+  lines.push(`verdict: ${v.verdict}`);
+  return lines;
+}

@@ -1,0 +1,301 @@
+/**
+ * Carries out a reproduction: commit → worktree → toolchain → build →
+ * comparison → `verdict.json` in the build record.
+ *
+ * @module
+ */
+import type { Output } from "../cli/output.ts";
+import type { ConfigSource } from "../build/types.ts";
+import { acquireWorktree, commitTime, repoDir } from "../git/mod.ts";
+import { stateDir } from "../paths.ts";
+import { chooseTriple } from "../toolchain/arch.ts";
+import { ensureCommit } from "./ensure_commit.ts";
+import type { ReproEngine } from "./engine.ts";
+import { formatVerdict, verdictRows } from "./format_verdict.ts";
+import { planRepro, type PlanReproOptions } from "./plan_repro.ts";
+import type { ReportFields, ReproPlan, Verdict } from "./types.ts";
+import { createHash } from "node:crypto";
+
+/** Options for `runRepro`. */
+export interface RunReproOptions {
+  out: Output;
+  signal: AbortSignal;
+  engine: ReproEngine;
+  /** The user's checkout (any dir in it). */
+  tree: string;
+  commit?: string;
+  remoteUrl?: string;
+  /** `--config FILE`. */
+  configFile?: string;
+  /** Text of a reproduce file given with `--reproduce`. */
+  reproduceText?: string;
+  jobs?: number;
+  allowSubstitute?: boolean;
+  /** Never fetch. */
+  offline?: boolean;
+  /** Use ccache when it is installed (default true). */
+  ccache?: boolean;
+  /** Worktree pool root (default `stateDir()/worktrees`). */
+  poolRoot?: string;
+}
+
+/** What `runRepro` returns. */
+export interface ReproResult {
+  verdict: Verdict;
+  plan: ReproPlan;
+  /** Where `verdict.json` was written. */
+  verdictPath: string;
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${Deno.pid}.tmp`;
+  await Deno.writeTextFile(tmp, text);
+  await Deno.rename(tmp, path);
+}
+
+async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+function configLine(config: string, symbol: string): string | null {
+  const prefix = `${symbol}=`;
+  for (const line of config.split("\n")) {
+    if (line.startsWith(prefix)) return line.slice(prefix.length);
+  }
+  return null;
+}
+
+function unquote(v: string): string {
+  return v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+}
+
+function shortKey(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 10);
+}
+
+/** A build dir name per config source, so different configs never share one. */
+function buildDirName(plan: ReproPlan, triple: string): string {
+  const c = plan.config;
+  const cfg = c.kind === "target"
+    ? c.target
+    : c.kind === "url"
+    ? `url-${shortKey(c.url)}`
+    : `file-${shortKey(c.path)}`;
+  return `${plan.arch}-${cfg}-${triple}`.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+/** Dropped config symbols, if the build record lists them. */
+async function droppedSymbols(recordDir: string): Promise<string[]> {
+  const text = await readTextOrNull(`${recordDir}/metadata.json`);
+  if (!text) return [];
+  try {
+    const meta = JSON.parse(text) as Record<string, unknown>;
+    const cfg = (meta.config ?? {}) as Record<string, unknown>;
+    const dropped = cfg.dropped ?? meta.droppedSymbols ?? meta.dropped;
+    if (!Array.isArray(dropped)) return [];
+    return dropped.map((d) =>
+      typeof d === "string"
+        ? d
+        : typeof d === "object" && d && "symbol" in d
+        ? String((d as { symbol: unknown }).symbol)
+        : JSON.stringify(d)
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Reproduces `reportText` and records the verdict.
+ *
+ * @param reportText the report as given (mail, archive copy, reproduce file)
+ * @param options engine, checkout, overrides
+ * @returns the verdict (also written as `verdict.json` in the build record)
+ * @throws {UserError} bad report, missing commit/config, no exact compiler
+ * @throws {InfraError} fetch, toolchain or build infrastructure failures
+ */
+export async function runRepro(
+  reportText: string,
+  options: RunReproOptions,
+): Promise<ReproResult> {
+  const { out, engine } = options;
+  const step = (line: string) => out.err(`==> ${line}`);
+  const parsed = engine.parse(reportText);
+  let report: ReportFields = parsed.report;
+  if (options.reproduceText) {
+    const rf = engine.parse(options.reproduceText).report;
+    report = { ...report, reproduce_file: { ...report.reproduce_file, ...rf } };
+  }
+
+  const stateRoot = stateDir();
+  const planOptions: PlanReproOptions = {
+    ...(options.commit ? { commit: options.commit } : {}),
+    ...(options.remoteUrl ? { remoteUrl: options.remoteUrl } : {}),
+    configAttached: parsed.configAttached,
+  };
+  if (options.configFile) {
+    planOptions.configFile = { path: options.configFile, from: "--config" };
+  } else if (parsed.attachedConfig) {
+    const dir = `${stateRoot}/repro/configs`;
+    await Deno.mkdir(dir, { recursive: true });
+    const path = `${dir}/${shortKey(parsed.attachedConfig)}.config`;
+    await writeAtomic(path, parsed.attachedConfig);
+    planOptions.configFile = { path, from: "attached to the report" };
+  }
+  const plan = planRepro(report, planOptions);
+  const configDesc = plan.config.kind === "target"
+    ? `${plan.config.name} (make ${plan.config.target})`
+    : plan.config.kind === "url"
+    ? plan.config.url
+    : `${plan.config.path} (${plan.config.from})`;
+  step(
+    `report: ${report.report_type ?? "branch"} report, commit ${
+      plan.source.commit ?? "?"
+    }, ARCH=${plan.arch}, config ${configDesc}, compiler ${
+      plan.compiler?.raw ?? "default"
+    }`,
+  );
+
+  const repo = await repoDir(options.tree);
+  step(`checkout: ${repo}`);
+  const sha = await ensureCommit(repo, plan.source, {
+    progress: step,
+    signal: options.signal,
+    ...(options.offline ? { offline: true } : {}),
+  });
+  step(`commit ${sha}`);
+  await using lease = await acquireWorktree(repo, sha, {
+    maxSlots: 1,
+    progress: step,
+    ...(options.poolRoot ? { root: options.poolRoot } : {}),
+  });
+  step(`worktree (${lease.how}): ${lease.dir}`);
+
+  const differences = [...plan.differences];
+  const notes = [...plan.notes];
+  if (
+    report.commit && !sha.startsWith(report.commit) &&
+    !report.commit.startsWith(sha)
+  ) {
+    differences.push(
+      `built commit ${sha.slice(0, 12)}, the report's is ${
+        report.commit.slice(0, 12)
+      }`,
+    );
+  }
+
+  const triple = plan.compiler?.triple ?? chooseTriple(plan.arch, null).triple;
+  const tripleReason = plan.compiler?.triple ? "report" : "default";
+  const request = plan.compiler?.request ?? "gcc";
+  step(
+    `toolchain: ${request} for ${triple}${
+      plan.compiler?.distro ? ` (${plan.compiler.distro})` : ""
+    }`,
+  );
+  const toolchain = await engine.resolveToolchain({
+    compiler: request,
+    triple,
+    ...(options.allowSubstitute ? { allowSubstitute: true } : {}),
+  }, { out, signal: options.signal });
+  if (!toolchain.exact) {
+    differences.push(
+      `compiler substituted: the report used ${
+        plan.compiler?.raw ?? request
+      }, kcross used ${toolchain.id} (${toolchain.version}, ${toolchain.provider})`,
+    );
+  }
+  step(
+    `toolchain ${toolchain.id} ${toolchain.version} (${toolchain.provider}${
+      toolchain.exact ? ", exact" : ", substitute"
+    })`,
+  );
+
+  const outDir = `${lease.slotDir}/build/${buildDirName(plan, triple)}`;
+  await Deno.mkdir(outDir, { recursive: true });
+  const config: ConfigSource = plan.config.kind === "target"
+    ? { kind: "target", target: plan.config.target }
+    : plan.config.kind === "url"
+    ? { kind: "url", url: plan.config.url }
+    : { kind: "file", path: plan.config.path };
+  const buildPlan = await engine.planBuild({
+    arch: plan.arch,
+    srcTree: lease.dir,
+    outDir,
+    config,
+    toolchain,
+    triple,
+    tripleReason,
+    makeVars: plan.makeVars,
+    targets: plan.targets,
+    jobs: options.jobs ?? null,
+    ccache: options.ccache ?? true,
+    commitTime: await commitTime(lease.dir, sha),
+  });
+  step(`build: ${buildPlan.argv.join(" ")}`);
+  const outcome = await engine.runBuild(buildPlan, {
+    out,
+    signal: options.signal,
+  });
+  step(
+    `build ${outcome.result} (exit ${
+      outcome.exitCode ?? "-"
+    }), ${outcome.diagnostics.length} diagnostics, record ${outcome.recordDir}`,
+  );
+
+  for (const sym of await droppedSymbols(outcome.recordDir)) {
+    differences.push(`config symbol dropped by olddefconfig: ${sym}`);
+  }
+  const finalConfig = await readTextOrNull(`${outDir}/.config`);
+  const ccText = finalConfig
+    ? configLine(finalConfig, "CONFIG_CC_VERSION_TEXT")
+    : null;
+  if (ccText && plan.compiler && unquote(ccText) !== plan.compiler.raw) {
+    differences.push(
+      `compiler version text: the report says "${plan.compiler.raw}", this build "${
+        unquote(ccText)
+      }"`,
+    );
+  }
+
+  const comparison = engine.compare(plan.reported, outcome.diagnostics);
+  const verdict: Verdict = {
+    verdict: comparison.verdict,
+    rows: verdictRows(comparison),
+    extra: comparison.extra.map((d) => ({
+      file: d.file,
+      line: d.line,
+      severity: d.severity,
+      message: d.message,
+    })),
+    differences,
+    notes,
+    commit: sha,
+    reportCommit: report.commit ?? null,
+    arch: plan.arch,
+    config: configDesc,
+    targets: plan.targets,
+    makeVars: plan.makeVars,
+    toolchain: {
+      id: toolchain.id,
+      version: toolchain.version,
+      exact: toolchain.exact,
+      provider: toolchain.provider,
+    },
+    build: {
+      id: outcome.id,
+      recordDir: outcome.recordDir,
+      result: outcome.result,
+      exitCode: outcome.exitCode,
+    },
+  };
+  const verdictPath = `${outcome.recordDir}/verdict.json`;
+  await writeAtomic(verdictPath, JSON.stringify(verdict, null, 2) + "\n");
+  return { verdict, plan, verdictPath };
+}
+
+export { formatVerdict };

@@ -1,0 +1,165 @@
+/**
+ * Types of the repro area: the parts of a parsed report it reads, the plan
+ * it derives, and the verdict it records.
+ *
+ * @module
+ */
+
+/** One diagnostic line as a robot report prints it (report parser fields). */
+export interface ReportedDiagnostic {
+  file: string;
+  line: number;
+  column: number | null;
+  severity: string;
+  message: string;
+  /** True for `>>` (new) lines. */
+  new: boolean;
+  prefix?: string;
+}
+
+/** One make command line of a report (`{env, cmd, args}`). */
+export interface MakeInvocation {
+  env: Record<string, string>;
+  cmd: string;
+  args: string[];
+}
+
+/** The fields of a reproduce file that repro reads. */
+export interface ReproduceFileFields {
+  make_args?: string[] | null;
+  make_env?: Record<string, string> | null;
+  make_invocations?: MakeInvocation[] | null;
+  targets?: string[] | null;
+  w?: number | string | null;
+  c?: number | string | null;
+  tree_url?: string | null;
+  branch?: string | null;
+  commit?: string | null;
+  b4_shazam?: string | null;
+}
+
+/**
+ * The report fields repro reads, as the report parser produces them
+ * (`../shared/robot-reports/README.md` conventions; extra fields ignored).
+ */
+export interface ReportFields {
+  tree_url: string | null;
+  branch: string | null;
+  head?: string | null;
+  commit: string | null;
+  commit_subject?: string | null;
+  config_name: string | null;
+  config_url: string | null;
+  arch: string | null;
+  compiler: { name: string; version: string | null; raw?: string } | null;
+  make_args: string[] | null;
+  targets: string[] | null;
+  w: number | string | null;
+  c: number | string | null;
+  diagnostics: ReportedDiagnostic[];
+  report_type?: "branch" | "patch" | string | null;
+  url?: string | null;
+  base?: string | null;
+  patch_link?: string | null;
+  make_env?: Record<string, string> | null;
+  reproduce_url?: string | null;
+  reproduce_file?: ReproduceFileFields | null;
+}
+
+/** Where the commit comes from. */
+export interface SourcePlan {
+  /** The commit to build (full or abbreviated sha), or null (patch report without one). */
+  commit: string | null;
+  /** Remote to fetch from when the checkout lacks the commit. */
+  fetchUrl: string | null;
+  /** Branch/ref to fetch. */
+  fetchRef: string | null;
+  /** Branch head the report names (informational). */
+  head: string | null;
+  /** Why `commit` was chosen: `report`, `--commit`, `reproduce file`. */
+  commitFrom: string;
+}
+
+/** How the `.config` is obtained. */
+export type ReproConfig =
+  | { kind: "url"; url: string }
+  | { kind: "file"; path: string; from: string }
+  | { kind: "target"; target: string; name: string };
+
+/** The compiler a report asks for. */
+export interface CompilerPlan {
+  family: "gcc" | "clang";
+  /** Request for the toolchain resolver, e.g. `gcc-11.2.0`, `clang-17`. */
+  request: string;
+  /** Exact version the report printed, e.g. `11.2.0`, `20.0.0git` (null: none printed). */
+  version: string | null;
+  /** Distro build string, e.g. `Debian 12.2.0-14`, or null. */
+  distro: string | null;
+  /** The crosstool triple named by the compiler line, or null. */
+  triple: string | null;
+  /** The compiler line as printed. */
+  raw: string;
+}
+
+/** Everything `repro` will do, derived from the report alone. */
+export interface ReproPlan {
+  source: SourcePlan;
+  /** `ARCH` for make. */
+  arch: string;
+  config: ReproConfig;
+  compiler: CompilerPlan | null;
+  /** Make variables other than ARCH/O/CROSS_COMPILE, e.g. `W=1`, `CF=…`. */
+  makeVars: string[];
+  targets: string[];
+  /** Where the targets came from: `report`, `reproduce file`, `diagnostics`, `none`. */
+  targetsFrom: string;
+  reported: ReportedDiagnostic[];
+  /** Things that differ from the robot's setup, known before building. */
+  differences: string[];
+  /** Other remarks (shown, not counted as differences). */
+  notes: string[];
+}
+
+/** Per reported diagnostic: what the build showed. */
+export interface VerdictRow {
+  status: "reproduced" | "moved" | "missing";
+  new: boolean;
+  file: string;
+  line: number;
+  column: number | null;
+  severity: string;
+  message: string;
+  /** For `moved`: found line minus reported line. */
+  movedBy?: number;
+}
+
+/** The result of a reproduction, stored as `verdict.json`. */
+export interface Verdict {
+  verdict: "reproduced" | "partial" | "not-reproduced";
+  rows: VerdictRow[];
+  /** Diagnostics the build printed that the report does not list. */
+  extra: {
+    file: string | null;
+    line: number | null;
+    severity: string;
+    message: string;
+  }[];
+  /** Setup differences (substituted compiler, dropped symbols, …). */
+  differences: string[];
+  notes: string[];
+  commit: string;
+  reportCommit: string | null;
+  arch: string;
+  config: string;
+  targets: string[];
+  makeVars: string[];
+  toolchain:
+    | { id: string; version: string; exact: boolean; provider: string }
+    | null;
+  build: {
+    id: string;
+    recordDir: string;
+    result: string;
+    exitCode: number | null;
+  } | null;
+}
