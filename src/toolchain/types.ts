@@ -26,6 +26,11 @@ export interface ToolchainRequest {
   installPath?: string;
   /** Use only what is installed. */
   offline?: boolean;
+  /**
+   * Prefer this provider: `system` resolves only distro compilers (a report's
+   * `gcc-11 (Debian 11.3.0-3) 11.3.0` line); other values are the default order.
+   */
+  provider?: ToolchainProvider;
 }
 
 /** A toolchain ready to use, with its identity for the build record. */

@@ -1,0 +1,351 @@
+/**
+ * Streaming download with `fetch`: sha256 while streaming, the bytes teed to a
+ * resumable `.part` file and to a sink (tar), HTTP Range resume after a drop
+ * or a killed process, timeouts, retries.
+ *
+ * Proxies: Deno's `fetch` honours `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`
+ * (and their lower-case forms) by itself.
+ *
+ * @module
+ */
+import { createHash, type Hash } from "node:crypto";
+import { InfraError } from "../errors.ts";
+
+/** Where streamed bytes go besides the `.part` file. */
+export interface ByteSink {
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+/** The server said 404 (the file is not on this mirror). */
+export class NotFoundError extends InfraError {}
+
+/** Writing to the sink failed (tar died): not a network problem. */
+export class SinkError extends InfraError {}
+
+/** Knobs of a download. */
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  /** Time allowed until response headers arrive. */
+  headersTimeoutMs?: number;
+  /** Time allowed without a single body byte. */
+  idleTimeoutMs?: number;
+  /** Retries (with Range resume) after drops, timeouts and 5xx. */
+  retries?: number;
+  onProgress?: (received: number, total: number | undefined) => void;
+  fetchImpl?: typeof fetch;
+}
+
+/** Result of a completed download. */
+export interface DownloadResult {
+  sha256: string;
+  bytes: number;
+  /** Bytes reused from an earlier partial download. */
+  resumedFrom: number;
+}
+
+interface PartMeta {
+  url: string;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+function timeoutFromEnv(): number | undefined {
+  const v = Deno.env.get("KCROSS_FETCH_TIMEOUT");
+  return v && /^[0-9]+$/.test(v) ? Number(v) * 1000 : undefined;
+}
+
+function sizeOf(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readMeta(part: string): PartMeta | undefined {
+  try {
+    return JSON.parse(Deno.readTextFileSync(`${part}.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes a partial download and its metadata. */
+export function discardPart(part: string): void {
+  for (const p of [part, `${part}.json`]) {
+    try {
+      Deno.removeSync(p);
+    } catch { /* absent */ }
+  }
+}
+
+function diskError(error: unknown, path: string): InfraError | undefined {
+  const msg = String(error);
+  if (/No space left|ENOSPC|quota/i.test(msg)) {
+    return new InfraError(`Disk full while writing "${path}"`, {
+      cause: error,
+      hint:
+        "free some space (kcross cache gc) or set KCROSS_CACHE_DIR elsewhere",
+    });
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new InfraError(`Cannot write "${path}": permission denied`, {
+      cause: error,
+      hint: "make the cache writable or set KCROSS_CACHE_DIR",
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Downloads `url`, resuming `part` when it holds a prefix of the same URL.
+ * `openSink` is called whenever the stream (re)starts from byte 0 and must
+ * return a fresh sink; bytes already in `part` are replayed into it.
+ *
+ * @throws {NotFoundError} on 404
+ * @throws {SinkError} when the sink fails
+ * @throws {InfraError} on network failure after retries, disk full
+ */
+export async function streamDownload(
+  url: string,
+  part: string,
+  openSink: () => Promise<ByteSink>,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
+  const doFetch = options.fetchImpl ?? fetch;
+  const envTimeout = timeoutFromEnv();
+  const headersTimeout = options.headersTimeoutMs ?? envTimeout ??
+    DEFAULT_TIMEOUT_MS;
+  const idleTimeout = options.idleTimeoutMs ?? envTimeout ?? DEFAULT_TIMEOUT_MS;
+  const retries = options.retries ?? 3;
+  Deno.mkdirSync(part.slice(0, part.lastIndexOf("/")), { recursive: true });
+
+  const meta = readMeta(part);
+  let offset = meta?.url === url ? sizeOf(part) : 0;
+  if (offset === 0) discardPart(part);
+  const resumedFrom = offset;
+  let sink: ByteSink | undefined;
+  let hash: Hash | undefined;
+  let lastError: unknown;
+
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0) {
+      await sleep(Math.min(250 * 2 ** attempt, 4000), options.signal);
+    }
+    options.signal?.throwIfAborted();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort);
+    let timer = setTimeout(
+      () => controller.abort(new Error("timeout")),
+      headersTimeout,
+    );
+    try {
+      const headers: Record<string, string> = {};
+      const m = readMeta(part);
+      if (offset > 0) {
+        headers["Range"] = `bytes=${offset}-`;
+        if (m?.etag) headers["If-Range"] = m.etag;
+      }
+      let res: Response;
+      try {
+        res = await doFetch(url, { headers, signal: controller.signal });
+      } catch (error) {
+        lastError = error;
+        options.signal?.throwIfAborted();
+        continue;
+      }
+      if (res.status === 404 || res.status === 410) {
+        await res.body?.cancel();
+        throw new NotFoundError(`Not found on the mirror: ${url}`);
+      }
+      if (res.status === 416) {
+        await res.body?.cancel();
+        discardPart(part);
+        offset = 0;
+        sink = undefined;
+        lastError = new Error("HTTP 416");
+        continue;
+      }
+      if (res.status !== 200 && res.status !== 206) {
+        await res.body?.cancel();
+        lastError = new Error(`HTTP ${res.status} ${res.statusText}`);
+        if (res.status >= 400 && res.status < 500) break;
+        continue;
+      }
+      const range = res.headers.get("content-range");
+      const resumed = res.status === 206 && offset > 0 &&
+        range !== null && new RegExp(`^bytes ${offset}-`).test(range);
+      if (!resumed) {
+        discardPart(part);
+        offset = 0;
+        sink = undefined;
+      }
+      if (!sink) {
+        sink = await openSink();
+        hash = createHash("sha256");
+        if (offset > 0) await replay(part, offset, sink, hash);
+      }
+      if (!resumed) {
+        const pm: PartMeta = {
+          url,
+          etag: res.headers.get("etag"),
+          lastModified: res.headers.get("last-modified"),
+        };
+        Deno.writeTextFileSync(`${part}.json`, JSON.stringify(pm));
+      }
+      const length = Number(res.headers.get("content-length") ?? NaN);
+      const total = Number.isFinite(length) ? offset + length : undefined;
+      if (!res.body) throw new InfraError(`Empty response from ${url}`);
+      const file = await Deno.open(part, { create: true, append: true });
+      const reader = res.body.getReader();
+      try {
+        for (;;) {
+          clearTimeout(timer);
+          timer = setTimeout(
+            () => controller.abort(new Error("idle timeout")),
+            idleTimeout,
+          );
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            lastError = error;
+            break;
+          }
+          if (chunk.done) {
+            if (total !== undefined && offset < total) {
+              lastError = new Error(
+                `connection closed at ${offset} of ${total} bytes`,
+              );
+              break;
+            }
+            return { sha256: hash!.digest("hex"), bytes: offset, resumedFrom };
+          }
+          try {
+            await writeAll(file, chunk.value);
+          } catch (error) {
+            throw diskError(error, part) ?? error;
+          }
+          hash!.update(chunk.value);
+          try {
+            await sink.write(chunk.value);
+          } catch (error) {
+            throw new SinkError(`Extraction stopped while downloading ${url}`, {
+              cause: error,
+            });
+          }
+          offset += chunk.value.length;
+          options.onProgress?.(offset, total);
+        }
+      } finally {
+        file.close();
+        reader.releaseLock();
+      }
+      options.signal?.throwIfAborted();
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+  throw new InfraError(`Download failed: ${url}: ${describe(lastError)}`, {
+    cause: lastError,
+    hint:
+      "check the network or the mirror (--mirror URL, KCROSS_MIRROR), then rerun; the partial download is kept and resumed",
+  });
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < bytes.length) off += await file.write(bytes.subarray(off));
+}
+
+async function replay(
+  part: string,
+  upTo: number,
+  sink: ByteSink,
+  hash: Hash,
+): Promise<void> {
+  using f = await Deno.open(part);
+  let left = upTo;
+  const buf = new Uint8Array(1 << 20);
+  while (left > 0) {
+    const n = await f.read(buf.subarray(0, Math.min(buf.length, left)));
+    if (n === null) break;
+    const chunk = buf.slice(0, n);
+    hash.update(chunk);
+    await sink.write(chunk);
+    left -= n;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error
+      ? `: ${error.cause.message}`
+      : "";
+    const text = `${error.message}${cause}`;
+    // reqwest-style chains repeat the URL; keep the informative tail short.
+    const dns = /dns error[^)]*|Connection refused|timed out|timeout/i.exec(
+      text,
+    );
+    return dns && text.length > 160 ? dns[0] : text.slice(0, 300);
+  }
+  return String(error ?? "unknown error");
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+/**
+ * Fetches a small text file (checksums, listings).
+ *
+ * @returns the text, or undefined on 404
+ * @throws {InfraError} on other failures
+ */
+export async function fetchText(
+  url: string,
+  options: Pick<DownloadOptions, "signal" | "headersTimeoutMs" | "fetchImpl"> =
+    {},
+): Promise<string | undefined> {
+  const timeout = options.headersTimeoutMs ?? timeoutFromEnv() ??
+    DEFAULT_TIMEOUT_MS;
+  const signals = [AbortSignal.timeout(timeout)];
+  if (options.signal) signals.push(options.signal);
+  let res: Response;
+  try {
+    res = await (options.fetchImpl ?? fetch)(url, {
+      signal: AbortSignal.any(signals),
+    });
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    throw new InfraError(`Cannot reach ${url}: ${describe(error)}`, {
+      cause: error,
+      hint:
+        "check the network or choose another mirror (--mirror URL, KCROSS_MIRROR)",
+    });
+  }
+  if (res.status === 404 || res.status === 410) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new InfraError(
+      `Cannot fetch ${url}: HTTP ${res.status} ${res.statusText}`,
+      {
+        hint: "the mirror is failing; retry later or choose another mirror",
+      },
+    );
+  }
+  return await res.text();
+}

@@ -1,0 +1,391 @@
+/**
+ * Carrying out a `FetchPlan`: lock, download (streaming, resumable) piped
+ * into `tar -xJf -` in a staging dir, verify the sha256, check the tree is
+ * safe, write manifest and marker, rename into place. A failure or a kill at
+ * any point leaves the install root as it was.
+ *
+ * @module
+ */
+import type { Output } from "../cli/output.ts";
+import { InfraError, UserError } from "../errors.ts";
+import { buildManifest } from "../cache/manifest.ts";
+import { nearestVersions } from "../toolchain/catalog.ts";
+import {
+  exists,
+  idSlug,
+  isExecutable,
+  MANIFEST,
+  MARKER,
+} from "../toolchain/layout.ts";
+import { type InstallMarker, readMarker } from "../toolchain/installed.ts";
+import { parseSha256Sums, verifySignature } from "./checksums.ts";
+import {
+  discardPart,
+  type DownloadOptions,
+  fetchText,
+  NotFoundError,
+  SinkError,
+  streamDownload,
+} from "./download.ts";
+import {
+  assertSafe,
+  classifyTarFailure,
+  startTar,
+  type TarSink,
+} from "./extract.ts";
+import { acquireLock } from "./lock.ts";
+import type { FetchPlan, FetchSource } from "./plan_fetch.ts";
+import { progressFor } from "./progress.ts";
+
+/** Options of `installToolchain`. */
+export interface InstallOptions {
+  /** Messages and progress (none when absent). */
+  out?: Output;
+  signal?: AbortSignal;
+  /** gpgv keyring for `sha256sums.asc` (else `KCROSS_GPG_KEYRING`). */
+  keyring?: string;
+  /** Install even when no checksum is published or pinned. */
+  allowUnverified?: boolean;
+  download?: Omit<DownloadOptions, "signal" | "onProgress">;
+}
+
+/** An installed toolchain and where it came from. */
+export interface InstallResult {
+  dir: string;
+  marker: InstallMarker;
+  /** False when another process (or an earlier run) had installed it. */
+  downloaded: boolean;
+}
+
+interface Expected {
+  sha256: string | undefined;
+  verifiedBy: string;
+}
+
+/** Makes sure `dir` can be created and written. */
+export function ensureWritableDir(dir: string, what: string): void {
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    const probe = `${dir}/.kcross-probe-${crypto.randomUUID()}`;
+    Deno.writeTextFileSync(probe, "");
+    Deno.removeSync(probe);
+  } catch (error) {
+    throw new InfraError(`Cannot write to the ${what} "${dir}"`, {
+      cause: error,
+      hint:
+        "make it writable, or choose another place (KCROSS_CACHE_DIR, --install-path)",
+    });
+  }
+}
+
+function installedMarker(plan: FetchPlan): InstallMarker | undefined {
+  if (!isExecutable(`${plan.finalDir}/${plan.checkFile}`)) return undefined;
+  return readMarker(plan.finalDir);
+}
+
+/**
+ * Installs the planned toolchain unless it already is (one download even with
+ * N concurrent callers).
+ *
+ * @throws {UserError} when no mirror has this version/triple (nearest listed)
+ * @throws {InfraError} network, checksum, unsafe or truncated archive, disk
+ */
+export async function installToolchain(
+  plan: FetchPlan,
+  options: InstallOptions = {},
+): Promise<InstallResult> {
+  const { out } = options;
+  ensureWritableDir(plan.root, "toolchain directory");
+  ensureWritableDir(plan.stagingParent, "toolchain directory");
+  using _lock = await acquireLock(
+    plan.lockFile,
+    () => out?.err(`Waiting for another kcross process installing ${plan.id}`),
+  );
+  const already = installedMarker(plan);
+  if (already) {
+    return { dir: plan.finalDir, marker: already, downloaded: false };
+  }
+  cleanStaleStaging(plan);
+  if (exists(plan.finalDir)) {
+    // Incomplete and unmarked: keep it aside rather than delete user data.
+    Deno.renameSync(plan.finalDir, `${plan.finalDir}.incomplete-${Date.now()}`);
+  }
+  const notFound: FetchSource[] = [];
+  let firstError: unknown;
+  for (const source of plan.sources) {
+    options.signal?.throwIfAborted();
+    try {
+      const expected = await expectedDigest(plan, source, options);
+      const marker = await downloadAndInstall(plan, source, expected, options);
+      return { dir: plan.finalDir, marker, downloaded: true };
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      if (error instanceof NotFoundError) {
+        notFound.push(source);
+        continue;
+      }
+      if (error instanceof UserError) throw error;
+      if (error instanceof RejectedArchive) throw error;
+      firstError ??= error;
+    }
+  }
+  if (firstError) throw firstError;
+  throw await notOnMirrors(plan, notFound, options);
+}
+
+/** An archive rejected for content (unsafe members): never try elsewhere. */
+class RejectedArchive extends InfraError {}
+
+async function expectedDigest(
+  plan: FetchPlan,
+  source: FetchSource,
+  options: InstallOptions,
+): Promise<Expected> {
+  if (plan.pinnedSha256) {
+    return { sha256: plan.pinnedSha256.toLowerCase(), verifiedBy: "pin" };
+  }
+  const dl = {
+    ...options.download,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const text = source.sumsUrl ? await fetchText(source.sumsUrl, dl) : undefined;
+  if (text === undefined) {
+    if (!(await reachable(source.url, dl))) {
+      throw new NotFoundError(`Not found on the mirror: ${source.url}`);
+    }
+    if (options.allowUnverified) {
+      return { sha256: undefined, verifiedBy: "none" };
+    }
+    throw new InfraError(
+      `No checksum for "${plan.archiveName}": ${
+        source.sumsUrl
+          ? `${source.sumsUrl} is missing`
+          : "the mirror publishes none"
+      } and no digest is pinned`,
+      {
+        hint:
+          `pin its sha256 in toolchains/pins.json, or pass --allow-unverified to install it anyway`,
+      },
+    );
+  }
+  const keyring = options.keyring ?? Deno.env.get("KCROSS_GPG_KEYRING");
+  let verifiedBy = "sha256sums.asc";
+  if (keyring) {
+    const tmp = await Deno.makeTempFile({ suffix: ".asc" });
+    try {
+      await Deno.writeTextFile(tmp, text);
+      await verifySignature(tmp, keyring);
+      verifiedBy = "gpgv+sha256sums.asc";
+    } finally {
+      await Deno.remove(tmp).catch(() => {});
+    }
+  }
+  const sha256 = parseSha256Sums(text).get(plan.archiveName);
+  if (!sha256) {
+    throw new NotFoundError(
+      `${source.sumsUrl} does not list ${plan.archiveName}`,
+    );
+  }
+  return { sha256, verifiedBy };
+}
+
+async function reachable(
+  url: string,
+  dl: Pick<DownloadOptions, "fetchImpl" | "headersTimeoutMs"> & {
+    signal?: AbortSignal;
+  },
+): Promise<boolean> {
+  try {
+    const res = await (dl.fetchImpl ?? fetch)(url, {
+      method: "HEAD",
+      signal: AbortSignal.timeout(dl.headersTimeoutMs ?? 30_000),
+    });
+    await res.body?.cancel();
+    return res.status !== 404 && res.status !== 410;
+  } catch (error) {
+    throw new InfraError(`Cannot reach ${url}`, { cause: error });
+  }
+}
+
+async function downloadAndInstall(
+  plan: FetchPlan,
+  source: FetchSource,
+  expected: Expected,
+  options: InstallOptions,
+): Promise<InstallMarker> {
+  const staging = `${plan.stagingParent}/${
+    idSlug(plan.id)
+  }-${crypto.randomUUID()}`;
+  let tar: TarSink | undefined;
+  const openSink = async () => {
+    if (tar) {
+      tar.kill();
+      await tar.done;
+    }
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+    Deno.mkdirSync(staging, { recursive: true });
+    const t = startTar(staging);
+    tar = t;
+    return { write: (chunk: Uint8Array) => t.writer.write(chunk) };
+  };
+  options.out?.err(`Fetching ${source.url}`);
+  const progress = progressFor(options.out, plan.archiveName);
+  try {
+    let result;
+    try {
+      result = await streamDownload(source.url, plan.partFile, openSink, {
+        ...options.download,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProgress: (r, t) => progress.update(r, t),
+      });
+    } catch (error) {
+      if (!(error instanceof SinkError) || !tar) throw error;
+      const t = await tar.done;
+      throw tarError(plan, t.stderr, error);
+    } finally {
+      progress.finish();
+    }
+    await tar!.writer.close().catch(() => {});
+    const t = await tar!.done;
+    if (expected.sha256 && result.sha256 !== expected.sha256) {
+      discardPart(plan.partFile);
+      throw new InfraError(
+        `Checksum mismatch for "${plan.archiveName}" from ${source.url}: expected ${expected.sha256}, got ${result.sha256}`,
+        {
+          hint:
+            "the mirror may be serving a partial or tampered file; retry, or use another mirror (--mirror)",
+        },
+      );
+    }
+    if (!t.success) throw tarError(plan, t.stderr);
+    assertSafe(staging, plan.archiveName);
+    const top = `${staging}/${plan.archiveTopDir}`;
+    if (!isExecutable(`${top}/${plan.checkFile}`)) {
+      discardPart(plan.partFile);
+      throw new RejectedArchive(
+        `Archive "${plan.archiveName}" does not contain ${plan.archiveTopDir}/${plan.checkFile}`,
+        { hint: "the mirror serves an unexpected layout; try another mirror" },
+      );
+    }
+    const manifest = await buildManifest(top);
+    const marker: InstallMarker = {
+      schema: 1,
+      id: plan.id,
+      family: plan.family,
+      version: plan.version,
+      provider: source.provider,
+      ...(plan.triple ? { triple: plan.triple } : {}),
+      sourceUrl: source.url,
+      archiveName: plan.archiveName,
+      archiveSha256: result.sha256,
+      verifiedBy: expected.verifiedBy,
+      installedAt: new Date().toISOString(),
+    };
+    Deno.writeTextFileSync(`${top}/${MANIFEST}`, JSON.stringify(manifest));
+    Deno.writeTextFileSync(`${top}/${MARKER}`, JSON.stringify(marker, null, 2));
+    Deno.mkdirSync(plan.finalDir.slice(0, plan.finalDir.lastIndexOf("/")), {
+      recursive: true,
+    });
+    Deno.renameSync(top, plan.finalDir);
+    discardPart(plan.partFile);
+    options.out?.err(
+      `Installed ${plan.id} in ${plan.finalDir} (sha256 ${
+        result.sha256.slice(0, 12)
+      }…, verified by ${expected.verifiedBy})`,
+    );
+    return marker;
+  } finally {
+    tar?.kill();
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+}
+
+function tarError(
+  plan: FetchPlan,
+  stderr: string,
+  cause?: unknown,
+): InfraError {
+  const kind = classifyTarFailure(stderr);
+  const detail = stderr.trim().split("\n").slice(0, 3).join("; ");
+  if (kind === "disk-full") {
+    return new InfraError(
+      `Disk full while extracting "${plan.archiveName}" into "${plan.root}"`,
+      {
+        cause,
+        hint:
+          "free some space (kcross cache gc) or install elsewhere (KCROSS_CACHE_DIR, --install-path)",
+      },
+    );
+  }
+  discardPart(plan.partFile);
+  if (kind === "unsafe") {
+    return new RejectedArchive(
+      `Rejected archive "${plan.archiveName}": unsafe members: ${detail}`,
+      {
+        cause,
+        hint: "the archive is malicious or broken; nothing was installed",
+      },
+    );
+  }
+  return new InfraError(
+    `Archive "${plan.archiveName}" is ${
+      kind === "truncated" ? "truncated" : "corrupt"
+    }: ${detail}`,
+    {
+      cause,
+      hint: "the partial download was discarded; rerun to fetch it again",
+    },
+  );
+}
+
+function cleanStaleStaging(plan: FetchPlan): void {
+  const prefix = `${idSlug(plan.id)}-`;
+  try {
+    for (const e of Deno.readDirSync(plan.stagingParent)) {
+      if (e.name.startsWith(prefix)) {
+        Deno.removeSync(`${plan.stagingParent}/${e.name}`, { recursive: true });
+      }
+    }
+  } catch { /* no staging dir yet */ }
+}
+
+async function notOnMirrors(
+  plan: FetchPlan,
+  sources: FetchSource[],
+  options: InstallOptions,
+): Promise<UserError> {
+  const what = plan.triple
+    ? `${
+      plan.family === "gcc" ? "gcc" : "llvm"
+    }-${plan.version} for "${plan.triple}"`
+    : `llvm-${plan.version}`;
+  let near: string[] = [];
+  for (const s of sources) {
+    try {
+      const listing = await fetchText(s.listingUrl, {
+        ...options.download,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const versions = [
+        ...new Set(
+          [...(listing ?? "").matchAll(
+            /(?:href="|llvm-)\.?\/?([0-9]+\.[0-9]+\.[0-9]+)[/"-]/g,
+          )]
+            .map((m) => m[1]!),
+        ),
+      ];
+      near = nearestVersions(plan.version, versions);
+      if (near.length) break;
+    } catch { /* listing is best effort */ }
+  }
+  return new UserError(
+    `No mirror has ${what}: ${sources.map((s) => s.url).join(", ")} not found`,
+    {
+      hint: near.length
+        ? `versions on the mirror nearest to ${plan.version}: ${
+          near.join(", ")
+        }`
+        : "check the version (kcross toolchain list) or use another mirror (--mirror URL)",
+    },
+  );
+}

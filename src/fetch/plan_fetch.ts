@@ -1,0 +1,203 @@
+/**
+ * Planning a toolchain download: mirrors from data (or `--mirror` /
+ * `KCROSS_MIRROR`), the archive URL on each, the checksum source, and every
+ * path the install will touch. Pure: no I/O.
+ *
+ * @module
+ */
+import mirrorData from "../../toolchains/mirrors.json" with { type: "json" };
+import pins from "../../toolchains/pins.json" with { type: "json" };
+import { UserError } from "../errors.ts";
+import type { Family } from "../toolchain/catalog.ts";
+import { publishedBy } from "../toolchain/catalog.ts";
+import { gccDir, gccId, idSlug, llvmDir, llvmId } from "../toolchain/layout.ts";
+
+/** A mirror: a base URL served in one of the known layouts. */
+export interface Mirror {
+  name: string;
+  base: string;
+  layout: "crosstool" | "cross-package" | "llvm";
+}
+
+/** One place to get the archive. */
+export interface FetchSource {
+  mirror: Mirror;
+  url: string;
+  /** Per-directory `sha256sums.asc`, or null when the layout has none. */
+  sumsUrl: string | null;
+  /** Directory listing (to name the versions a mirror does have). */
+  listingUrl: string;
+  provider: "crosstool" | "cross-package" | "llvm";
+}
+
+/** Everything an install does, decided up front. */
+export interface FetchPlan {
+  id: string;
+  family: Family;
+  version: string;
+  triple: string | undefined;
+  archiveName: string;
+  sources: FetchSource[];
+  /** Digest pinned in toolchains/pins.json, if any. */
+  pinnedSha256: string | undefined;
+  /** Install root (COMPILER_INSTALL_PATH or kcross's toolchain dir). */
+  root: string;
+  /** Final dir, `<root>/<id>`. */
+  finalDir: string;
+  /** The dir inside the archive that becomes `finalDir`. */
+  archiveTopDir: string;
+  /** A file that must exist (executable) inside `finalDir`. */
+  checkFile: string;
+  /** Staging dirs live here (same filesystem as `root`, for the rename). */
+  stagingParent: string;
+  /** Partial download (resumable) and its metadata. */
+  partFile: string;
+  /** Lock file serialising installs of this toolchain. */
+  lockFile: string;
+}
+
+type Layouts = Record<
+  string,
+  { provider: string; archive: string; sums: string | null; listing: string }
+>;
+
+const layouts = mirrorData.layouts as unknown as Layouts;
+
+function fill(
+  template: string,
+  vars: Record<string, string>,
+): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? "");
+}
+
+/**
+ * Parses a `--mirror` / `KCROSS_MIRROR` value. A bare base URL serves the
+ * kernel.org layout; make.cross-style `URL=` values are accepted too
+ * (`…/pub/tools/crosstool/files/bin/x86_64`, `…/pub/tools/llvm/files`,
+ * `…/0day-ci/cross-package`); `cross-package:<url>` forces that layout.
+ *
+ * @example
+ * ```ts
+ * import { parseMirror } from "./plan_fetch.ts";
+ * const m = parseMirror("https://cdn.kernel.org/pub/tools/crosstool/files/bin/x86_64", "gcc");
+ * if (m.base !== "https://cdn.kernel.org" || m.layout !== "crosstool") throw new Error();
+ * ```
+ */
+export function parseMirror(value: string, family: Family): Mirror {
+  let v = value.trim().replace(/\/+$/, "");
+  let layout: Mirror["layout"] | undefined;
+  const forced = /^(crosstool|cross-package|llvm):(.*)$/.exec(v);
+  if (forced) {
+    layout = forced[1] as Mirror["layout"];
+    v = forced[2]!.replace(/\/+$/, "");
+  }
+  if (!/^(https?|file):\/\//.test(v)) {
+    throw new UserError(`Bad mirror URL "${value}"`, {
+      hint: "give an http(s) base URL such as https://cdn.kernel.org",
+    });
+  }
+  for (
+    const suffix of [
+      "/pub/tools/crosstool/files/bin/x86_64",
+      "/pub/tools/llvm/files",
+    ]
+  ) {
+    if (v.endsWith(suffix)) v = v.slice(0, -suffix.length);
+  }
+  if (!layout) {
+    layout = /cross-package$/.test(v)
+      ? "cross-package"
+      : family === "gcc"
+      ? "crosstool"
+      : "llvm";
+  }
+  return { name: v, base: v, layout };
+}
+
+/**
+ * Mirrors to try, in order: explicit ones, else `KCROSS_MIRROR`
+ * (comma/space separated), else `toolchains/mirrors.json`.
+ */
+export function mirrorsFor(
+  family: Family,
+  explicit: string[] | undefined,
+  env: (name: string) => string | undefined = (n) => Deno.env.get(n),
+): Mirror[] {
+  const given = explicit?.length
+    ? explicit
+    : (env("KCROSS_MIRROR") ?? "").split(/[\s,]+/).filter((s) => s);
+  if (given.length) return given.map((g) => parseMirror(g, family));
+  return (mirrorData[family] as Mirror[]).map((m) => ({ ...m }));
+}
+
+/** Inputs of `planFetch`. */
+export interface PlanFetchInput {
+  family: Family;
+  version: string;
+  /** Crosstool triple (gcc only). */
+  triple?: string;
+  mirrors: Mirror[];
+  root: string;
+  cacheDir: string;
+}
+
+/**
+ * Plans the install of one toolchain.
+ *
+ * @example
+ * ```ts
+ * import { planFetch } from "./plan_fetch.ts";
+ * const p = planFetch({ family: "gcc", version: "12.2.0", triple: "powerpc64-linux",
+ *   mirrors: [{ name: "k", base: "http://m", layout: "crosstool" }], root: "/r", cacheDir: "/c" });
+ * if (p.sources[0]!.url !== "http://m/pub/tools/crosstool/files/bin/x86_64/12.2.0/x86_64-gcc-12.2.0-nolibc-powerpc64-linux.tar.xz") throw new Error();
+ * if (p.finalDir !== "/r/gcc-12.2.0-nolibc/powerpc64-linux") throw new Error();
+ * ```
+ */
+export function planFetch(input: PlanFetchInput): FetchPlan {
+  const { family, version, triple, root, cacheDir } = input;
+  if (family === "gcc" && !triple) {
+    throw new UserError(`A gcc toolchain needs a target triple`);
+  }
+  const vars = { version, triple: triple ?? "" };
+  const sources = input.mirrors
+    .filter((m) => (family === "gcc") === (m.layout !== "llvm"))
+    .map((mirror): FetchSource => {
+      const l = layouts[mirror.layout]!;
+      const v = { ...vars, base: mirror.base };
+      return {
+        mirror,
+        url: fill(l.archive, v),
+        sumsUrl: l.sums ? fill(l.sums, v) : null,
+        listingUrl: fill(l.listing, v),
+        provider: mirror.layout,
+      };
+    });
+  // Prefer mirrors known to publish this version; keep the others as fallbacks.
+  const published = publishedBy(family, version);
+  sources.sort((a, b) =>
+    Number(!published.includes(a.provider)) -
+    Number(!published.includes(b.provider))
+  );
+  const id = family === "gcc" ? gccId(version, triple!) : llvmId(version);
+  const archiveName = sources[0]
+    ? sources[0].url.slice(sources[0].url.lastIndexOf("/") + 1)
+    : `${idSlug(id)}.tar.xz`;
+  return {
+    id,
+    family,
+    version,
+    triple,
+    archiveName,
+    sources,
+    pinnedSha256: (pins.sha256 as Record<string, string>)[archiveName],
+    root,
+    finalDir: family === "gcc"
+      ? gccDir(root, version, triple!)
+      : llvmDir(root, version),
+    archiveTopDir: id,
+    checkFile: family === "gcc" ? `bin/${triple}-gcc` : "bin/clang",
+    stagingParent: `${root}/.kcross-staging`,
+    partFile: `${cacheDir}/downloads/${archiveName}.part`,
+    lockFile: `${cacheDir}/locks/${idSlug(id)}.lock`,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Where toolchains live on disk: make.cross's `COMPILER_INSTALL_PATH` layout
+ * (`gcc-<ver>-nolibc/<triple>/bin/<triple>-gcc`, `llvm-<ver>-x86_64/bin/clang`),
+ * used for kcross's own cache too, so either can serve the other.
+ *
+ * @module
+ */
+import { cacheDir, type EnvReader } from "../paths.ts";
+
+/** Marker written into an installed toolchain dir, last, before the rename. */
+export const MARKER = ".kcross.json";
+/** Per-file manifest written beside the marker (`kcross cache verify`). */
+export const MANIFEST = ".kcross-manifest.json";
+
+/** kcross's own install root (a COMPILER_INSTALL_PATH of its own). */
+export function toolchainRoot(env?: EnvReader): string {
+  return `${cacheDir(env)}/toolchains`;
+}
+
+/** Root of the system-compiler shim directories. */
+export function systemShimRoot(env?: EnvReader): string {
+  return `${cacheDir(env)}/system`;
+}
+
+/**
+ * The installed dir of a crosstool gcc: `<root>/gcc-<ver>-nolibc/<triple>`.
+ *
+ * @example
+ * ```ts
+ * import { gccDir } from "./layout.ts";
+ * if (gccDir("/h/0day", "11.2.0", "powerpc64-linux") !== "/h/0day/gcc-11.2.0-nolibc/powerpc64-linux") throw new Error();
+ * ```
+ */
+export function gccDir(root: string, version: string, triple: string): string {
+  return `${root}/gcc-${version}-nolibc/${triple}`;
+}
+
+/** The id of a crosstool gcc: `gcc-<ver>-nolibc/<triple>` (its path under a root). */
+export function gccId(version: string, triple: string): string {
+  return `gcc-${version}-nolibc/${triple}`;
+}
+
+/**
+ * The installed dir of a kernel.org LLVM: `<root>/llvm-<ver>-x86_64`.
+ *
+ * @example
+ * ```ts
+ * import { llvmDir } from "./layout.ts";
+ * if (llvmDir("/c", "15.0.7") !== "/c/llvm-15.0.7-x86_64") throw new Error();
+ * ```
+ */
+export function llvmDir(root: string, version: string): string {
+  return `${root}/${llvmId(version)}`;
+}
+
+/** The id of a kernel.org LLVM: `llvm-<ver>-x86_64`. */
+export function llvmId(version: string): string {
+  return `llvm-${version}-x86_64`;
+}
+
+/** Turns an id into a flat file-name-safe slug (for locks and downloads). */
+export function idSlug(id: string): string {
+  return id.replaceAll("/", "__");
+}
+
+/** Whether `path` is an executable regular file (or a link to one). */
+export function isExecutable(path: string): boolean {
+  try {
+    const st = Deno.statSync(path);
+    return st.isFile && ((st.mode ?? 0o755) & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` exists (no link following on the last component). */
+export function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

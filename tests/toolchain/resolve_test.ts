@@ -1,0 +1,173 @@
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+} from "../_support/assert.ts";
+import { resolveToolchain } from "../../src/toolchain/mod.ts";
+import { UserError } from "../../src/errors.ts";
+import { recordingOutput } from "../../src/cli/output.ts";
+
+const haveDebianPpc64 = (() => {
+  try {
+    Deno.statSync("/usr/bin/powerpc64-linux-gnu-gcc-12");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function tempDir(): Promise<string & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "kcross-resolve-" });
+  return Object.assign(dir, {
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  }) as string & AsyncDisposable;
+}
+
+function fakeGcc(root: string, version: string, triple: string): string {
+  const bin = `${root}/gcc-${version}-nolibc/${triple}/bin`;
+  Deno.mkdirSync(bin, { recursive: true });
+  Deno.mkdirSync(
+    `${root}/gcc-${version}-nolibc/${triple}/libexec/gcc/${triple}/${version}`,
+    { recursive: true },
+  );
+  Deno.writeTextFileSync(`${bin}/${triple}-gcc`, "#!/bin/sh\necho fake\n", {
+    mode: 0o755,
+  });
+  return bin;
+}
+
+Deno.test("an existing COMPILER_INSTALL_PATH install is reused as is", async () => {
+  await using cache = await tempDir();
+  await using zero = await tempDir();
+  const bin = fakeGcc(`${zero}`, "11.2.0", "powerpc64-linux");
+  const r = await resolveToolchain({
+    compiler: "gcc-11.2.0",
+    triple: "powerpc64-linux",
+    installPath: `${zero}`,
+    offline: true,
+  }, { cacheDir: `${cache}` });
+  assertEquals(r.provider, "crosstool");
+  assertEquals(r.exact, true);
+  assertEquals(r.version, "11.2.0");
+  assertEquals(r.binDir, bin);
+  assertEquals(r.crossCompile, `${bin}/powerpc64-linux-`);
+  assertEquals(
+    r.libexecDir,
+    `${zero}/gcc-11.2.0-nolibc/powerpc64-linux/libexec/gcc/powerpc64-linux/11.2.0`,
+  );
+});
+
+Deno.test("kcross's own cache needs the completion marker", async () => {
+  await using cache = await tempDir();
+  fakeGcc(`${cache}/toolchains`, "9.3.0", "m68k-linux");
+  await assertRejects(
+    () =>
+      resolveToolchain({
+        compiler: "gcc-9.3.0",
+        triple: "m68k-linux",
+        offline: true,
+      }, { cacheDir: `${cache}`, path: "/nonexistent" }),
+    UserError,
+  );
+});
+
+Deno.test("offline miss says what to fetch and from where", async () => {
+  await using cache = await tempDir();
+  const e = await assertRejects(
+    () =>
+      resolveToolchain({
+        compiler: "gcc-9.3.0",
+        triple: "m68k-linux",
+        offline: true,
+      }, { cacheDir: `${cache}`, path: "/nonexistent" }),
+    UserError,
+  );
+  assertMatch(e.message, /not installed and kcross is offline/);
+  assertMatch(
+    e.hint ?? "",
+    /https:\/\/cdn\.kernel\.org\/pub\/tools\/crosstool\/files\/bin\/x86_64\/9\.3\.0\/x86_64-gcc-9\.3\.0-nolibc-m68k-linux\.tar\.xz/,
+  );
+  assertMatch(e.hint ?? "", /sha256sums\.asc/);
+});
+
+Deno.test({
+  name: "a Debian cross gcc of the same version resolves exactly via shims",
+  ignore: !haveDebianPpc64,
+  async fn() {
+    await using cache = await tempDir();
+    const r = await resolveToolchain({
+      compiler: "gcc-12.2.0",
+      triple: "powerpc64-linux",
+      offline: true,
+    }, { cacheDir: `${cache}` });
+    assertEquals(r.provider, "system");
+    assertEquals(r.exact, true);
+    assertEquals(r.version, "12.2.0");
+    assertMatch(r.crossCompile, /\/bin\/powerpc64-linux-$/);
+    const link = Deno.readLinkSync(`${r.crossCompile}gcc`);
+    assertEquals(link, "/usr/bin/powerpc64-linux-gnu-gcc-12");
+    const v = await new Deno.Command(`${r.crossCompile}gcc`, {
+      args: ["-dumpfullversion"],
+      stdout: "piped",
+    }).output();
+    assertEquals(new TextDecoder().decode(v.stdout).trim(), "12.2.0");
+    assert(Deno.statSync(`${r.crossCompile}ld`).isFile, "ld shim");
+  },
+});
+
+Deno.test({
+  name: "a different version is an error unless a substitute is allowed",
+  ignore: !haveDebianPpc64,
+  async fn() {
+    await using cache = await tempDir();
+    const e = await assertRejects(
+      () =>
+        resolveToolchain({
+          compiler: "gcc-11.2.0",
+          triple: "powerpc64-linux",
+          offline: true,
+        }, { cacheDir: `${cache}` }),
+      UserError,
+    );
+    assertMatch(e.hint ?? "", /--allow-substitute/);
+    assertMatch(e.hint ?? "", /gcc-12\.2\.0 \(system/);
+    const out = recordingOutput();
+    const r = await resolveToolchain({
+      compiler: "gcc-11.2.0",
+      triple: "powerpc64-linux",
+      offline: true,
+      allowSubstitute: true,
+    }, { cacheDir: `${cache}`, out });
+    assertEquals(r.exact, false);
+    assertEquals(r.requested, "gcc-11.2.0");
+    assertMatch(out.stderr.join("\n"), /substitute/);
+  },
+});
+
+Deno.test({
+  name: "the system provider serves a distro gcc with no unversioned name",
+  ignore: (() => {
+    try {
+      Deno.statSync("/usr/bin/powerpc64le-linux-gnu-gcc-11");
+      return false;
+    } catch {
+      return true;
+    }
+  })(),
+  async fn() {
+    await using cache = await tempDir();
+    const r = await resolveToolchain({
+      compiler: "gcc-11",
+      triple: "powerpc64le-linux",
+      provider: "system",
+    }, { cacheDir: `${cache}` });
+    assertEquals(r.provider, "system");
+    assertEquals(r.exact, true);
+    assertMatch(r.version, /^11\./);
+    assertEquals(
+      Deno.readLinkSync(`${r.crossCompile}gcc`),
+      "/usr/bin/powerpc64le-linux-gnu-gcc-11",
+    );
+  },
+});
