@@ -1,12 +1,79 @@
 /**
- * CLI for the report area.
+ * CLI for the report area: `kcross report parse <file|-> [--json]`.
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
-import { pendingCommand } from "../cli/stub.ts";
+import { flag, parseArgs, str } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { UserError } from "../errors.ts";
+import { parseReport } from "./parse_report.ts";
+import { readReportInput } from "./read_input.ts";
+import { formatSummary } from "./summary.ts";
+
+const USAGE =
+  `Usage: kcross report parse <file|-> [--json] [--reproduce FILE] [--lenient]
+
+Parse a 0-day kernel test robot report: the mail body, a whole .eml/mbox
+message (MIME parts, quoted-printable/base64, attached reproduce script and
+config), text pasted from a web archive (reflowed lines are joined back), or
+a bare reproduce script. "-" reads standard input.
+
+Options:
+  --json              print the parse as one JSON object
+  --reproduce FILE    the robot's reproduce script, parsed into reproduce_file
+  --lenient           print what was found instead of failing on a half report
+
+Exit codes: 0 parsed, 2 not a report (the message says what is missing).`;
+
+async function run(ctx: CommandContext): Promise<number> {
+  const p = parseArgs(ctx.args, {
+    json: { type: "boolean" },
+    reproduce: { type: "string" },
+    lenient: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (flag(p, "help")) {
+    ctx.out.out(USAGE);
+    return 0;
+  }
+  const [sub, file, ...extra] = p.positionals;
+  if (sub !== "parse") {
+    throw new UserError(
+      sub === undefined
+        ? 'Missing subcommand: expected "parse"'
+        : `Unknown subcommand "report ${sub}"`,
+      { hint: "kcross report parse <file|-> [--json]" },
+    );
+  }
+  if (file === undefined) {
+    throw new UserError("Missing report file", {
+      hint: "kcross report parse <file|-> (use - for standard input)",
+    });
+  }
+  if (extra.length > 0) {
+    throw new UserError(`Unexpected argument "${extra[0]}"`, {
+      hint: "kcross report parse takes one report file",
+    });
+  }
+  const text = await readReportInput(file, { cwd: ctx.cwd });
+  const reproPath = str(p, "reproduce");
+  const options = reproPath === undefined ? { lenient: flag(p, "lenient") } : {
+    lenient: flag(p, "lenient"),
+    reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }),
+    reproduceOrigin: reproPath,
+  };
+  const report = parseReport(text, options);
+  if (flag(p, "json")) ctx.out.out(JSON.stringify(report, null, 2));
+  else for (const line of formatSummary(report)) ctx.out.out(line);
+  return 0;
+}
 
 /** Subcommands this area provides. */
 export const reportCommands: Command[] = [
-  pendingCommand("report", "Parse a 0-day robot report"),
+  {
+    name: "report",
+    summary: "Parse a 0-day robot report",
+    usage: USAGE,
+    run,
+  },
 ];

@@ -1,0 +1,47 @@
+/**
+ * Line patterns shared by the report parsers. Every regex here is anchored
+ * and free of nested quantifiers, so each runs in linear time on a line.
+ *
+ * @module
+ */
+
+/** `All errors (new ones prefixed by >>):` and its variants. */
+export const ALL_HEADER =
+  /^All (?:errors|warnings|error\/warnings|warnings\/errors|errors\/warnings)(?: \([^)]*\))?:?$/;
+
+/** `sparse warnings: (new ones prefixed by >>)`, `Kconfig warnings: (for reference only)`. */
+export const TOOL_HEADER =
+  /^([A-Za-z][\w.-]*) (?:warnings|errors|warnings\/errors): ?(?:\([^)]*\))?$/;
+
+/** The start of a header that a reflowed copy may have wrapped. */
+export const HEADER_START =
+  /^(?:All (?:errors|warnings|error\/warnings|warnings\/errors|errors\/warnings) \(|[A-Za-z][\w.-]* (?:warnings|errors): \()/;
+
+/** `FILE:LINE[:COL]: SEV: MESSAGE`. */
+export const DIAG_LINE =
+  /^([^\s:]+):(\d+):(?:(\d+):)? (error|warning|fatal error): (.*)$/;
+
+/** `FILE:LINE:COL: sparse: sparse: MESSAGE`. */
+export const SPARSE_LINE = /^([^\s:]+):(\d+):(\d+): sparse: sparse: (.*)$/;
+
+/** A line that starts some diagnostic-like record (`path:12:`, `cc1: `, `ld: `…). */
+export const RECORD_START = /^(?:[^\s:]+:\d+[:,]|[^\s:]+:\(|[^\s:]+: )/;
+
+/** gcc 9+ source context: `  608 | code` or `      | ^~~`. */
+export const GCC_CONTEXT = /^(?:\d+ *\||\|)/;
+
+/** A caret line under code (old gcc, clang): `^`, `^~~~~`, `~~~^~~`. */
+export function isCaretLine(line: string): boolean {
+  return /^[~^ ]+$/.test(line) && line.includes("^");
+}
+
+/** Lines that end a diagnostic section. */
+export function endsSection(line: string): boolean {
+  return line.startsWith("vim +") || line.startsWith(":::::: ") ||
+    line.startsWith("---") || line === "-- " ||
+    line.startsWith("0-DAY CI") || line.startsWith("0-DAY kernel test");
+}
+
+/** Include-chain and function-context lines that precede diagnostics. */
+export const CONTEXT_START =
+  /^(?:In file included from |from \S+:\d+[,:]|In function |In member function |\d+ (?:warnings?|errors?)(?: and \d+ \w+)? generated\.?$|cc1\S*: )/;

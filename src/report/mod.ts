@@ -1,0 +1,37 @@
+/**
+ * Robot reports: parse any 0-day kernel test robot report (plain body, e-mail,
+ * mbox, reflowed archive copy, or a `reproduce` script) into the fields of
+ * `shared/robot-reports/README.md`, plus helpers `repro` builds on.
+ *
+ * @module
+ */
+export type {
+  MakeInvocation,
+  ParsedReport,
+  ReportAttachments,
+  ReportCompiler,
+  ReportDiagnostic,
+  ReproduceFile,
+  ReproduceInfo,
+} from "./types.ts";
+export {
+  MAX_REPORT_BYTES,
+  parseCompiler,
+  parseReport,
+  type ParseReportOptions,
+} from "./parse_report.ts";
+export { parseReproduceScript } from "./reproduce.ts";
+export { extractEmail } from "./email.ts";
+export { isTruncatedUrl } from "./header.ts";
+export { shellSplit } from "./shell_split.ts";
+export {
+  type BuildRequest,
+  buildRequest,
+  type CompilerRequest,
+  compilerRequest,
+  type ConfigSource,
+  configSource,
+  newDiagnostics,
+} from "./helpers.ts";
+export { readReportInput } from "./read_input.ts";
+export { formatSummary } from "./summary.ts";

@@ -1,0 +1,106 @@
+/**
+ * Reading a report from a file or stdin with a size cap, so a 50 MB log or a
+ * binary file is refused quickly instead of parsed.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { UserError } from "../errors.ts";
+import { MAX_REPORT_BYTES } from "./parse_report.ts";
+
+/** Options for {@link readReportInput}. */
+export interface ReadInputOptions {
+  /** Directory relative paths are resolved against. */
+  cwd?: string;
+  /** Byte cap (default {@link MAX_REPORT_BYTES}). */
+  maxBytes?: number;
+  /** Stream read for `-` (default: this process's stdin). */
+  stdin?: ReadableStream<Uint8Array>;
+}
+
+function tooLarge(size: number, max: number, what: string): UserError {
+  return new UserError(
+    `${what} is too large for a robot report: ${
+      (size / 1048576).toFixed(1)
+    } MB (limit ${(max / 1048576).toFixed(0)} MB)`,
+    { hint: "pass the report e-mail or its text, not a build log or archive" },
+  );
+}
+
+/** Rejects bytes that are clearly not text. */
+function checkText(bytes: Uint8Array, what: string): void {
+  const n = Math.min(bytes.length, 65536);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === 0) bad += 1000;
+    else if (b < 9 || (b > 13 && b < 32 && b !== 27)) bad++;
+  }
+  if (bad > n / 100 + 2) {
+    throw new UserError(`${what} looks like binary data, not a robot report`, {
+      hint: "pass the report as text (.txt, .eml or mbox)",
+    });
+  }
+}
+
+/**
+ * Reads `path` (or stdin for `-`) as UTF-8 text.
+ *
+ * @param path a file path, or `-`
+ * @param options cwd, size cap, stdin stream
+ * @returns the text
+ * @throws {UserError} missing file, too large, binary
+ */
+export async function readReportInput(
+  path: string,
+  options: ReadInputOptions = {},
+): Promise<string> {
+  const max = options.maxBytes ?? MAX_REPORT_BYTES;
+  let bytes: Uint8Array;
+  const what = path === "-" ? "Standard input" : `"${path}"`;
+  if (path === "-") {
+    const stream = options.stdin ?? Deno.stdin.readable;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      size += chunk.length;
+      if (size > max) throw tooLarge(size, max, what);
+      chunks.push(chunk);
+    }
+    bytes = new Uint8Array(size);
+    let off = 0;
+    for (const c of chunks) {
+      bytes.set(c, off);
+      off += c.length;
+    }
+  } else {
+    const full = path.startsWith("/")
+      ? path
+      : join(options.cwd ?? Deno.cwd(), path);
+    try {
+      const info = await Deno.stat(full);
+      if (info.isDirectory) {
+        throw new UserError(`${what} is a directory, not a report file`);
+      }
+      if (info.size > max) throw tooLarge(info.size, max, what);
+      bytes = await Deno.readFile(full);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new UserError(`Cannot read report ${what}: no such file`, {
+          cause: error,
+        });
+      }
+      if (error instanceof Deno.errors.PermissionDenied) {
+        throw new UserError(`Cannot read report ${what}: permission denied`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+  if (bytes.length === 0) {
+    throw new UserError(`${what} is empty: no robot report to parse`);
+  }
+  checkText(bytes, what);
+  return new TextDecoder().decode(bytes);
+}

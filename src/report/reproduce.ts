@@ -1,0 +1,258 @@
+/**
+ * Reproduce steps: the inline block of old-format reports and the robot's
+ * `reproduce` script. Commands a reflowing archive wrapped are joined back,
+ * then each line is shell-split (quotes removed, nothing evaluated).
+ *
+ * @module
+ */
+import { isHeaderStop, keyOf } from "./header.ts";
+import { shellSplit } from "./shell_split.ts";
+import type { MakeInvocation, ReproduceInfo } from "./types.ts";
+
+const COMMANDS = new Set([
+  "wget",
+  "curl",
+  "chmod",
+  "mkdir",
+  "git",
+  "make",
+  "make.cross",
+  "cd",
+  "cp",
+  "mv",
+  "ln",
+  "rm",
+  "cat",
+  "tar",
+  "gzip",
+  "gunzip",
+  "xz",
+  "zcat",
+  "b4",
+  "export",
+  "sudo",
+  "apt",
+  "apt-get",
+  "pip",
+  "pip3",
+  "python",
+  "python3",
+  "sh",
+  "bash",
+  "source",
+  "echo",
+  "dnf",
+  "yum",
+  "zypper",
+  "env",
+]);
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+function isMakeWord(word: string): boolean {
+  return word === "make" || word === "make.cross" ||
+    (word.endsWith("/make.cross") && !word.includes("://"));
+}
+
+/** What kind of line this is in a reproduce block. */
+function lineKind(line: string): "command" | "assignments" | "other" {
+  if (line.startsWith("#")) return "command";
+  const words = line.split(/\s+/);
+  let k = 0;
+  while (k < words.length && ASSIGNMENT.test(words[k]!)) k++;
+  if (k === words.length) return "assignments";
+  const w = words[k]!;
+  if (COMMANDS.has(w) || isMakeWord(w)) return "command";
+  if (
+    /^(?:~|\.{1,2}|\$HOME|\$\{HOME\})?\/\S*\/\S+$/.test(w) && !/:\/\//.test(w)
+  ) {
+    return "command";
+  }
+  return "other";
+}
+
+/** Lines that end a reproduce block (beyond a blank line). */
+function endsBlock(line: string): boolean {
+  const t = line.trim();
+  if (t === "") return true;
+  if (/^\s/.test(line)) return false;
+  return isHeaderStop(t) && !t.startsWith("[") && keyOf(t) !== "reproduce";
+}
+
+/**
+ * Joins the reproduce block starting at `lines[start]` into logical command
+ * lines.
+ *
+ * @param lines body lines
+ * @param start first line after the `reproduce…:` line
+ * @returns the commands and the index after the block
+ *
+ * @example
+ * ```ts
+ * import { readCommandLines } from "./reproduce.ts";
+ * const r = readCommandLines(["wget", "https://x/make.cross -O", "~/bin/make.cross", "COMPILER=gcc-11.2.0 make.cross O=b", "ARCH=powerpc drivers/vfio/", ""], 0);
+ * if (r.commands.length !== 2) throw new Error(JSON.stringify(r));
+ * if (r.commands[1] !== "COMPILER=gcc-11.2.0 make.cross O=b ARCH=powerpc drivers/vfio/") throw new Error();
+ * ```
+ */
+export function readCommandLines(
+  lines: readonly string[],
+  start: number,
+): { commands: string[]; next: number } {
+  const commands: string[] = [];
+  let i = start;
+  for (; i < lines.length; i++) {
+    const raw = lines[i]!.trimEnd();
+    if (endsBlock(raw)) break;
+    const t = raw.trim();
+    const prev = commands.at(-1);
+    if (prev === undefined) {
+      commands.push(t);
+      continue;
+    }
+    const prevWords = prev.split(/\s+/);
+    const dangling = /^-[A-Za-z]$/.test(prevWords.at(-1)!);
+    const prevOnlyAssign = prevWords.every((w) => ASSIGNMENT.test(w));
+    const kind = lineKind(t);
+    let join: boolean;
+    if (dangling || prevOnlyAssign) join = true;
+    else if (/^\s/.test(raw)) join = false; // pristine: one command per line
+    else if (kind === "command") join = false;
+    else if (kind === "assignments") {
+      join = prevWords.some(isMakeWord) && !prev.startsWith("#");
+    } else join = true;
+    if (join) commands[commands.length - 1] = `${prev} ${t}`;
+    else commands.push(t);
+  }
+  return { commands, next: i };
+}
+
+function numeric(value: string): number | string {
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function lastVar(args: readonly string[], name: string): string | null {
+  let found: string | null = null;
+  for (const a of args) {
+    if (a.startsWith(`${name}=`)) found = a.slice(name.length + 1);
+  }
+  return found;
+}
+
+/**
+ * Reads make invocations and git/b4 steps from command lines.
+ *
+ * @param commands logical command lines (see {@link readCommandLines})
+ * @param label the text between `reproduce` and the colon, e.g. `(this is a W=1 build)`
+ * @returns what the steps say
+ *
+ * @example
+ * ```ts
+ * import { interpretCommands } from "./reproduce.ts";
+ * const r = interpretCommands(["git checkout abc123", "COMPILER=clang make.cross ARCH=s390 drivers/"], "(this is a W=1 build)");
+ * if (r.w !== 1 || r.arch !== "s390" || r.commit !== "abc123") throw new Error();
+ * if (r.targets?.[0] !== "drivers/") throw new Error();
+ * ```
+ */
+export function interpretCommands(
+  commands: readonly string[],
+  label: string,
+): ReproduceInfo {
+  const invocations: MakeInvocation[] = [];
+  const remotes = new Map<string, string>();
+  let tree: string | null = null;
+  let branch: string | null = null;
+  let commit: string | null = null;
+  let b4: string | null = null;
+  for (const line of commands) {
+    for (const words of shellSplit(line)) {
+      let k = 0;
+      const env: Record<string, string> = {};
+      while (k < words.length && ASSIGNMENT.test(words[k]!)) {
+        const w = words[k]!;
+        const eq = w.indexOf("=");
+        env[w.slice(0, eq)] = w.slice(eq + 1);
+        k++;
+      }
+      const cmd = words[k];
+      if (cmd === undefined) continue;
+      const rest = words.slice(k + 1);
+      if (isMakeWord(cmd)) {
+        invocations.push({ env, cmd, args: rest });
+      } else if (cmd === "git") {
+        const positional = rest.filter((w) => !w.startsWith("-"));
+        const [sub, a, b] = positional;
+        if (sub === "remote" && a === "add" && b !== undefined) {
+          const url = positional[3];
+          if (url !== undefined) remotes.set(b, url);
+        } else if (sub === "fetch" && a !== undefined) {
+          tree = remotes.get(a) ??
+            (/:\/\//.test(a) || a.startsWith("/") ? a : tree);
+          branch = b ?? null;
+        } else if (sub === "checkout" && a !== undefined) {
+          commit = a;
+        }
+      } else if (cmd === "b4" && rest[0] === "shazam") {
+        b4 = rest.slice(1).find((w) => !w.startsWith("-")) ?? null;
+      }
+    }
+  }
+  const last = invocations.at(-1);
+  const args = last ? last.args : null;
+  const w = args ? lastVar(args, "W") : null;
+  const c = args ? lastVar(args, "C") : null;
+  const headerW = /\(this is a W=(\d+) build\)/.exec(label);
+  return {
+    make_invocations: invocations,
+    make_args: args,
+    make_env: last ? last.env : null,
+    targets: args
+      ? args.filter((a) => !a.includes("=") && !a.startsWith("-"))
+      : null,
+    arch: args ? lastVar(args, "ARCH") : null,
+    w: w !== null ? numeric(w) : headerW ? Number(headerW[1]) : null,
+    c: c !== null ? numeric(c) : null,
+    tree_url: tree,
+    branch,
+    commit,
+    b4_shazam: b4,
+  };
+}
+
+/**
+ * Parses a standalone `reproduce` script (the robot's attachment or the copy
+ * behind a report's `reproduce:` URL).
+ *
+ * @param text the script
+ * @returns what its steps say
+ *
+ * @example
+ * ```ts
+ * import { parseReproduceScript } from "./reproduce.ts";
+ * const r = parseReproduceScript("reproduce:\n        git checkout 86731a2\n        b4 shazam https://lore.kernel.org/r/x@y\n        make W=1 ARCH=mips\n");
+ * if (r.commit !== "86731a2" || r.b4_shazam !== "https://lore.kernel.org/r/x@y" || r.w !== 1) throw new Error();
+ * ```
+ */
+export function parseReproduceScript(text: string): ReproduceInfo {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  let i = 0;
+  while (i < lines.length && lines[i]!.trim() === "") i++;
+  let label = "";
+  const head = /^reproduce( ?\([^)]*\))?:/.exec(lines[i]?.trim() ?? "");
+  if (head) {
+    label = (head[1] ?? "").trim();
+    i++;
+  }
+  const commands: string[] = [];
+  // A script may hold blank lines between steps: read block after block.
+  while (i < lines.length) {
+    if (lines[i]!.trim() === "" || lines[i]!.trim().startsWith("#!")) {
+      i++;
+      continue;
+    }
+    const { commands: more, next } = readCommandLines(lines, i);
+    commands.push(...more);
+    i = next === i ? i + 1 : next;
+  }
+  return interpretCommands(commands, label);
+}

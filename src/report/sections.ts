@@ -1,0 +1,228 @@
+/**
+ * The diagnostic sections of a report (`All errors (new ones prefixed by
+ * >>):`, `sparse warnings: (…)`…): their headers, the diagnostics they quote
+ * and the lines the robot marked new. Reflowed archive copies (wrapped lines,
+ * `>` for `>>`, indentation dropped) are joined back.
+ *
+ * @module
+ */
+import {
+  ALL_HEADER,
+  CONTEXT_START,
+  DIAG_LINE,
+  endsSection,
+  GCC_CONTEXT,
+  HEADER_START,
+  isCaretLine,
+  RECORD_START,
+  SPARSE_LINE,
+  TOOL_HEADER,
+} from "./_patterns.ts";
+import type { ReportDiagnostic } from "./types.ts";
+
+/** What the diagnostic sections of a report hold. */
+export interface SectionsParse {
+  /** Header lines, verbatim, in order (non-diagnostic ones like Kconfig included). */
+  sections: string[];
+  diagnostics: ReportDiagnostic[];
+  marked_lines: string[];
+  /** Whether one section is a `sparse warnings:` section. */
+  hasSparse: boolean;
+  /** Index of the first section header, or -1. */
+  firstHeader: number;
+  /** How many physical lines were joined back onto the line before. */
+  joined: number;
+}
+
+/** A section header at `lines[i]` (possibly wrapped over up to 3 lines). */
+export function readHeader(
+  lines: readonly string[],
+  i: number,
+): { text: string; next: number } | null {
+  const first = lines[i]!.trimEnd();
+  if (ALL_HEADER.test(first) || TOOL_HEADER.test(first)) {
+    return { text: first, next: i + 1 };
+  }
+  if (!HEADER_START.test(first)) return null;
+  let text = first;
+  for (let j = i + 1; j < lines.length && j <= i + 3; j++) {
+    const part = lines[j]!.trim();
+    if (part === "") break;
+    text += " " + part;
+    if (ALL_HEADER.test(text) || TOOL_HEADER.test(text)) {
+      return { text, next: j + 1 };
+    }
+  }
+  return null;
+}
+
+/** Whether the header names a section whose lines are not diagnostics. */
+function isReferenceOnly(header: string): boolean {
+  return /^Kconfig /i.test(header);
+}
+
+interface Prefixed {
+  prefix: string;
+  content: string;
+}
+
+function splitPrefix(line: string): Prefixed {
+  if (line.startsWith(">> ")) return { prefix: ">>", content: line.slice(3) };
+  if (line.startsWith("<< ")) return { prefix: "<<", content: line.slice(3) };
+  if (line.startsWith("> ")) return { prefix: ">", content: line.slice(2) };
+  if (line.startsWith("< ")) return { prefix: "<", content: line.slice(2) };
+  if (line.startsWith("   ")) return { prefix: "", content: line.slice(3) };
+  return { prefix: "", content: line };
+}
+
+/** A line that cannot be the wrapped tail of the line before it. */
+function startsRecord(line: string): boolean {
+  if (line.trim() === "") return true;
+  if (/^\s/.test(line)) return true; // pristine mail: indented context
+  if (/^(?:>|<<|< )/.test(line)) return true;
+  if (line === "--" || endsSection(line)) return true;
+  if (ALL_HEADER.test(line) || TOOL_HEADER.test(line)) return true;
+  if (HEADER_START.test(line)) return true;
+  return RECORD_START.test(line) || CONTEXT_START.test(line) ||
+    GCC_CONTEXT.test(line) || isCaretLine(line) ||
+    /^(?:WARNING|ERROR|Warning|Error|FATAL): /.test(line);
+}
+
+function oddQuotes(text: string): boolean {
+  let n = 0;
+  for (const ch of text) if (ch === "'") n++;
+  return n % 2 === 1;
+}
+
+/** Whether `line` reads as source code rather than the rest of a message. */
+export function looksLikeCode(line: string): boolean {
+  const bare = line.replace(/'[^']*'|‘[^’]*’|"[^"]*"/g, "''");
+  return /[;{}]\s*$|->|==|!=|&&|\|\||^#|^\/[/*]|^\*|^[\w\]*)]+ = \S|^(?:return|if|else|for|while|static|struct|union|enum|case|switch|goto|do)\b/
+    .test(bare);
+}
+
+/** Whether a message already ends with its `[-W…]` option. */
+function endsWithFlag(text: string): boolean {
+  return /\[-W[^\]\s]*\]$/.test(text);
+}
+
+/**
+ * Joins the wrapped tail of `lines[i]` back on (reflowed archive copies).
+ * Pristine mails never wrap, and their following lines are indented or
+ * prefixed, so nothing is joined there.
+ */
+function joinWrapped(
+  lines: readonly string[],
+  i: number,
+  end: number,
+  content: string,
+): { text: string; next: number } {
+  let text = content.trimEnd();
+  let j = i + 1;
+  while (j < end && j - i <= 12) {
+    const line = lines[j]!.trimEnd();
+    if (startsRecord(line)) break;
+    if (!oddQuotes(text)) {
+      if (endsWithFlag(text)) break;
+      const after = lines[j + 1];
+      if (after !== undefined && isCaretLine(after.trim())) break;
+      if (looksLikeCode(line)) break;
+    }
+    text += " " + line.trim();
+    j++;
+  }
+  return { text, next: j };
+}
+
+function diagnosticOf(text: string, p: Prefixed): ReportDiagnostic | null {
+  const marked = p.prefix === ">>" || p.prefix === ">";
+  const sparse = SPARSE_LINE.exec(text);
+  if (sparse) {
+    return {
+      file: sparse[1]!,
+      line: Number(sparse[2]),
+      column: Number(sparse[3]),
+      severity: "sparse",
+      message: sparse[4]!,
+      new: marked,
+      prefix: p.prefix,
+    };
+  }
+  const m = DIAG_LINE.exec(text);
+  if (!m) return null;
+  return {
+    file: m[1]!,
+    line: Number(m[2]),
+    column: m[3] === undefined ? null : Number(m[3]),
+    severity: m[4]!,
+    message: m[5]!,
+    new: marked,
+    prefix: p.prefix,
+  };
+}
+
+/**
+ * Reads every section of a report body.
+ *
+ * @param lines the body, split into lines (no `\r`)
+ * @returns headers, diagnostics and marked lines
+ *
+ * @example
+ * ```ts
+ * import { parseSections } from "./sections.ts";
+ * const p = parseSections([
+ *   "All errors (new ones prefixed by >>):",
+ *   ">> a.c:1:2: error: boom",
+ *   "   a.c:3: warning: old one",
+ *   "vim +1 a.c",
+ * ]);
+ * if (p.diagnostics.length !== 2 || !p.diagnostics[0]!.new) throw new Error();
+ * if (p.diagnostics[1]!.column !== null) throw new Error();
+ * ```
+ */
+export function parseSections(lines: readonly string[]): SectionsParse {
+  const out: SectionsParse = {
+    sections: [],
+    diagnostics: [],
+    marked_lines: [],
+    hasSparse: false,
+    firstHeader: -1,
+    joined: 0,
+  };
+  let i = 0;
+  while (i < lines.length) {
+    const header = readHeader(lines, i);
+    if (!header) {
+      i++;
+      continue;
+    }
+    if (out.firstHeader < 0) out.firstHeader = i;
+    out.sections.push(header.text);
+    if (/^sparse /i.test(header.text)) out.hasSparse = true;
+    const readDiagnostics = !isReferenceOnly(header.text);
+    let end = header.next;
+    while (end < lines.length) {
+      const line = lines[end]!.trimEnd();
+      if (endsSection(lines[end]!) || endsSection(line)) break;
+      if (readHeader(lines, end)) break;
+      end++;
+    }
+    for (let j = header.next; j < end;) {
+      const raw = lines[j]!;
+      const p = splitPrefix(raw);
+      const marked = p.prefix === ">>" || p.prefix === ">";
+      if (!readDiagnostics || (!marked && /^\s/.test(p.content))) {
+        j++;
+        continue;
+      }
+      const { text, next } = joinWrapped(lines, j, end, p.content);
+      out.joined += next - j - 1;
+      if (marked) out.marked_lines.push(text);
+      const d = diagnosticOf(text, p);
+      if (d) out.diagnostics.push(d);
+      j = next;
+    }
+    i = end;
+  }
+  return out;
+}

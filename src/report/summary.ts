@@ -1,0 +1,115 @@
+/**
+ * A readable summary of a parsed report (what `kcross report parse` prints
+ * without `--json`).
+ *
+ * @module
+ */
+import { buildRequest, compilerRequest, configSource } from "./helpers.ts";
+import type { ParsedReport } from "./types.ts";
+
+/**
+ * Formats `report` as lines for a terminal.
+ *
+ * @param report a parse result
+ * @returns lines, no trailing newlines
+ */
+export function formatSummary(report: ParsedReport): string[] {
+  const out: string[] = [];
+  const row = (k: string, v: string | null | undefined) => {
+    if (v !== null && v !== undefined && v !== "") {
+      out.push(`${(k + ":").padEnd(11)} ${v}`);
+    }
+  };
+  const kind = report.report_type === "branch"
+    ? "branch report"
+    : report.report_type === "patch"
+    ? "patch report"
+    : "reproduce script";
+  out.push(
+    `0-day robot ${kind}${report.format ? ` (${report.format} format)` : ""}`,
+  );
+  row("tree", [report.tree_url, report.branch].filter(Boolean).join(" "));
+  row("head", report.head);
+  row(
+    "commit",
+    [report.commit, report.commit_subject].filter(Boolean).join(" "),
+  );
+  if (report.report_type === "patch") {
+    row("subject", report.commit_subject);
+    row("url", report.url);
+    row("base", report.base);
+    row("patch", report.patch_link);
+  }
+  row(
+    "config",
+    [report.config_name, report.config_url && `(${report.config_url})`]
+      .filter(Boolean).join(" "),
+  );
+  const cs = configSource(report);
+  row(
+    "config src",
+    cs.kind === "attached"
+      ? "attached to the e-mail"
+      : cs.kind === "url"
+      ? cs.url
+      : cs.kind === "target"
+      ? `regenerate: make ARCH=${cs.arch} ${cs.target}`
+      : `unavailable: ${cs.reason}`,
+  );
+  const cr = compilerRequest(report);
+  if (cr) {
+    row(
+      "compiler",
+      `${cr.raw}  -> ${cr.request ?? "unknown version"}${
+        cr.distro ? " (distro)" : ""
+      }`,
+    );
+  }
+  row("arch", report.arch);
+  const b = buildRequest(report);
+  const flags = [
+    report.w !== null ? `W=${report.w}` : null,
+    report.c !== null ? `C=${report.c}` : null,
+  ].filter(Boolean).join(" ");
+  row("flags", flags);
+  row(
+    "make",
+    [...b.makeArgs, ...b.targets].join(" ") +
+      (b.source === "report" ? "" : `  (from ${b.source})`),
+  );
+  row("reproduce", report.reproduce_url);
+  if (report.reproduce_file) {
+    row(
+      "repro file",
+      `${report.reproduce_file.make_invocations.length} make line(s)` +
+        (report.reproduce_file.origin
+          ? `, ${report.reproduce_file.origin}`
+          : ""),
+    );
+  }
+  const fresh = report.diagnostics.filter((d) => d.new).length;
+  out.push("");
+  out.push(
+    `${report.diagnostics.length} diagnostic(s), ${fresh} new, in ${report.sections.length} section(s)`,
+  );
+  for (const d of report.diagnostics) {
+    const where = `${d.file}:${d.line}${
+      d.column === null ? "" : `:${d.column}`
+    }`;
+    out.push(`${d.new ? ">>" : "  "} ${where}: ${d.severity}: ${d.message}`);
+  }
+  const other = report.marked_lines.length -
+    report.diagnostics.filter((d) => d.new).length;
+  if (other > 0) {
+    out.push(`${other} other marked line(s) (linker, modpost, Kconfig…):`);
+    for (const m of report.marked_lines) {
+      if (
+        !report.diagnostics.some((d) => m.startsWith(`${d.file}:${d.line}`))
+      ) {
+        out.push(`>> ${m}`);
+      }
+    }
+  }
+  for (const w of report.warnings) out.push(`warning: ${w}`);
+  return out;
+}
