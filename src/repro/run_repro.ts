@@ -74,6 +74,14 @@ function unquote(v: string): string {
   return v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
 }
 
+/**
+ * A compiler version line without gcc's program name, which only says how it
+ * was invoked (`powerpc64-linux-gcc` vs `powerpc64-linux-gnu-gcc`).
+ */
+function versionText(line: string): string {
+  return line.trim().replace(/^\S*gcc(-[0-9.]+)?\s+/, "").replace(/\s+/g, " ");
+}
+
 function shortKey(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 10);
 }
@@ -254,7 +262,10 @@ export async function runRepro(
   const ccText = finalConfig
     ? configLine(finalConfig, "CONFIG_CC_VERSION_TEXT")
     : null;
-  if (ccText && plan.compiler && unquote(ccText) !== plan.compiler.raw) {
+  if (
+    ccText && plan.compiler &&
+    versionText(unquote(ccText)) !== versionText(plan.compiler.raw)
+  ) {
     differences.push(
       `compiler version text: the report says "${plan.compiler.raw}", this build "${
         unquote(ccText)
