@@ -1,0 +1,233 @@
+/**
+ * The reproducer: kcross invocations that rebuild a recorded build on any
+ * machine (no absolute paths from this one), rendered as `reproducer.sh`,
+ * plus the equivalent make.cross lines.
+ *
+ * @module
+ */
+import type { BuildPlan } from "../build/types.ts";
+import type { ConfigInputs } from "../config/run_config.ts";
+import { parseConfig } from "../config/merge_config.ts";
+import type { ResolvedToolchain } from "../toolchain/types.ts";
+import type { KcrossInvocation } from "./types.ts";
+
+/** Stands for the record directory in reproducer arguments. */
+export const RECORD_DIR_TOKEN = "${KCROSS_RECORD_DIR}";
+
+/** Words make.cross adds by itself (left out of the make.cross line). */
+const MAKE_CROSS_ADDED = [
+  /^--keep-going$/,
+  /^-k$/,
+  /^--jobs(=.*)?$/,
+  /^-j\d*$/,
+  /^CROSS_COMPILE=/,
+  /^KCFLAGS=/,
+  /^CONFIG_OF_ALL_DTBS=/,
+  /^CONFIG_DTC=/,
+];
+
+/** The portable out dir name: relative when inside the tree, else `build_dir`. */
+export function portableOutDir(plan: BuildPlan): string | null {
+  if (plan.outDir === null) return null;
+  const tree = plan.srcTree.replace(/\/+$/, "");
+  if (plan.outDir.startsWith(`${tree}/`)) {
+    return plan.outDir.slice(tree.length + 1);
+  }
+  return "build_dir";
+}
+
+/** The compiler name that pins the exact toolchain used (`gcc-12.2.0`). */
+export function exactCompiler(tc: ResolvedToolchain | null): string | null {
+  return tc ? `${tc.family}-${tc.version}` : null;
+}
+
+function makeVar(argv: string[], name: string): string | undefined {
+  for (let i = argv.length - 1; i >= 1; i--) {
+    const w = argv[i]!;
+    if (w.startsWith(`${name}=`)) return w.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The kcross invocations that rebuild `plan`: a `kcross build` line naming
+ * the arch, the exact compiler, the config source, overrides, W=/C=, the out
+ * dir and the targets.
+ *
+ * @param plan the build plan
+ * @param config the resolved config inputs (null: the build dir's `.config`)
+ * @returns the steps; `RECORD_DIR_TOKEN` stands for the record dir
+ *
+ * @example
+ * ```ts
+ * import { reproducerSteps } from "./reproducer.ts";
+ * const plan = {
+ *   mode: "native", arch: "powerpc", srcTree: "/k", cwd: "/k", outDir: "/tmp/o",
+ *   argv: ["make", "ARCH=powerpc", "W=1", "drivers/vfio/"], env: {}, envUnset: [],
+ *   toolchain: null, triple: "powerpc64-linux", tripleReason: "", config: null,
+ *   targets: ["drivers/vfio/"], jobs: 2, ccache: false, allowEmpty: false, notes: [],
+ * } as const;
+ * const steps = reproducerSteps({ ...plan, argv: [...plan.argv], targets: [...plan.targets], notes: [], envUnset: [] }, {
+ *   source: { kind: "target", target: "allmodconfig", seed: null }, fragments: [], sets: [], werror: "keep",
+ * });
+ * const args = steps[0]!.args.join(" ");
+ * if (args !== "--arch powerpc --config allmodconfig -W 1 --out build_dir drivers/vfio/") throw new Error(args);
+ * ```
+ */
+export function reproducerSteps(
+  plan: BuildPlan,
+  config: ConfigInputs | null,
+): KcrossInvocation[] {
+  const args: string[] = ["--arch", plan.arch];
+  const compiler = exactCompiler(plan.toolchain);
+  if (compiler) args.push("--compiler", compiler);
+  const src = config?.source;
+  let inlineSets = true;
+  if (src?.kind === "target" && src.seed === null) {
+    args.push("--config", src.target);
+  } else if (src?.kind === "url") {
+    args.push("--config-url", src.url);
+  } else {
+    // A local file, a random config or the build dir's own: the record's
+    // final .config already holds every override.
+    args.push("--config", `${RECORD_DIR_TOKEN}/config`);
+    inlineSets = false;
+  }
+  if (config && inlineSets) {
+    for (const f of config.fragments) {
+      for (const [symbol, value] of parseConfig(f.text)) {
+        args.push("--set", `${symbol}=${value ?? "n"}`);
+      }
+    }
+    for (const s of config.sets) {
+      if (config.werror === "off" && s === "# CONFIG_WERROR is not set") {
+        continue;
+      }
+      const [symbol, value] = [...parseConfig(s)][0] ?? [];
+      if (symbol) args.push("--set", `${symbol}=${value ?? "n"}`);
+    }
+  }
+  if (config?.werror === "off") args.push("--werror=off");
+  const w = makeVar(plan.argv, "W");
+  if (w !== undefined) args.push("-W", w);
+  const c = makeVar(plan.argv, "C");
+  if (c !== undefined) args.push("-C", c);
+  const out = portableOutDir(plan);
+  if (out !== null) args.push("--out", out);
+  if (plan.ccache) args.push("--ccache");
+  if (plan.allowEmpty) args.push("--allow-empty");
+  args.push(...plan.targets);
+  return [{ command: "build", args }];
+}
+
+/**
+ * The equivalent make.cross lines (shell text, for people): config, then
+ * the build, with `COMPILER=` naming the exact compiler.
+ */
+export function makeCrossLines(
+  plan: BuildPlan,
+  config: ConfigInputs | null,
+): string[] {
+  const out = portableOutDir(plan);
+  const compiler = exactCompiler(plan.toolchain);
+  const prefix = compiler ? `COMPILER=${compiler} make.cross` : "make.cross";
+  const words: string[] = [];
+  for (const w of plan.argv.slice(1)) {
+    if (MAKE_CROSS_ADDED.some((re) => re.test(w))) continue;
+    if (w.startsWith("O=")) continue;
+    if (plan.targets.includes(w)) continue;
+    words.push(w);
+  }
+  if (out !== null) words.unshift(`O=${out}`);
+  if (!words.some((w) => w.startsWith("ARCH="))) {
+    words.push(`ARCH=${plan.arch}`);
+  }
+  const configWords = words.filter((w) => !/^(W|C|SHELL)=/.test(w));
+  const dir = out ?? ".";
+  const lines: string[] = [];
+  const src = config?.source;
+  if (src?.kind === "target" && src.seed === null) {
+    lines.push(`${prefix} ${shellWords([...configWords, src.target])}`);
+  } else {
+    lines.push(`mkdir -p ${shellQuote(dir)}`);
+    lines.push(
+      src?.kind === "url"
+        ? `wget ${shellQuote(src.url)} -O ${shellQuote(`${dir}/.config`)}`
+        : `cp "$here/config" ${shellQuote(`${dir}/.config`)}`,
+    );
+  }
+  const needOld = !(src?.kind === "target" && src.seed === null) ||
+    (config !== null &&
+      (config.fragments.length > 0 || config.sets.length > 0));
+  if (needOld) {
+    lines.push(`${prefix} ${shellWords([...configWords, "olddefconfig"])}`);
+  }
+  lines.push(`${prefix} ${shellWords([...words, ...plan.targets])}`);
+  return lines;
+}
+
+/**
+ * Quotes a word for POSIX sh when it needs it.
+ *
+ * @example
+ * ```ts
+ * import { shellQuote } from "./reproducer.ts";
+ * if (shellQuote("W=1") !== "W=1") throw new Error();
+ * if (shellQuote("a b") !== "'a b'") throw new Error();
+ * if (shellQuote("it's") !== "'it'\\''s'") throw new Error();
+ * ```
+ */
+export function shellQuote(word: string): string {
+  if (word !== "" && /^[A-Za-z0-9_.,:/@%+=-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function shellWords(words: string[]): string {
+  return words.map(shellQuote).join(" ");
+}
+
+/** What `renderReproducer` needs. */
+export interface ReproducerInfo {
+  id: string;
+  commit: string | null;
+  dirty: boolean | null;
+  kernelVersion: string | null;
+  steps: KcrossInvocation[];
+  makeCross: string[];
+}
+
+/**
+ * Renders `reproducer.sh`: run it from the top of a kernel checkout at the
+ * recorded commit.
+ */
+export function renderReproducer(info: ReproducerInfo): string {
+  const lines = [
+    "#!/bin/sh",
+    `# kcross build record ${info.id}: rebuilds the same thing with kcross.`,
+    "# Run from the top of a Linux source tree" +
+    (info.commit ? ` at commit ${info.commit}` : "") +
+    (info.kernelVersion ? ` (kernel ${info.kernelVersion})` : "") + ".",
+  ];
+  if (info.dirty) {
+    lines.push("# Note: the recorded tree had uncommitted changes.");
+  }
+  lines.push(
+    "set -e",
+    'here=$(cd "$(dirname "$0")" && pwd)',
+    "",
+  );
+  for (const step of info.steps) {
+    const env = Object.entries(step.env ?? {}).map(([k, v]) =>
+      `${k}=${shellQuote(v)}`
+    );
+    const args = step.args.map((a) =>
+      a.startsWith(RECORD_DIR_TOKEN)
+        ? `"$here${a.slice(RECORD_DIR_TOKEN.length)}"`
+        : shellQuote(a)
+    );
+    lines.push([...env, "kcross", step.command, ...args].join(" "));
+  }
+  lines.push("", "# The same with lkp-tests make.cross:");
+  for (const l of info.makeCross) lines.push(`#   ${l}`);
+  return `${lines.join("\n")}\n`;
+}

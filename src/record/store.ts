@@ -1,0 +1,170 @@
+/**
+ * Where build records live and how to find them:
+ * `$XDG_STATE_HOME/kcross/builds/<id>/`, ids sortable by time
+ * (`20261127T142233Z-1a2b3c`).
+ *
+ * @module
+ */
+import { UserError } from "../errors.ts";
+import { stateDir } from "../paths.ts";
+import { writeJsonAtomic } from "./atomic.ts";
+import type { RecordMetadata } from "./types.ts";
+
+/** The metadata file name inside a record dir. */
+export const METADATA = "metadata.json";
+
+/** The directory holding every record. */
+export function buildsDir(): string {
+  return `${stateDir()}/builds`;
+}
+
+/**
+ * A new record id: UTC time to the second, then 6 random hex digits.
+ *
+ * @example
+ * ```ts
+ * import { newRecordId } from "./store.ts";
+ * const id = newRecordId(new Date("2026-11-27T14:22:33.456Z"));
+ * if (!/^20261127T142233Z-[0-9a-f]{6}$/.test(id)) throw new Error(id);
+ * ```
+ */
+export function newRecordId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const rand = Array.from(
+    crypto.getRandomValues(new Uint8Array(3)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  return `${stamp}-${rand}`;
+}
+
+/**
+ * The directory of record `id` (an id under the state dir, or a path to a
+ * record dir, e.g. one made with `--record-dir`).
+ *
+ * @example
+ * ```ts
+ * import { recordPath } from "./store.ts";
+ * if (recordPath("/tmp/rec") !== "/tmp/rec") throw new Error();
+ * if (!recordPath("20261127T142233Z-1a2b3c").endsWith("/builds/20261127T142233Z-1a2b3c")) throw new Error();
+ * ```
+ */
+export function recordPath(id: string): string {
+  return id.includes("/") ? id : `${buildsDir()}/${id}`;
+}
+
+/**
+ * Creates a fresh record directory (under the state dir, or `override`).
+ *
+ * @returns its id (the directory's name) and path
+ */
+export async function createRecordDir(
+  override?: string,
+): Promise<{ id: string; dir: string }> {
+  if (override !== undefined) {
+    const dir = override.replace(/\/+$/, "") || "/";
+    await Deno.mkdir(dir, { recursive: true });
+    return { id: dir.slice(dir.lastIndexOf("/") + 1), dir };
+  }
+  const root = buildsDir();
+  await Deno.mkdir(root, { recursive: true });
+  for (;;) {
+    const id = newRecordId();
+    const dir = `${root}/${id}`;
+    try {
+      await Deno.mkdir(dir);
+      return { id, dir };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+}
+
+/** Writes `metadata.json` in `dir` atomically. */
+export function writeMetadata(
+  dir: string,
+  meta: RecordMetadata,
+): Promise<void> {
+  return writeJsonAtomic(`${dir}/${METADATA}`, meta);
+}
+
+/**
+ * Reads record `id`'s metadata. `id` may be a unique prefix of an id,
+ * `latest`, or a path to a record dir.
+ *
+ * @throws {UserError} when there is no such record
+ */
+export async function readRecord(id: string): Promise<RecordMetadata> {
+  const dir = recordPath(await resolveRecordId(id));
+  try {
+    return JSON.parse(
+      await Deno.readTextFile(`${dir}/${METADATA}`),
+    ) as RecordMetadata;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new UserError(`No build record "${id}"`, {
+        hint: 'run "kcross logs ls" to see the records',
+      });
+    }
+    throw error;
+  }
+}
+
+/** Every record's metadata under the state dir, oldest first. */
+export async function listRecords(): Promise<RecordMetadata[]> {
+  const records: RecordMetadata[] = [];
+  for (const id of await recordIds()) {
+    try {
+      records.push(
+        JSON.parse(
+          await Deno.readTextFile(`${buildsDir()}/${id}/${METADATA}`),
+        ) as RecordMetadata,
+      );
+    } catch (error) {
+      // A record being created has no metadata yet; a broken one is skipped.
+      if (
+        !(error instanceof Deno.errors.NotFound || error instanceof SyntaxError)
+      ) throw error;
+    }
+  }
+  return records;
+}
+
+async function recordIds(): Promise<string[]> {
+  const ids: string[] = [];
+  try {
+    for await (const e of Deno.readDir(buildsDir())) {
+      if (e.isDirectory) ids.push(e.name);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return ids.sort();
+}
+
+/**
+ * Turns what the user typed into a record id: a path is kept, `latest`
+ * (or `last`) is the newest record, else a unique id prefix.
+ *
+ * @throws {UserError} when nothing or more than one record matches
+ */
+export async function resolveRecordId(id: string): Promise<string> {
+  if (id.includes("/")) return id;
+  const ids = await recordIds();
+  if (id === "latest" || id === "last") {
+    const last = ids.at(-1);
+    if (last === undefined) throw new UserError("There are no build records");
+    return last;
+  }
+  if (ids.includes(id)) return id;
+  const matches = ids.filter((x) => x.startsWith(id));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new UserError(
+      `Record id "${id}" is ambiguous: ${matches.length} records match`,
+      { hint: "give more of the id" },
+    );
+  }
+  throw new UserError(`No build record "${id}"`, {
+    hint: 'run "kcross logs ls" to see the records',
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * The build record's `metadata.json`, as plain data.
+ *
+ * @module
+ */
+import type { BuildPlan, ConfigPlan } from "../build/types.ts";
+import type { ConfigInputs } from "../config/run_config.ts";
+import type { DroppedSymbol } from "../config/merge_config.ts";
+import type { ToolchainProvider } from "../toolchain/types.ts";
+
+/** How a build ended, or `running` while it runs. */
+export type RecordResult =
+  | "running"
+  | "pass"
+  | "fail"
+  | "infra-error"
+  | "interrupted"
+  | "empty";
+
+/** One kcross invocation (`kcross <command> <args…>`). */
+export interface KcrossInvocation {
+  command: string;
+  args: string[];
+  /** Environment words shown before the command (`COMPILER=…`). */
+  env?: Record<string, string>;
+}
+
+/** ccache counters for this build (difference of `ccache --print-stats`). */
+export interface CcacheStats {
+  dir: string;
+  hits: number;
+  misses: number;
+  /** Counters that changed, raw, by ccache's name. */
+  counters: Record<string, number>;
+}
+
+/** The content of `metadata.json`. */
+export interface RecordMetadata {
+  schema: 1;
+  id: string;
+  kcrossVersion: string;
+  startedAt: string;
+  finishedAt: string | null;
+  result: RecordResult;
+  /** One line saying why, for non-pass results (`drivers/vfio/: nothing was built…`). */
+  reason: string | null;
+  exit: { code: number | null; signal: string | null } | null;
+  plan: {
+    mode: BuildPlan["mode"];
+    arch: string;
+    argv: string[];
+    /** Variables set for make over the caller's environment (pinned + plan). */
+    env: Record<string, string>;
+    envUnset: string[];
+    cwd: string;
+    outDir: string | null;
+    targets: string[];
+    jobs: number;
+    ccache: boolean;
+    allowEmpty: boolean;
+    triple: string;
+    tripleReason: string;
+    notes: string[];
+  };
+  tree: {
+    path: string;
+    commit: string | null;
+    dirty: boolean | null;
+    /** What `make kernelversion` prints. */
+    kernelVersion: string | null;
+  };
+  toolchain: {
+    id: string;
+    family: "gcc" | "clang";
+    requested: string;
+    version: string;
+    provider: ToolchainProvider;
+    exact: boolean;
+    triple: string;
+    crossCompile: string;
+    archiveSha256: string | null;
+    sourceUrl: string | null;
+    /** `CONFIG_CC_VERSION_TEXT` from the final `.config`. */
+    ccVersionText: string | null;
+  } | null;
+  config: {
+    plan: ConfigPlan | null;
+    inputs: Omit<ConfigInputs, "fragments"> & {
+      fragments: { path: string; sha256: string }[];
+    };
+    inputsDigest: string;
+    reused: boolean;
+    /** sha256 of the final `.config` (copied to `config`). */
+    sha256: string | null;
+    dropped: DroppedSymbol[];
+    werror: "keep" | "off";
+    /** CONFIG_WERROR in the final `.config`. */
+    werrorEnabled: boolean;
+  } | null;
+  /** Milliseconds per phase: fetch, config, build (and any the caller adds). */
+  timings: Record<string, number>;
+  ccache: CcacheStats | null;
+  diagnostics: { errors: number; warnings: number; total: number } | null;
+  /** Files in the record directory. */
+  files: string[];
+  /** The kcross invocations that rebuild this (run by `logs rerun`). */
+  reproduce: {
+    /** Portable steps, as in `reproducer.sh` (paths relative to the tree). */
+    steps: KcrossInvocation[];
+    /** The equivalent make.cross lines. */
+    makeCross: string[];
+    /** Where `logs rerun` runs them and the out dir it passes (this machine). */
+    cwd: string;
+    outDir: string | null;
+  };
+}
