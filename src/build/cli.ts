@@ -1,19 +1,236 @@
 /**
- * CLI for the build area.
+ * CLI for the build area: `kcross make.cross …` (drop-in) and
+ * `kcross build …` (native). Both plan, then print (`--dry-run`) or run.
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
-import { pendingCommand } from "../cli/stub.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import {
+  flag,
+  intOpt,
+  parseArgs,
+  type ParsedArgs,
+  str,
+  strs,
+} from "../cli/args.ts";
+import { UserError } from "../errors.ts";
+import { resolvePath } from "./_host.ts";
+import { formatPlan } from "./format_plan.ts";
+import { planMakeCross } from "./plan_makecross.ts";
+import { configSourceOf, planNativeBuild } from "./plan_native.ts";
+import { type BuildResult, runBuild } from "./run_build.ts";
+import type { BuildPlan, ConfigSource } from "./types.ts";
+
+const MAKE_CROSS_USAGE =
+  `Usage: [COMPILER=gcc-X] [COMPILER_INSTALL_PATH=DIR] [URL=…] kcross make.cross [VAR=value…] [make args…] [targets…]
+
+Drop-in for lkp-tests make.cross: the same command line makes the same make
+call (ARCH, CROSS_COMPILE, --jobs, KCFLAGS, LLVM rules, O=obj-$ARCH…), and the
+build leaves a record (kcross logs). Invoked as make.cross or make.<arch> the
+launcher routes here. COMPILER, COMPILER_INSTALL_PATH, URL (and GCC_VERSION)
+come from the environment or from leading VAR=value words.
+
+kcross's own options (never passed to make):
+  --kcross-dry-run            print the plan, run nothing (or KCROSS_DRY_RUN=1)
+  --kcross-json               with --kcross-dry-run: the plan as JSON
+  --kcross-record-dir=DIR     write the build record there
+  --kcross-allow-substitute   accept another version of the compiler
+  --kcross-allow-empty        do not fail when a target builds nothing
+
+Exit codes: make's result (0 pass, 1 fail or empty target), 2 user error,
+3 infrastructure error, 130 interrupted.`;
+
+const BUILD_USAGE =
+  `Usage: kcross build --arch ARCH [--config C] [--compiler gcc-X|clang-N] [options] [VAR=value…] [targets…]
+
+Native build: the same make call make.cross would make, from explicit inputs.
+
+Options:
+  --arch ARCH            kernel ARCH (required)
+  --config C             allmodconfig, defconfig, <board>_defconfig, randconfig,
+                         a .config file, or a URL (plain or .gz); default: the
+                         output dir's existing .config
+  --config-url URL       the config from a URL (same as --config URL)
+  --seed N               KCONFIG_SEED for randconfig
+  --fragment F           merge a config fragment (repeatable, in order)
+  --set CONFIG_X=y       set a symbol (repeatable; =n or "# CONFIG_X is not set")
+  --werror=off           turn CONFIG_WERROR off (default: keep the config's)
+  --compiler X           gcc-11.2.0, gcc-11, gcc, clang-17… (default gcc: newest)
+  --allow-substitute     accept another version of the compiler (recorded)
+  --triple T             force the crosstool triple (default: from the .config)
+  -W N, -C N             W=N (extra warnings), C=N (sparse)
+  --out DIR              output dir, O= (default build_dir)
+  --tree DIR             kernel source tree (default: the current directory)
+  --jobs N               make -j (default 2 x configured CPUs)
+  --ccache               compile through ccache
+  --allow-empty          do not fail when a target builds nothing
+  --record-dir DIR       write the build record there
+  --dry-run              print the plan, run nothing
+  --json                 with --dry-run: the plan as JSON
+
+Exit codes: 0 pass, 1 fail or empty target, 2 user error, 3 infrastructure
+error, 130 interrupted.`;
+
+function exitFor(result: BuildResult): number {
+  switch (result) {
+    case "pass":
+      return 0;
+    case "fail":
+    case "empty":
+      return 1;
+    case "infra-error":
+      return 3;
+    case "interrupted":
+      return 130;
+  }
+}
+
+async function printOrRun(
+  ctx: CommandContext,
+  plan: BuildPlan,
+  opts: { dryRun: boolean; json: boolean; recordDir: string | undefined },
+): Promise<number> {
+  if (opts.dryRun) {
+    if (opts.json) ctx.out.out(JSON.stringify(plan, null, 2));
+    else for (const line of formatPlan(plan)) ctx.out.out(line);
+    return 0;
+  }
+  const outcome = await runBuild(plan, {
+    out: ctx.out,
+    signal: ctx.signal,
+    ...(opts.recordDir
+      ? { recordDir: resolvePath(ctx.cwd, opts.recordDir) }
+      : {}),
+  });
+  return exitFor(outcome.result);
+}
+
+async function runMakeCross(ctx: CommandContext): Promise<number> {
+  const env = Deno.env.toObject();
+  const argv0 = env.KCROSS_ARGV0;
+  const { plan, options } = await planMakeCross({
+    args: ctx.args,
+    cwd: ctx.cwd,
+    env,
+    ...(argv0 ? { argv0 } : {}),
+    out: ctx.out,
+    signal: ctx.signal,
+  });
+  return await printOrRun(ctx, plan, {
+    dryRun: options.dryRun,
+    json: options.json,
+    recordDir: options.recordDir,
+  });
+}
+
+const BUILD_OPTIONS = {
+  arch: { type: "string" },
+  config: { type: "string" },
+  "config-url": { type: "string" },
+  seed: { type: "string" },
+  fragment: { type: "string", multiple: true },
+  set: { type: "string", multiple: true },
+  werror: { type: "string" },
+  compiler: { type: "string" },
+  "allow-substitute": { type: "boolean" },
+  triple: { type: "string" },
+  W: { type: "string", short: "W" },
+  C: { type: "string", short: "C" },
+  out: { type: "string" },
+  tree: { type: "string" },
+  jobs: { type: "string", short: "j" },
+  ccache: { type: "boolean" },
+  "allow-empty": { type: "boolean" },
+  "record-dir": { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+function configOf(p: ParsedArgs, cwd: string): ConfigSource | undefined {
+  const config = str(p, "config");
+  const url = str(p, "config-url");
+  if (config !== undefined && url !== undefined) {
+    throw new UserError("Give --config or --config-url, not both");
+  }
+  const value = url ?? config;
+  if (value === undefined) return undefined;
+  const src = configSourceOf(value, cwd);
+  const seed = str(p, "seed");
+  if (seed !== undefined) {
+    if (src.kind !== "target" || src.target !== "randconfig") {
+      throw new UserError("--seed only goes with --config randconfig");
+    }
+    return { ...src, seed };
+  }
+  return src;
+}
+
+async function runNative(ctx: CommandContext): Promise<number> {
+  const p = parseArgs(ctx.args, BUILD_OPTIONS);
+  const arch = str(p, "arch");
+  if (!arch) {
+    throw new UserError("Missing --arch", {
+      hint:
+        "e.g. kcross build --arch powerpc --config allmodconfig drivers/vfio/",
+    });
+  }
+  const werror = str(p, "werror") ?? "keep";
+  if (werror !== "off" && werror !== "keep") {
+    throw new UserError(`Bad value for --werror: "${werror}"`, {
+      hint: "use --werror=off (or keep, the default)",
+    });
+  }
+  const makeArgs = p.positionals.filter((w) => /^[A-Za-z_]\w*=/.test(w));
+  const targets = p.positionals.filter((w) => !/^[A-Za-z_]\w*=/.test(w));
+  const srcTree = resolvePath(ctx.cwd, str(p, "tree") ?? ".");
+  const config = configOf(p, ctx.cwd);
+  const compiler = str(p, "compiler");
+  const triple = str(p, "triple");
+  const w = str(p, "W");
+  const c = str(p, "C");
+  const dryRun = flag(p, "dry-run");
+  const plan = await planNativeBuild({
+    srcTree,
+    arch,
+    ...(compiler ? { compiler } : {}),
+    ...(config ? { config } : {}),
+    fragments: strs(p, "fragment").map((f) => resolvePath(ctx.cwd, f)),
+    sets: strs(p, "set"),
+    werror,
+    outDir: resolvePath(ctx.cwd, str(p, "out") ?? "build_dir"),
+    ...(w ? { w } : {}),
+    ...(c ? { c } : {}),
+    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
+    ccache: flag(p, "ccache"),
+    targets,
+    makeArgs,
+    allowEmpty: flag(p, "allow-empty"),
+    allowSubstitute: flag(p, "allow-substitute"),
+    ...(triple ? { triple, tripleReason: "--triple" } : {}),
+    offline: dryRun,
+    out: ctx.out,
+    signal: ctx.signal,
+  });
+  return await printOrRun(ctx, plan, {
+    dryRun,
+    json: flag(p, "json"),
+    recordDir: str(p, "record-dir"),
+  });
+}
 
 /** Subcommands this area provides. */
 export const buildCommands: Command[] = [
-  pendingCommand(
-    "build",
-    "Build a kernel target with an exact toolchain (native options)",
-  ),
-  pendingCommand(
-    "make.cross",
-    "Drop-in for lkp-tests make.cross (same command line, same make call)",
-  ),
+  {
+    name: "build",
+    summary: "Build a kernel target with an exact toolchain (native options)",
+    usage: BUILD_USAGE,
+    run: runNative,
+  },
+  {
+    name: "make.cross",
+    summary:
+      "Drop-in for lkp-tests make.cross (same command line, same make call)",
+    usage: MAKE_CROSS_USAGE,
+    run: runMakeCross,
+  },
 ];

@@ -57,4 +57,20 @@ export interface BuildPlan {
   allowEmpty: boolean;
   /** Free-form notes shown by --dry-run (deviations from make.cross, etc.). */
   notes: string[];
+  /** `COMPILER` as requested (`gcc-11.2.0`, `clang-17`); needed to re-resolve. */
+  compiler?: string;
+  /** `make kernelversion` of the source tree, when known. */
+  kernelVersion?: string | null;
+  /**
+   * True when the triple is a guess made before the config step (native mode,
+   * config not generated yet): the runner calls `retargetPlan()` from
+   * `src/build/mod.ts` with the final `.config` before running make.
+   */
+  tripleProvisional?: boolean;
+  /** Accept a substitute compiler version (recorded as such). */
+  allowSubstitute?: boolean;
+  /** COMPILER_INSTALL_PATH used for the toolchain, when one was. */
+  installPath?: string;
+  /** The toolchain words inside `argv` (CROSS_COMPILE/LLVM…/KCFLAGS), for `retargetPlan`. */
+  crossArgs?: string[];
 }

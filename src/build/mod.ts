@@ -1,0 +1,42 @@
+/**
+ * Builds: the two front doors (`make.cross` drop-in, native `build`), both
+ * producing a `BuildPlan`, and the runner that carries one out.
+ *
+ * Other areas: `repro` calls `planNativeBuild({ …, triple, tripleReason })`
+ * to force the triple a report names; `matrix`/`series` call
+ * `planNativeBuild` per cell/commit and then `runBuild`; the runner calls
+ * `retargetPlan(plan, finalConfig)` after the config step when
+ * `plan.tripleProvisional` is set.
+ *
+ * @module
+ */
+export type { BuildPlan, ConfigPlan, ConfigSource } from "./types.ts";
+export {
+  type MakeCrossInput,
+  type MakeCrossPlan,
+  planMakeCross,
+} from "./plan_makecross.ts";
+export {
+  configSourceOf,
+  type NativeInput,
+  normaliseSet,
+  overlayConfig,
+  planNativeBuild,
+  retargetPlan,
+} from "./plan_native.ts";
+export { parseMakeCrossArgs } from "./makecross_args.ts";
+export { formatPlan, shellQuote } from "./format_plan.ts";
+export { kcflagCandidates, probeKcflags } from "./kcflags.ts";
+export {
+  kernelVersionIs,
+  parseKernelVersion,
+  readKernelVersion,
+} from "./kernel_version.ts";
+export { llvmEqualOne, llvmIas, longFormVars } from "./llvm_rules.ts";
+export { compareVersionSort, lastByVersion } from "./version_sort.ts";
+export {
+  type BuildOutcome,
+  type BuildResult,
+  runBuild,
+  type RunBuildOptions,
+} from "./run_build.ts";

@@ -1,0 +1,379 @@
+/**
+ * The native front door: `kcross build --arch A --config C --compiler X …`
+ * as a `BuildPlan`, with the same make.cross rules for the make call.
+ *
+ * @module
+ */
+import guess from "../../toolchains/config-guess.json" with { type: "json" };
+import type { Output } from "../cli/output.ts";
+import { UserError } from "../errors.ts";
+import { type Resolver, setupCross } from "./_cross.ts";
+import { decideTriple, dtsVars, kcflagsWord } from "./_common.ts";
+import { configuredCpus, readConfig, resolvePath } from "./_host.ts";
+import type { ProbeRunner } from "./kcflags.ts";
+import { parseKernelVersion, readKernelVersion } from "./kernel_version.ts";
+import type { BuildPlan, ConfigPlan, ConfigSource } from "./types.ts";
+
+/** Inputs of `planNativeBuild`. */
+export interface NativeInput {
+  /** Absolute kernel source tree (make runs here). */
+  srcTree: string;
+  arch: string;
+  /** `gcc-11.2.0`, `gcc-11`, `gcc`, `clang-17`… (default `gcc`: newest). */
+  compiler?: string;
+  /** Where the config comes from; absent: the output dir's existing `.config`. */
+  config?: ConfigSource;
+  fragments?: string[];
+  sets?: string[];
+  werror?: "keep" | "off";
+  /** Absolute output dir (`O=`). */
+  outDir: string;
+  /** `W=` and `C=` values. */
+  w?: string;
+  c?: string;
+  /** make -j (default: 2 × configured CPUs, as make.cross). */
+  jobs?: number;
+  ccache?: boolean;
+  targets?: string[];
+  /** Extra make words (`CF=…`, `KCFLAGS` overrides…), before the targets. */
+  makeArgs?: string[];
+  allowEmpty?: boolean;
+  allowSubstitute?: boolean;
+  /** Force the triple (repro: the report's compiler line names it). */
+  triple?: string;
+  tripleReason?: string;
+  /** Toolchains already installed in make.cross layout, searched first. */
+  installPath?: string;
+  /** The environment make starts from (default: this process's). */
+  env?: Record<string, string>;
+  /** Do not fetch (dry run). */
+  offline?: boolean;
+  out?: Output;
+  signal?: AbortSignal;
+  /** Test seams. */
+  resolve?: Resolver;
+  probe?: ProbeRunner;
+  cpus?: () => Promise<number>;
+}
+
+const guessTable = guess as unknown as {
+  targets: Record<string, Record<string, string>>;
+};
+
+/** Config targets kbuild knows by name. */
+const NAMED_TARGET =
+  /^(allmodconfig|allyesconfig|allnoconfig|alldefconfig|defconfig|tinyconfig|randconfig|olddefconfig|oldconfig|[\w.-]+_defconfig|[\w.-]+\.config)$/;
+
+/**
+ * Classifies a `--config` value: URL, existing file, or config target.
+ *
+ * @throws {UserError} when it is none of these
+ * @example
+ * ```ts
+ * import { configSourceOf } from "./plan_native.ts";
+ * if (configSourceOf("allmodconfig", "/").kind !== "target") throw new Error();
+ * if (configSourceOf("https://x/config.gz", "/").kind !== "url") throw new Error();
+ * ```
+ */
+export function configSourceOf(value: string, cwd: string): ConfigSource {
+  if (/^https?:\/\//.test(value)) return { kind: "url", url: value };
+  const path = resolvePath(cwd, value);
+  try {
+    if (Deno.statSync(path).isFile) return { kind: "file", path };
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (NAMED_TARGET.test(value) && !value.includes("/")) {
+    return { kind: "target", target: value };
+  }
+  throw new UserError(`No config file or config target "${value}"`, {
+    hint:
+      "use a target (allmodconfig, defconfig, <board>_defconfig, randconfig), a .config path or a URL",
+  });
+}
+
+/**
+ * Normalises a `--set` value to a `.config` line.
+ *
+ * @throws {UserError} on anything but `CONFIG_X=v` or `# CONFIG_X is not set`
+ * @example
+ * ```ts
+ * import { normaliseSet } from "./plan_native.ts";
+ * if (normaliseSet("WERROR=n") !== "CONFIG_WERROR=n") throw new Error();
+ * if (normaliseSet("# CONFIG_VFIO is not set") !== "# CONFIG_VFIO is not set") throw new Error();
+ * ```
+ */
+export function normaliseSet(value: string): string {
+  const v = value.trim();
+  if (/^# CONFIG_\w+ is not set$/.test(v)) return v;
+  const m = /^(?:CONFIG_)?(\w+)=(.*)$/.exec(v);
+  if (!m) {
+    throw new UserError(`Bad --set value "${value}"`, {
+      hint: 'use CONFIG_X=y|m|n|value or "# CONFIG_X is not set"',
+    });
+  }
+  return `CONFIG_${m[1]}=${m[2]}`;
+}
+
+/**
+ * `.config` text with `lines` merged over it, last one wins per symbol (what
+ * merge_config.sh does, before olddefconfig).
+ *
+ * @example
+ * ```ts
+ * import { overlayConfig } from "./plan_native.ts";
+ * const t = overlayConfig("CONFIG_64BIT=y\nCONFIG_A=y\n", ["CONFIG_64BIT=n"]);
+ * if (t.includes("CONFIG_64BIT=y") || !t.includes("CONFIG_A=y")) throw new Error(t);
+ * ```
+ */
+export function overlayConfig(base: string, lines: string[]): string {
+  const symOf = (l: string) =>
+    /^(CONFIG_\w+)=/.exec(l)?.[1] ?? /^# (CONFIG_\w+) is not set/.exec(l)?.[1];
+  const over = new Map<string, string>();
+  for (const l of lines) {
+    const s = symOf(l);
+    if (s) over.set(s, /=n$/.test(l) ? `# ${s} is not set` : l);
+  }
+  const kept = base.split("\n").filter((l) => {
+    const s = symOf(l);
+    return !s || !over.has(s);
+  });
+  return [...kept.filter((l) => l !== ""), ...over.values()].join("\n") + "\n";
+}
+
+async function overrideLines(fragments: string[], sets: string[]) {
+  const lines: string[] = [];
+  for (const f of fragments) {
+    try {
+      lines.push(...(await Deno.readTextFile(f)).split("\n"));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new UserError(`Config fragment "${f}" does not exist`);
+      }
+      throw e;
+    }
+  }
+  return [...lines, ...sets];
+}
+
+interface TripleGuess {
+  triple: string;
+  reason: string;
+  provisional: boolean;
+}
+
+async function nativeTriple(
+  input: NativeInput,
+  cfg: ConfigPlan,
+): Promise<TripleGuess> {
+  if (input.triple) {
+    return {
+      triple: input.triple,
+      reason: input.tripleReason ?? "given explicitly",
+      provisional: false,
+    };
+  }
+  const lines = await overrideLines(cfg.fragments, cfg.sets);
+  const steps = cfg.source.kind !== "existing" || lines.length > 0;
+  const src = cfg.source;
+  let base: string | null = null;
+  let where: string;
+  if (src.kind === "existing" || src.kind === "file") {
+    where = src.kind === "file" ? src.path : `${input.outDir}/.config`;
+    base = await readConfig(where);
+    if (base === null && src.kind === "existing") {
+      throw new UserError(`No .config in "${input.outDir}"`, {
+        hint: "pass --config allmodconfig (or a file or URL) to create one",
+      });
+    }
+  } else if (src.kind === "target") {
+    const sym = guessTable.targets[src.target]?.[input.arch];
+    base = sym ? `${sym}=y\n` : "";
+    where = `${src.target} (expected)`;
+  } else {
+    where = `${src.url} (not fetched yet)`;
+    base = "";
+  }
+  const text = overlayConfig(base ?? "", lines);
+  const d = decideTriple(input.arch, text, where);
+  return {
+    triple: d.triple,
+    reason: steps
+      ? `${d.reason}; checked again against the final .config`
+      : d.reason,
+    provisional: steps,
+  };
+}
+
+/**
+ * Plans a native build. The triple comes from (in order) `input.triple`, the
+ * existing or given `.config` with fragments and sets merged, or the expected
+ * result of a named config target; whenever config steps will run the plan
+ * is marked `tripleProvisional` and `retargetPlan` settles it.
+ *
+ * @throws {UserError} bad config value, missing .config; {InfraError} fetches
+ */
+export async function planNativeBuild(input: NativeInput): Promise<BuildPlan> {
+  const env = input.env ?? Deno.env.toObject();
+  const compiler = input.compiler ?? "gcc";
+  const notes: string[] = [];
+  const sets = (input.sets ?? []).map(normaliseSet);
+  const config: ConfigPlan = {
+    source: input.config ?? { kind: "existing" },
+    fragments: input.fragments ?? [],
+    sets,
+    werror: input.werror ?? "keep",
+  };
+  const t = await nativeTriple(input, config);
+  const kvText = await readKernelVersion(input.srcTree);
+  if (kvText === null) {
+    throw new UserError(`"${input.srcTree}" is not a kernel source tree`, {
+      hint: "run kcross build from the top of a kernel checkout",
+    });
+  }
+  const installPath = input.installPath ??
+    (env.COMPILER_INSTALL_PATH || undefined);
+  const cross = await setupCross({
+    arch: input.arch,
+    triple: t.triple,
+    compiler,
+    ...(installPath ? { installPath } : {}),
+    baseEnv: env,
+    kernelVersion: parseKernelVersion(kvText),
+    allowSubstitute: input.allowSubstitute ?? false,
+    offline: input.offline ?? false,
+    ...(input.out ? { out: input.out } : {}),
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.resolve ? { resolve: input.resolve } : {}),
+  });
+  notes.push(...cross.notes);
+  const kcflags = await kcflagsWord(
+    cross.compilerPath,
+    { ...env, ...cross.env },
+    notes,
+    input.probe,
+  );
+  const jobs = input.jobs ?? 2 * await (input.cpus ?? configuredCpus)();
+  const crossArgs = [...cross.vars, ...kcflags];
+  const argv = [
+    "make",
+    "--keep-going",
+    `--jobs=${jobs}`,
+    `O=${input.outDir}`,
+    `ARCH=${input.arch}`,
+    ...await dtsVars(input.srcTree, input.arch),
+    ...crossArgs,
+    ...(input.w ? [`W=${input.w}`] : []),
+    ...(input.c ? [`C=${input.c}`] : []),
+    ...(input.makeArgs ?? []),
+    ...(input.targets ?? []),
+  ];
+  return {
+    mode: "native",
+    arch: input.arch,
+    srcTree: input.srcTree,
+    cwd: input.srcTree,
+    outDir: input.outDir,
+    argv,
+    env: cross.env,
+    envUnset: [],
+    toolchain: cross.toolchain,
+    triple: t.triple,
+    tripleReason: t.reason,
+    config,
+    targets: input.targets ?? [],
+    jobs,
+    ccache: input.ccache ?? false,
+    allowEmpty: input.allowEmpty ?? false,
+    notes,
+    compiler,
+    kernelVersion: kvText,
+    tripleProvisional: t.provisional,
+    allowSubstitute: input.allowSubstitute ?? false,
+    ...(installPath ? { installPath } : {}),
+    crossArgs,
+  };
+}
+
+/**
+ * Settles a provisional triple against the final `.config` (the runner calls
+ * this after the config step): same triple → the plan with the reason
+ * updated; another triple → the toolchain resolved again and the make
+ * call's cross words replaced.
+ *
+ * @param plan a plan from `planNativeBuild` (others are returned unchanged)
+ * @param configText the final `.config`
+ */
+export async function retargetPlan(
+  plan: BuildPlan,
+  configText: string,
+  options: {
+    out?: Output;
+    signal?: AbortSignal;
+    env?: Record<string, string>;
+    resolve?: Resolver;
+    probe?: ProbeRunner;
+  } = {},
+): Promise<BuildPlan> {
+  if (!plan.tripleProvisional) return plan;
+  const where = `${plan.outDir ?? plan.srcTree}/.config`;
+  const d = decideTriple(plan.arch, configText, where);
+  if (d.triple === plan.triple) {
+    return { ...plan, tripleReason: d.reason, tripleProvisional: false };
+  }
+  const env = options.env ?? Deno.env.toObject();
+  const notes = [...plan.notes];
+  const cross = await setupCross({
+    arch: plan.arch,
+    triple: d.triple,
+    compiler: plan.compiler ?? "gcc",
+    ...(plan.installPath ? { installPath: plan.installPath } : {}),
+    baseEnv: env,
+    kernelVersion: parseKernelVersion(plan.kernelVersion ?? ""),
+    allowSubstitute: plan.allowSubstitute ?? false,
+    offline: false,
+    ...(options.out ? { out: options.out } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
+  notes.push(
+    ...cross.notes,
+    `triple changed after the config step: ${plan.triple} -> ${d.triple}`,
+  );
+  const kcflags = await kcflagsWord(
+    cross.compilerPath,
+    { ...env, ...cross.env },
+    notes,
+    options.probe,
+  );
+  const crossArgs = [...cross.vars, ...kcflags];
+  const old = plan.crossArgs ?? [];
+  const at = indexOfRun(plan.argv, old);
+  const argv = at < 0 ? [...plan.argv] : [
+    ...plan.argv.slice(0, at),
+    ...crossArgs,
+    ...plan.argv.slice(at + old.length),
+  ];
+  return {
+    ...plan,
+    argv,
+    env: cross.env,
+    toolchain: cross.toolchain,
+    triple: d.triple,
+    tripleReason: d.reason,
+    tripleProvisional: false,
+    notes,
+    crossArgs,
+  };
+}
+
+function indexOfRun(haystack: string[], run: string[]): number {
+  if (run.length === 0) return -1;
+  outer: for (let i = 0; i + run.length <= haystack.length; i++) {
+    for (let j = 0; j < run.length; j++) {
+      if (haystack[i + j] !== run[j]) continue outer;
+    }
+    return i;
+  }
+  return -1;
+}
