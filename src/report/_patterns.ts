@@ -11,7 +11,7 @@ export const ALL_HEADER =
 
 /** `sparse warnings: (new ones prefixed by >>)`, `Kconfig warnings: (for reference only)`. */
 export const TOOL_HEADER =
-  /^([A-Za-z][\w.-]*) (?:warnings|errors|warnings\/errors): ?(?:\([^)]*\))?$/;
+  /^([A-Za-z][\w.-]*) (?:warnings|errors|warnings\/errors): ?\([^)]*\)$/;
 
 /** The start of a header that a reflowed copy may have wrapped. */
 export const HEADER_START =
@@ -24,8 +24,17 @@ export const DIAG_LINE =
 /** `FILE:LINE:COL: sparse: sparse: MESSAGE`. */
 export const SPARSE_LINE = /^([^\s:]+):(\d+):(\d+): sparse: sparse: (.*)$/;
 
-/** A line that starts some diagnostic-like record (`path:12:`, `cc1: `, `ld: `…). */
-export const RECORD_START = /^(?:[^\s:]+:\d+[:,]|[^\s:]+:\(|[^\s:]+: )/;
+/**
+ * A line that starts some diagnostic-like record: `path:12:`, `foo.c:(.text…`,
+ * or a tool prefix such as `cc1: `, `mips-linux-ld: `, `WARNING: `. A plain
+ * English word before a colon (`exist: `) is not a tool prefix.
+ */
+export const RECORD_START =
+  /^(?:[^\s:]+:\d+[:,]|[^\s:]+:\(|[^\s:]*[/._\-\d[][^\s:]*: |(?:cc1|ld|as|make|kismet|sparse|note|error|warning|fatal error|WARNING|ERROR|Warning|Error|FATAL|objtool|modpost): )/;
+
+/** A diagnostic whose message has not started yet (`a.c:12:3:`, `a.c:1:2: sparse:`). */
+export const INCOMPLETE_HEAD =
+  /^[^\s:]+:\d+(?::\d+)?:(?: [a-z]+:)*(?: fatal)?$|^[^\s:]+:$/;
 
 /** gcc 9+ source context: `  608 | code` or `      | ^~~`. */
 export const GCC_CONTEXT = /^(?:\d+ *\||\|)/;

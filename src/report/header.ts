@@ -47,7 +47,7 @@ export function keyOf(line: string): HeaderKey | null {
 export function isHeaderStop(line: string): boolean {
   const t = line.trimEnd();
   return t === "" || /^\s/.test(line) || keyOf(t) !== null ||
-    /^(?:If you fix|Reported-by:|\| |Closes:|Link:|Note:|:{6}|\[|All (?:errors|warnings|error)|[A-Za-z][\w.-]* warnings: |--|0-DAY)/
+    /^(?:If you fix|Reported-by:|\| |Closes:|Link:|Note:|:{6}|\[(?!\d+\/\d+\])|All (?:errors|warnings|error)|[A-Za-z][\w.-]* warnings: |--|0-DAY)/
       .test(t);
 }
 
@@ -79,7 +79,7 @@ export function readHeaderFields(
     let j = i + 1;
     // The reproduce value is only ever a "(URL)" or "(attached as …)";
     // the lines after it are the steps, never a wrapped value.
-    const maxParts = key === "reproduce" ? 2 : 4;
+    const maxParts = key === "reproduce" ? 2 : 8;
     for (let parts = 0; j < limit && parts < maxParts; parts++) {
       const next = lines[j]!;
       if (isHeaderStop(next)) break;

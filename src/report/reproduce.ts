@@ -115,11 +115,26 @@ export function readCommandLines(
     const prevOnlyAssign = prevWords.every((w) => ASSIGNMENT.test(w));
     const kind = lineKind(t);
     let join: boolean;
+    // A run of VAR=value lines ending in a command line is that command's
+    // environment (a wrapped `COMPILER_INSTALL_PATH=… COMPILER=… make.cross`).
+    let startsCommand = false;
+    if (kind === "assignments") {
+      for (let k = i + 1; k < lines.length; k++) {
+        const nt = lines[k]!.trim();
+        if (endsBlock(lines[k]!.trimEnd())) break;
+        const nk = lineKind(nt);
+        if (nk === "assignments") continue;
+        startsCommand = nk === "command" &&
+          (ASSIGNMENT.test(nt) || isMakeWord(nt.split(/\s+/)[0]!));
+        break;
+      }
+    }
     if (dangling || prevOnlyAssign) join = true;
     else if (/^\s/.test(raw)) join = false; // pristine: one command per line
     else if (kind === "command") join = false;
     else if (kind === "assignments") {
-      join = prevWords.some(isMakeWord) && !prev.startsWith("#");
+      join = !startsCommand && prevWords.some(isMakeWord) &&
+        !prev.startsWith("#");
     } else join = true;
     if (join) commands[commands.length - 1] = `${prev} ${t}`;
     else commands.push(t);

@@ -13,6 +13,7 @@ import {
   endsSection,
   GCC_CONTEXT,
   HEADER_START,
+  INCOMPLETE_HEAD,
   isCaretLine,
   RECORD_START,
   SPARSE_LINE,
@@ -75,29 +76,36 @@ function splitPrefix(line: string): Prefixed {
   return { prefix: "", content: line };
 }
 
-/** A line that cannot be the wrapped tail of the line before it. */
-function startsRecord(line: string): boolean {
+/** A line that is never the wrapped tail of the line before it. */
+function hardStop(line: string): boolean {
   if (line.trim() === "") return true;
   if (/^\s/.test(line)) return true; // pristine mail: indented context
   if (/^(?:>|<<|< )/.test(line)) return true;
   if (line === "--" || endsSection(line)) return true;
   if (ALL_HEADER.test(line) || TOOL_HEADER.test(line)) return true;
-  if (HEADER_START.test(line)) return true;
+  return HEADER_START.test(line);
+}
+
+/** A line that starts a record of its own (diagnostic, context, caret…). */
+function startsRecord(line: string): boolean {
   return RECORD_START.test(line) || CONTEXT_START.test(line) ||
     GCC_CONTEXT.test(line) || isCaretLine(line) ||
     /^(?:WARNING|ERROR|Warning|Error|FATAL): /.test(line);
 }
 
-function oddQuotes(text: string): boolean {
-  let n = 0;
-  for (const ch of text) if (ch === "'") n++;
-  return n % 2 === 1;
+/** Whether a message is visibly unfinished: an open quote or sparse `@@` block. */
+function unfinished(text: string): boolean {
+  let quotes = 0;
+  for (const ch of text) if (ch === "'") quotes++;
+  if (quotes % 2 === 1) return true;
+  const at = text.split("@@").length - 1;
+  return at === 1 || at === 2;
 }
 
 /** Whether `line` reads as source code rather than the rest of a message. */
 export function looksLikeCode(line: string): boolean {
-  const bare = line.replace(/'[^']*'|‘[^’]*’|"[^"]*"/g, "''");
-  return /[;{}]\s*$|->|==|!=|&&|\|\||^#|^\/[/*]|^\*|^[\w\]*)]+ = \S|^(?:return|if|else|for|while|static|struct|union|enum|case|switch|goto|do)\b/
+  const bare = line.replace(/'[^']*'|‘[^’]*’|"[^"]*"/g, " ");
+  return /[\w)\]];\s*$|[{}]\s*$|->|==|!=|&&|\|\||^#|^\/[/*]|^\*|^[\w\]*)]+ = \S|^(?:if|for|while|switch) \(|\w\(/
     .test(bare);
 }
 
@@ -121,8 +129,14 @@ function joinWrapped(
   let j = i + 1;
   while (j < end && j - i <= 12) {
     const line = lines[j]!.trimEnd();
+    if (hardStop(line)) break;
+    if (INCOMPLETE_HEAD.test(text)) {
+      text += " " + line.trim();
+      j++;
+      continue;
+    }
     if (startsRecord(line)) break;
-    if (!oddQuotes(text)) {
+    if (!unfinished(text)) {
       if (endsWithFlag(text)) break;
       const after = lines[j + 1];
       if (after !== undefined && isCaretLine(after.trim())) break;
@@ -208,7 +222,12 @@ export function parseSections(lines: readonly string[]): SectionsParse {
       end++;
     }
     for (let j = header.next; j < end;) {
-      const raw = lines[j]!;
+      let raw = lines[j]!;
+      // a reflow may leave the prefix alone on its line
+      if (/^(?:>>?|<<?)$/.test(raw.trim()) && j + 1 < end) {
+        raw = `${raw.trim()} ${lines[j + 1]!.trim()}`;
+        j++;
+      }
       const p = splitPrefix(raw);
       const marked = p.prefix === ">>" || p.prefix === ">";
       if (!readDiagnostics || (!marked && /^\s/.test(p.content))) {
