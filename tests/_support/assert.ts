@@ -19,7 +19,10 @@ export function assertEquals<T>(
   expected: T,
   message?: string,
 ): asserts actual is T {
-  deepStrictEqual(actual, expected, message);
+  // Two calls: @types/node versions (bullmq pulls a newer one) disagree on
+  // whether `message` may be undefined.
+  if (message === undefined) deepStrictEqual(actual, expected);
+  else deepStrictEqual(actual, expected, message);
 }
 
 /** Throws unless `text` matches `re`. */
