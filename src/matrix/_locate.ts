@@ -48,7 +48,7 @@ export function locateKey(text: string, path: (string | number)[]): number {
       depth < full.length && depth < path.length &&
       String(full[depth]) === String(path[depth])
     ) depth++;
-    if (depth === full.length && depth > bestDepth) {
+    if ((depth === full.length || depth === path.length) && depth > bestDepth) {
       best = line;
       bestDepth = depth;
     }

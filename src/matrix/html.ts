@@ -28,7 +28,7 @@ a.cell small{display:block;font-weight:400;opacity:.9}
 .allowed{background:#8c959f}.infra{background:#6e40c9}.interrupted{background:#57606a}.not-run{background:#d0d7de;color:#1b1f24!important}
 .legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:4px;color:#fff;font-size:12px}
 .detail{display:none;border:1px solid #d0d7de;border-radius:6px;padding:1em;margin:1em 0;background:#f6f8fa}
-.detail:target{display:block}
+.detail:target{display:block;position:fixed;top:1em;right:1em;bottom:1em;width:min(56em,58vw);overflow:auto;box-shadow:0 8px 24px rgba(0,0,0,.2)}
 .detail h2{font-size:1.1em;margin:0 0 .5em}
 pre{background:#fff;border:1px solid #d0d7de;padding:.6em;overflow:auto;white-space:pre-wrap;font-size:12px}
 table.kv td{padding:1px 8px 1px 0;vertical-align:top}

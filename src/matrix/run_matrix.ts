@@ -6,7 +6,7 @@
  */
 import type { Output } from "../cli/output.ts";
 import { UserError } from "../errors.ts";
-import { cacheDir } from "../paths.ts";
+import { cacheDir, stateDir } from "../paths.ts";
 import { ensureWorktree, resolveTree } from "./_git.ts";
 import { expandCells, filterCells, parseShard, shardCells } from "./expand.ts";
 import { loadMatrix } from "./load_matrix.ts";
@@ -196,7 +196,7 @@ export async function runMatrix(
         budget,
         srcTree,
         commit: manifest.tree.commit,
-        buildRoot: `${matrixRoot()}/builds`,
+        buildRoot: `${stateDir()}/matrix-builds`,
         ccache: options.ccache ?? manifest.options.ccache,
         ccacheDir: `${cacheDir()}/ccache`,
         signal: options.signal,
