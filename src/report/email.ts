@@ -180,9 +180,11 @@ function attachmentOf(
 function firstMessage(text: string): string {
   if (!text.startsWith("From ")) return text;
   const messages = text.split(/\n(?=From \S+ .*\d{4}\s*\n)/);
+  const head = (m: string) => m.slice(0, Math.max(0, m.indexOf("\n\n")));
   const pick =
-    messages.find((m) => /lkp@intel\.com|test robot|prefixed by >>/.test(m)) ??
-      messages[0]!;
+    messages.find((m) =>
+      /^From:.*(?:lkp@intel\.com|test robot)/im.test(head(m))
+    ) ?? messages.find((m) => /prefixed by >>/.test(m)) ?? messages[0]!;
   return pick.slice(pick.indexOf("\n") + 1);
 }
 
