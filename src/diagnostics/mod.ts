@@ -1,24 +1,45 @@
 /**
- * Diagnostics: extraction from build logs, normalisation, diffing.
+ * Diagnostics: extraction from build logs, normalisation, diffing and the
+ * comparison of a robot report's diagnostics with a build's.
  *
  * @module
  */
-import type { Diagnostic } from "./types.ts";
-
 export type { Diagnostic, DiagnosticTool } from "./types.ts";
-
-/** Where paths in the log point, so they can be made relative. */
-export interface ExtractOptions {
-  /** Absolute source tree. */
-  srcTree?: string;
-  /** Absolute O= dir. */
-  outDir?: string;
-}
-
-/** Extracts every diagnostic from a build log (placeholder until it lands). */
-export function extractDiagnostics(
-  _log: string,
-  _options: ExtractOptions = {},
-): Diagnostic[] {
-  return [];
-}
+export {
+  DiagnosticCollector,
+  type ExtractOptions,
+} from "./diagnostic_collector.ts";
+export {
+  extractDiagnostics,
+  extractDiagnosticsFromStream,
+} from "./extract_diagnostics.ts";
+export {
+  diagnosticKey,
+  type DiagnosticLike,
+  movedKey,
+  normalizeDiagnostic,
+  normalizeMessage,
+  type NormalizeOptions,
+  normalizePath,
+  normalizeSeverity,
+} from "./normalize_diagnostic.ts";
+export {
+  type DiagnosticDiff,
+  diffDiagnostics,
+  type MovedDiagnostic,
+} from "./diff_diagnostics.ts";
+export {
+  formatDiagnostic,
+  formatDiff,
+  formatRobot,
+  type FormatRobotOptions,
+} from "./format_robot.ts";
+export {
+  compareReported,
+  type Comparison,
+  type ReportedDiagnostic,
+  type ReportedMatch,
+  type ReportedStatus,
+  type ReproVerdict,
+} from "./compare_reported.ts";
+export { formatComparison } from "./format_comparison.ts";
