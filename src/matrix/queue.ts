@@ -63,7 +63,7 @@ export function parseRedisUrl(url: string): RedisTarget {
  * (`maxRetriesPerRequest: null`), reconnecting every ≤1 s forever.
  */
 export function redisClient(target: RedisTarget): Redis {
-  return new Redis({
+  const client = new Redis({
     host: target.host,
     port: target.port,
     db: target.db,
@@ -73,6 +73,10 @@ export function redisClient(target: RedisTarget): Redis {
     retryStrategy: (times: number) => Math.min(100 * times, 1000),
     lazyConnect: false,
   });
+  // Connection errors surface through BullMQ's own "error" events and are
+  // retried; without a listener ioredis prints each one with a stack.
+  client.on("error", () => {});
+  return client;
 }
 
 /** What a job carries: one cell of one run, and where its source is. */

@@ -49,8 +49,9 @@ export async function submitAndWait(
   const queue = new Queue<CellJobData, CellJobResult>(options.queueName, {
     connection,
   });
+  const eventsConnection = redisClient(target);
   const events = new QueueEvents(options.queueName, {
-    connection: redisClient(target),
+    connection: eventsConnection,
   });
   const pending = new Map(cells.map((c) => [c.digest, c]));
   const started = new Set<string>();
@@ -123,6 +124,12 @@ export async function submitAndWait(
   ): Promise<"done" | "missing" | "waiting"> => {
     if (!job) return "missing";
     const state = await job.getState();
+    if (state === "unknown" || !job.data?.cell) {
+      // A husk left after Redis lost its data (e.g. a worker's progress
+      // update recreated the hash): clear it so the job can be added again.
+      await job.remove().catch(() => {});
+      return "missing";
+    }
     if (state === "completed" && job.returnvalue) {
       await record(job.returnvalue);
       return "done";
@@ -222,6 +229,9 @@ export async function submitAndWait(
   } finally {
     await events.close().catch(() => {});
     await queue.close().catch(() => {});
+    // BullMQ leaves connections it was given open.
+    connection.disconnect();
+    eventsConnection.disconnect();
   }
   return records;
 }

@@ -152,5 +152,6 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     }
   });
   await worker.close(options.signal.aborted);
+  connection.disconnect();
   return count;
 }

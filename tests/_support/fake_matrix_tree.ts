@@ -82,7 +82,7 @@ export const FAKE_SOURCES: Record<string, string> = {
     "",
   ].join("\n"),
   "drivers/net/net.c": "int net(void) { return 0; }\n",
-  "drivers/slow/slow.c": "// kcross-fake: sleep * * 4\n",
+  "drivers/slow/slow.c": "// kcross-fake: sleep * * 2\n",
 };
 
 /**
