@@ -1,0 +1,208 @@
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "../_support/assert.ts";
+import { makeFakeKernel } from "../_support/fake_kernel.ts";
+import { installGccShim } from "../_support/shims.ts";
+import { buildCommands } from "../../src/build/cli.ts";
+import { type RecordingOutput, recordingOutput } from "../../src/cli/output.ts";
+import { exitCodeOf } from "../../src/errors.ts";
+import type { BuildPlan } from "../../src/build/types.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+/** Runs `kcross <args>` for the build commands the way main.ts does. */
+async function main(
+  args: string[],
+  opts: { out: RecordingOutput; cwd: string },
+): Promise<number> {
+  const [name, ...rest] = args;
+  const command = buildCommands.find((c) => c.name === name)!;
+  if (name !== "make.cross" && rest.includes("--help")) {
+    opts.out.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run({
+      args: rest,
+      out: opts.out,
+      cwd: opts.cwd,
+      signal: new AbortController().signal,
+    });
+  } catch (e) {
+    opts.out.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return exitCodeOf(e);
+  }
+}
+
+Deno.test("kcross make.cross --kcross-dry-run prints the plan and the make call", async () => {
+  await using k = await makeFakeKernel({
+    version: "5.17.0",
+    dts: ["powerpc"],
+    configs: { build_dir: "CONFIG_PPC64=y\n" },
+  });
+  await installGccShim(k.cip, "11.2.0", "powerpc64-linux");
+  const out = recordingOutput();
+  const code = await main([
+    "make.cross",
+    `COMPILER_INSTALL_PATH=${k.cip}`,
+    "COMPILER=gcc-11.2.0",
+    "--kcross-dry-run",
+    "O=build_dir",
+    "ARCH=powerpc",
+    "SHELL=/bin/bash",
+    "drivers/vfio/",
+  ], { out, cwd: k.src });
+  assertEquals(code, 0, out.stderr.join("\n"));
+  const text = out.stdout.join("\n");
+  assertStringIncludes(
+    text,
+    "triple:    powerpc64-linux (CONFIG_PPC64 is enabled",
+  );
+  assertStringIncludes(
+    text,
+    `make --keep-going CONFIG_OF_ALL_DTBS=y CONFIG_DTC=y CROSS_COMPILE=${k.cip}/gcc-11.2.0-nolibc/powerpc64-linux/bin/powerpc64-linux-`,
+  );
+  assertStringIncludes(
+    text,
+    "O=build_dir ARCH=powerpc SHELL=/bin/bash drivers/vfio/",
+  );
+  assertStringIncludes(
+    text,
+    "gcc-11.2.0-nolibc/powerpc64-linux 11.2.0 (crosstool, exact)",
+  );
+});
+
+Deno.test("kcross make.cross --kcross-dry-run --kcross-json prints the BuildPlan as JSON", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_ARM64=y\n" },
+  });
+  await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  const out = recordingOutput();
+  const code = await main([
+    "make.cross",
+    `COMPILER_INSTALL_PATH=${k.cip}`,
+    "COMPILER=gcc-13.2.0",
+    "--kcross-dry-run",
+    "--kcross-json",
+    "-j2",
+    "O=build_dir",
+    "ARCH=arm64",
+  ], { out, cwd: k.src });
+  assertEquals(code, 0, out.stderr.join("\n"));
+  const plan = JSON.parse(out.stdout.join("\n")) as BuildPlan;
+  assertEquals(plan.mode, "make.cross");
+  assertEquals(plan.argv[0], "make");
+  assertEquals(plan.jobs, 2);
+  assertEquals(plan.triple, "aarch64-linux");
+  assertEquals(plan.env.ARCH, "arm64");
+});
+
+Deno.test("kcross build --dry-run --json plans a native build from a named config", async () => {
+  await using k = await makeFakeKernel();
+  const out = recordingOutput();
+  const code = await main([
+    "build",
+    "--arch",
+    "powerpc",
+    "--config",
+    "allmodconfig",
+    "--compiler",
+    "gcc-11.2.0",
+    "-W",
+    "1",
+    "-C",
+    "1",
+    "--set",
+    "CONFIG_WERROR=n",
+    "--out",
+    "out",
+    "--jobs",
+    "3",
+    "--dry-run",
+    "--json",
+    "CF=-D__CHECK_ENDIAN__",
+    "drivers/vfio/",
+  ], { out, cwd: k.src });
+  assertEquals(code, 0, out.stderr.join("\n"));
+  const plan = JSON.parse(out.stdout.join("\n")) as BuildPlan;
+  assertEquals(plan.mode, "native");
+  assertEquals(plan.triple, "powerpc64-linux");
+  assertEquals(plan.tripleProvisional, true);
+  assertEquals(plan.config?.source, { kind: "target", target: "allmodconfig" });
+  assertEquals(plan.config?.sets, ["CONFIG_WERROR=n"]);
+  assertEquals(plan.outDir, `${k.src}/out`);
+  assertEquals(plan.jobs, 3);
+  assertEquals(plan.argv.slice(-4), [
+    "W=1",
+    "C=1",
+    "CF=-D__CHECK_ENDIAN__",
+    "drivers/vfio/",
+  ]);
+  assertEquals(plan.targets, ["drivers/vfio/"]);
+});
+
+Deno.test("kcross build without --arch is a user error (exit 2)", async () => {
+  const out = recordingOutput();
+  assertEquals(await main(["build", "--dry-run"], { out, cwd: "/" }), 2);
+  assertStringIncludes(out.stderr.join("\n"), "Missing --arch");
+});
+
+Deno.test("kcross build --help shows the native options", async () => {
+  const out = recordingOutput();
+  assertEquals(await main(["build", "--help"], { out, cwd: "/" }), 0);
+  assertStringIncludes(out.stdout.join("\n"), "--config C");
+});
+
+Deno.test("the launcher invoked as make.arm64 plans an arm64 make.cross build", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_ARM64=y\n" },
+  });
+  await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  await Deno.symlink(`${ROOT}/kcross`, `${k.root}/make.arm64`);
+  const res = await new Deno.Command(`${k.root}/make.arm64`, {
+    args: ["--kcross-dry-run", "O=build_dir"],
+    cwd: k.src,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: Deno.env.get("HOME") ?? "/root",
+      COMPILER_INSTALL_PATH: k.cip,
+      COMPILER: "gcc-13.2.0",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(res.stdout);
+  assertEquals(res.code, 0, new TextDecoder().decode(res.stderr));
+  assertStringIncludes(text, "arch:      arm64");
+  assertStringIncludes(text, " ARCH=arm64 ");
+});
+
+Deno.test("kcross make.cross runs make through the build runner and records the build", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_ARM64=y\n" },
+  });
+  await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  const record = `${k.root}/record`;
+  const out = recordingOutput();
+  const code = await main([
+    "make.cross",
+    `COMPILER_INSTALL_PATH=${k.cip}`,
+    "COMPILER=gcc-13.2.0",
+    `--kcross-record-dir=${record}`,
+    "--kcross-allow-empty",
+    "-j1",
+    "O=build_dir",
+    "ARCH=arm64",
+    "drivers/",
+  ], { out, cwd: k.src });
+  assertEquals(code, 0, [...out.stdout, ...out.stderr].join("\n"));
+  assert((await Deno.stat(`${k.src}/build_dir/drivers/fake.o`)).isFile);
+  const log = await Deno.readTextFile(`${record}/build.log`);
+  assertStringIncludes(
+    log,
+    `CROSS_COMPILE=${k.cip}/gcc-13.2.0-nolibc/aarch64-linux/bin/aarch64-linux-`,
+  );
+});
