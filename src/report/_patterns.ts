@@ -11,7 +11,7 @@ export const ALL_HEADER =
 
 /** `sparse warnings: (new ones prefixed by >>)`, `Kconfig warnings: (for reference only)`. */
 export const TOOL_HEADER =
-  /^([A-Za-z][\w.-]*) (?:warnings|errors|warnings\/errors): ?\([^)]*\)$/;
+  /^(?:[A-Za-z][\w.-]* (?:warnings|errors|warnings\/errors): ?\([^)]*\)|(?:smatch|sparse|cocci|coccinelle|cppcheck|kismet|includecheck|clang-analyzer) (?:warnings|errors):)$/;
 
 /** The start of a header that a reflowed copy may have wrapped. */
 export const HEADER_START =

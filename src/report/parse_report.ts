@@ -167,7 +167,13 @@ export function parseReport(
   // Inline reproduce steps.
   const repro = fields.get("reproduce");
   let commands: string[] = [];
-  if (repro) commands = readCommandLines(lines, repro.next).commands;
+  if (repro) {
+    commands = readCommandLines(lines, repro.next).commands;
+    // 2021 dtbs/htmldocs reports: "reproduce: make dtbs_check" on one line
+    if (repro.value !== "" && !repro.value.startsWith("(")) {
+      commands.unshift(repro.value);
+    }
+  }
   const label = repro?.label ?? "";
   const steps = interpretCommands(commands, label);
   const reproduceUrl = repro ? parenUrl(repro.value) : null;
@@ -208,7 +214,13 @@ export function parseReport(
   const configUrl = parenUrl(configValue);
   const compilerRaw = fieldValue(fields.get("compiler"));
   const hasMake = steps.make_invocations.length > 0;
-  const arch = (hasMake ? steps.arch : null) ??
+  // ARCH= of the last make line; an earlier line (`make ARCH=x86_64
+  // allmodconfig` before `make C=1`) or the config name when it has none.
+  const earlierArch =
+    steps.make_invocations.map((m) =>
+      m.args.findLast((a) => a.startsWith("ARCH="))?.slice(5)
+    ).findLast((a) => a !== undefined) ?? null;
+  const arch = (hasMake ? steps.arch ?? earlierArch : null) ??
     (configName ? configName.split("-")[0]! : null);
   const closes = /^\|? ?Closes: /m.test(body);
   const attachedRepro = /\(attached as reproduce\)/.test(repro?.value ?? "");

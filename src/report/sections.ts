@@ -109,6 +109,9 @@ export function looksLikeCode(line: string): boolean {
     .test(bare);
 }
 
+/** Narrowest hard wrap (a mail client's) that is joined back. */
+const MIN_WRAP_WIDTH = 60;
+
 /** Whether a message already ends with its `[-W…]` option. */
 function endsWithFlag(text: string): boolean {
   return /\[-W[^\]\s]*\]$/.test(text);
@@ -124,12 +127,20 @@ function joinWrapped(
   i: number,
   end: number,
   content: string,
+  pristine: boolean,
 ): { text: string; next: number } {
   let text = content.trimEnd();
   let j = i + 1;
   while (j < end && j - i <= 12) {
     const line = lines[j]!.trimEnd();
     if (hardStop(line)) break;
+    // In a section that kept its `>> `/3-space prefixes only a mail client's
+    // hard wrap can split a line, and that leaves a full-width line behind.
+    const before = lines[j - 1]!;
+    const firstWord = line.trim().split(" ")[0]!;
+    if (pristine && before.length + 1 + firstWord.length <= MIN_WRAP_WIDTH) {
+      break;
+    }
     if (INCOMPLETE_HEAD.test(text)) {
       text += " " + line.trim();
       j++;
@@ -214,11 +225,13 @@ export function parseSections(lines: readonly string[]): SectionsParse {
     out.sections.push(header.text);
     if (/^sparse /i.test(header.text)) out.hasSparse = true;
     const readDiagnostics = !isReferenceOnly(header.text);
+    let pristine = false;
     let end = header.next;
     while (end < lines.length) {
       const line = lines[end]!.trimEnd();
       if (endsSection(lines[end]!) || endsSection(line)) break;
       if (readHeader(lines, end)) break;
+      if (/^(?:>> |<< | {3})/.test(line)) pristine = true;
       end++;
     }
     for (let j = header.next; j < end;) {
@@ -234,7 +247,13 @@ export function parseSections(lines: readonly string[]): SectionsParse {
         j++;
         continue;
       }
-      const { text, next } = joinWrapped(lines, j, end, p.content);
+      const { text, next } = joinWrapped(
+        lines,
+        j,
+        end,
+        p.content,
+        pristine,
+      );
       out.joined += next - j - 1;
       if (marked) out.marked_lines.push(text);
       const d = diagnosticOf(text, p);

@@ -66,8 +66,17 @@ export function hardWrap(text: string, width: number): string {
   const out: string[] = [];
   for (const line of text.split("\n")) {
     const indent = /^[ \t>]*/.exec(line)![0];
-    const pieces = wrap(line.slice(indent.length), width - indent.length);
-    out.push(indent + pieces[0], ...pieces.slice(1));
+    const rest = line.slice(indent.length);
+    // the indent sticks to the first word, so every physical line <= width
+    const space = rest.indexOf(" ");
+    const first = space < 0 ? rest : rest.slice(0, space);
+    const pieces = wrap(
+      `${indent.replace(/ /g, "\u0000")}${first}${
+        space < 0 ? "" : rest.slice(space)
+      }`,
+      width,
+    );
+    out.push(...pieces.map((p) => p.replace(/\u0000/g, " ")));
   }
   return out.join("\n");
 }
