@@ -71,12 +71,12 @@ export function hardWrap(text: string, width: number): string {
     const space = rest.indexOf(" ");
     const first = space < 0 ? rest : rest.slice(0, space);
     const pieces = wrap(
-      `${indent.replace(/ /g, "\u0000")}${first}${
+      `${indent.replace(/ /g, "\u2007")}${first}${
         space < 0 ? "" : rest.slice(space)
       }`,
       width,
     );
-    out.push(...pieces.map((p) => p.replace(/\u0000/g, " ")));
+    out.push(...pieces.map((p) => p.replace(/\u2007/g, " ")));
   }
   return out.join("\n");
 }
