@@ -1,22 +1,152 @@
 /**
  * The one adapter between a matrix cell and the build engine:
- * cell → native build options → plan → `runBuild` → outcome.
+ * cell → native build options → `planNativeBuild` → `runBuild` → outcome.
+ * Everything else in the matrix area sees only the `CellRunner` interface.
  *
  * @module
  */
-import type { CellRunner } from "./runner.ts";
-import { infraOutcome } from "./runner.ts";
+import type { Output } from "../cli/output.ts";
+import { configSourceOf, planNativeBuild, runBuild } from "../build/mod.ts";
+import type { BuildOutcome, RunBuildOptions } from "../build/mod.ts";
+import type { BuildPlan } from "../build/types.ts";
+import type { NativeInput } from "../build/plan_native.ts";
+import type { RecordMetadata } from "../record/types.ts";
+import { shellQuote } from "../record/reproducer.ts";
+import type { CellContext, CellRunner } from "./runner.ts";
+import type { Cell, CellOutcome, CellResult } from "./types.ts";
+
+/** The engine entry points (injectable for tests). */
+export interface Engine {
+  plan(input: NativeInput): Promise<BuildPlan>;
+  run(plan: BuildPlan, options: RunBuildOptions): Promise<BuildOutcome>;
+}
+
+const realEngine: Engine = { plan: planNativeBuild, run: runBuild };
 
 /**
- * The real cell runner (the build engine). Until the planners land it reports
- * every cell as an infrastructure error.
+ * The native build options of a cell: `W`/`C` as such, other make variables
+ * as extra make words, config values relative to the source tree.
+ *
+ * @example
+ * ```ts
+ * import { nativeInput } from "./run_cell.ts";
+ * const cell = { inputs: { arch: "powerpc", config: "allmodconfig", compiler: "gcc-12.2.0", targets: ["drivers/vfio/"], make: { CF: "-D__CHECK_ENDIAN__", W: "1" }, fragments: [], fragmentDigests: [], sets: [], werror: "keep", allowFailure: false } } as never;
+ * const ctx = { srcTree: "/src", buildDir: "/b", makeJobs: 2, ccache: true } as never;
+ * const n = nativeInput(cell, ctx);
+ * if (n.w !== "1" || n.makeArgs?.[0] !== "CF=-D__CHECK_ENDIAN__" || n.jobs !== 2) throw new Error();
+ * ```
  */
-export function createCellRunner(): CellRunner {
+export function nativeInput(cell: Cell, ctx: CellContext): NativeInput {
+  const i = cell.inputs;
+  const makeArgs = Object.entries(i.make)
+    .filter(([k]) => k !== "W" && k !== "C")
+    .map(([k, v]) => `${k}=${v}`);
   return {
-    run() {
-      return Promise.resolve(
-        infraOutcome("the build engine is not available in this version"),
+    srcTree: ctx.srcTree,
+    arch: i.arch,
+    compiler: i.compiler,
+    config: configSourceOf(i.config, ctx.srcTree),
+    fragments: i.fragments,
+    sets: i.sets,
+    werror: i.werror,
+    outDir: ctx.buildDir,
+    ...(i.make.W !== undefined ? { w: i.make.W } : {}),
+    ...(i.make.C !== undefined ? { c: i.make.C } : {}),
+    jobs: ctx.makeJobs,
+    ccache: ctx.ccache,
+    targets: i.targets,
+    makeArgs,
+  };
+}
+
+/** Output that keeps a cell's engine chatter out of the matrix display. */
+function cellOutput(ctx: CellContext): Output {
+  const last = (line: string) => {
+    const t = line.trim();
+    if (t) ctx.status?.(t.length > 80 ? `${t.slice(0, 77)}...` : t);
+  };
+  return { out: last, err: last, errRaw: () => {}, isTty: false };
+}
+
+function mapResult(result: BuildOutcome["result"]): CellResult {
+  switch (result) {
+    case "pass":
+      return "pass";
+    case "fail":
+    case "empty":
+      return "fail";
+    case "infra-error":
+      return "infra";
+    case "interrupted":
+      return "interrupted";
+  }
+}
+
+async function readMeta(dir: string): Promise<RecordMetadata | null> {
+  try {
+    return JSON.parse(
+      await Deno.readTextFile(`${dir}/metadata.json`),
+    ) as RecordMetadata;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The real cell runner. Planning (which resolves and, when needed, fetches
+ * the toolchain) is serialized per compiler and arch, so parallel cells
+ * fetch a toolchain once; the builds themselves run in parallel.
+ */
+export function createCellRunner(engine: Engine = realEngine): CellRunner {
+  return {
+    async run(cell, ctx): Promise<CellOutcome> {
+      const out = cellOutput(ctx);
+      await Deno.mkdir(ctx.buildDir, { recursive: true });
+      const t0 = performance.now();
+      ctx.status?.("resolving toolchain");
+      const plan = await ctx.serialize(
+        `toolchain:${cell.inputs.compiler}:${cell.inputs.arch}`,
+        () =>
+          engine.plan({ ...nativeInput(cell, ctx), out, signal: ctx.signal }),
       );
+      const planMs = Math.round(performance.now() - t0);
+      const built = await engine.run(plan, {
+        out,
+        signal: ctx.signal,
+        echo: false,
+        timings: { plan: planMs },
+      });
+      const meta = await readMeta(built.recordDir);
+      const steps = meta?.reproduce?.steps ?? [];
+      const reproducer = steps.map((s) =>
+        [
+          ...Object.entries(s.env ?? {}).map(([k, v]) =>
+            `${k}=${shellQuote(v)}`
+          ),
+          s.command,
+          ...s.args.map(shellQuote),
+        ].join(" ")
+      ).join(" && ");
+      const tc = plan.toolchain;
+      return {
+        result: mapResult(built.result),
+        ...(built.reason ? { message: built.reason } : {}),
+        diagnostics: built.diagnostics,
+        recordDir: built.recordDir,
+        recordId: built.id,
+        logPath: `${built.recordDir}/build.log`,
+        reproducer,
+        toolchain: tc
+          ? { id: tc.id, version: tc.version, exact: tc.exact }
+          : null,
+        configDigest: meta?.config?.inputsDigest ?? null,
+        exitCode: built.exitCode,
+        timings: built.timings,
+        extra: {
+          triple: meta?.plan?.triple ?? plan.triple,
+          ...(meta?.ccache ? { ccache: meta.ccache } : {}),
+        },
+      };
     },
   };
 }

@@ -1,0 +1,127 @@
+import { assert, assertEquals } from "../_support/assert.ts";
+import {
+  createCellRunner,
+  type Engine,
+  nativeInput,
+} from "../../src/matrix/run_cell.ts";
+import { keyedSerializer } from "../../src/matrix/local.ts";
+import type { CellContext } from "../../src/matrix/runner.ts";
+import type { Cell } from "../../src/matrix/types.ts";
+import type { BuildPlan } from "../../src/build/types.ts";
+
+const cell: Cell = {
+  key: "powerpc/allmodconfig/gcc-12.2.0",
+  index: 0,
+  digest: "cell-x",
+  axes: {
+    arch: "powerpc",
+    config: "allmodconfig",
+    compiler: "gcc-12.2.0",
+    targets: "drivers/vfio/",
+  },
+  inputs: {
+    arch: "powerpc",
+    config: "allmodconfig",
+    compiler: "gcc-12.2.0",
+    targets: ["drivers/vfio/"],
+    make: { C: "1", CF: "-D__CHECK_ENDIAN__", W: "1" },
+    fragments: [],
+    fragmentDigests: [],
+    sets: ["CONFIG_VFIO=m"],
+    werror: "off",
+    allowFailure: false,
+  },
+};
+
+async function ctx(): Promise<
+  CellContext & { [Symbol.asyncDispose](): Promise<void> }
+> {
+  const dir = await Deno.makeTempDir();
+  return {
+    srcTree: "/src",
+    buildDir: `${dir}/b`,
+    makeJobs: 3,
+    ccache: true,
+    ccacheDir: `${dir}/ccache`,
+    commit: null,
+    signal: new AbortController().signal,
+    serialize: keyedSerializer(),
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+Deno.test("nativeInput() maps a cell to the native build options", async () => {
+  await using c = await ctx();
+  const n = nativeInput(cell, c);
+  assertEquals(n.config, { kind: "target", target: "allmodconfig" });
+  assertEquals([n.w, n.c, n.jobs, n.ccache, n.werror], [
+    "1",
+    "1",
+    3,
+    true,
+    "off",
+  ]);
+  assertEquals(n.makeArgs, ["CF=-D__CHECK_ENDIAN__"]);
+  assertEquals(n.targets, ["drivers/vfio/"]);
+  assertEquals(n.sets, ["CONFIG_VFIO=m"]);
+  assertEquals(n.outDir, c.buildDir);
+});
+
+Deno.test("the real cell runner plans once per toolchain at a time and maps build results", async () => {
+  await using c = await ctx();
+  let planning = 0;
+  let maxPlanning = 0;
+  const results = ["pass", "empty", "infra-error"] as const;
+  let n = 0;
+  const engine: Engine = {
+    async plan(input) {
+      planning++;
+      maxPlanning = Math.max(maxPlanning, planning);
+      await new Promise((r) => setTimeout(r, 20));
+      planning--;
+      return {
+        arch: input.arch,
+        triple: "powerpc64-linux",
+        toolchain: null,
+      } as unknown as BuildPlan;
+    },
+    async run() {
+      const recordDir = `${c.buildDir}/rec${n}`;
+      await Deno.mkdir(recordDir, { recursive: true });
+      await Deno.writeTextFile(
+        `${recordDir}/metadata.json`,
+        JSON.stringify({
+          reproduce: {
+            steps: [{
+              command: "kcross",
+              args: ["build", "--arch", "powerpc", "drivers/vfio/"],
+            }],
+          },
+          config: { inputsDigest: "abc" },
+          plan: { triple: "powerpc64-linux" },
+        }),
+      );
+      const result = results[n++]!;
+      return {
+        result,
+        id: `r${n}`,
+        recordDir,
+        exitCode: 0,
+        diagnostics: [],
+        timings: {},
+        reason: result === "pass" ? null : `why ${result}`,
+      };
+    },
+  };
+  const runner = createCellRunner(engine);
+  const outcomes = await Promise.all([0, 1, 2].map(() => runner.run(cell, c)));
+  assertEquals(maxPlanning, 1, "toolchain resolution is serialized");
+  assertEquals(outcomes.map((o) => o.result), ["pass", "fail", "infra"]);
+  assertEquals(outcomes[1]!.message, "why empty");
+  assertEquals(
+    outcomes[0]!.reproducer,
+    "kcross build --arch powerpc drivers/vfio/",
+  );
+  assertEquals(outcomes[0]!.configDigest, "abc");
+  assert(outcomes[0]!.logPath!.endsWith("/build.log"));
+});
