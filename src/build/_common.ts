@@ -30,17 +30,22 @@ export function decideTriple(
   arch: string,
   config: string | null,
   configPath: string,
+  options: { aliases?: boolean } = {},
 ): TripleDecision {
+  const fallback = {
+    triple: `${arch}-linux`,
+    reason:
+      `"${arch}" is not in make.cross's arch list; its fallback <arch>-linux`,
+  };
+  // make.cross knows no aliases (ARCH=x86 looks for x86-linux): drop-in mode
+  // passes aliases: false.
+  if (options.aliases === false && !isSupportedArch(arch)) return fallback;
   let choice;
   try {
     choice = chooseTriple(arch, config);
   } catch (e) {
     if (!(e instanceof KcrossError)) throw e;
-    return {
-      triple: `${arch}-linux`,
-      reason:
-        `"${arch}" is not a known arch; make.cross's fallback <arch>-linux`,
-    };
+    return fallback;
   }
   if (choice.decidedBy) {
     return {

@@ -159,7 +159,9 @@ export async function planMakeCross(
   // The triple comes from the .config make will use, before make runs.
   const configPath = `${objDir}/.config`;
   const config = await readConfig(configPath);
-  const { triple, reason } = decideTriple(arch, config, configPath);
+  const { triple, reason } = decideTriple(arch, config, configPath, {
+    aliases: false,
+  });
 
   const kvText = await readKernelVersion(makeDir);
   const kernelVersion = kvText === null ? null : parseKernelVersion(kvText);

@@ -7,6 +7,7 @@
 import guess from "../../toolchains/config-guess.json" with { type: "json" };
 import type { Output } from "../cli/output.ts";
 import { UserError } from "../errors.ts";
+import { archInfo } from "../toolchain/arch.ts";
 import { type Resolver, setupCross } from "./_cross.ts";
 import { decideTriple, dtsVars, kcflagsWord } from "./_common.ts";
 import { configuredCpus, readConfig, resolvePath } from "./_host.ts";
@@ -213,7 +214,11 @@ async function nativeTriple(
  *
  * @throws {UserError} bad config value, missing .config; {InfraError} fetches
  */
-export async function planNativeBuild(input: NativeInput): Promise<BuildPlan> {
+export async function planNativeBuild(
+  options: NativeInput,
+): Promise<BuildPlan> {
+  // ARCH as kbuild spells it: aliases (aarch64, ppc64le…) map to their ARCH.
+  const input = { ...options, arch: archInfo(options.arch).name };
   const env = input.env ?? Deno.env.toObject();
   const compiler = input.compiler ?? "gcc";
   const notes: string[] = [];

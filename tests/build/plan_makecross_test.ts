@@ -580,3 +580,22 @@ Deno.test("planMakeCross() in a dry run leaves a missing toolchain unresolved in
   );
   assert(plan.notes.some((n) => n.includes("not installed")));
 });
+
+Deno.test("planMakeCross() knows no arch aliases, like make.cross (ARCH=x86 asks for x86-linux)", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_64BIT=y\n" },
+  });
+  const asked: string[] = [];
+  const resolve: Resolver = (req) => {
+    asked.push(req.triple);
+    return Promise.reject(new UserError(`no ${req.triple}`));
+  };
+  await assertRejects(
+    () =>
+      planMakeCross(input(k.src, ["O=build_dir", "ARCH=x86"], {
+        COMPILER_INSTALL_PATH: k.cip,
+      }, { resolve })),
+    UserError,
+  );
+  assertEquals(asked, ["x86-linux"]);
+});

@@ -206,3 +206,18 @@ Deno.test("configSourceOf() and normaliseSet() read --config and --set", () => {
   assertEquals(normaliseSet("CONFIG_VFIO=m"), "CONFIG_VFIO=m");
   assertEquals(normaliseSet("WERROR=n"), "CONFIG_WERROR=n");
 });
+
+Deno.test("planNativeBuild() spells ARCH the kernel's way for an alias (aarch64 -> arm64)", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_ARM64=y\n" },
+  });
+  await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  const plan = await planNativeBuild(base(k.src, k.cip, { arch: "aarch64" }));
+  assertEquals(plan.arch, "arm64");
+  assert(plan.argv.includes("ARCH=arm64"));
+  await assertRejects(
+    () => planNativeBuild(base(k.src, k.cip, { arch: "ppc9" })),
+    UserError,
+    "Unknown arch",
+  );
+});
