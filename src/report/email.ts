@@ -113,10 +113,28 @@ function decodeText(bytes: Uint8Array, charset: string | null): string {
 }
 
 function partText(part: Part): string {
+  const ct = part.headers["content-type"] ?? "";
   const bytes = partBytes(part);
-  if (bytes === null) return part.body;
-  const charset = headerParam(part.headers["content-type"] ?? "", "charset");
-  return decodeText(bytes, charset);
+  const text = bytes === null
+    ? part.body
+    : decodeText(bytes, headerParam(ct, "charset"));
+  return /format=flowed/i.test(ct) ? unflow(text, /delsp=yes/i.test(ct)) : text;
+}
+
+/** RFC 3676 format=flowed: a line ending in a space continues on the next. */
+function unflow(text: string, delsp: boolean): string {
+  const out: string[] = [];
+  let pending = "";
+  for (const line of text.split("\n")) {
+    if (line !== "-- " && line.endsWith(" ")) {
+      pending += delsp ? line.slice(0, -1) : line;
+      continue;
+    }
+    out.push(pending + line);
+    pending = "";
+  }
+  if (pending !== "") out.push(pending);
+  return out.join("\n");
 }
 
 /** Leaf parts of a (possibly multipart) entity, depth-limited. */

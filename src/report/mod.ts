@@ -33,5 +33,5 @@ export {
   configSource,
   newDiagnostics,
 } from "./helpers.ts";
-export { readReportInput } from "./read_input.ts";
+export { loadReport, readReportInput } from "./read_input.ts";
 export { formatSummary } from "./summary.ts";

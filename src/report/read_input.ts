@@ -6,7 +6,8 @@
  */
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
-import { MAX_REPORT_BYTES } from "./parse_report.ts";
+import { MAX_REPORT_BYTES, parseReport } from "./parse_report.ts";
+import type { ParsedReport } from "./types.ts";
 
 /** Options for {@link readReportInput}. */
 export interface ReadInputOptions {
@@ -103,4 +104,35 @@ export async function readReportInput(
   }
   checkText(bytes, what);
   return new TextDecoder().decode(bytes);
+}
+
+/** Options for {@link loadReport}. */
+export interface LoadReportOptions extends ReadInputOptions {
+  /** A separate reproduce script (path, or `-` for stdin). */
+  reproduce?: string;
+  /** Return what was found instead of failing on an incomplete report. */
+  lenient?: boolean;
+}
+
+/**
+ * Reads and parses a report file (and optionally its reproduce script): the
+ * one call `repro` needs.
+ *
+ * @param path the report (`.txt`, `.eml`, mbox, or `-` for stdin)
+ * @param options cwd, reproduce script path, leniency
+ * @returns the parse
+ * @throws {UserError} unreadable, binary, too large, or not a report
+ */
+export async function loadReport(
+  path: string,
+  options: LoadReportOptions = {},
+): Promise<ParsedReport> {
+  const text = await readReportInput(path, options);
+  const lenient = options.lenient ?? false;
+  if (options.reproduce === undefined) return parseReport(text, { lenient });
+  return parseReport(text, {
+    lenient,
+    reproduceText: await readReportInput(options.reproduce, options),
+    reproduceOrigin: options.reproduce,
+  });
 }

@@ -147,3 +147,10 @@ Deno.test("a body starting with key lines or CC:/TO: pseudo-headers is not taken
     assertEquals(extractEmail(f.text).isEmail, false, id);
   }
 });
+
+Deno.test("a format=flowed body has its soft line breaks joined", () => {
+  const e = extractEmail(
+    "From: a@b\nContent-Type: text/plain; format=flowed\n\n>> a.c:1:2: error: long \nmessage\n-- \nsig\n",
+  );
+  assertEquals(e.body, ">> a.c:1:2: error: long message\n-- \nsig\n");
+});
