@@ -115,11 +115,12 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       };
     }
   };
+  const connection = redisClient(target);
   const worker = new Worker<CellJobData, CellJobResult>(
     options.queueName,
     processor,
     {
-      connection: redisClient(target),
+      connection,
       concurrency: options.concurrency,
       lockDuration: stall.lockDuration,
       stalledInterval: stall.stalledInterval,
