@@ -1,16 +1,165 @@
 /**
- * CLI for the repro area.
+ * CLI for the repro area: `kcross repro` and `kcross demo`.
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
-import { pendingCommand } from "../cli/stub.ts";
+import { flag, intOpt, parseArgs, str } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { UserError } from "../errors.ts";
+import { readReportInput } from "../report/mod.ts";
+import { defaultEngine } from "./default_engine.ts";
+import { formatVerdict } from "./format_verdict.ts";
+import { runDemo } from "./run_demo.ts";
+import { runRepro } from "./run_repro.ts";
+
+const REPRO_USAGE = `Usage: kcross repro <report|-> [options]
+
+Reproduce a 0-day kernel test robot report in your kernel checkout: get the
+report's commit (fetching it from the report's tree if needed), build it in a
+kcross worktree under the state dir (your working tree, index, HEAD and stash
+are never touched) with the report's config, exact compiler, make variables
+and targets, then compare the build's diagnostics with the report's.
+
+Options:
+  --tree DIR           your kernel checkout (default: the current directory)
+  --remote-url URL     fetch the commit from URL instead of the report's tree
+  --commit SHA         build SHA (patch reports: the patch applied on base:)
+  --config FILE        use this .config (randconfig reports, attachments)
+  --reproduce FILE     the robot's reproduce script for this report
+  --jobs N             make -j N (default: 2 x CPUs, as make.cross)
+  --allow-substitute   build with another compiler version when the exact
+                       one cannot be had (the verdict says so)
+  --offline            never fetch; say which remote and commit are needed
+  --no-ccache          do not use ccache
+  --json               print the verdict as JSON
+
+The verdict (also written as verdict.json in the build record) is
+"reproduced" when every new (>>) diagnostic of the report was seen,
+"partial" when some were, "not-reproduced" otherwise.
+
+Exit codes: 0 reproduced, 1 partial or not reproduced, 2 user error (bad
+report, missing commit or config, no exact compiler), 3 infrastructure error.`;
+
+const DEMO_USAGE = `Usage: kcross demo [--keep | --clean] [--jobs N] [--json]
+
+Reproduce the seed report end to end on this machine: check (as root,
+install) the Debian packages it needs, make a sample kernel repository from
+linux-source-6.1 (a base commit and one that adds the VFIO_DEVICE_STATE_STOP
+macro collision to include/uapi/linux/vfio.h), write a robot-style report
+for it (powerpc-allmodconfig, Debian's powerpc64 gcc, W=1 drivers/vfio/),
+and run kcross repro on it. Everything lives in <state dir>/demo and is
+reused, so a second run takes seconds.
+
+Options:
+  --keep    keep the sample, its worktree and build dir (the default)
+  --clean   remove them and stop
+  --jobs N  make -j N
+  --json    print the verdict as JSON
+
+Exit codes: 0 reproduced, 1 not reproduced, 2 user error (packages missing
+and not root), 3 infrastructure error.`;
+
+async function repro(ctx: CommandContext): Promise<number> {
+  const p = parseArgs(ctx.args, {
+    tree: { type: "string" },
+    "remote-url": { type: "string" },
+    commit: { type: "string" },
+    config: { type: "string" },
+    reproduce: { type: "string" },
+    jobs: { type: "string", short: "j" },
+    "allow-substitute": { type: "boolean" },
+    offline: { type: "boolean" },
+    "no-ccache": { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  const [file, ...extra] = p.positionals;
+  if (file === undefined) {
+    throw new UserError("Missing report file", {
+      hint: "kcross repro <report|-> (use - for standard input)",
+    });
+  }
+  if (extra.length) {
+    throw new UserError(`Unexpected argument "${extra[0]}"`, {
+      hint: "kcross repro takes one report file",
+    });
+  }
+  const text = await readReportInput(file, { cwd: ctx.cwd });
+  const reproPath = str(p, "reproduce");
+  const configPath = str(p, "config");
+  const tree = str(p, "tree");
+  const abs = (v: string) => v.startsWith("/") ? v : `${ctx.cwd}/${v}`;
+  if (configPath !== undefined) {
+    try {
+      await Deno.stat(abs(configPath));
+    } catch {
+      throw new UserError(`No config file "${configPath}"`);
+    }
+  }
+  const commit = str(p, "commit");
+  const remoteUrl = str(p, "remote-url");
+  const result = await runRepro(text, {
+    out: ctx.out,
+    signal: ctx.signal,
+    engine: defaultEngine(),
+    tree: tree === undefined ? ctx.cwd : abs(tree),
+    ...(commit ? { commit } : {}),
+    ...(remoteUrl ? { remoteUrl } : {}),
+    ...(configPath ? { configFile: abs(configPath) } : {}),
+    ...(reproPath
+      ? { reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }) }
+      : {}),
+    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
+    allowSubstitute: flag(p, "allow-substitute"),
+    offline: flag(p, "offline"),
+    ccache: !flag(p, "no-ccache"),
+  });
+  if (flag(p, "json")) {
+    ctx.out.out(JSON.stringify(result.verdict, null, 2));
+  } else {
+    for (const line of formatVerdict(result.verdict)) ctx.out.out(line);
+  }
+  return result.verdict.verdict === "reproduced" ? 0 : 1;
+}
+
+async function demo(ctx: CommandContext): Promise<number> {
+  const p = parseArgs(ctx.args, {
+    keep: { type: "boolean" },
+    clean: { type: "boolean" },
+    jobs: { type: "string", short: "j" },
+    json: { type: "boolean" },
+  });
+  if (p.positionals.length) {
+    throw new UserError(`Unexpected argument "${p.positionals[0]}"`, {
+      hint: "kcross demo [--keep | --clean]",
+    });
+  }
+  if (flag(p, "keep") && flag(p, "clean")) {
+    throw new UserError("--keep and --clean contradict each other");
+  }
+  const result = await runDemo({
+    out: flag(p, "json") ? { ...ctx.out, out: () => {} } : ctx.out,
+    signal: ctx.signal,
+    engine: defaultEngine(),
+    clean: flag(p, "clean"),
+    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
+  });
+  if (result === null) return 0;
+  if (flag(p, "json")) ctx.out.out(JSON.stringify(result.verdict, null, 2));
+  return result.verdict.verdict === "reproduced" ? 0 : 1;
+}
 
 /** Subcommands this area provides. */
 export const reproCommands: Command[] = [
-  pendingCommand("repro", "Reproduce a 0-day robot report and give a verdict"),
-  pendingCommand(
-    "demo",
-    "Reproduce the seed vfio report on a sample kernel repository",
-  ),
+  {
+    name: "repro",
+    summary: "Reproduce a 0-day robot report and give a verdict",
+    usage: REPRO_USAGE,
+    run: repro,
+  },
+  {
+    name: "demo",
+    summary: "Reproduce the seed vfio report on a sample kernel repository",
+    usage: DEMO_USAGE,
+    run: demo,
+  },
 ];

@@ -58,8 +58,11 @@ export interface Comparison {
 
 /** The engine repro runs on. */
 export interface ReproEngine {
-  /** Parses a report (mail, archive copy, or reproduce file). */
-  parse(text: string): ParsedInput;
+  /**
+   * Parses a report (mail, archive copy, or reproduce file), with its
+   * reproduce script when it came separately.
+   */
+  parse(text: string, reproduceText?: string): ParsedInput;
   resolveToolchain(
     request: ToolchainRequest,
     options: { out: Output; signal: AbortSignal },

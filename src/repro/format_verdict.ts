@@ -49,7 +49,7 @@ function loc(
  *   file: "a.c", line: 3, column: 1, severity: "error", message: "m" }], extra: [],
  *   differences: [], notes: [], commit: "abc", reportCommit: "abc", arch: "powerpc",
  *   config: "allmodconfig", targets: [], makeVars: [], toolchain: null, build: null });
- * if (!lines.some((l) => l.startsWith(">> a.c:3:1: error: m"))) throw new Error(lines.join("\n"));
+ * if (!lines.some((l) => l.includes(">> a.c:3:1: error: m"))) throw new Error(lines.join("\n"));
  * if (lines.at(-1) !== "verdict: reproduced") throw new Error();
  * ```
  */

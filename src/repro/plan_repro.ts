@@ -215,8 +215,8 @@ function planSource(
     throw new UserError(
       "This is a patch report without a commit: the robot applied the patch onto its base",
       {
-        hint: `apply it yourself onto ${base}, e.g. "git checkout ${
-          baseRev(base)
+        hint: `apply it yourself onto its base (${base}): "${
+          checkoutBase(base)
         } && b4 shazam ${link}", then run again with --commit <sha of the result>`,
       },
     );
@@ -235,9 +235,25 @@ function planSource(
   });
 }
 
-function baseRev(base: string): string {
+/**
+ * The commands that check out a patch report's `base:` (a sha, a name like
+ * `next-20241004`, or a tree URL plus branch).
+ *
+ * @example
+ * ```ts
+ * import { checkoutBase } from "./plan_repro.ts";
+ * if (checkoutBase("https://x/linux.git features") !== "git fetch --no-tags https://x/linux.git features && git checkout --detach FETCH_HEAD") throw new Error();
+ * if (checkoutBase("6a8f57ae2eb0") !== "git checkout --detach 6a8f57ae2eb0") throw new Error();
+ * ```
+ */
+export function checkoutBase(base: string): string {
   const words = base.trim().split(/\s+/);
-  return words.length > 1 ? words.at(-1)! : words[0]!;
+  if (words.length > 1 && /^(https?|git):\/\//.test(words[0]!)) {
+    return `git fetch --no-tags ${words[0]} ${
+      words[1]
+    } && git checkout --detach FETCH_HEAD`;
+  }
+  return `git checkout --detach ${words.at(-1)}`;
 }
 
 function planConfig(

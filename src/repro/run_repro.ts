@@ -106,13 +106,21 @@ async function droppedSymbols(recordDir: string): Promise<string[]> {
     const cfg = (meta.config ?? {}) as Record<string, unknown>;
     const dropped = cfg.dropped ?? meta.droppedSymbols ?? meta.dropped;
     if (!Array.isArray(dropped)) return [];
-    return dropped.map((d) =>
-      typeof d === "string"
-        ? d
-        : typeof d === "object" && d && "symbol" in d
-        ? String((d as { symbol: unknown }).symbol)
-        : JSON.stringify(d)
-    );
+    return dropped.map((d) => {
+      if (typeof d === "string") return d;
+      const x = d as {
+        symbol?: unknown;
+        requested?: unknown;
+        actual?: unknown;
+        reason?: unknown;
+      };
+      const got = x.actual === null || x.actual === undefined
+        ? "not set"
+        : String(x.actual);
+      return `${String(x.symbol)}=${String(x.requested ?? "n")} became ${got}${
+        x.reason ? ` (${String(x.reason)})` : ""
+      }`;
+    });
   } catch {
     return [];
   }
@@ -133,12 +141,8 @@ export async function runRepro(
 ): Promise<ReproResult> {
   const { out, engine } = options;
   const step = (line: string) => out.err(`==> ${line}`);
-  const parsed = engine.parse(reportText);
-  let report: ReportFields = parsed.report;
-  if (options.reproduceText) {
-    const rf = engine.parse(options.reproduceText).report;
-    report = { ...report, reproduce_file: { ...report.reproduce_file, ...rf } };
-  }
+  const parsed = engine.parse(reportText, options.reproduceText);
+  const report: ReportFields = parsed.report;
 
   const stateRoot = stateDir();
   const planOptions: PlanReproOptions = {
@@ -209,6 +213,8 @@ export async function runRepro(
     compiler: request,
     triple,
     ...(options.allowSubstitute ? { allowSubstitute: true } : {}),
+    // A distro build (`Debian 12.2.0-14`) is served by the system provider.
+    ...(plan.compiler?.distro ? { provider: "system" as const } : {}),
   }, { out, signal: options.signal });
   if (!toolchain.exact) {
     differences.push(

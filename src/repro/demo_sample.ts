@@ -1,0 +1,148 @@
+/**
+ * The demo's sample kernel repository: Debian's linux-source-6.1 as one base
+ * commit plus one commit that adds the seed report's `VFIO_DEVICE_STATE_STOP`
+ * macro in front of the enum that defines the same name. A bare repository
+ * under `stateDir()/demo`, built once and reused.
+ *
+ * @module
+ */
+import { git } from "../git/mod.ts";
+import { InfraError } from "../errors.ts";
+
+/** Debian's kernel source tarball. */
+export const LINUX_SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz";
+
+/** The seed bug: a macro colliding with an enum constant in vfio.h. */
+export const VFIO_COLLISION = {
+  file: "include/uapi/linux/vfio.h",
+  before: "enum vfio_device_mig_state {",
+  insert: "#define VFIO_DEVICE_STATE_STOP (0)\n",
+  subject: "vfio: Define device migration protocol v2",
+};
+
+/** The sample repository, ready. */
+export interface DemoSample {
+  /** The bare repository. */
+  repo: string;
+  branch: string;
+  base: string;
+  bad: string;
+  /** Whether it was just built (false: reused). */
+  created: boolean;
+}
+
+const COMMIT_ENV = {
+  GIT_AUTHOR_NAME: "kcross demo",
+  GIT_AUTHOR_EMAIL: "demo@kcross.invalid",
+  GIT_COMMITTER_NAME: "kcross demo",
+  GIT_COMMITTER_EMAIL: "demo@kcross.invalid",
+  GIT_AUTHOR_DATE: "2022-01-22T11:46:00Z",
+  GIT_COMMITTER_DATE: "2022-01-22T11:46:00Z",
+};
+
+async function run(argv: string[], what: string): Promise<void> {
+  const o = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!o.success) {
+    throw new InfraError(
+      `${what} failed: ${
+        new TextDecoder().decode(o.stderr).trim().slice(-400)
+      }`,
+    );
+  }
+}
+
+async function readReady(dir: string): Promise<DemoSample | null> {
+  try {
+    const s = JSON.parse(await Deno.readTextFile(`${dir}/ready.json`));
+    const head = await git([
+      "rev-parse",
+      "--verify",
+      "--quiet",
+      `${s.bad}^{commit}`,
+    ], {
+      cwd: s.repo,
+      allowFail: true,
+    });
+    if (!head.success) return null;
+    return { ...s, created: false };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Returns the sample repository, building it from the tarball when absent.
+ *
+ * @param dir the demo's state directory
+ * @param progress called with a line before each slow step
+ * @throws {InfraError} extraction or git failures
+ */
+export async function ensureDemoSample(
+  dir: string,
+  progress: (line: string) => void,
+  tarball: string = LINUX_SOURCE_TARBALL,
+): Promise<DemoSample> {
+  const ready = await readReady(dir);
+  if (ready) return ready;
+  await Deno.mkdir(dir, { recursive: true });
+  const repo = `${dir}/linux.git`;
+  const work = `${dir}/src.tmp`;
+  await Deno.remove(work, { recursive: true }).catch(() => {});
+  await Deno.remove(repo, { recursive: true }).catch(() => {});
+  await Deno.mkdir(work, { recursive: true });
+  progress(`extracting ${tarball}`);
+  await run(
+    ["tar", "-xJf", tarball, "-C", work, "--strip-components=1"],
+    `Extracting "${tarball}"`,
+  );
+  progress(`creating the sample repository ${repo}`);
+  await git(["init", "-q", "--bare", "-b", "master", repo]);
+  const env = { ...COMMIT_ENV, GIT_DIR: repo, GIT_WORK_TREE: work };
+  // Debian's tarball has a .gitignore that ignores everything ("/*").
+  await git(["add", "-A", "--force", "."], { cwd: work, env });
+  await git(["commit", "-q", "-m", "Linux 6.1 (Debian linux-source-6.1)"], {
+    cwd: work,
+    env,
+  });
+  const base = (await git(["rev-parse", "HEAD"], { cwd: work, env })).stdout
+    .trim();
+  progress(`committing the vfio macro collision`);
+  const path = `${work}/${VFIO_COLLISION.file}`;
+  const text = await Deno.readTextFile(path);
+  if (!text.includes(VFIO_COLLISION.before)) {
+    throw new InfraError(
+      `"${VFIO_COLLISION.file}" has no "${VFIO_COLLISION.before}": not the expected kernel source`,
+    );
+  }
+  await Deno.writeTextFile(
+    path,
+    text.replace(
+      VFIO_COLLISION.before,
+      VFIO_COLLISION.insert + VFIO_COLLISION.before,
+    ),
+  );
+  await git(["add", VFIO_COLLISION.file], { cwd: work, env });
+  await git(["commit", "-q", "-m", VFIO_COLLISION.subject], { cwd: work, env });
+  const bad = (await git(["rev-parse", "HEAD"], { cwd: work, env })).stdout
+    .trim();
+  await Deno.remove(`${repo}/index`).catch(() => {});
+  await Deno.remove(work, { recursive: true });
+  const sample = { repo, branch: "master", base, bad };
+  const tmp = `${dir}/ready.json.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(sample, null, 2) + "\n");
+  await Deno.rename(tmp, `${dir}/ready.json`);
+  return { ...sample, created: true };
+}
+
+/** The text of `path` at `rev` in `repo`. */
+export async function showFile(
+  repo: string,
+  rev: string,
+  path: string,
+): Promise<string> {
+  return (await git(["show", `${rev}:${path}`], { cwd: repo })).stdout;
+}

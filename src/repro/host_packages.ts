@@ -1,0 +1,138 @@
+/**
+ * Host packages the demo needs, checked with dpkg and installed with apt-get
+ * (argv only) when running as root.
+ *
+ * @module
+ */
+import { InfraError, UserError } from "../errors.ts";
+
+/** Debian packages `kcross demo` needs: kernel build deps, the source, the cross gcc. */
+export const DEMO_PACKAGES: readonly string[] = [
+  "git",
+  "make",
+  "gcc",
+  "libc6-dev",
+  "flex",
+  "bison",
+  "bc",
+  "perl",
+  "libssl-dev",
+  "libelf-dev",
+  "xz-utils",
+  "ccache",
+  "linux-source-6.1",
+  "gcc-powerpc64-linux-gnu",
+];
+
+/** Runs a command, returning success and output; a missing program is `null`. */
+export type Runner = (
+  argv: string[],
+  env?: Record<string, string>,
+) => Promise<{ success: boolean; stdout: string; stderr: string } | null>;
+
+/** The real runner (stdin closed). */
+export const realRunner: Runner = async (argv, env) => {
+  try {
+    const o = await new Deno.Command(argv[0]!, {
+      args: argv.slice(1),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      ...(env ? { env } : {}),
+    }).output();
+    const d = new TextDecoder();
+    return {
+      success: o.success,
+      stdout: d.decode(o.stdout),
+      stderr: d.decode(o.stderr),
+    };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+};
+
+/**
+ * The packages of `wanted` that dpkg does not list as installed, or null when
+ * this is not a dpkg system.
+ */
+export async function missingPackages(
+  wanted: readonly string[],
+  runner: Runner = realRunner,
+): Promise<string[] | null> {
+  const r = await runner([
+    "dpkg-query",
+    "-W",
+    "-f=${Package} ${db:Status-Status}\n",
+    ...wanted,
+  ]);
+  if (r === null) return null;
+  const installed = new Set(
+    r.stdout.split("\n").filter((l) => l.endsWith(" installed")).map((l) =>
+      l.split(" ")[0]!.split(":")[0]!
+    ),
+  );
+  return wanted.filter((p) => !installed.has(p));
+}
+
+/** Options for `ensurePackages`. */
+export interface EnsurePackagesOptions {
+  runner?: Runner;
+  /** Whether we may install (root). Default: uid 0. */
+  canInstall?: boolean;
+  progress?: (line: string) => void;
+}
+
+/**
+ * Installs what is missing of `wanted` (apt-get, as root), or explains what
+ * to install.
+ *
+ * @returns the packages that were installed
+ * @throws {UserError} packages missing and not root
+ * @throws {InfraError} apt-get failed
+ */
+export async function ensurePackages(
+  wanted: readonly string[],
+  options: EnsurePackagesOptions = {},
+): Promise<string[]> {
+  const runner = options.runner ?? realRunner;
+  const progress = options.progress ?? (() => {});
+  const missing = await missingPackages(wanted, runner);
+  if (missing === null) {
+    progress("not a Debian system (no dpkg-query): skipping the package check");
+    return [];
+  }
+  if (missing.length === 0) return [];
+  const canInstall = options.canInstall ?? Deno.uid() === 0;
+  const argv = [
+    "apt-get",
+    "install",
+    "-y",
+    "--no-install-recommends",
+    ...missing,
+  ];
+  if (!canInstall) {
+    throw new UserError(`Missing host packages: ${missing.join(" ")}`, {
+      hint: `run as root, or install them: sudo ${argv.join(" ")}`,
+    });
+  }
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  progress(argv.join(" "));
+  let r = await runner(argv, env);
+  if (r && !r.success) {
+    progress("apt-get update");
+    await runner(["apt-get", "update"], env);
+    r = await runner(argv, env);
+  }
+  if (!r || !r.success) {
+    throw new InfraError(
+      `Cannot install ${missing.join(" ")}: ${
+        r
+          ? r.stderr.trim().split("\n").slice(-2).join(" / ")
+          : "apt-get not found"
+      }`,
+      { hint: `retry: ${argv.join(" ")}` },
+    );
+  }
+  return missing;
+}

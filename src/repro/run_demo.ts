@@ -1,0 +1,176 @@
+/**
+ * `kcross demo`: host packages → sample repository → robot-style report →
+ * `repro` → the `>>` error and the verdict. Everything it makes lives under
+ * `stateDir()/demo` and is reused by the next run.
+ *
+ * @module
+ */
+import type { Output } from "../cli/output.ts";
+import { removePool } from "../git/mod.ts";
+import { InfraError } from "../errors.ts";
+import { stateDir } from "../paths.ts";
+import { demoReport } from "./demo_report.ts";
+import { ensureDemoSample, showFile, VFIO_COLLISION } from "./demo_sample.ts";
+import type { ReproEngine } from "./engine.ts";
+import { DEMO_PACKAGES, ensurePackages, type Runner } from "./host_packages.ts";
+import { formatVerdict } from "./format_verdict.ts";
+import { type ReproResult, runRepro } from "./run_repro.ts";
+
+/** Options for `runDemo`. */
+export interface RunDemoOptions {
+  out: Output;
+  signal: AbortSignal;
+  engine: ReproEngine;
+  /** Remove the sample, its worktrees and build dirs, and stop. */
+  clean?: boolean;
+  jobs?: number;
+  /** Package check seam (tests). */
+  runner?: Runner;
+  /** The cross compiler whose `--version` goes into the report. */
+  compiler?: string;
+}
+
+/** The demo's directory. */
+export function demoDir(): string {
+  return `${stateDir()}/demo`;
+}
+
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  await Deno.mkdir(dir, { recursive: true });
+  using file = await Deno.open(`${dir}/demo.lock`, {
+    create: true,
+    write: true,
+  });
+  await file.lock(true);
+  try {
+    return await fn();
+  } finally {
+    await file.unlock();
+  }
+}
+
+async function compilerVersionLine(compiler: string): Promise<string> {
+  try {
+    const o = await new Deno.Command(compiler, {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "null",
+      env: { LANG: "C", LC_ALL: "C" },
+    }).output();
+    const first = new TextDecoder().decode(o.stdout).split("\n")[0]?.trim();
+    if (o.success && first) return first;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  throw new InfraError(`Cannot run "${compiler} --version"`, {
+    hint: "apt-get install gcc-powerpc64-linux-gnu",
+  });
+}
+
+/**
+ * Runs the demo.
+ *
+ * @returns the repro result, or null after `--clean`
+ * @throws {UserError} packages missing and not root
+ * @throws {InfraError} install, extraction, build infrastructure
+ */
+export async function runDemo(
+  options: RunDemoOptions,
+): Promise<ReproResult | null> {
+  const { out } = options;
+  const dir = demoDir();
+  const step = (n: number, line: string) => out.err(`[${n}/5] ${line}`);
+  return await withLock(dir, async () => {
+    if (options.clean) {
+      const ready = `${dir}/linux.git`;
+      try {
+        await Deno.stat(ready);
+        const n = await removePool(ready);
+        out.err(`removed ${n} worktree(s) of the sample`);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+      for (const name of ["linux.git", "src.tmp", "ready.json", "report.txt"]) {
+        await Deno.remove(`${dir}/${name}`, { recursive: true }).catch(
+          () => {},
+        );
+      }
+      out.err(`removed the demo sample in ${dir}`);
+      return null;
+    }
+    const t0 = Date.now();
+    step(1, "checking host packages");
+    const installed = await ensurePackages(DEMO_PACKAGES, {
+      progress: (l) => out.err(`      ${l}`),
+      ...(options.runner ? { runner: options.runner } : {}),
+    });
+    out.err(
+      `      ${
+        installed.length ? `installed ${installed.join(" ")}` : "all present"
+      }`,
+    );
+
+    step(2, "preparing the sample kernel repository");
+    const sample = await ensureDemoSample(dir, (l) => out.err(`      ${l}`));
+    out.err(
+      `      ${sample.created ? "created" : "reused"} ${sample.repo}: base ${
+        sample.base.slice(0, 12)
+      }, ${VFIO_COLLISION.subject} ${sample.bad.slice(0, 12)}`,
+    );
+
+    step(3, "writing a robot-style report");
+    const compiler = await compilerVersionLine(
+      options.compiler ?? "powerpc64-linux-gnu-gcc",
+    );
+    const text = demoReport({
+      treeUrl: sample.repo,
+      branch: sample.branch,
+      head: sample.bad,
+      commit: sample.bad,
+      subject: VFIO_COLLISION.subject,
+      compiler,
+      vfioH: await showFile(sample.repo, sample.bad, VFIO_COLLISION.file),
+      vfioMainC: await showFile(
+        sample.repo,
+        sample.bad,
+        "drivers/vfio/vfio_main.c",
+      ),
+      fslMcIntrC: await showFile(
+        sample.repo,
+        sample.bad,
+        "drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c",
+      ),
+    });
+    const reportPath = `${dir}/report.txt`;
+    await Deno.writeTextFile(`${reportPath}.tmp`, text);
+    await Deno.rename(`${reportPath}.tmp`, reportPath);
+    out.err(`      ${reportPath}`);
+
+    step(4, `kcross repro ${reportPath} --tree ${sample.repo}`);
+    const result = await runRepro(text, {
+      out,
+      signal: options.signal,
+      engine: options.engine,
+      tree: sample.repo,
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+    });
+
+    step(5, "result");
+    for (const line of formatVerdict(result.verdict)) out.out(line);
+    const seen = result.verdict.rows.filter((r) =>
+      r.new && r.status !== "missing"
+    );
+    if (seen.length) {
+      out.out("");
+      out.out("the robot's >> error, reproduced on this machine:");
+      const r = seen[0]!;
+      out.out(
+        `>> ${r.file}:${r.line}${
+          r.column ? `:${r.column}` : ""
+        }: ${r.severity}: ${r.message}`,
+      );
+    }
+    out.err(`demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return result;
+  });
+}
