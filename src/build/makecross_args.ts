@@ -116,6 +116,7 @@ export function parseMakeCrossArgs(args: string[]): MakeCrossArgs {
   };
   let i = 0;
   for (; i < args.length; i++) {
+    if (kcrossOption(args[i]!, options)) continue;
     const m = /^([A-Z_]+)=(.*)$/s.exec(args[i]!);
     if (!m || !(MAKECROSS_ENV_NAMES as readonly string[]).includes(m[1]!)) {
       break;
