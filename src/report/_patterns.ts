@@ -7,15 +7,15 @@
 
 /** `All errors (new ones prefixed by >>):` and its variants. */
 export const ALL_HEADER =
-  /^All (?:errors|warnings|error\/warnings|warnings\/errors|errors\/warnings)(?: \([^)]*\))?:?$/;
+  /^"?All (?:errors|warnings|error\/warnings|warnings\/errors|errors\/warnings)(?: \([^)]*\))?:?"?$/;
 
 /** `sparse warnings: (new ones prefixed by >>)`, `Kconfig warnings: (for reference only)`. */
 export const TOOL_HEADER =
-  /^(?:[A-Za-z][\w.-]* (?:warnings|errors|warnings\/errors): ?\([^)]*\)|(?:smatch|sparse|cocci|coccinelle|cppcheck|kismet|includecheck|clang-analyzer) (?:warnings|errors):)$/;
+  /^"?(?:[A-Za-z][\w.-]* (?:warnings|errors|warnings\/errors): ?\([^)]*\)|(?:smatch|sparse|cocci|coccinelle|cppcheck|kismet|includecheck|clang-analyzer) (?:warnings|errors):)"?$/;
 
 /** The start of a header that a reflowed copy may have wrapped. */
 export const HEADER_START =
-  /^(?:All (?:errors|warnings|error\/warnings|warnings\/errors|errors\/warnings) \(|[A-Za-z][\w.-]* (?:warnings|errors): \()/;
+  /^"?(?:All (?:errors|warnings|error\/warnings|warnings\/errors|errors\/warnings) \(|[A-Za-z][\w.-]* (?:warnings|errors): \()/;
 
 /** `FILE:LINE[:COL]: SEV: MESSAGE`. */
 export const DIAG_LINE =

@@ -71,7 +71,7 @@ function fieldValue(f: HeaderField | undefined): string | null {
   return f.value.replaceAll("(a)", "@");
 }
 
-function checkInput(text: string): void {
+function checkSize(text: string): void {
   if (text.length > MAX_REPORT_BYTES) {
     throw new UserError(
       `Input is too large for a robot report: ${
@@ -80,6 +80,10 @@ function checkInput(text: string): void {
       { hint: "pass the report e-mail or its text, not a log or an archive" },
     );
   }
+}
+
+/** Rejects text that is mostly control characters (binary data). */
+function checkText(text: string): void {
   const sample = text.slice(0, 65536);
   let control = 0;
   for (let i = 0; i < sample.length; i++) {
@@ -155,9 +159,11 @@ export function parseReport(
   input: string,
   options: ParseReportOptions = {},
 ): ParsedReport {
-  checkInput(input);
+  checkSize(input);
+  // binary attachments are fine in an e-mail: judge the text part only
   const email = extractEmail(input.replace(/\r\n?/g, "\n"));
   const body = email.body;
+  checkText(body);
   const lines = body.split("\n");
   const warnings: string[] = [];
   const secs = parseSections(lines);

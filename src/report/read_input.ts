@@ -102,7 +102,9 @@ export async function readReportInput(
   if (bytes.length === 0) {
     throw new UserError(`${what} is empty: no robot report to parse`);
   }
-  checkText(bytes, what);
+  // an e-mail may carry binary attachments; parseReport() judges its text part
+  const head = new TextDecoder().decode(bytes.subarray(0, 256));
+  if (!/^(?:From |[A-Za-z][\w-]*:)/.test(head)) checkText(bytes, what);
   return new TextDecoder().decode(bytes);
 }
 

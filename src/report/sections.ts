@@ -59,7 +59,7 @@ export function readHeader(
 
 /** Whether the header names a section whose lines are not diagnostics. */
 function isReferenceOnly(header: string): boolean {
-  return /^Kconfig /i.test(header);
+  return /^"?Kconfig /i.test(header);
 }
 
 interface Prefixed {
@@ -223,7 +223,7 @@ export function parseSections(lines: readonly string[]): SectionsParse {
     }
     if (out.firstHeader < 0) out.firstHeader = i;
     out.sections.push(header.text);
-    if (/^sparse /i.test(header.text)) out.hasSparse = true;
+    if (/^"?sparse /i.test(header.text)) out.hasSparse = true;
     const readDiagnostics = !isReferenceOnly(header.text);
     let pristine = false;
     let end = header.next;
