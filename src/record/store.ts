@@ -151,9 +151,16 @@ export async function resolveRecordId(id: string): Promise<string> {
   if (id.includes("/")) return id;
   const ids = await recordIds();
   if (id === "latest" || id === "last") {
-    const last = ids.at(-1);
-    if (last === undefined) throw new UserError("There are no build records");
-    return last;
+    // The newest record that has metadata (one being created may not yet).
+    for (const candidate of ids.toReversed()) {
+      try {
+        await Deno.stat(`${buildsDir()}/${candidate}/${METADATA}`);
+        return candidate;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    }
+    throw new UserError("There are no build records");
   }
   if (ids.includes(id)) return id;
   const matches = ids.filter((x) => x.startsWith(id));

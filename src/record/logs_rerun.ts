@@ -1,0 +1,85 @@
+/**
+ * `kcross logs rerun`: replays a record's reproducer through kcross's own
+ * commands (argv, never a shell).
+ *
+ * @module
+ */
+import type { CommandContext } from "../cli/command.ts";
+import { findCommand } from "../cli/commands.ts";
+import { UserError } from "../errors.ts";
+import { RECORD_DIR_TOKEN } from "./reproducer.ts";
+import type { KcrossInvocation, RecordMetadata } from "./types.ts";
+
+/** Where and how to replay. */
+export interface RerunOptions {
+  /** The record's directory (replaces the record-dir token). */
+  recordDir: string;
+  /** Kernel tree to build in (default: the recorded one). */
+  tree?: string;
+  /** Out dir (default: the recorded one). */
+  outDir?: string;
+}
+
+/**
+ * The invocations `logs rerun` makes: the reproducer's steps with the record
+ * dir filled in and the portable out dir replaced by the real one.
+ *
+ * @example
+ * ```ts
+ * import { rerunInvocations } from "./logs_rerun.ts";
+ * const meta = { reproduce: { cwd: "/k", outDir: "/o", makeCross: [], steps: [
+ *   { command: "build", args: ["--config", "${KCROSS_RECORD_DIR}/config", "--out", "build_dir", "x/"] },
+ * ] } };
+ * // deno-lint-ignore no-explicit-any
+ * const r = rerunInvocations(meta as any, { recordDir: "/r" });
+ * if (r.cwd !== "/k" || r.steps[0]!.args.join(" ") !== "--config /r/config --out /o x/") throw new Error();
+ * ```
+ */
+export function rerunInvocations(
+  meta: Pick<RecordMetadata, "reproduce">,
+  options: RerunOptions,
+): { cwd: string; steps: KcrossInvocation[] } {
+  const outDir = options.outDir ?? meta.reproduce.outDir;
+  const steps = meta.reproduce.steps.map((step) => {
+    const args = step.args.map((a) =>
+      a.startsWith(RECORD_DIR_TOKEN)
+        ? `${options.recordDir}${a.slice(RECORD_DIR_TOKEN.length)}`
+        : a
+    );
+    const out = args.indexOf("--out");
+    if (out !== -1 && outDir && out + 1 < args.length) args[out + 1] = outDir;
+    return { ...step, args };
+  });
+  return { cwd: options.tree ?? meta.reproduce.cwd, steps };
+}
+
+/**
+ * Runs the invocations in order; stops at the first non-zero exit.
+ *
+ * @returns the last exit code
+ * @throws {UserError} when the record has no reproducer steps
+ */
+export async function rerun(
+  meta: RecordMetadata,
+  options: RerunOptions,
+  ctx: CommandContext,
+): Promise<number> {
+  const { cwd, steps } = rerunInvocations(meta, options);
+  if (steps.length === 0) {
+    throw new UserError(`Record "${meta.id}" has no reproducer steps`);
+  }
+  let code = 0;
+  for (const step of steps) {
+    const entry = findCommand(step.command);
+    if (!entry) {
+      throw new UserError(
+        `Record "${meta.id}" names an unknown command "${step.command}"`,
+      );
+    }
+    ctx.out.err(`kcross: kcross ${step.command} ${step.args.join(" ")}`);
+    const command = await entry.load();
+    code = await command.run({ ...ctx, args: step.args, cwd });
+    if (code !== 0) break;
+  }
+  return code;
+}

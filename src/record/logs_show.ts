@@ -1,0 +1,137 @@
+/**
+ * Text views of build records for `kcross logs ls` and `logs show`.
+ *
+ * @module
+ */
+import { renderReproducer } from "./reproducer.ts";
+import type { RecordMetadata } from "./types.ts";
+
+function seconds(ms: number | undefined): string {
+  return ms === undefined ? "-" : `${(ms / 1000).toFixed(1)}s`;
+}
+
+function compilerOf(m: RecordMetadata): string {
+  return m.toolchain ? `${m.toolchain.family}-${m.toolchain.version}` : "-";
+}
+
+/**
+ * One line per record under a header: id, result, arch, compiler, targets,
+ * errors/warnings, build time.
+ *
+ * @example
+ * ```ts
+ * import { formatRecordTable } from "./logs_show.ts";
+ * const lines = formatRecordTable([]);
+ * if (!lines[0]!.startsWith("ID")) throw new Error();
+ * ```
+ */
+export function formatRecordTable(records: RecordMetadata[]): string[] {
+  const rows = records.map((m) => [
+    m.id,
+    m.result,
+    m.plan.arch,
+    compilerOf(m),
+    m.plan.targets.join(" ") || "(default)",
+    m.diagnostics ? `${m.diagnostics.errors}/${m.diagnostics.warnings}` : "-",
+    seconds(m.timings.build),
+  ]);
+  const header = [
+    "ID",
+    "RESULT",
+    "ARCH",
+    "COMPILER",
+    "TARGETS",
+    "E/W",
+    "BUILD",
+  ];
+  const all = [header, ...rows];
+  const widths = header.map((_, i) =>
+    Math.max(...all.map((r) => r[i]!.length))
+  );
+  return all.map((r) =>
+    r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i]!)).join("  ")
+  );
+}
+
+/** A readable summary of one record. */
+export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
+  const lines = [
+    `record:     ${m.id}`,
+    `directory:  ${dir}`,
+    `result:     ${m.result}${m.reason ? ` (${m.reason})` : ""}`,
+    `started:    ${m.startedAt}${
+      m.finishedAt ? `  finished: ${m.finishedAt}` : ""
+    }`,
+    `tree:       ${m.tree.path}` +
+    (m.tree.commit
+      ? ` @ ${m.tree.commit.slice(0, 12)}${m.tree.dirty ? " (dirty)" : ""}`
+      : "") +
+    (m.tree.kernelVersion ? `  [${m.tree.kernelVersion}]` : ""),
+    `arch:       ${m.plan.arch}  triple: ${m.plan.triple} (${m.plan.tripleReason})`,
+  ];
+  if (m.toolchain) {
+    const t = m.toolchain;
+    lines.push(
+      `toolchain:  ${t.id} (${t.provider}, ${
+        t.exact ? "exact" : `substitute for ${t.requested}`
+      })`,
+    );
+    if (t.ccVersionText) lines.push(`compiler:   ${t.ccVersionText}`);
+  }
+  if (m.config) {
+    const c = m.config;
+    const src = c.inputs.source;
+    const what = src.kind === "target"
+      ? src.target + (src.seed ? ` (KCONFIG_SEED=${src.seed})` : "")
+      : src.kind === "url"
+      ? src.url
+      : src.kind === "file"
+      ? src.path
+      : "existing .config";
+    lines.push(
+      `config:     ${what}${
+        c.inputs.fragments.length
+          ? ` + ${c.inputs.fragments.map((f) => f.path).join(" + ")}`
+          : ""
+      }${c.inputs.sets.length ? ` + ${c.inputs.sets.length} override(s)` : ""}${
+        c.reused ? " (reused)" : ""
+      }`,
+      `werror:     ${c.werror} (CONFIG_WERROR=${c.werrorEnabled ? "y" : "n"})`,
+    );
+    for (const d of c.dropped) {
+      lines.push(
+        `dropped:    ${d.symbol} (asked ${d.requested ?? "n"}, got ${
+          d.actual ?? "n"
+        })${d.reason ? `: ${d.reason}` : ""}`,
+      );
+    }
+  }
+  lines.push(`make:       ${m.plan.argv.join(" ")}`);
+  const t = m.timings;
+  lines.push(
+    `timings:    fetch ${seconds(t.fetch)}, config ${
+      seconds(t.config)
+    }, build ${seconds(t.build)}`,
+  );
+  if (m.ccache) {
+    lines.push(`ccache:     ${m.ccache.hits} hits, ${m.ccache.misses} misses`);
+  }
+  if (m.diagnostics) {
+    lines.push(
+      `diagnostics: ${m.diagnostics.errors} error(s), ${m.diagnostics.warnings} warning(s)`,
+    );
+  }
+  lines.push("reproducer:");
+  const script = renderReproducer({
+    id: m.id,
+    commit: m.tree.commit,
+    dirty: m.tree.dirty,
+    kernelVersion: m.tree.kernelVersion,
+    steps: m.reproduce.steps,
+    makeCross: m.reproduce.makeCross,
+  });
+  for (const l of script.split("\n")) {
+    if (l.startsWith("kcross ") || l.startsWith("#   ")) lines.push(`  ${l}`);
+  }
+  return lines;
+}

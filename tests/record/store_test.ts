@@ -1,0 +1,126 @@
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+} from "../_support/assert.ts";
+import {
+  buildsDir,
+  createRecordDir,
+  listRecords,
+  newRecordId,
+  readRecord,
+  recordPath,
+  resolveRecordId,
+  writeMetadata,
+} from "../../src/record/store.ts";
+import type { RecordMetadata } from "../../src/record/types.ts";
+import { UserError } from "../../src/errors.ts";
+
+function meta(id: string, result: RecordMetadata["result"]): RecordMetadata {
+  return {
+    schema: 1,
+    id,
+    kcrossVersion: "0",
+    startedAt: "2026-01-01T00:00:00Z",
+    finishedAt: null,
+    result,
+    reason: null,
+    exit: null,
+    plan: {
+      mode: "native",
+      arch: "powerpc",
+      argv: ["make"],
+      env: {},
+      envUnset: [],
+      cwd: "/k",
+      outDir: null,
+      targets: [],
+      jobs: 1,
+      ccache: false,
+      allowEmpty: false,
+      triple: "powerpc64-linux",
+      tripleReason: "",
+      notes: [],
+    },
+    tree: { path: "/k", commit: null, dirty: null, kernelVersion: null },
+    toolchain: null,
+    config: null,
+    timings: {},
+    ccache: null,
+    diagnostics: null,
+    files: [],
+    reproduce: { steps: [], makeCross: [], cwd: "/k", outDir: null },
+  };
+}
+
+async function withStateDir(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "kcross-state-" });
+  const old = Deno.env.get("KCROSS_STATE_DIR");
+  Deno.env.set("KCROSS_STATE_DIR", dir);
+  try {
+    await fn(dir);
+  } finally {
+    if (old === undefined) Deno.env.delete("KCROSS_STATE_DIR");
+    else Deno.env.set("KCROSS_STATE_DIR", old);
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("record ids sort by time and are unique", () => {
+  const a = newRecordId(new Date("2026-11-27T14:22:33Z"));
+  const b = newRecordId(new Date("2026-11-27T14:22:34Z"));
+  assertMatch(a, /^20261127T142233Z-[0-9a-f]{6}$/);
+  assert(a < b);
+  assert(newRecordId() !== newRecordId());
+});
+
+Deno.test("records live under the state dir and are found by id, prefix, latest or path", async () => {
+  await withStateDir(async (state) => {
+    assertEquals(buildsDir(), `${state}/builds`);
+    assertEquals(await listRecords(), []);
+    const first = await createRecordDir();
+    await writeMetadata(first.dir, meta(first.id, "pass"));
+    await new Promise((r) => setTimeout(r, 1100));
+    const second = await createRecordDir();
+    await writeMetadata(second.dir, meta(second.id, "fail"));
+    // A record still being created (no metadata yet) is skipped.
+    await createRecordDir();
+    assertEquals(second.dir, recordPath(second.id));
+    assertEquals((await listRecords()).map((m) => m.id), [
+      first.id,
+      second.id,
+    ]);
+    assertEquals((await readRecord(first.id)).result, "pass");
+    assertEquals((await readRecord(first.dir)).id, first.id);
+    assertEquals(await resolveRecordId(first.id.slice(0, 20)), first.id);
+    assertEquals(await resolveRecordId("latest"), second.id);
+    await assertRejects(() => readRecord("1999"), UserError, "No build record");
+    await assertRejects(() => resolveRecordId("2"), UserError, "ambiguous");
+  });
+});
+
+Deno.test("createRecordDir() honours an override directory", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const r = await createRecordDir(`${root}/my-record/`);
+    assertEquals(r, { id: "my-record", dir: `${root}/my-record` });
+    assert((await Deno.stat(r.dir)).isDirectory);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("writeMetadata() replaces metadata.json atomically, leaving no temp file", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await writeMetadata(root, meta("x", "running"));
+    await writeMetadata(root, meta("x", "pass"));
+    const names = [];
+    for await (const e of Deno.readDir(root)) names.push(e.name);
+    assertEquals(names, ["metadata.json"]);
+    assertEquals((await readRecord(root)).result, "pass");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
