@@ -1,19 +1,16 @@
 /**
- * CLI for the series area.
+ * CLI for the series area: `kcross series` and `kcross bisect`.
  *
  * @module
  */
 import type { Command } from "../cli/command.ts";
-import { pendingCommand } from "../cli/stub.ts";
+import { stateDir } from "../paths.ts";
+import { bisectCommandWith } from "./bisect_command.ts";
+import { defaultEngine } from "./engine.ts";
+import { seriesCommandWith } from "./series_command.ts";
 
 /** Subcommands this area provides. */
 export const seriesCommands: Command[] = [
-  pendingCommand(
-    "series",
-    "Build every commit of a range and check bisectability",
-  ),
-  pendingCommand(
-    "bisect",
-    "Find the first commit that introduces a diagnostic",
-  ),
+  seriesCommandWith(defaultEngine()),
+  bisectCommandWith(defaultEngine(), () => `${stateDir()}/bisect`),
 ];

@@ -27,6 +27,8 @@ export interface SeriesState {
   commits: CommitInfo[];
   /** The build options as given (re-parsed on resume). */
   buildArgs: string[];
+  /** Where the user ran kcross (relative paths in the options start here). */
+  cwd: string;
   /** The matrix file, when the series runs a matrix. */
   matrix: string | null;
   /** Cell names (one unnamed cell `""` without a matrix). */

@@ -146,7 +146,9 @@ function summarise(
     : ` (stopped after ${built} of ${total} commits)`;
   if (breaks.length === 0) {
     return complete
-      ? `bisectable: all ${total} commits build`
+      ? total === 1
+        ? "bisectable: the 1 commit builds"
+        : `bisectable: all ${total} commits build`
       : `no break found so far${tail}`;
   }
   const parts = breaks.map((b) =>

@@ -50,6 +50,7 @@ async function newState(
     head: commits.at(-1)!.sha,
     commits,
     buildArgs: [],
+    cwd: repo,
     matrix: null,
     cells: [""],
     worktree: `${root}/${id}/src`,

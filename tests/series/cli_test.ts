@@ -1,0 +1,289 @@
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStringIncludes,
+} from "../_support/assert.ts";
+import { recordingOutput } from "../../src/cli/output.ts";
+import { UserError } from "../../src/errors.ts";
+import { seriesCommandWith } from "../../src/series/series_command.ts";
+import { bisectCommandWith } from "../../src/series/bisect_command.ts";
+import type { SeriesEngine } from "../../src/series/engine.ts";
+import { seriesCommands } from "../../src/series/cli.ts";
+import { fakeBuilder, type FakeCall, gitIn, makeRepo } from "./_fake.ts";
+
+const TARGET = "vfio.h:608:37: error: expected identifier before '(' token";
+
+const FOUR = [
+  { subject: "ok: add a helper", files: { "a.c": "a1\n" } },
+  {
+    subject: "vfio: add the colliding macro",
+    files: { "vfio.h": "#define X\n", "diag.txt": TARGET },
+  },
+  { subject: "unrelated: touch a.c", files: { "a.c": "a2\n" } },
+  {
+    subject: "vfio: fix the collision",
+    files: { "vfio.h": "ok\n", "diag.txt": "" },
+  },
+];
+
+function fakeEngine(
+  calls: FakeCall[] = [],
+  seen: string[][] = [],
+): SeriesEngine {
+  return {
+    cells(request) {
+      seen.push(request.buildArgs);
+      return Promise.resolve([{ name: "", build: fakeBuilder(calls) }]);
+    },
+  };
+}
+
+async function setup() {
+  const dir = await Deno.makeTempDir({ prefix: "kcross-series-cli-" });
+  const repo = `${dir}/repo`;
+  await Deno.mkdir(repo);
+  const shas = await makeRepo(repo, FOUR);
+  return {
+    dir,
+    repo,
+    shas,
+    root: () => `${dir}/state`,
+    ctx(args: string[], out = recordingOutput()) {
+      return { args, out, cwd: repo, signal: new AbortController().signal };
+    },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+Deno.test("kcross series and kcross bisect have usage texts with options and exit codes", () => {
+  for (const name of ["series", "bisect"]) {
+    const cmd = seriesCommands.find((c) => c.name === name)!;
+    assertMatch(cmd.usage, new RegExp(`^Usage: kcross ${name} `));
+    assertStringIncludes(cmd.usage, "Exit codes:");
+    assertStringIncludes(cmd.usage, "--arch");
+  }
+});
+
+Deno.test("kcross series prints the table and verdict and exits 1 on a break", async () => {
+  await using t = await setup();
+  const seen: string[][] = [];
+  const cmd = seriesCommandWith(fakeEngine([], seen), t.root);
+  const out = recordingOutput();
+  const code = await cmd.run(
+    t.ctx(["base..master", "--arch", "powerpc", "drivers/vfio/"], out),
+  );
+  assertEquals(code, 1);
+  assertEquals(seen, [["--arch", "powerpc", "drivers/vfio/"]]);
+  const text = out.stdout.join("\n");
+  assertMatch(text, /^Series base\.\.master \(4 commits, /);
+  assertMatch(
+    text,
+    /^ +2 +[0-9a-f]{12} +FAIL +1 +0 +vfio: add the colliding macro$/m,
+  );
+  assertStringIncludes(text, `     >> ${TARGET}`);
+  assertStringIncludes(
+    text,
+    "Verdict: not bisectable: commit 2 breaks the build, fixed by commit 4",
+  );
+  assertStringIncludes(
+    text,
+    `  fixed by: 4 ${t.shas[3]!.slice(0, 12)} "vfio: fix the collision"`,
+  );
+});
+
+Deno.test("kcross series --json gives breaks and fixes for scripts, and --resume of a done series reprints it", async () => {
+  await using t = await setup();
+  const calls: FakeCall[] = [];
+  const cmd = seriesCommandWith(fakeEngine(calls), t.root);
+  const out = recordingOutput();
+  assertEquals(
+    await cmd.run(t.ctx(["base..master", "--arch", "x", "--json"], out)),
+    1,
+  );
+  const json = JSON.parse(out.stdout.join("\n"));
+  assertEquals(json.bisectable, false);
+  assertEquals(
+    json.verdicts[""].breaks.map((
+      b: { index: number; fixedBy: { index: number } },
+    ) => [b.index, b.fixedBy.index]),
+    [[2, 4]],
+  );
+  assertEquals(json.steps.length, 4);
+  const again = recordingOutput();
+  assertEquals(await cmd.run(t.ctx(["--resume", json.id], again)), 1);
+  assertEquals(calls.length, 4); // nothing rebuilt
+  assertStringIncludes(again.stdout.join("\n"), "fixed by commit 4");
+});
+
+Deno.test("kcross series on a clean range exits 0", async () => {
+  await using t = await setup();
+  const cmd = seriesCommandWith(fakeEngine(), t.root);
+  const out = recordingOutput();
+  assertEquals(
+    await cmd.run(t.ctx([`base..${t.shas[0]}`, "--arch", "x"], out)),
+    0,
+  );
+  assertStringIncludes(
+    out.stdout.join("\n"),
+    "Verdict: bisectable: the 1 commit builds",
+  );
+});
+
+Deno.test("kcross series explains a missing or empty range", async () => {
+  await using t = await setup();
+  const cmd = seriesCommandWith(fakeEngine(), t.root);
+  await assertRejects(
+    () => cmd.run(t.ctx(["--arch", "x"])),
+    UserError,
+    "Missing the range",
+  );
+  await assertRejects(
+    () => cmd.run(t.ctx(["master..base", "--arch", "x"])),
+    UserError,
+    'No commits in "master..base"',
+  );
+  await assertRejects(
+    () => cmd.run(t.ctx(["nope..master", "--arch", "x"])),
+    UserError,
+    'no commit "nope"',
+  );
+  await assertRejects(
+    () => cmd.run(t.ctx(["--resume", "nothing-here"])),
+    UserError,
+    'No series "nothing-here"',
+  );
+});
+
+Deno.test("kcross bisect --diagnostic finds the first bad commit and names its record", async () => {
+  await using t = await setup();
+  const cmd = bisectCommandWith(fakeEngine(), t.root);
+  const out = recordingOutput();
+  const code = await cmd.run(
+    t.ctx([
+      "--good",
+      "base",
+      "--bad",
+      t.shas[2]!,
+      "--diagnostic",
+      `>> ${TARGET.replace("608", "611")}`,
+      "--arch",
+      "x",
+    ], out),
+  );
+  assertEquals(code, 0);
+  const text = out.stdout.join("\n");
+  assertStringIncludes(
+    text,
+    `First bad commit: ${t.shas[1]} vfio: add the colliding macro`,
+  );
+  assertMatch(text, /^Build record: rec-\d+-[0-9a-f]{7}$/m);
+  const ids = [...Deno.readDirSync(t.root())].map((e) => e.name);
+  assertEquals(ids.length, 1);
+  const saved = JSON.parse(
+    Deno.readTextFileSync(`${t.root()}/${ids[0]}/result.json`),
+  );
+  assertEquals(saved.firstBad.sha, t.shas[1]);
+  assertStringIncludes(saved.log, "first bad commit");
+  assertEquals(
+    await gitIn(t.repo, ["worktree", "list", "--porcelain"]).then((s) =>
+      s.split("\n\n").length
+    ),
+    1,
+  );
+});
+
+Deno.test("kcross bisect --report hunts the report's >> lines with its build options as defaults", async () => {
+  await using t = await setup();
+  const seen: string[][] = [];
+  const cmd = bisectCommandWith(fakeEngine([], seen), t.root, (path) => {
+    assert(path.endsWith("/report.txt"));
+    return Promise.resolve({
+      targets: [],
+      buildOptions: [
+        "--arch",
+        "powerpc",
+        "--config",
+        "allmodconfig",
+        "-W",
+        "1",
+      ],
+      buildTargets: ["drivers/vfio/"],
+    }).then((r) => ({
+      ...r,
+      targets: [{
+        tool: "compiler" as const,
+        file: "vfio.h",
+        line: 1,
+        column: null,
+        severity: "error",
+        message: "expected identifier before '(' token",
+        flag: null,
+        count: 1,
+        objects: [],
+      }],
+    }));
+  });
+  const out = recordingOutput();
+  assertEquals(
+    await cmd.run(
+      t.ctx([
+        "--good",
+        "base",
+        "--bad",
+        "master~1",
+        "--report",
+        "report.txt",
+        "-W",
+        "0",
+      ], out),
+    ),
+    0,
+  );
+  assertEquals(seen, [[
+    "--arch",
+    "powerpc",
+    "--config",
+    "allmodconfig",
+    "-W",
+    "1",
+    "-W",
+    "0",
+    "drivers/vfio/",
+  ]]);
+  assertStringIncludes(out.stdout.join("\n"), `First bad commit: ${t.shas[1]}`);
+});
+
+Deno.test("kcross bisect needs good, bad and something to hunt", async () => {
+  await using t = await setup();
+  const cmd = bisectCommandWith(fakeEngine(), t.root);
+  await assertRejects(
+    () => cmd.run(t.ctx(["--bad", "master", "--diagnostic", TARGET])),
+    UserError,
+    "Missing --good or --bad",
+  );
+  await assertRejects(
+    () => cmd.run(t.ctx(["--good", "base", "--bad", "master"])),
+    UserError,
+    "Nothing to hunt",
+  );
+  await assertRejects(
+    () =>
+      cmd.run(
+        t.ctx(["--good", "base", "--bad", "master", "--report", "r.txt"]),
+      ),
+    UserError,
+    "--report is not available",
+  );
+  await assertRejects(
+    () =>
+      cmd.run(
+        t.ctx(["--good", "base", "--bad", "master", "--diagnostic", "oops"]),
+      ),
+    UserError,
+    'Cannot read the diagnostic "oops"',
+  );
+});
