@@ -178,6 +178,22 @@ function dirsOf(diags: readonly ReportDiagnostic[]): string[] {
 }
 
 /**
+ * The arch when the last make line names none: an earlier make line's
+ * `ARCH=` (`make ARCH=x86_64 allmodconfig` then `make C=1`), else the config
+ * name's prefix.
+ */
+function fallbackArch(
+  report: Partial<Pick<ParsedReport, "make_invocations" | "config_name">>,
+): string | null {
+  for (const m of [...(report.make_invocations ?? [])].reverse()) {
+    const a = m.args.findLast((x) => x.startsWith("ARCH="));
+    if (a !== undefined) return a.slice(5);
+  }
+  const name = report.config_name ?? null;
+  return name !== null && name.includes("-") ? name.split("-")[0]! : null;
+}
+
+/**
  * The make arguments and targets to reproduce a report with: from its own
  * make line, else from its reproduce script, else the directories of the
  * `.c`/`.S` files in its (new, else all) diagnostics.
@@ -191,16 +207,18 @@ function dirsOf(diags: readonly ReportDiagnostic[]): string[] {
  * ```
  */
 export function buildRequest(
-  report: Pick<
-    ParsedReport,
-    | "make_args"
-    | "make_env"
-    | "arch"
-    | "w"
-    | "c"
-    | "diagnostics"
-    | "reproduce_file"
-  >,
+  report:
+    & Pick<
+      ParsedReport,
+      | "make_args"
+      | "make_env"
+      | "arch"
+      | "w"
+      | "c"
+      | "diagnostics"
+      | "reproduce_file"
+    >
+    & Partial<Pick<ParsedReport, "make_invocations" | "config_name">>,
 ): BuildRequest {
   const split = (args: readonly string[]) => ({
     makeArgs: args.filter((a) => a.includes("=") || a.startsWith("-")),
@@ -208,7 +226,7 @@ export function buildRequest(
   });
   if (report.make_args !== null) {
     return {
-      arch: report.arch,
+      arch: report.arch ?? fallbackArch(report),
       ...split(report.make_args),
       w: report.w,
       c: report.c,

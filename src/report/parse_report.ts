@@ -220,14 +220,12 @@ export function parseReport(
   const configUrl = parenUrl(configValue);
   const compilerRaw = fieldValue(fields.get("compiler"));
   const hasMake = steps.make_invocations.length > 0;
-  // ARCH= of the last make line; an earlier line (`make ARCH=x86_64
-  // allmodconfig` before `make C=1`) or the config name when it has none.
-  const earlierArch =
-    steps.make_invocations.map((m) =>
-      m.args.findLast((a) => a.startsWith("ARCH="))?.slice(5)
-    ).findLast((a) => a !== undefined) ?? null;
-  const arch = (hasMake ? steps.arch ?? earlierArch : null) ??
-    (configName ? configName.split("-")[0]! : null);
+  // README convention: ARCH= of the last make line (null when it has
+  // none), the config-name prefix only when there is no make line at all.
+  // buildRequest() falls back further for reproduction.
+  const arch = hasMake
+    ? steps.arch
+    : (configName ? configName.split("-")[0]! : null);
   const closes = /^\|? ?Closes: /m.test(body);
   const attachedRepro = /\(attached as reproduce\)/.test(repro?.value ?? "");
   let format: ParsedReport["format"] = null;

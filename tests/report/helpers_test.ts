@@ -84,3 +84,25 @@ Deno.test("newDiagnostics() keeps only the lines marked >> (or > in a reflowed c
   assertEquals(newDiagnostics(parsed("000")).length, 4);
   assertEquals(newDiagnostics(parsed("047")).length, 2);
 });
+
+Deno.test("buildRequest() takes ARCH from an earlier make line when the build line has none", () => {
+  const r = parseReport([
+    "url:    https://github.com/0day-ci/linux/commits/A-B/x/20191001-025628",
+    "reproduce:",
+    "        # apt-get install sparse",
+    "        make ARCH=x86_64 allmodconfig",
+    "        make C=1 CF='-fdiagnostic-prefix -D__CHECK_ENDIAN__'",
+    "",
+    "sparse warnings: (new ones prefixed by >>)",
+    "",
+    ">> fs/open.c:1011:36: sparse: sparse: invalid assignment: |=",
+    "",
+  ].join("\n"));
+  assertEquals(r.arch, null);
+  assertEquals(r.make_args, [
+    "C=1",
+    "CF=-fdiagnostic-prefix -D__CHECK_ENDIAN__",
+  ]);
+  assertEquals(buildRequest(r).arch, "x86_64");
+  assertEquals(r.c, 1);
+});
