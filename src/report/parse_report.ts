@@ -204,12 +204,10 @@ export function parseReport(
   } else {
     treeUrl = steps.tree_url;
     branch = steps.branch;
-    if (treeUrl === null && url !== null) {
-      const gh = githubTree(url);
-      if (gh) {
-        treeUrl = gh.tree;
-        branch = gh.branch;
-      }
+    const gh = url === null ? null : githubTree(url);
+    if (gh && (treeUrl === null || (branch === null && gh.tree === treeUrl))) {
+      treeUrl = gh.tree;
+      branch = gh.branch;
     }
     commit = steps.commit;
     subject = fieldValue(fields.get("patch subject"));
@@ -228,12 +226,12 @@ export function parseReport(
     : (configName ? configName.split("-")[0]! : null);
   const closes = /^\|? ?Closes: /m.test(body);
   const attachedRepro = /\(attached as reproduce\)/.test(repro?.value ?? "");
-  let format: ParsedReport["format"] = null;
-  if (repro) {
-    if (reproduceUrl !== null) format = "new";
-    else if (commands.length > 0) format = "old";
-    else format = closes || attachedRepro ? "new" : "old";
-  }
+  // old: inline steps; new: a reproduce link, or no inline steps and the
+  // Closes: tag (2023+) or an attached script
+  let format: ParsedReport["format"];
+  if (reproduceUrl !== null) format = "new";
+  else if (commands.length > 0) format = "old";
+  else format = closes || attachedRepro ? "new" : "old";
 
   for (
     const [what, u] of [["config", configUrl], [

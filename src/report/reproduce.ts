@@ -212,6 +212,8 @@ export function interpretCommands(
       }
     }
   }
+  // `git remote add r URL` + `git remote update r` (2020): the one remote
+  if (tree === null && remotes.size === 1) tree = [...remotes.values()][0]!;
   const last = invocations.at(-1);
   const args = last ? last.args : null;
   const w = args ? lastVar(args, "W") : null;
