@@ -32,7 +32,10 @@ export function formatSummary(report: ParsedReport): string[] {
   row("head", report.head);
   row(
     "commit",
-    [report.commit, report.commit_subject].filter(Boolean).join(" "),
+    [
+      report.commit,
+      report.report_type === "branch" ? report.commit_subject : null,
+    ].filter(Boolean).join(" "),
   );
   if (report.report_type === "patch") {
     row("subject", report.commit_subject);
