@@ -108,7 +108,7 @@ export function readHeaderFields(
  * removed, or null.
  */
 export function parenUrl(text: string): string | null {
-  const value = text.replaceAll("(a)", "@");
+  const value = deobfuscate(text);
   const open = value.indexOf("(");
   if (open < 0) return null;
   const close = value.indexOf(")", open);
@@ -121,4 +121,19 @@ export function parenUrl(text: string): string | null {
 /** Whether a URL was cut short by an archive (`…IDixXFOw-lk...`). */
 export function isTruncatedUrl(url: string): boolean {
   return /(?:\.\.\.|…)$/.test(url);
+}
+
+/**
+ * Undoes a web archive's address obfuscation: `lkp(a)intel.com` becomes
+ * `lkp@intel.com`; a free-standing "(a)" in prose is left alone.
+ *
+ * @example
+ * ```ts
+ * import { deobfuscate } from "./header.ts";
+ * if (deobfuscate("x/202201221146.IDixXFOw-lkp(a)intel.com/config") !== "x/202201221146.IDixXFOw-lkp@intel.com/config") throw new Error();
+ * if (deobfuscate("fix (a) and (b)") !== "fix (a) and (b)") throw new Error();
+ * ```
+ */
+export function deobfuscate(text: string): string {
+  return text.replace(/([\w.+-])\(a\)([\w-]+\.)/g, "$1@$2");
 }

@@ -7,6 +7,7 @@
 import { UserError } from "../errors.ts";
 import { extractEmail } from "./email.ts";
 import {
+  deobfuscate,
   type HeaderField,
   isTruncatedUrl,
   parenUrl,
@@ -68,7 +69,7 @@ function firstToken(value: string): string | null {
 
 function fieldValue(f: HeaderField | undefined): string | null {
   if (f === undefined || f.value === "") return null;
-  return f.value.replaceAll("(a)", "@");
+  return deobfuscate(f.value);
 }
 
 function checkSize(text: string): void {
