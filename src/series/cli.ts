@@ -7,10 +7,15 @@ import type { Command } from "../cli/command.ts";
 import { stateDir } from "../paths.ts";
 import { bisectCommandWith } from "./bisect_command.ts";
 import { defaultEngine } from "./engine.ts";
+import { readReportTargets } from "./report_targets.ts";
 import { seriesCommandWith } from "./series_command.ts";
 
 /** Subcommands this area provides. */
 export const seriesCommands: Command[] = [
   seriesCommandWith(defaultEngine()),
-  bisectCommandWith(defaultEngine(), () => `${stateDir()}/bisect`),
+  bisectCommandWith(
+    defaultEngine(),
+    () => `${stateDir()}/bisect`,
+    readReportTargets,
+  ),
 ];
