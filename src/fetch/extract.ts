@@ -36,17 +36,25 @@ export function startTar(dest: string): TarSink {
     env: { LANG: "C", LC_ALL: "C" },
   }).spawn();
   const writer = child.stdin.getWriter();
+  const stderr = new Response(child.stderr).text();
   const done = (async () => {
-    const [status, err] = await Promise.all([
-      child.status,
-      new Response(child.stderr).text(),
+    const status = await child.status;
+    // tar -J runs xz as its own child, which shares our stdin and stderr; if
+    // tar dies first, do not wait forever for xz to let go of stderr.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const err = await Promise.race([
+      stderr,
+      new Promise<string>((r) => timer = setTimeout(() => r(""), 2000)),
     ]);
+    clearTimeout(timer);
     return { success: status.success, stderr: err };
   })();
   return {
     writer,
     done,
     kill() {
+      // Closing stdin lets tar's xz child see EOF and exit too.
+      writer.abort().catch(() => {});
       try {
         child.kill("SIGKILL");
       } catch { /* already gone */ }

@@ -142,7 +142,10 @@ async function expectedDigest(
   options: InstallOptions,
 ): Promise<Expected> {
   if (plan.pinnedSha256) {
-    return { sha256: plan.pinnedSha256.toLowerCase(), verifiedBy: "pin" };
+    return {
+      sha256: plan.pinnedSha256.toLowerCase(),
+      verifiedBy: plan.pinnedBy ?? "pin",
+    };
   }
   const dl = {
     ...options.download,
@@ -257,7 +260,10 @@ async function downloadAndInstall(
         },
       );
     }
-    if (!t.success) throw tarError(plan, t.stderr);
+    // GNU tar strips a leading "/" with only a warning (exit 0): reject it too.
+    if (!t.success || classifyTarFailure(t.stderr) === "unsafe") {
+      throw tarError(plan, t.stderr);
+    }
     assertSafe(staging, plan.archiveName);
     const top = `${staging}/${plan.archiveTopDir}`;
     if (!isExecutable(`${top}/${plan.checkFile}`)) {

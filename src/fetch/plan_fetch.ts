@@ -27,7 +27,7 @@ export interface FetchSource {
   sumsUrl: string | null;
   /** Directory listing (to name the versions a mirror does have). */
   listingUrl: string;
-  provider: "crosstool" | "cross-package" | "llvm";
+  provider: "crosstool" | "cross-package" | "llvm" | "import";
 }
 
 /** Everything an install does, decided up front. */
@@ -40,6 +40,8 @@ export interface FetchPlan {
   sources: FetchSource[];
   /** Digest pinned in toolchains/pins.json, if any. */
   pinnedSha256: string | undefined;
+  /** How the pinned digest is known (`pin`, or `import` for local files). */
+  pinnedBy?: string;
   /** Install root (COMPILER_INSTALL_PATH or kcross's toolchain dir). */
   root: string;
   /** Final dir, `<root>/<id>`. */

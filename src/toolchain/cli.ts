@@ -1,12 +1,340 @@
 /**
- * CLI for the toolchain area.
+ * CLI for the toolchain area: `kcross toolchain list|fetch|path|import`.
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
-import { pendingCommand } from "../cli/stub.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import type { Output } from "../cli/output.ts";
+import { flag, parseArgs, str, strs } from "../cli/args.ts";
+import { UserError } from "../errors.ts";
+import { cacheDir } from "../paths.ts";
+import { archInfo, chooseTriple, supportedArches } from "./arch.ts";
+import { knownVersions, parseCompiler, publishedBy } from "./catalog.ts";
+import { listInstalled } from "./installed.ts";
+import { importToolchain } from "./import_toolchain.ts";
+import { resolveToolchain } from "./mod.ts";
+import { indexable, recordPath } from "./path_index.ts";
+import { findSystemClangs, findSystemGccs } from "./system.ts";
+import type { ResolvedToolchain, ToolchainProvider } from "./types.ts";
+
+const USAGE = `Usage: kcross toolchain <subcommand> …
+
+  list [--arch A] [--installed] [--json]
+      Known releases (and what is installed, system compilers for --arch).
+  fetch <compiler> <arch> [--mirror URL]… [--install-path DIR] [--allow-substitute]
+        [--offline] [--system] [--config FILE | --triple T] [--allow-unverified] [--quiet] [--json]
+      Install a toolchain (kernel.org crosstool/LLVM, 01.org cross-package,
+      or a distro cross gcc) and print where it is.
+  path <compiler> <arch> [--bin-dir] [same options as fetch]
+      Print the CROSS_COMPILE prefix (gcc) or bin dir (clang); fetches on a miss
+      unless --offline.
+  import <tarball> [--install-path DIR] [--json]
+      Install a local crosstool (gcc-<v>-nolibc/<triple>/…) or llvm-<v>-x86_64 tarball.
+
+<compiler> is gcc, gcc-<major>, gcc-<x.y.z>, clang, clang-<major> or llvm-<x.y.z>;
+partial versions resolve to the newest known release (printed).
+<arch> is a kernel ARCH (${supportedArches().join(" ")}).
+
+Environment: COMPILER_INSTALL_PATH (default --install-path, as make.cross),
+KCROSS_MIRROR (mirror base URLs, comma-separated), KCROSS_CACHE_DIR,
+KCROSS_OFFLINE=1, KCROSS_GPG_KEYRING (gpgv keyring for sha256sums.asc),
+KCROSS_FETCH_TIMEOUT (seconds), HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
+Exit codes: 0 ok, 2 bad input or no exact toolchain, 3 download/verify/disk failure.`;
+
+const RESOLVE_OPTIONS = {
+  mirror: { type: "string", multiple: true },
+  "install-path": { type: "string" },
+  "allow-substitute": { type: "boolean" },
+  "allow-unverified": { type: "boolean" },
+  offline: { type: "boolean" },
+  system: { type: "boolean" },
+  config: { type: "string" },
+  triple: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  json: { type: "boolean" },
+} as const;
+
+function describe(t: ResolvedToolchain): string {
+  const how = t.exact ? "exact" : `SUBSTITUTE for ${t.requested}`;
+  return `${
+    t.family === "gcc" ? "gcc" : "llvm"
+  }-${t.version} for ${t.triple} (${t.provider}, ${how})`;
+}
+
+async function resolveFromArgs(
+  ctx: CommandContext,
+  words: string[],
+  values: ReturnType<typeof parseArgs>,
+  progressOut: Output | undefined,
+): Promise<{ toolchain: ResolvedToolchain; arch: string; plain: boolean }> {
+  const [compiler, arch] = words;
+  if (!compiler || !arch || words.length > 2) {
+    throw new UserError("Expected <compiler> <arch>", {
+      hint: "e.g. kcross toolchain fetch gcc-12.2.0 powerpc",
+    });
+  }
+  parseCompiler(compiler);
+  const info = archInfo(arch);
+  const configFile = str(values, "config");
+  let config: string | null = null;
+  if (configFile) {
+    try {
+      config = Deno.readTextFileSync(
+        configFile.startsWith("/") ? configFile : `${ctx.cwd}/${configFile}`,
+      );
+    } catch {
+      throw new UserError(`Cannot read config "${configFile}"`);
+    }
+  }
+  const choice = chooseTriple(info.name, config);
+  const triple = str(values, "triple") ?? choice.triple;
+  const installPath = str(values, "install-path") ??
+    (Deno.env.get("COMPILER_INSTALL_PATH") || undefined);
+  const offline = flag(values, "offline") ||
+    Deno.env.get("KCROSS_OFFLINE") === "1";
+  const provider: ToolchainProvider | undefined = flag(values, "system")
+    ? "system"
+    : undefined;
+  const mirrors = strs(values, "mirror");
+  const toolchain = await resolveToolchain({
+    compiler,
+    triple,
+    ...(choice.alsoNeeds.length && !str(values, "triple")
+      ? { alsoNeeds: choice.alsoNeeds }
+      : {}),
+    ...(flag(values, "allow-substitute") ? { allowSubstitute: true } : {}),
+    ...(installPath ? { installPath } : {}),
+    ...(offline ? { offline } : {}),
+    ...(provider ? { provider } : {}),
+  }, {
+    ...(progressOut ? { out: progressOut } : {}),
+    ...(mirrors.length ? { mirrors } : {}),
+    signal: ctx.signal,
+    ...(flag(values, "allow-unverified") ? { allowUnverified: true } : {}),
+  });
+  const plain = !configFile && !str(values, "triple") && !provider &&
+    !flag(values, "allow-substitute");
+  if (plain && toolchain.exact && indexable(compiler)) {
+    recordPath(cacheDir(), {
+      compiler,
+      arch,
+      installPath,
+      answer: answerOf(toolchain, false),
+      check: toolchain.family === "gcc"
+        ? `${toolchain.crossCompile}gcc`
+        : `${toolchain.binDir}/clang`,
+    });
+  }
+  return { toolchain, arch, plain };
+}
+
+function answerOf(t: ResolvedToolchain, binDir: boolean): string {
+  return binDir || t.family === "clang" ? t.binDir : t.crossCompile;
+}
+
+async function runFetch(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, RESOLVE_OPTIONS);
+  const json = flag(p, "json");
+  const progress = flag(p, "quiet") ? undefined : ctx.out;
+  const { toolchain } = await resolveFromArgs(ctx, p.positionals, p, progress);
+  if (json) {
+    ctx.out.out(JSON.stringify(toolchain, null, 2));
+  } else {
+    if (!flag(p, "quiet")) ctx.out.err(describe(toolchain));
+    ctx.out.out(`CROSS_COMPILE=${toolchain.crossCompile}`);
+    ctx.out.out(
+      `PATH+=${
+        [toolchain.binDir, ...(toolchain.extraBinDirs ?? [])].join(":")
+      }`,
+    );
+  }
+  return 0;
+}
+
+async function runPath(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, {
+    ...RESOLVE_OPTIONS,
+    "bin-dir": { type: "boolean" },
+  });
+  const progress = flag(p, "quiet") ? undefined : ctx.out;
+  const { toolchain } = await resolveFromArgs(ctx, p.positionals, p, progress);
+  if (flag(p, "json")) ctx.out.out(JSON.stringify(toolchain, null, 2));
+  else ctx.out.out(answerOf(toolchain, flag(p, "bin-dir")));
+  return 0;
+}
+
+async function runImport(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, {
+    "install-path": { type: "string" },
+    json: { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+  });
+  const [tarball, ...rest] = p.positionals;
+  if (!tarball || rest.length) {
+    throw new UserError("Expected one <tarball>", {
+      hint:
+        "e.g. kcross toolchain import x86_64-gcc-12.2.0-nolibc-powerpc64-linux.tar.xz",
+    });
+  }
+  const root = str(p, "install-path") ?? `${cacheDir()}/toolchains`;
+  const res = await importToolchain(
+    tarball.startsWith("/") ? tarball : `${ctx.cwd}/${tarball}`,
+    {
+      root,
+      cacheDir: cacheDir(),
+      ...(flag(p, "quiet") ? {} : { out: ctx.out }),
+    },
+  );
+  if (flag(p, "json")) ctx.out.out(JSON.stringify(res, null, 2));
+  else {
+    ctx.out.out(
+      `${res.family === "gcc" ? "gcc" : "llvm"}-${res.version}${
+        res.triple ? ` for ${res.triple}` : ""
+      }: ${res.dir}${res.downloaded ? "" : " (already installed)"}`,
+    );
+  }
+  return 0;
+}
+
+interface ListRow {
+  compiler: string;
+  family: "gcc" | "clang";
+  version: string;
+  source: string;
+  triple: string | null;
+  installed: string | null;
+}
+
+async function runList(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, {
+    arch: { type: "string" },
+    installed: { type: "boolean" },
+    "install-path": { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (p.positionals.length) {
+    throw new UserError(`Unexpected argument "${p.positionals[0]}"`);
+  }
+  const arch = str(p, "arch");
+  const triples = arch
+    ? [
+      ...new Set([
+        archInfo(arch).triple,
+        ...(archInfo(arch).rules ?? []).map((r) => r.triple),
+      ]),
+    ]
+    : undefined;
+  const installPath = str(p, "install-path") ??
+    (Deno.env.get("COMPILER_INSTALL_PATH") || undefined);
+  const roots = [
+    ...(installPath ? [{ root: installPath, requireMarker: false }] : []),
+    { root: `${cacheDir()}/toolchains`, requireMarker: true },
+  ];
+  const rows: ListRow[] = [];
+  const installed = roots.flatMap((r) => listInstalled(r.root, r));
+  for (const i of installed) {
+    if (triples && i.family === "gcc" && !triples.includes(i.triple!)) continue;
+    rows.push({
+      compiler: `${i.family === "gcc" ? "gcc" : "llvm"}-${i.version}`,
+      family: i.family,
+      version: i.version,
+      source: "installed",
+      triple: i.triple ?? null,
+      installed: i.dir,
+    });
+  }
+  if (arch) {
+    for (const t of triples!) {
+      for (const g of await findSystemGccs(t)) {
+        rows.push({
+          compiler: `gcc-${g.version}`,
+          family: "gcc",
+          version: g.version,
+          source: `system (${g.exe})`,
+          triple: t,
+          installed: g.exe,
+        });
+      }
+    }
+    for (const c of await findSystemClangs()) {
+      rows.push({
+        compiler: `clang-${c.version}`,
+        family: "clang",
+        version: c.version,
+        source: "system",
+        triple: null,
+        installed: c.binDir,
+      });
+    }
+  }
+  if (!flag(p, "installed")) {
+    for (const family of ["gcc", "clang"] as const) {
+      for (const v of knownVersions(family)) {
+        const name = `${family === "gcc" ? "gcc" : "llvm"}-${v}`;
+        if (rows.some((r) => r.compiler === name && r.source === "installed")) {
+          continue;
+        }
+        rows.push({
+          compiler: name,
+          family,
+          version: v,
+          source: publishedBy(family, v).join(", "),
+          triple: family === "gcc" && triples ? triples.join(" ") : null,
+          installed: null,
+        });
+      }
+    }
+  }
+  if (flag(p, "json")) {
+    ctx.out.out(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  if (!rows.length) {
+    ctx.out.err("No toolchains installed");
+    return 0;
+  }
+  const w = Math.max(...rows.map((r) => r.compiler.length));
+  const ws = Math.max(...rows.map((r) => r.source.length));
+  for (const r of rows) {
+    ctx.out.out(
+      `${r.compiler.padEnd(w)}  ${r.source.padEnd(ws)}  ${r.triple ?? ""}${
+        r.installed ? `  ${r.installed}` : ""
+      }`.trimEnd(),
+    );
+  }
+  return 0;
+}
+
+/** `kcross toolchain`. */
+export const toolchainCommand: Command = {
+  name: "toolchain",
+  summary: "List, fetch, import and locate cross compilers",
+  usage: USAGE,
+  run(ctx) {
+    const [sub, ...rest] = ctx.args;
+    switch (sub) {
+      case "list":
+        return runList(ctx, rest);
+      case "fetch":
+        return runFetch(ctx, rest);
+      case "path":
+        return runPath(ctx, rest);
+      case "import":
+        return runImport(ctx, rest);
+      default:
+        return Promise.reject(
+          new UserError(
+            sub
+              ? `Unknown toolchain subcommand "${sub}"`
+              : "Missing toolchain subcommand",
+            {
+              hint: "use list, fetch, path or import (kcross toolchain --help)",
+            },
+          ),
+        );
+    }
+  },
+};
 
 /** Subcommands this area provides. */
-export const toolchainCommands: Command[] = [
-  pendingCommand("toolchain", "List, fetch, import and locate cross compilers"),
-];
+export const toolchainCommands: Command[] = [toolchainCommand];

@@ -1,0 +1,25 @@
+# kcross `toolchain path <compiler> <arch>` fast path, sourced by the kcross
+# launcher before it starts Deno (Deno alone takes ~110-140 ms to start).
+# It answers only from the index that src/toolchain/path_index.ts writes
+# (exact x.y.z versions that resolved exactly, with no extra options) and only
+# if the indexed compiler is still executable; otherwise it returns and the
+# launcher runs the full command, which also refreshes the index.
+# Usage (launcher): [[ ${1-} == toolchain && ${2-} == path && $# == 4 ]] && source …/fast_path.bash "$3" "$4"
+kcross_fast_path() {
+	local compiler=$1 arch=$2 dir index key line answer check
+	[[ $compiler =~ ^(gcc|clang|llvm)-[0-9]+\.[0-9]+\.[0-9]+$ ]] || return 1
+	dir=${KCROSS_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/kcross}
+	index="$dir/path-index.tsv"
+	[[ -r $index ]] || return 1
+	key="$compiler"$'\t'"$arch"$'\t'"${COMPILER_INSTALL_PATH:--}"$'\t'
+	while IFS= read -r line; do
+		[[ $line == "$key"* ]] || continue
+		IFS=$'\t' read -r _ _ _ answer check <<<"$line"
+		[[ -x $check && -f $check ]] || return 1
+		printf '%s\n' "$answer"
+		return 0
+	done <"$index"
+	return 1
+}
+if kcross_fast_path "$@"; then exit 0; fi
+unset -f kcross_fast_path

@@ -1,0 +1,94 @@
+/**
+ * The `toolchain path` index: `<cache>/path-index.tsv`, one line per
+ * `(compiler, arch, install path)` that resolved exactly, so a repeated
+ * `kcross toolchain path` can answer without starting the runtime.
+ *
+ * Line format (tab-separated):
+ * `<compiler>\t<arch>\t<installPath or ->\t<printed answer>\t<file that must be executable>`
+ *
+ * The reader is `src/toolchain/fast_path.bash` (sourced by the launcher);
+ * this module is the only writer.
+ *
+ * @module
+ */
+
+/** Name of the index file inside the cache dir. */
+export const PATH_INDEX = "path-index.tsv";
+
+/** One index entry. */
+export interface PathIndexEntry {
+  compiler: string;
+  arch: string;
+  installPath: string | undefined;
+  /** What `toolchain path` prints. */
+  answer: string;
+  /** Executable whose presence proves the entry is still valid. */
+  check: string;
+}
+
+/** Whether a compiler word is exact enough to be cached (x.y.z versions only). */
+export function indexable(compiler: string): boolean {
+  return /^(gcc|clang|llvm)-[0-9]+\.[0-9]+\.[0-9]+$/.test(compiler);
+}
+
+/**
+ * Formats an entry as its line.
+ *
+ * @example
+ * ```ts
+ * import { formatEntry } from "./path_index.ts";
+ * const l = formatEntry({ compiler: "gcc-12.2.0", arch: "powerpc", installPath: undefined, answer: "/t/bin/powerpc-linux-", check: "/t/bin/powerpc-linux-gcc" });
+ * if (l !== "gcc-12.2.0\tpowerpc\t-\t/t/bin/powerpc-linux-\t/t/bin/powerpc-linux-gcc") throw new Error(l);
+ * ```
+ */
+export function formatEntry(e: PathIndexEntry): string {
+  return [e.compiler, e.arch, e.installPath ?? "-", e.answer, e.check].join(
+    "\t",
+  );
+}
+
+/** Adds or replaces an entry (atomic write; last writer wins). */
+export function recordPath(cacheDir: string, entry: PathIndexEntry): void {
+  const fields = [entry.compiler, entry.arch, entry.installPath, entry.answer]
+    .concat(entry.check);
+  if (fields.some((f) => f !== undefined && /[\t\n]/.test(f))) return;
+  const file = `${cacheDir}/${PATH_INDEX}`;
+  let lines: string[] = [];
+  try {
+    lines = Deno.readTextFileSync(file).split("\n").filter((l) => l);
+  } catch { /* first entry */ }
+  const key = formatEntry(entry).split("\t").slice(0, 3).join("\t") + "\t";
+  lines = lines.filter((l) => !l.startsWith(key));
+  lines.push(formatEntry(entry));
+  try {
+    Deno.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+    Deno.writeTextFileSync(tmp, `${lines.join("\n")}\n`);
+    Deno.renameSync(tmp, file);
+  } catch { /* the index is an optimisation only */ }
+}
+
+/** Looks an entry up the way the bash fast path does (for tests and `--explain`). */
+export function lookupPath(
+  cacheDir: string,
+  compiler: string,
+  arch: string,
+  installPath: string | undefined,
+): string | undefined {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`${cacheDir}/${PATH_INDEX}`);
+  } catch {
+    return undefined;
+  }
+  const key = `${compiler}\t${arch}\t${installPath ?? "-"}\t`;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(key)) continue;
+    const [, , , answer, check] = line.split("\t");
+    try {
+      const st = Deno.statSync(check!);
+      if (st.isFile && ((st.mode ?? 0o755) & 0o111)) return answer;
+    } catch { /* stale */ }
+  }
+  return undefined;
+}

@@ -1,0 +1,468 @@
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStringIncludes,
+} from "../_support/assert.ts";
+import {
+  crosstoolMembers,
+  makeSigningKey,
+  makeTarXz,
+  startMirror,
+  type TarMember,
+} from "../_support/mirror.ts";
+import { resolveToolchain } from "../../src/toolchain/mod.ts";
+import { InfraError, UserError } from "../../src/errors.ts";
+import { readManifest } from "../../src/cache/manifest.ts";
+
+const haveDebianPpc64 = (() => {
+  try {
+    Deno.statSync("/usr/bin/powerpc64-linux-gnu-gcc-12");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const VERSION = "12.2.0";
+const TRIPLE = "powerpc64-linux";
+const FAST = { retries: 2, headersTimeoutMs: 5000, idleTimeoutMs: 5000 };
+
+async function tempDir(): Promise<string & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "kcross-fetch-" });
+  return Object.assign(dir, {
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  }) as string & AsyncDisposable;
+}
+
+function finalDir(cache: string): string {
+  return `${cache}/toolchains/gcc-${VERSION}-nolibc/${TRIPLE}`;
+}
+
+function exists(p: string): boolean {
+  try {
+    Deno.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Everything under the cache except locks and empty dirs, for "unchanged" checks. */
+function cacheFiles(cache: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of Deno.readDirSync(d)) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory) walk(p);
+      else if (!p.includes("/locks/")) out.push(p.slice(cache.length));
+    }
+  };
+  if (exists(cache)) walk(cache);
+  return out.sort();
+}
+
+function noSystem() {
+  return { path: "/nonexistent" };
+}
+
+Deno.test({
+  name:
+    "fetch from a kernel.org-layout mirror installs a gcc that compiles for powerpc64",
+  ignore: !haveDebianPpc64,
+  async fn() {
+    await using cache = await tempDir();
+    const mirror = await startMirror({
+      toolchains: [{ version: VERSION, triple: TRIPLE }],
+    });
+    try {
+      const r = await resolveToolchain(
+        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+        { cacheDir: `${cache}`, mirrors: [mirror.url], ...noSystem() },
+      );
+      assertEquals(r.provider, "crosstool");
+      assertEquals(r.exact, true);
+      assertEquals(r.id, `gcc-${VERSION}-nolibc/${TRIPLE}`);
+      assertEquals(r.binDir, `${finalDir(`${cache}`)}/bin`);
+      assertEquals(r.archiveSha256, mirror.sha256(VERSION, TRIPLE));
+      assertEquals(
+        r.sourceUrl,
+        `${mirror.url}${mirror.archivePath(VERSION, TRIPLE)}`,
+      );
+      assert(readManifest(finalDir(`${cache}`)) !== undefined, "manifest");
+      // make.cross layout: a relative symlink survived extraction.
+      assertEquals(
+        Deno.readLinkSync(`${r.binDir}/${TRIPLE}-cc`),
+        `${TRIPLE}-gcc`,
+      );
+      const src = `${cache}/t.c`;
+      Deno.writeTextFileSync(src, "int answer(void) { return 42; }\n");
+      const cc = await new Deno.Command(`${r.crossCompile}gcc`, {
+        args: ["-c", "-O2", "-o", `${cache}/t.o`, src],
+        stderr: "piped",
+      }).output();
+      assert(cc.success, new TextDecoder().decode(cc.stderr));
+      const re = await new Deno.Command("readelf", {
+        args: ["-h", `${cache}/t.o`],
+        stdout: "piped",
+      }).output();
+      assertMatch(new TextDecoder().decode(re.stdout), /PowerPC64/);
+      // A second resolve is a cache hit: no new request.
+      const before = mirror.requests.length;
+      await resolveToolchain(
+        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+        { cacheDir: `${cache}`, mirrors: [mirror.url], ...noSystem() },
+      );
+      assertEquals(mirror.requests.length, before);
+    } finally {
+      await mirror.close();
+    }
+  },
+});
+
+Deno.test("a connection dropped mid-body resumes with an HTTP Range request", async () => {
+  await using cache = await tempDir();
+  const mirror = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 600_000 }],
+    faults: { dropAfter: { bytes: 200_000, count: 1 } },
+  });
+  try {
+    const r = await resolveToolchain(
+      { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+      {
+        cacheDir: `${cache}`,
+        mirrors: [mirror.url],
+        download: FAST,
+        ...noSystem(),
+      },
+    );
+    assertEquals(r.archiveSha256, mirror.sha256(VERSION, TRIPLE));
+    const gets = mirror.archiveGets(VERSION, TRIPLE);
+    assertEquals(gets.length, 2);
+    assertEquals(gets[0]!.range, null);
+    assertMatch(gets[1]!.range ?? "", /^bytes=[1-9][0-9]*-$/);
+    assert(
+      !exists(
+        `${cache}/downloads/x86_64-gcc-${VERSION}-nolibc-${TRIPLE}.tar.xz.part`,
+      ),
+    );
+  } finally {
+    await mirror.close();
+  }
+});
+
+Deno.test("a mirror that ignores Range restarts the download cleanly", async () => {
+  await using cache = await tempDir();
+  const mirror = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 400_000 }],
+    faults: { dropAfter: { bytes: 150_000, count: 1 }, noRange: true },
+  });
+  try {
+    const r = await resolveToolchain(
+      { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+      {
+        cacheDir: `${cache}`,
+        mirrors: [mirror.url],
+        download: FAST,
+        ...noSystem(),
+      },
+    );
+    assertEquals(r.archiveSha256, mirror.sha256(VERSION, TRIPLE));
+    assertEquals(mirror.archiveGets(VERSION, TRIPLE).length, 2);
+  } finally {
+    await mirror.close();
+  }
+});
+
+Deno.test("checksum mismatch is rejected and leaves the cache unchanged", async (t) => {
+  for (
+    const [label, faults] of [
+      ["wrong digest in sha256sums.asc", { wrongSums: true }],
+      ["tampered archive", { tamper: true }],
+    ] as const
+  ) {
+    await t.step(label, async () => {
+      await using cache = await tempDir();
+      const mirror = await startMirror({
+        toolchains: [{ version: VERSION, triple: TRIPLE }],
+        faults,
+      });
+      try {
+        const before = cacheFiles(`${cache}`);
+        const e = await assertRejects(
+          () =>
+            resolveToolchain(
+              { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+              {
+                cacheDir: `${cache}`,
+                mirrors: [mirror.url],
+                download: FAST,
+                ...noSystem(),
+              },
+            ),
+          InfraError,
+        );
+        assertMatch(e.message, /Checksum mismatch|corrupt|truncated/);
+        assert(!exists(finalDir(`${cache}`)), "no install");
+        const after = cacheFiles(`${cache}`).filter((f) =>
+          !f.endsWith(".lock")
+        );
+        assertEquals(after, before);
+      } finally {
+        await mirror.close();
+      }
+    });
+  }
+});
+
+const BAD_MEMBERS: [string, TarMember][] = [
+  ["a ../ member", { name: "../escape", content: "x" }],
+  ["an absolute member", { name: "/tmp/kcross-abs-escape", content: "x" }],
+  ["a symlink to /etc", {
+    name: `gcc-${VERSION}-nolibc/${TRIPLE}/etc`,
+    type: "symlink",
+    linkname: "/etc",
+  }],
+  ["a relative symlink climbing out", {
+    name: `gcc-${VERSION}-nolibc/${TRIPLE}/up`,
+    type: "symlink",
+    linkname: "../../../../outside",
+  }],
+  ["a hard link to /etc/hostname", {
+    name: `gcc-${VERSION}-nolibc/${TRIPLE}/h`,
+    type: "hardlink",
+    linkname: "/etc/hostname",
+  }],
+  ["a device node", {
+    name: `gcc-${VERSION}-nolibc/${TRIPLE}/null`,
+    type: "chardev",
+  }],
+];
+
+Deno.test("malicious archive members are rejected and nothing is installed", async (t) => {
+  for (const [label, bad] of BAD_MEMBERS) {
+    await t.step(label, async () => {
+      await using cache = await tempDir();
+      await using work = await tempDir();
+      const archive = await makeTarXz(`${work}/evil.tar.xz`, [
+        ...crosstoolMembers(VERSION, TRIPLE),
+        bad,
+      ]);
+      const mirror = await startMirror({
+        toolchains: [{ version: VERSION, triple: TRIPLE, archive }],
+      });
+      try {
+        const e = await assertRejects(
+          () =>
+            resolveToolchain(
+              { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+              {
+                cacheDir: `${cache}`,
+                mirrors: [mirror.url],
+                download: FAST,
+                ...noSystem(),
+              },
+            ),
+          InfraError,
+        );
+        assertMatch(e.message, /Rejected archive/);
+        assert(!exists(finalDir(`${cache}`)), "no install");
+        assert(!exists(`${cache}/toolchains/escape`), "no escape");
+        assert(!exists("/tmp/kcross-abs-escape"), "no absolute write");
+        const staging = `${cache}/toolchains/.kcross-staging`;
+        assertEquals([...Deno.readDirSync(staging)].length, 0);
+      } finally {
+        await mirror.close();
+      }
+    });
+  }
+});
+
+Deno.test("a version the mirror lacks is a UserError naming the nearest it has", async () => {
+  await using cache = await tempDir();
+  const mirror = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE }],
+  });
+  try {
+    const e = await assertRejects(
+      () =>
+        resolveToolchain(
+          { compiler: "gcc-11.3.0", triple: TRIPLE },
+          {
+            cacheDir: `${cache}`,
+            mirrors: [mirror.url],
+            download: FAST,
+            ...noSystem(),
+          },
+        ),
+      UserError,
+    );
+    assertMatch(e.message, /No mirror has gcc-11\.3\.0 for "powerpc64-linux"/);
+    assertStringIncludes(e.hint ?? "", "12.2.0");
+  } finally {
+    await mirror.close();
+  }
+});
+
+Deno.test("server errors and stalls are InfraErrors after retries", async (t) => {
+  await t.step("HTTP 500", async () => {
+    await using cache = await tempDir();
+    const mirror = await startMirror({
+      toolchains: [{ version: VERSION, triple: TRIPLE }],
+      faults: { status: { code: 500, count: 100 } },
+    });
+    try {
+      const e = await assertRejects(
+        () =>
+          resolveToolchain(
+            { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+            {
+              cacheDir: `${cache}`,
+              mirrors: [mirror.url],
+              download: { ...FAST, retries: 1 },
+              ...noSystem(),
+            },
+          ),
+        InfraError,
+      );
+      assertMatch(e.message, /HTTP 500/);
+      assertEquals(mirror.archiveGets(VERSION, TRIPLE).length, 2);
+    } finally {
+      await mirror.close();
+    }
+  });
+  await t.step("a stalled body times out", async () => {
+    await using cache = await tempDir();
+    const mirror = await startMirror({
+      toolchains: [{ version: VERSION, triple: TRIPLE }],
+      faults: { stall: true },
+    });
+    try {
+      const e = await assertRejects(
+        () =>
+          resolveToolchain(
+            { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+            {
+              cacheDir: `${cache}`,
+              mirrors: [mirror.url],
+              download: {
+                retries: 0,
+                headersTimeoutMs: 2000,
+                idleTimeoutMs: 300,
+              },
+              ...noSystem(),
+            },
+          ),
+        InfraError,
+      );
+      assertMatch(e.message, /Download failed/);
+      assert(!exists(finalDir(`${cache}`)));
+    } finally {
+      await mirror.close();
+    }
+  });
+  await t.step("an unreachable mirror", async () => {
+    await using cache = await tempDir();
+    const e = await assertRejects(
+      () =>
+        resolveToolchain(
+          { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+          {
+            cacheDir: `${cache}`,
+            mirrors: ["http://127.0.0.1:9"],
+            download: { ...FAST, retries: 0 },
+            ...noSystem(),
+          },
+        ),
+      InfraError,
+    );
+    assertMatch(e.message, /Cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+Deno.test("the second mirror is used when the first lacks the file", async () => {
+  await using cache = await tempDir();
+  const empty = await startMirror({ toolchains: [] });
+  const full = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE }],
+  });
+  try {
+    const r = await resolveToolchain(
+      { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+      { cacheDir: `${cache}`, mirrors: [empty.url, full.url], ...noSystem() },
+    );
+    assertStringIncludes(r.sourceUrl ?? "", full.url);
+  } finally {
+    await empty.close();
+    await full.close();
+  }
+});
+
+Deno.test("an unwritable cache is an InfraError that says so", async () => {
+  const e = await assertRejects(
+    () =>
+      resolveToolchain(
+        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+        {
+          cacheDir: "/proc/kcross-cannot-write",
+          mirrors: ["http://127.0.0.1:9"],
+          ...noSystem(),
+        },
+      ),
+    InfraError,
+  );
+  assertMatch(e.message, /Cannot write to the toolchain directory/);
+});
+
+Deno.test({
+  name:
+    "a signed sha256sums.asc is checked with gpgv when a keyring is configured",
+  ignore: (() => {
+    try {
+      Deno.statSync("/usr/bin/gpg");
+      Deno.statSync("/usr/bin/gpgv");
+      return false;
+    } catch {
+      return true;
+    }
+  })(),
+  async fn() {
+    const good = await makeSigningKey();
+    const other = await makeSigningKey();
+    const mirror = await startMirror({
+      toolchains: [{ version: VERSION, triple: TRIPLE }],
+      gpgHome: good.home,
+    });
+    const saved = Deno.env.get("KCROSS_GPG_KEYRING");
+    try {
+      await using cache1 = await tempDir();
+      Deno.env.set("KCROSS_GPG_KEYRING", other.keyring);
+      const e = await assertRejects(
+        () =>
+          resolveToolchain(
+            { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+            { cacheDir: `${cache1}`, mirrors: [mirror.url], ...noSystem() },
+          ),
+        InfraError,
+      );
+      assertMatch(e.message, /Bad signature/);
+      await using cache2 = await tempDir();
+      Deno.env.set("KCROSS_GPG_KEYRING", good.keyring);
+      const r = await resolveToolchain(
+        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
+        { cacheDir: `${cache2}`, mirrors: [mirror.url], ...noSystem() },
+      );
+      const marker = JSON.parse(
+        Deno.readTextFileSync(`${r.binDir}/../.kcross.json`),
+      );
+      assertEquals(marker.verifiedBy, "gpgv+sha256sums.asc");
+    } finally {
+      if (saved === undefined) Deno.env.delete("KCROSS_GPG_KEYRING");
+      else Deno.env.set("KCROSS_GPG_KEYRING", saved);
+      await mirror.close();
+      await Deno.remove(good.home, { recursive: true });
+      await Deno.remove(other.home, { recursive: true });
+    }
+  },
+});
