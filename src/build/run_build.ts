@@ -11,14 +11,9 @@
  * @module
  */
 import type { Output } from "../cli/output.ts";
-import {
-  type ConfigOutcome,
-  refreshConfigStamp,
-  runConfig,
-} from "../config/run_config.ts";
+import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
 import { parseConfig } from "../config/merge_config.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
-import { extractDiagnostics } from "../diagnostics/mod.ts";
 import {
   InfraError,
   InterruptedError,
@@ -26,27 +21,28 @@ import {
   UserError,
 } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
-import { findExecutable } from "../proc/find_executable.ts";
 import { runProcess } from "../proc/run_process.ts";
-import { sha256Hex, writeJsonAtomic } from "../record/atomic.ts";
-import {
-  makeCrossLines,
-  renderReproducer,
-  reproducerSteps,
-} from "../record/reproducer.ts";
 import { createRecordDir, writeMetadata } from "../record/store.ts";
-import type { CcacheStats, RecordMetadata } from "../record/types.ts";
+import type { RecordMetadata } from "../record/types.ts";
 import { VERSION } from "../version.ts";
-import { ccacheCompiler, ccacheCounters, ccacheDelta } from "./_run_ccache.ts";
+import { ccacheCounters, ccacheDelta } from "./_run_ccache.ts";
 import { emptyTargetReason } from "./_run_empty.ts";
-import { makeEnvironment, pinnedEnv } from "./_run_env.ts";
+import { configSection, finishRecord } from "./_run_finish.ts";
 import { type LogSink, openLogSink } from "./_run_log.ts";
+import {
+  missingTool,
+  planSection,
+  type PreparedMake,
+  prepareMake,
+  toolchainSection,
+} from "./_run_prepare.ts";
 import {
   buildTimestamp,
   treeDirty,
   treeGit,
   treeKernelVersion,
 } from "./_run_tree.ts";
+import { retargetPlan } from "./plan_native.ts";
 import type { BuildPlan } from "./types.ts";
 
 /** How a build ended. */
@@ -108,48 +104,31 @@ const NOT_CONFIG_VARS = new Set(["W", "C", "CF", "V", "KCFLAGS", "SHELL", "O"]);
 /**
  * Runs `plan` and records it. A build that compiles and fails, an empty
  * target, an infra failure and an interrupt are all results recorded in the
- * record, not exceptions.
+ * record, not exceptions. A plan whose triple is provisional is settled with
+ * `retargetPlan()` against the final `.config` (and reconfigured when the
+ * toolchain changes).
  *
- * @throws {UserError} bad config inputs (missing fragment or file, bad override);
- *   the record directory is removed then, since nothing ran
+ * @throws {UserError} bad config inputs (missing fragment or file, bad
+ *   override) or no toolchain for the settled triple; the record directory
+ *   is removed then
  */
 export async function runBuild(
-  plan: BuildPlan,
+  initialPlan: BuildPlan,
   options: RunBuildOptions,
 ): Promise<BuildOutcome> {
+  let plan = initialPlan;
   const out = options.out;
   const echo = options.echo === false ? null : out;
+  const baseEnv = options.baseEnv ?? Deno.env.toObject();
   const { id, dir } = await createRecordDir(options.recordDir);
   const objDir = plan.outDir ?? plan.srcTree;
   const timings: Record<string, number> = { ...options.timings };
   const git = await treeGit(plan.srcTree);
-  const dirtyPromise = treeDirty(plan.srcTree);
-  const kernelVersion = await treeKernelVersion(plan.srcTree);
-  const built = makeEnvironment(
-    options.baseEnv ?? Deno.env.toObject(),
-    pinnedEnv(await buildTimestamp(plan.srcTree, git)),
-    plan,
-  );
-  const env = built.env;
-  const argv = [...plan.argv];
-  let ccacheDir: string | null = null;
-  let ccacheBefore: Record<string, number> = {};
-  if (plan.ccache) {
-    ccacheDir = `${cacheDir()}/ccache`;
-    await Deno.mkdir(ccacheDir, { recursive: true });
-    env.CCACHE_DIR = ccacheDir;
-    built.delta.CCACHE_DIR = ccacheDir;
-    env.CCACHE_BASEDIR ??= plan.srcTree;
-    built.delta.CCACHE_BASEDIR = env.CCACHE_BASEDIR;
-    if (plan.toolchain && !argv.some((w) => w.startsWith("CC="))) {
-      const cc = ccacheCompiler(
-        plan.toolchain.family,
-        plan.toolchain.crossCompile,
-        argv,
-      );
-      argv.splice(1, 0, `CC=ccache ${cc}`);
-    }
-  }
+  const dirty = treeDirty(plan.srcTree);
+  const timestamp = await buildTimestamp(plan.srcTree, git);
+  const ccacheDir = plan.ccache ? `${cacheDir()}/ccache` : null;
+  if (ccacheDir) await Deno.mkdir(ccacheDir, { recursive: true });
+  let made = prepareMake(plan, baseEnv, timestamp, ccacheDir);
 
   const meta: RecordMetadata = {
     schema: 1,
@@ -160,54 +139,21 @@ export async function runBuild(
     result: "running",
     reason: null,
     exit: null,
-    plan: {
-      mode: plan.mode,
-      arch: plan.arch,
-      argv,
-      env: built.delta,
-      envUnset: built.unset,
-      cwd: plan.cwd,
-      outDir: plan.outDir,
-      targets: plan.targets,
-      jobs: plan.jobs,
-      ccache: plan.ccache,
-      allowEmpty: plan.allowEmpty,
-      triple: plan.triple,
-      tripleReason: plan.tripleReason,
-      notes: plan.notes,
-    },
+    plan: planSection(plan, made),
     tree: {
       path: plan.srcTree,
       commit: git.commit,
       dirty: null,
-      kernelVersion,
+      kernelVersion: plan.kernelVersion ??
+        await treeKernelVersion(plan.srcTree),
     },
-    toolchain: plan.toolchain
-      ? {
-        id: plan.toolchain.id,
-        family: plan.toolchain.family,
-        requested: plan.toolchain.requested,
-        version: plan.toolchain.version,
-        provider: plan.toolchain.provider,
-        exact: plan.toolchain.exact,
-        triple: plan.toolchain.triple,
-        crossCompile: plan.toolchain.crossCompile,
-        archiveSha256: plan.toolchain.archiveSha256 ?? null,
-        sourceUrl: plan.toolchain.sourceUrl ?? null,
-        ccVersionText: null,
-      }
-      : null,
+    toolchain: toolchainSection(plan),
     config: null,
     timings,
     ccache: null,
     diagnostics: null,
     files: ["metadata.json"],
-    reproduce: {
-      steps: [],
-      makeCross: [],
-      cwd: plan.cwd,
-      outDir: plan.outDir,
-    },
+    reproduce: { steps: [], makeCross: [], cwd: plan.cwd, outDir: plan.outDir },
   };
   await writeMetadata(dir, meta);
 
@@ -216,56 +162,43 @@ export async function runBuild(
   let exitCode: number | null = null;
   let exitSignal: string | null = null;
   let config: ConfigOutcome | null = null;
-  let diagnostics: Diagnostic[] = [];
+  let ccacheBefore: Record<string, number> = {};
   const files = new Set(["metadata.json"]);
 
   try {
-    const infra = checkTools(plan, argv, env);
-    if (infra) throw new InfraError(infra);
-    if (plan.ccache && ccacheDir) ccacheBefore = await ccacheCounters(env);
+    const missing = missingTool(plan, made);
+    if (missing) throw new InfraError(missing);
+    if (ccacheDir) ccacheBefore = await ccacheCounters(made.env);
     if (options.signal.aborted) throw new InterruptedError("Interrupted");
-
-    // Config phase.
-    const configArgv = argv.filter((w, i) =>
-      i === 0 || !plan.targets.includes(w)
-    );
     const configLog = openLogSink(`${dir}/config.log`, null, echo);
     files.add("config.log");
     try {
-      config = await runConfig(plan.config, {
-        srcTree: plan.srcTree,
-        objDir,
-        arch: plan.arch,
-        cwd: plan.cwd,
-        digestExtra: [
-          plan.toolchain
-            ? `${plan.toolchain.id}@${plan.toolchain.version}`
-            : "",
-          ...argv.slice(1).filter((w) => {
-            const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w);
-            return m !== null && !NOT_CONFIG_VARS.has(m[1]!);
-          }),
-        ],
-        note: (line) => {
-          out.err(line);
-          configLog.chunk(new TextEncoder().encode(`${line}\n`));
-        },
-        signal: options.signal,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        make: async (goals, extraEnv) => {
-          const words = [...configArgv, ...goals];
-          out.err(`kcross: ${words.join(" ")}`);
-          const r = await runProcess(words, {
-            cwd: plan.cwd,
-            env: extraEnv ? { ...env, ...extraEnv } : env,
-            signal: options.signal,
-            onChunk: (c) => configLog.chunk(c),
-            onLine: (l) => configLog.line(l),
-          });
-          if (r.interrupted) throw new InterruptedError("Interrupted");
-          return r.code;
-        },
-      });
+      config = await configPhase(plan, made, configLog, options);
+      if (plan.tripleProvisional && !config.failed) {
+        const text = await Deno.readTextFile(`${objDir}/.config`);
+        const settled = await retargetPlan(plan, text, {
+          out,
+          signal: options.signal,
+          env: baseEnv,
+        });
+        const changed = settled.toolchain?.id !== plan.toolchain?.id ||
+          settled.triple !== plan.triple;
+        plan = settled;
+        made = prepareMake(plan, baseEnv, timestamp, ccacheDir);
+        meta.plan = planSection(plan, made);
+        meta.toolchain = toolchainSection(plan);
+        if (changed) {
+          out.err(
+            `kcross: toolchain is now ${plan.toolchain?.id}; reconfiguring`,
+          );
+          const again = missingTool(plan, made);
+          if (again) throw new InfraError(again);
+          const first = config;
+          config = await configPhase(plan, made, configLog, options);
+          config.fetchMs += first.fetchMs;
+          config.configMs += first.configMs;
+        }
+      }
     } finally {
       configLog.close();
     }
@@ -279,20 +212,19 @@ export async function runBuild(
     } else {
       meta.config = configSection(plan, config);
       await writeMetadata(dir, meta);
-      // Build phase.
       const sink = openLogSink(
         `${dir}/build.log`,
         `${dir}/build.timed.log`,
         echo,
       );
       files.add("build.log").add("build.timed.log");
-      out.err(`kcross: ${argv.join(" ")}`);
+      out.err(`kcross: ${made.argv.join(" ")}`);
       const t0 = performance.now();
       let r;
       try {
-        r = await runProcess(argv, {
+        r = await runProcess(made.argv, {
           cwd: plan.cwd,
-          env,
+          env: made.env,
           signal: options.signal,
           onChunk: (c) => sink.chunk(c),
           onLine: (l) => sink.line(l),
@@ -303,7 +235,7 @@ export async function runBuild(
       }
       exitCode = r.code;
       exitSignal = r.signal;
-      ({ result, reason } = await classify(plan, objDir, r, sink));
+      ({ result, reason } = await classify(plan, r, sink));
     }
   } catch (error) {
     if (error instanceof UserError) {
@@ -324,69 +256,24 @@ export async function runBuild(
     }
   }
 
-  // Finalise the record, whatever happened above.
-  const finalConfig = await Deno.readTextFile(`${objDir}/.config`).catch(() =>
-    null
-  );
-  if (finalConfig !== null && config && !config.failed) {
-    await Deno.writeTextFile(`${dir}/config`, finalConfig);
-    files.add("config");
-    if (meta.toolchain) {
-      const text = parseConfig(finalConfig).get("CONFIG_CC_VERSION_TEXT");
-      meta.toolchain.ccVersionText = text
-        ? text.replace(/^"(.*)"$/, "$1")
-        : null;
-    }
-    await refreshConfigStamp(objDir, config.inputsDigest);
-    meta.config = configSection(plan, config);
-    meta.config.sha256 = sha256Hex(finalConfig);
-  }
-  if (files.has("build.log")) {
-    const log = await Deno.readTextFile(`${dir}/build.log`);
-    diagnostics = extractDiagnostics(log, {
-      srcTree: plan.srcTree,
-      ...(plan.outDir ? { outDir: plan.outDir } : {}),
-    });
-    await writeJsonAtomic(`${dir}/diagnostics.json`, diagnostics);
-    files.add("diagnostics.json");
-  }
-  if (plan.ccache && ccacheDir) {
+  if (ccacheDir) {
     meta.ccache = ccacheDelta(
       ccacheDir,
       ccacheBefore,
-      await ccacheCounters(env),
-    ) as CcacheStats;
+      await ccacheCounters(made.env),
+    );
   }
-  const steps = reproducerSteps(plan, config?.inputs ?? null);
-  const makeCross = makeCrossLines(plan, config?.inputs ?? null);
-  meta.reproduce = { steps, makeCross, cwd: plan.cwd, outDir: plan.outDir };
-  meta.tree.dirty = await dirtyPromise;
-  await Deno.writeTextFile(
-    `${dir}/reproducer.sh`,
-    renderReproducer({
-      id,
-      commit: meta.tree.commit,
-      dirty: meta.tree.dirty,
-      kernelVersion,
-      steps,
-      makeCross,
-    }),
-    { mode: 0o755 },
-  );
-  files.add("reproducer.sh");
-  meta.diagnostics = files.has("diagnostics.json")
-    ? {
-      errors: diagnostics.filter((d) => /error/i.test(d.severity)).length,
-      warnings: diagnostics.filter((d) => /warning/i.test(d.severity)).length,
-      total: diagnostics.length,
-    }
-    : null;
   meta.result = result;
   meta.reason = reason;
   meta.exit = { code: exitCode, signal: exitSignal };
-  meta.finishedAt = new Date().toISOString();
-  meta.files = [...files].sort();
-  await writeMetadata(dir, meta);
+  const diagnostics = await finishRecord({
+    plan,
+    dir,
+    meta,
+    config,
+    files,
+    dirty,
+  });
   if (reason) out.err(`kcross: ${result}: ${reason}`);
   out.err(`kcross: record ${dir}`);
   return {
@@ -400,61 +287,53 @@ export async function runBuild(
   };
 }
 
-function configSection(
+/** The config phase: make runs with the build's variables, minus its goals. */
+function configPhase(
   plan: BuildPlan,
-  config: ConfigOutcome,
-): NonNullable<RecordMetadata["config"]> {
-  return {
-    plan: plan.config,
-    inputs: {
-      ...config.inputs,
-      fragments: config.inputs.fragments.map((f) => ({
-        path: f.path,
-        sha256: f.sha256,
-      })),
+  made: PreparedMake,
+  log: LogSink,
+  options: RunBuildOptions,
+): Promise<ConfigOutcome> {
+  const out = options.out;
+  const configArgv = made.argv.filter((w, i) =>
+    i === 0 || !plan.targets.includes(w)
+  );
+  return runConfig(plan.config, {
+    srcTree: plan.srcTree,
+    objDir: plan.outDir ?? plan.srcTree,
+    arch: plan.arch,
+    cwd: plan.cwd,
+    digestExtra: [
+      plan.toolchain ? `${plan.toolchain.id}@${plan.toolchain.version}` : "",
+      ...made.argv.slice(1).filter((w) => {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w);
+        return m !== null && !NOT_CONFIG_VARS.has(m[1]!);
+      }),
+    ],
+    note: (line) => {
+      out.err(line);
+      log.chunk(new TextEncoder().encode(`${line}\n`));
     },
-    inputsDigest: config.inputsDigest,
-    reused: config.reused,
-    sha256: config.sha256,
-    dropped: config.dropped,
-    werror: plan.config?.werror ?? "keep",
-    werrorEnabled: config.werrorEnabled,
-  };
-}
-
-/** An infra problem visible before make starts (missing make or compiler). */
-function checkTools(
-  plan: BuildPlan,
-  argv: string[],
-  env: Record<string, string>,
-): string | null {
-  const path = env.PATH ?? "";
-  const make = argv[0] ?? "make";
-  if (findExecutable(make, path) === null) {
-    return `Cannot run "${make}": not found on PATH`;
-  }
-  const tc = plan.toolchain;
-  if (tc?.family === "gcc") {
-    const gcc = `${tc.crossCompile}gcc`;
-    const found = gcc.includes("/")
-      ? findExecutable(gcc, "")
-      : findExecutable(gcc, [tc.binDir, path].join(":"));
-    if (found === null) {
-      return `Toolchain "${tc.id}" is missing its compiler "${gcc}"`;
-    }
-  } else if (tc?.family === "clang") {
-    try {
-      Deno.statSync(tc.binDir);
-    } catch {
-      return `Toolchain "${tc.id}" is missing: no directory "${tc.binDir}"`;
-    }
-  }
-  return null;
+    signal: options.signal,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    make: async (goals, extraEnv) => {
+      const words = [...configArgv, ...goals];
+      out.err(`kcross: ${words.join(" ")}`);
+      const r = await runProcess(words, {
+        cwd: plan.cwd,
+        env: extraEnv ? { ...made.env, ...extraEnv } : made.env,
+        signal: options.signal,
+        onChunk: (c) => log.chunk(c),
+        onLine: (l) => log.line(l),
+      });
+      if (r.interrupted) throw new InterruptedError("Interrupted");
+      return r.code;
+    },
+  });
 }
 
 async function classify(
   plan: BuildPlan,
-  objDir: string,
   r: { code: number; interrupted: boolean },
   sink: LogSink,
 ): Promise<{ result: BuildResult; reason: string | null }> {
@@ -474,6 +353,7 @@ async function classify(
   if (plan.allowEmpty || plan.targets.length === 0) {
     return { result: "pass", reason: null };
   }
+  const objDir = plan.outDir ?? plan.srcTree;
   const text = await Deno.readTextFile(`${objDir}/.config`).catch(() => "");
   const config = parseConfig(text);
   for (const target of plan.targets) {

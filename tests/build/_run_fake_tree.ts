@@ -28,7 +28,7 @@ olddefconfig:
 \t@sh scripts/olddefconfig.sh $(O)/.config
 \t@echo "olddefconfig ran" >> $(O)/olddefconfig.count
 %/: FORCE
-\t@sh scripts/build.sh $@ $(O) $(CROSS_COMPILE)
+\t@sh scripts/build.sh $@ $(O) $(CROSS_COMPILE) "$(CC)"
 FORCE:
 `;
 
@@ -41,7 +41,7 @@ fi
 `;
 
 const BUILD = `#!/bin/sh
-target=$1; obj=$2; cross=$3
+target=$1; obj=$2; cross=$3; cc=$4
 if [ -n "$FAKE_NOSPACE" ]; then
   echo "\${target}main.o: No space left on device" >&2; exit 2
 fi
@@ -64,7 +64,12 @@ if [ -n "$FAKE_FAIL" ]; then
   echo "\${target}main.c:12:3: error: boom [-Werror=unused]" >&2
   exit 2
 fi
-mkdir -p "$obj/$target" && touch "$obj/\${target}main.o"
+mkdir -p "$obj/$target"
+if [ -n "$cc" ]; then
+  $cc -c "\${target}main.c" -o "$obj/\${target}main.o" || exit 2
+else
+  touch "$obj/\${target}main.o"
+fi
 `;
 
 const KCONFIG = `mainmenu "Fake"
@@ -89,7 +94,9 @@ endif
 `;
 
 const GCC_SHIM = `#!/bin/sh
-echo "fake-gcc (Fake) 1.0"
+# Prints a fake version; anything else is the host gcc (so ccache can cache).
+if [ "$1" = --version ]; then echo "fake-gcc (Fake) 1.0"; exit 0; fi
+exec gcc "$@"
 `;
 
 /** A fake kernel tree; remove it with `await using` or `cleanup()`. */

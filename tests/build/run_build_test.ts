@@ -287,3 +287,38 @@ Deno.test("runBuild() names the commit, dirty flag and commit-time timestamp of 
   const dirty = await run("dirty");
   assertEquals(dirty.tree.dirty, true);
 });
+
+Deno.test("--ccache runs the compiler through ccache with kcross's own CCACHE_DIR and records hits and misses", async () => {
+  await using tree = await makeFakeTree();
+  const old = Deno.env.get("KCROSS_CACHE_DIR");
+  Deno.env.set("KCROSS_CACHE_DIR", `${tree.root}/cache`);
+  try {
+    const run = async (name: string) => {
+      const plan = fakePlan(tree, ["drivers/foo/"]);
+      plan.ccache = true;
+      const outcome = await runBuild(plan, {
+        out: recordingOutput(),
+        signal: new AbortController().signal,
+        recordDir: `${tree.root}/${name}`,
+        baseEnv: BASE_ENV,
+      });
+      assertEquals(outcome.result, "pass");
+      return readMeta(`${tree.root}/${name}`);
+    };
+    const first = await run("first");
+    assertEquals(first.plan.env.CCACHE_DIR, `${tree.root}/cache/ccache`);
+    assert(
+      first.plan.argv.includes(`CC=ccache ${tree.toolchain.crossCompile}gcc`),
+      first.plan.argv.join(" "),
+    );
+    assertEquals(first.ccache?.misses, 1);
+    assertEquals(first.ccache?.hits, 0);
+    await Deno.remove(`${tree.outDir}/drivers/foo/main.o`);
+    const second = await run("second");
+    assertEquals(second.ccache?.hits, 1);
+    assertEquals(second.ccache?.misses, 0);
+  } finally {
+    if (old === undefined) Deno.env.delete("KCROSS_CACHE_DIR");
+    else Deno.env.set("KCROSS_CACHE_DIR", old);
+  }
+});

@@ -1,0 +1,119 @@
+/**
+ * Finishing a build record: the final `.config`, diagnostics, ccache
+ * counters, the reproducer and the last `metadata.json`.
+ *
+ * @module
+ */
+import { parseConfig } from "../config/merge_config.ts";
+import {
+  type ConfigOutcome,
+  refreshConfigStamp,
+} from "../config/run_config.ts";
+import { extractDiagnostics } from "../diagnostics/mod.ts";
+import type { Diagnostic } from "../diagnostics/types.ts";
+import { sha256Hex, writeJsonAtomic } from "../record/atomic.ts";
+import {
+  makeCrossLines,
+  renderReproducer,
+  reproducerSteps,
+} from "../record/reproducer.ts";
+import { writeMetadata } from "../record/store.ts";
+import type { RecordMetadata } from "../record/types.ts";
+import type { BuildPlan } from "./types.ts";
+
+/** The record's `config` section. */
+export function configSection(
+  plan: BuildPlan,
+  config: ConfigOutcome,
+): NonNullable<RecordMetadata["config"]> {
+  return {
+    plan: plan.config,
+    inputs: {
+      ...config.inputs,
+      fragments: config.inputs.fragments.map((f) => ({
+        path: f.path,
+        sha256: f.sha256,
+      })),
+    },
+    inputsDigest: config.inputsDigest,
+    reused: config.reused,
+    sha256: config.sha256,
+    dropped: config.dropped,
+    werror: plan.config?.werror ?? "keep",
+    werrorEnabled: config.werrorEnabled,
+  };
+}
+
+/** What the finishing step needs. */
+export interface FinishInput {
+  plan: BuildPlan;
+  dir: string;
+  meta: RecordMetadata;
+  config: ConfigOutcome | null;
+  files: Set<string>;
+  dirty: Promise<boolean | null>;
+}
+
+/**
+ * Completes the record in `input.dir` and writes the final metadata.
+ *
+ * @returns the diagnostics found in `build.log` (empty without one)
+ */
+export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
+  const { plan, dir, meta, config, files } = input;
+  const objDir = plan.outDir ?? plan.srcTree;
+  const finalConfig = await Deno.readTextFile(`${objDir}/.config`).catch(
+    () => null,
+  );
+  if (finalConfig !== null && config && !config.failed) {
+    await Deno.writeTextFile(`${dir}/config`, finalConfig);
+    files.add("config");
+    if (meta.toolchain) {
+      const text = parseConfig(finalConfig).get("CONFIG_CC_VERSION_TEXT");
+      meta.toolchain.ccVersionText = text
+        ? text.replace(/^"(.*)"$/, "$1")
+        : null;
+    }
+    await refreshConfigStamp(objDir, config.inputsDigest);
+    meta.config = configSection(plan, config);
+    meta.config.sha256 = sha256Hex(finalConfig);
+    meta.config.werrorEnabled =
+      parseConfig(finalConfig).get("CONFIG_WERROR") === "y";
+  }
+  let diagnostics: Diagnostic[] = [];
+  if (files.has("build.log")) {
+    const log = await Deno.readTextFile(`${dir}/build.log`);
+    diagnostics = extractDiagnostics(log, {
+      srcTree: plan.srcTree,
+      ...(plan.outDir ? { outDir: plan.outDir } : {}),
+    });
+    await writeJsonAtomic(`${dir}/diagnostics.json`, diagnostics);
+    files.add("diagnostics.json");
+    meta.diagnostics = {
+      errors: diagnostics.filter((d) => /error/i.test(d.severity)).length,
+      warnings: diagnostics.filter((d) => /warning/i.test(d.severity)).length,
+      total: diagnostics.length,
+    };
+  }
+  const steps = reproducerSteps(plan, config?.inputs ?? null);
+  const makeCross = makeCrossLines(plan, config?.inputs ?? null);
+  meta.reproduce = { steps, makeCross, cwd: plan.cwd, outDir: plan.outDir };
+  meta.tree.dirty = await input.dirty;
+  await Deno.writeTextFile(
+    `${dir}/reproducer.sh`,
+    renderReproducer({
+      id: meta.id,
+      commit: meta.tree.commit,
+      dirty: meta.tree.dirty,
+      kernelVersion: meta.tree.kernelVersion,
+      steps,
+      makeCross,
+    }),
+    { mode: 0o755 },
+  );
+  files.add("reproducer.sh");
+  meta.finishedAt = new Date().toISOString();
+  meta.files = [...files].sort();
+  await writeMetadata(dir, meta);
+  return diagnostics;
+}
