@@ -17,6 +17,8 @@ import type { BuildPlan, ConfigSource } from "../build/types.ts";
 import { UserError } from "../errors.ts";
 import { type NativeBuildOptions, parseBuildArgs } from "./build_args.ts";
 import { countCompiledInRecord } from "./count_compiled.ts";
+import { type CellRunner, loadCellRunner } from "../matrix/runner.ts";
+import { matrixCells } from "./matrix_cells.ts";
 import type { SeriesCell } from "./run_series.ts";
 import type { BuildCommit, StepBuild } from "./types.ts";
 
@@ -138,20 +140,31 @@ export function nativeBuilder(
   };
 }
 
+/** Seams of the real engine (tests pass a fake matrix cell runner). */
+export interface DefaultEngineOptions {
+  /** The matrix cell runner (default: the matrix area's `loadCellRunner()`). */
+  cellRunner?: () => Promise<CellRunner>;
+}
+
 /** The real engine: native options → one cell; `--matrix` → its cells. */
-export function defaultEngine(): SeriesEngine {
+export function defaultEngine(
+  options: DefaultEngineOptions = {},
+): SeriesEngine {
   return {
     cells(request) {
       if (request.matrix !== null) {
-        return Promise.reject(
-          new UserError("--matrix is not available in this version"),
-        );
+        return matrixCells(request.matrix, {
+          repo: request.repo,
+          cwd: request.cwd,
+          buildArgs: request.buildArgs,
+          runner: options.cellRunner ?? (() => loadCellRunner()),
+        });
       }
-      const options = parseBuildArgs(request.buildArgs);
-      configSourceOf(options.config, request.cwd); // a bad --config fails now
+      const parsed = parseBuildArgs(request.buildArgs);
+      configSourceOf(parsed.config, request.cwd); // a bad --config fails now
       return Promise.resolve([{
         name: "",
-        build: nativeBuilder(options, { out: request.out, cwd: request.cwd }),
+        build: nativeBuilder(parsed, { out: request.out, cwd: request.cwd }),
       }]);
     },
   };

@@ -1,0 +1,196 @@
+/**
+ * Benchmark: a 4-commit series built incrementally by `kcross series` (one
+ * worktree, one O= dir, after the build of the commit before it) against 4
+ * independent fresh builds of the same commits (a fresh O= dir each, config
+ * step included), on the real linux-6.1 tree, powerpc allmodconfig,
+ * `drivers/vfio/`, Debian's powerpc64 gcc 12.2.0, no ccache on either side.
+ *
+ * The series: a first commit (built, not counted), then the seed's vfio.h
+ * collision, an unrelated change, the fix, and a one-file change in
+ * drivers/vfio/pci/. Times are the build records' config + build phases
+ * (wall clock of make), summed; the goal is a ratio of at most 0.4.
+ *
+ * Run: deno run -A bench/series_incremental.ts
+ *
+ * @module
+ */
+import {
+  applyVfioCollision,
+  cloneKernelRepo,
+  VFIO_COLLISION,
+} from "../tests/_support/kernel.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const BUILD = [
+  "--arch",
+  "powerpc",
+  "--config",
+  "allmodconfig",
+  "--compiler",
+  "gcc-12.2.0",
+];
+const TARGET = "drivers/vfio/";
+
+async function run(
+  argv: string[],
+  opts: { cwd?: string; env?: Record<string, string>; allowFail?: boolean } =
+    {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    env: { LANG: "C", NO_COLOR: "1", ...opts.env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = {
+    code: r.code,
+    stdout: new TextDecoder().decode(r.stdout),
+    stderr: new TextDecoder().decode(r.stderr),
+  };
+  if (!opts.allowFail && !r.success) {
+    throw new Error(`${argv.join(" ")} exited ${r.code}: ${out.stderr}`);
+  }
+  return out;
+}
+
+async function commit(repo: string, subject: string): Promise<string> {
+  await run(["git", "commit", "-q", "-a", "-m", subject], { cwd: repo });
+  return (await run(["git", "rev-parse", "HEAD"], { cwd: repo })).stdout
+    .trim();
+}
+
+async function prepend(path: string, text: string): Promise<void> {
+  await Deno.writeTextFile(path, text + await Deno.readTextFile(path));
+}
+
+async function phases(recordDir: string): Promise<number> {
+  const meta = JSON.parse(
+    await Deno.readTextFile(`${recordDir}/metadata.json`),
+  ) as { timings: Record<string, number> };
+  return (meta.timings.config ?? 0) + (meta.timings.build ?? 0);
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function main(): Promise<void> {
+  const tmp = await Deno.makeTempDir({ prefix: "kcross-bench-series-" });
+  try {
+    const repo = await cloneKernelRepo(`${tmp}/linux`);
+    const state = `${tmp}/state`;
+    const env = { KCROSS_STATE_DIR: state };
+    await prepend(
+      `${repo}/drivers/vfio/iova_bitmap.c`,
+      "/* bench: first commit */\n",
+    );
+    const first = await commit(repo, "first: a comment in iova_bitmap.c");
+    const header = `${repo}/${VFIO_COLLISION.file}`;
+    const pristine = await Deno.readTextFile(header);
+    await applyVfioCollision(repo);
+    const shas = [await commit(repo, "vfio: define VFIO_DEVICE_STATE_STOP")];
+    await Deno.writeTextFile(
+      `${repo}/README`,
+      `${await Deno.readTextFile(`${repo}/README`)}\nbench\n`,
+    );
+    shas.push(await commit(repo, "README: an unrelated change"));
+    await Deno.writeTextFile(header, pristine);
+    shas.push(await commit(repo, "vfio: drop the colliding macro"));
+    await prepend(
+      `${repo}/drivers/vfio/pci/vfio_pci_config.c`,
+      "/* bench: a one-file change */\n",
+    );
+    shas.push(await commit(repo, "vfio/pci: a one-file change"));
+
+    // kcross series over first..HEAD, with the first commit built first
+    const t0 = performance.now();
+    const series = await run(
+      [
+        `${ROOT}kcross`,
+        "series",
+        `${first}~1..HEAD`,
+        ...BUILD,
+        TARGET,
+        "--json",
+      ],
+      { cwd: repo, env, allowFail: true },
+    );
+    const seriesWall = performance.now() - t0;
+    const json = JSON.parse(series.stdout) as {
+      steps: { index: number; recordDir: string; compiled?: number }[];
+    };
+    const steps = [];
+    for (const s of json.steps) {
+      steps.push({
+        index: s.index,
+        ms: await phases(s.recordDir),
+        compiled: s.compiled ?? 0,
+      });
+    }
+    const incremental = steps.slice(1).reduce((a, s) => a + s.ms, 0);
+
+    // 4 independent fresh builds of the same commits
+    const fresh: { ms: number; wall: number; compiled: number }[] = [];
+    for (const [i, sha] of shas.entries()) {
+      const tree = `${tmp}/fresh-${i}/src`;
+      await run(["git", "worktree", "add", "-q", "--detach", tree, sha], {
+        cwd: repo,
+      });
+      const record = `${tmp}/fresh-${i}/record`;
+      const w0 = performance.now();
+      await run(
+        [
+          `${ROOT}kcross`,
+          "build",
+          ...BUILD,
+          "--tree",
+          tree,
+          "--out",
+          `${tmp}/fresh-${i}/build`,
+          "--record-dir",
+          record,
+          TARGET,
+        ],
+        { cwd: repo, env, allowFail: true },
+      );
+      const wall = performance.now() - w0;
+      const log = await Deno.readTextFile(`${record}/build.log`);
+      fresh.push({
+        ms: await phases(record),
+        wall,
+        compiled: log.split("\n").filter((l) =>
+          /^ {2}CC( \[M\])? +\S+$/.test(l)
+        )
+          .length,
+      });
+      await Deno.remove(`${tmp}/fresh-${i}/build`, { recursive: true });
+    }
+    const baseline = fresh.reduce((a, f) => a + f.ms, 0);
+
+    const lines = [
+      "series_incremental: powerpc allmodconfig drivers/vfio/, gcc 12.2.0, no ccache",
+      `first commit (full build, not counted): ${secs(steps[0]!.ms)}, ${
+        steps[0]!.compiled
+      } objects compiled`,
+      ...steps.slice(1).map((s, i) =>
+        `  commit ${i + 1}: kcross series ${
+          secs(s.ms)
+        } (${s.compiled} objects)  vs fresh ${secs(fresh[i]!.ms)} (${
+          fresh[i]!.compiled
+        } objects)`
+      ),
+      `baseline (4 fresh builds):      ${secs(baseline)}`,
+      `kcross series (4 incremental):  ${secs(incremental)}`,
+      `ratio: ${(incremental / baseline).toFixed(2)}x (goal <= 0.40x)`,
+      `(wall clock: whole series incl. first commit ${
+        secs(seriesWall)
+      }; fresh builds ${secs(fresh.reduce((a, f) => a + f.wall, 0))})`,
+    ];
+    await Deno.stdout.write(new TextEncoder().encode(lines.join("\n") + "\n"));
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,105 @@
+/**
+ * `kcross series --matrix FILE`: every commit on every cell of a matrix
+ * file, through the matrix area's own cell runner (the same adapter to the
+ * build engine a matrix run uses). Cells run one after the other, each with
+ * its own build dir kept from commit to commit.
+ *
+ * @module
+ */
+import { flag, parseArgs, str } from "../cli/args.ts";
+import { UserError } from "../errors.ts";
+import { expandCells } from "../matrix/expand.ts";
+import { loadMatrix } from "../matrix/load_matrix.ts";
+import { keyedSerializer } from "../matrix/local.ts";
+import type { CellRunner } from "../matrix/runner.ts";
+import type { CellOutcome } from "../matrix/types.ts";
+import { cacheDir } from "../paths.ts";
+import { countCompiledInRecord } from "./count_compiled.ts";
+import type { SeriesCell } from "./run_series.ts";
+import type { StepBuild, StepResult } from "./types.ts";
+
+/** Maps a matrix cell outcome to a series step build. */
+export async function stepFromCell(o: CellOutcome): Promise<StepBuild> {
+  const result: StepResult = o.result === "infra" ? "infra-error" : o.result;
+  const compiled = o.recordDir === null
+    ? undefined
+    : await countCompiledInRecord(o.recordDir);
+  return {
+    result,
+    recordId: o.recordId ?? "",
+    recordDir: o.recordDir ?? "",
+    diagnostics: o.diagnostics,
+    timings: o.timings,
+    ...(compiled === undefined ? {} : { compiled }),
+  };
+}
+
+/**
+ * The series cells of a matrix file.
+ *
+ * @param file the matrix file (relative to `cwd`)
+ * @param options the repository, cwd, build words (only `--jobs`, `--ccache`
+ *   are allowed: the cells define everything else), and the cell runner
+ * @throws {UserError} bad matrix file, or build options given with it
+ */
+export async function matrixCells(
+  file: string,
+  options: {
+    repo: string;
+    cwd: string;
+    buildArgs: string[];
+    runner: () => Promise<CellRunner>;
+  },
+): Promise<SeriesCell[]> {
+  const p = parseArgs(options.buildArgs, {
+    jobs: { type: "string", short: "j" },
+    ccache: { type: "boolean" },
+  });
+  if (p.positionals.length > 0) {
+    throw new UserError(
+      `With --matrix the cells give the targets: unexpected "${
+        p.positionals[0]
+      }"`,
+      { hint: "put targets in the matrix file's [matrix] targets" },
+    );
+  }
+  const jobsText = str(p, "jobs");
+  if (jobsText !== undefined && !/^[1-9][0-9]*$/.test(jobsText)) {
+    throw new UserError(`Bad value for --jobs: "${jobsText}"`);
+  }
+  const makeJobs = jobsText === undefined
+    ? 2 * (navigator.hardwareConcurrency || 1)
+    : Number(jobsText);
+  const loaded = await loadMatrix(file, options.cwd);
+  const cells = await expandCells(loaded, {
+    tree: {
+      url: options.repo,
+      commit: null,
+      useWorkingTree: false,
+      workingTree: null,
+      dirtyDigest: null,
+    },
+  });
+  if (cells.length === 0) {
+    throw new UserError(`The matrix "${file}" has no cells`);
+  }
+  const runner = await options.runner();
+  const serialize = keyedSerializer();
+  const ccache = flag(p, "ccache");
+  return cells.map((cell) => ({
+    name: cell.key,
+    build: async (req) =>
+      await stepFromCell(
+        await runner.run(cell, {
+          srcTree: req.worktree,
+          buildDir: req.outDir,
+          makeJobs,
+          ccache,
+          ccacheDir: `${cacheDir()}/ccache`,
+          commit: req.commit.sha,
+          signal: req.signal,
+          serialize,
+        }),
+      ),
+  }));
+}
