@@ -19,82 +19,88 @@ export interface RawDiagnostic {
   object: string | null;
 }
 
-interface Entry {
+/** A distinct diagnostic and its tally; callers may bump it directly. */
+export interface Entry {
   d: RawDiagnostic;
   count: number;
   objects: Set<string>;
 }
 
-function keyOf(
-  d: RawDiagnostic | Diagnostic,
-  file: string | null,
-): string {
+function keyOf(d: RawDiagnostic | Diagnostic, file: string | null): string {
   return `${d.tool}\0${file}\0${d.line}\0${d.column}\0${d.severity}\0${d.message}`;
 }
 
-/** Counts occurrences by identity, keeping first-seen order. */
+/**
+ * Counts occurrences, keeping first-seen order. The collector finds repeats
+ * by their raw line and bumps the entry; `add` is for first sightings, and
+ * entries that turn out equal after path normalisation merge in `result`.
+ */
 export class Aggregator {
-  #entries = new Map<string, Entry>();
+  #entries: Entry[] = [];
+  #files = new Set<string>();
 
-  /** Records one occurrence. */
-  add(d: RawDiagnostic): void {
-    const key = keyOf(d, d.file);
-    const e = this.#entries.get(key);
-    if (e === undefined) {
-      const objects = new Set<string>();
-      if (d.object !== null) objects.add(d.object);
-      this.#entries.set(key, { d, count: 1, objects });
-      return;
-    }
+  /** Records a first occurrence; returns its entry (to bump repeats). */
+  add(d: RawDiagnostic): Entry {
+    const objects = new Set<string>();
+    if (d.object !== null) objects.add(d.object);
+    const entry = { d, count: 1, objects };
+    this.#entries.push(entry);
+    if (d.file !== null) this.#files.add(d.file);
+    return entry;
+  }
+
+  /** Counts one more occurrence of `e`, built as part of `object`. */
+  static bump(e: Entry, object: string | null): void {
     e.count++;
-    if (d.object !== null) e.objects.add(d.object);
+    if (object !== null) e.objects.add(object);
   }
 
   /** The kernel tree most absolute paths seen point into, if any. */
   guessSrcTree(): string | null {
-    const paths: string[] = [];
-    for (const e of this.#entries.values()) {
-      if (e.d.file !== null) paths.push(e.d.file);
-    }
-    return guessSrcTree(paths);
+    return guessSrcTree(this.#files);
   }
 
   /** Final diagnostics, paths mapped through `rel`, merged again after it. */
   result(rel: (path: string) => string): Diagnostic[] {
-    const cache = new Map<string, string>();
+    const relOf = new Map<string, string>();
     const map = (p: string): string => {
-      let r = cache.get(p);
+      let r = relOf.get(p);
       if (r === undefined) {
         r = rel(p);
-        cache.set(p, r);
+        relOf.set(p, r);
       }
       return r;
     };
-    const out = new Map<string, Diagnostic>();
-    for (const { d, count, objects } of this.#entries.values()) {
-      const file = d.file === null ? null : map(d.file);
-      const key = keyOf(d, file);
-      let o = out.get(key);
+    const toDiagnostic = (e: Entry): Diagnostic => {
+      const d = e.d;
+      const objects = new Set<string>();
+      for (const o of e.objects) objects.add(map(o));
+      return {
+        tool: d.tool,
+        file: d.file === null ? null : map(d.file),
+        line: d.line,
+        column: d.column,
+        severity: d.severity,
+        message: d.message,
+        flag: d.flag,
+        count: e.count,
+        objects: [...objects],
+      };
+    };
+    const out = new Map<string, { d: Diagnostic; objects: Set<string> }>();
+    for (const e of this.#entries) {
+      const d = toDiagnostic(e);
+      const key = keyOf(d, d.file);
+      const o = out.get(key);
       if (o === undefined) {
-        o = {
-          tool: d.tool,
-          file,
-          line: d.line,
-          column: d.column,
-          severity: d.severity,
-          message: d.message,
-          flag: d.flag,
-          count: 0,
-          objects: [],
-        };
-        out.set(key, o);
+        out.set(key, { d, objects: new Set(d.objects) });
+        continue;
       }
-      o.count += count;
-      for (const obj of objects) {
-        const r = map(obj);
-        if (!o.objects.includes(r)) o.objects.push(r);
-      }
+      // Seen again under another cwd or spelling (`../x.c`, `/k/x.c`).
+      o.d.count += d.count;
+      for (const obj of d.objects) o.objects.add(obj);
     }
-    return [...out.values()];
+    for (const o of out.values()) o.d.objects = [...o.objects];
+    return [...out.values()].map((o) => o.d);
   }
 }

@@ -6,16 +6,8 @@
  * @module
  */
 
-/**
- * `FILE:LINE[:COL]: SEVERITY: MESSAGE` (gcc, clang, sparse, kernel-doc, gas).
- * `note`/`remark` are matched so the caller can recognise and skip them.
- */
-export const LOCATED_RE =
-  /([^\s:][^:\n]*?):(\d+):(?:(\d+):)? (fatal error|error|warning|note|remark|sparse|Error|Warning|Fatal error):([^\n]*)/y;
-
 /** `FILE: SEVERITY: MESSAGE` with no line (objtool, ld, cc1, bison). */
-export const UNLOCATED_RE =
-  /([^\s:][^:\n]*): (fatal error|error|warning):([^\n]*)/y;
+export const UNLOCATED_RE = /^([^\s:][^:]*): (fatal error|error|warning):(.*)$/;
 
 /** Linker programs: `ld`, `powerpc64-linux-gnu-ld`, `ld.lld-15`, `ld.bfd`. */
 export const LINKER_PROG_RE = /(?:^|[/-])ld(?:\.(?:lld|bfd|gold))?(?:-\d+)?$/;
@@ -35,37 +27,30 @@ export const LINKER_REF_RE =
 export const LINKER_CONTEXT_RE =
   /^(?:\S*?ld(?:\.\w+)?(?:-\d+)?: )?(\S+?): in function [`'][^']*':$/;
 
-/** `  CC [M]  drivers/x.o` and friends: the kbuild quiet-command line. */
-export const QUIET_CMD_RE =
-  / {2}(CC|AS|CHECK|HOSTCC|HOSTCXX|CXX|CPP|LDS) +(?:\[M\] +)?(\S+)/y;
-
 /** `In file included from FILE:LINE[:COL][,:]` (gcc and clang). */
 export const INCLUDED_FROM_RE =
-  /In file included from ([^:\n]+):\d+(?::\d+)?([,:])/y;
+  /^In file included from ([^:]+):\d+(?::\d+)?([,:])$/;
 
 /** gcc's include-chain continuation: `                 from FILE:LINE[,:]`. */
-export const CHAIN_FROM_RE = / +from ([^:\n]+):\d+(?::\d+)?[,:]/y;
+export const CHAIN_FROM_RE = /^\s+from ([^:]+):\d+(?::\d+)?[,:]$/;
 
 /** gcc's `FILE: In function 'f':` / `At top level:` context line. */
 export const IN_FUNCTION_RE =
-  /([^\s:][^:\n]*): (?:In (?:member )?function|In static member function|In constructor|In destructor|At top level|In instantiation)/y;
+  /^([^\s:][^:]*): (?:In (?:member )?function|In static member function|In constructor|In destructor|At top level|In instantiation)/;
 
 /** `make[N]: Entering directory '/x'` (any quote style). */
 export const MAKE_DIR_RE =
-  /make(?:\[\d+\])?: (Entering|Leaving) directory [`'"]([^\n]*)['"]/y;
+  /^make(?:\[\d+\])?: (Entering|Leaving) directory [`'"](.*)['"]$/;
 
 /** `make[N]: *** No rule to make target …` — a make-level build error. */
 export const MAKE_ERROR_RE =
-  /make(?:\[\d+\])?: \*\*\* (No rule to make target [^\n]*)/y;
+  /^make(?:\[\d+\])?: \*\*\* (No rule to make target .*)$/;
 
 /** `ERROR: modpost: msg` / `WARNING: modpost: msg` / old `ERROR: "x" … undefined!`. */
-export const MODPOST_RE = /(ERROR|WARNING): (?:modpost: )?([^\n]*)/y;
+export const MODPOST_RE = /^(ERROR|WARNING): (?:modpost: )?(.*)$/;
 
 /** Module or object a modpost message names: `[drivers/x.ko]` or `in drivers/x.o`. */
 export const MODPOST_OBJECT_RE = /\[([^\]\s]+\.ko)\]|\bin ([^\s]+\.o)\b/;
-
-/** The `[-W…]` option gcc and clang append to a message. */
-export const FLAG_RE = /\[(-W[^\]\s]*)\]$/;
 
 /** Phrases only kernel-doc prints (for `FILE:LINE: warning:` with no column). */
 export const KERNEL_DOC_RE =

@@ -8,28 +8,30 @@ import type { Diagnostic, DiagnosticTool } from "./types.ts";
 import {
   CHAIN_FROM_RE,
   COMPILER_PROG_RE,
-  FLAG_RE,
   IN_FUNCTION_RE,
   INCLUDED_FROM_RE,
   KERNEL_DOC_RE,
   LINKER_CONTEXT_RE,
   LINKER_PROG_RE,
   LINKER_REF_RE,
-  LOCATED_RE,
   MAKE_DIR_RE,
   MAKE_ERROR_RE,
   MODPOST_OBJECT_RE,
   MODPOST_RE,
-  QUIET_CMD_RE,
   UNLOCATED_RE,
 } from "./_patterns.ts";
 import {
-  relativeToTree,
-  resolveAgainst,
-  stem,
-  stripDotPrefixes,
-} from "./_paths.ts";
-import { Aggregator, type RawDiagnostic } from "./_aggregate.ts";
+  isSourceFile,
+  LOCATED,
+  type LocatedScan,
+  OTHER,
+  scanLocated,
+  scanQuiet,
+  trailingFlag,
+} from "./_scan.ts";
+import { relativeToTree, resolveAgainst, stripDotPrefixes } from "./_paths.ts";
+import { RecentSteps, type UnitKey, unitKey } from "./_recent_steps.ts";
+import { Aggregator, type Entry, type RawDiagnostic } from "./_aggregate.ts";
 
 /** Where paths in the log point, so they can be made relative. */
 export interface ExtractOptions {
@@ -44,15 +46,19 @@ export interface ExtractOptions {
   linePrefix?: RegExp;
 }
 
-/** A translation unit or tool step seen recently, for attribution. */
-interface Step {
-  /** Raw object path as printed (resolved against make's cwd). */
-  object: string;
-  stem: string;
-  kind: "cc" | "check";
+/** A located diagnostic line already counted once. */
+interface SeenLine {
+  entry: Entry;
+  /** The unit, when the file is a source file. */
+  unit: UnitKey | null;
 }
 
-const RECENT_STEPS = 16;
+/** Caches whose keys are paths relative to make's current directory. */
+interface CwdCaches {
+  resolved: Map<string, string>;
+  units: Map<string, UnitKey>;
+  lines: Map<string, SeenLine>;
+}
 
 const SP = 32;
 const TAB = 9;
@@ -77,9 +83,12 @@ export class DiagnosticCollector {
   #agg = new Aggregator();
   #cwd: string | null = null;
   #dirStack: string[] = [];
-  #steps: Step[] = [];
+  #steps = new RecentSteps();
+  #quiet = { check: false };
   /** Translation unit named by the latest include chain / In function line. */
-  #tuHint: string | null = null;
+  #tuHint: UnitKey | null = null;
+  /** Unit keys of resolved source paths. */
+  #units = new Map<string, UnitKey>();
   #chainOpen = false;
   #chainStyle: "gcc" | "clang" = "gcc";
   /** Whether the latest non-context line belonged to a compiler message. */
@@ -90,6 +99,20 @@ export class DiagnosticCollector {
   #sparseParts: string[] = [];
   #carry = "";
   #srcTreeSeen: string | null = null;
+  #scan: LocatedScan = {
+    fileEnd: 0,
+    line: 0,
+    column: -1,
+    locEnd: 0,
+    severity: "",
+    msgStart: 0,
+  };
+  /** Paths resolved against the current cwd. */
+  #resolved = new Map<string, string>();
+  /** Located lines already counted (under the current cwd). */
+  #lineCache = new Map<string, SeenLine>();
+  /** The three caches above, per make directory. */
+  #caches = new Map<string, CwdCaches>();
   /** The latest directory make entered: kbuild's objtree. */
   #objTreeSeen: string | null = null;
 
@@ -119,9 +142,26 @@ export class DiagnosticCollector {
   scan(text: string): number {
     let pos = 0;
     const n = text.length;
+    const plain = this.#opts.linePrefix === undefined;
     while (pos < n) {
       const nl = text.indexOf("\n", pos);
       if (nl < 0) return pos;
+      // Fast path for the bulk of a log: indented lines that are neither a
+      // tracked kbuild command (`  CC`, `  AS`, `  CHECK`, `  HOSTCC`) nor
+      // part of an include chain or a sparse message being assembled.
+      if (
+        plain && text.charCodeAt(pos) === SP && !this.#chainOpen &&
+        this.#pending === null
+      ) {
+        const c2 = text.charCodeAt(pos + 2);
+        if (
+          text.charCodeAt(pos + 1) !== SP ||
+          (c2 !== 67 /* C */ && c2 !== 65 /* A */ && c2 !== 72 /* H */)
+        ) {
+          pos = nl + 1;
+          continue;
+        }
+      }
       let end = nl;
       if (end > pos && text.charCodeAt(end - 1) === CR) end--;
       if (end > pos) this.#line(text, pos, end);
@@ -160,97 +200,76 @@ export class DiagnosticCollector {
       if (this.#continues(text, s, e)) return;
       this.#flush();
     }
+    const afterChain = this.#chainOpen;
     if (c0 === 73 /* I */ && text.startsWith("In file included from ", s)) {
-      this.#includedFrom(text, s, e);
+      this.#includedFrom(text.slice(s, e));
       return;
     }
     this.#chainOpen = false;
     if (c0 === 109 /* m */ && text.startsWith("make", s)) {
-      this.#make(text, s, e);
+      this.#make(text.slice(s, e));
       return;
     }
     if (
       (c0 === 69 /* E */ && text.startsWith("ERROR: ", s)) ||
       (c0 === 87 /* W */ && text.startsWith("WARNING: ", s))
     ) {
-      this.#modpost(text, s, e);
+      this.#modpost(text.slice(s, e));
       return;
     }
-    const colon = text.indexOf(":", s);
-    if (colon < 0 || colon >= e) return;
-    this.#candidate(text, s, e);
+    const scan = this.#scan;
+    const kind = scanLocated(text, s, e, scan);
+    if (kind === LOCATED) this.#located(text, s, e, afterChain);
+    else if (kind === OTHER) this.#other(text.slice(s, e));
   }
 
   /** Lines starting with whitespace: kbuild commands, gcc `from`, context. */
   #indented(text: string, s: number, e: number): void {
-    const c2 = text.charCodeAt(s + 2);
-    if (c2 >= 65 && c2 <= 90 && text.charCodeAt(s + 1) === SP) {
-      QUIET_CMD_RE.lastIndex = s;
-      const m = QUIET_CMD_RE.exec(text);
-      if (m !== null && m.index + m[0].length === e) {
+    if (text.charCodeAt(s + 1) === SP) {
+      const i = scanQuiet(text, s, e, this.#quiet);
+      if (i >= 0) {
         this.#flush();
-        this.#step(m[1]!, m[2]!);
+        this.#compilerContext = false;
+        this.#tuHint = null;
+        this.#steps.push(text.slice(i, e), this.#quiet.check);
         return;
       }
     }
     if (this.#chainOpen) {
-      CHAIN_FROM_RE.lastIndex = s;
-      const m = CHAIN_FROM_RE.exec(text);
-      if (m !== null && m.index + m[0].length === e) {
-        this.#tuHint = m[1]!;
-        return;
-      }
+      const m = CHAIN_FROM_RE.exec(text.slice(s, e));
+      if (m !== null) this.#tuHint = this.#unit(m[1]!);
     }
     // Source context and caret lines: nothing to take, state unchanged.
   }
 
-  #step(cmd: string, target: string): void {
-    this.#compilerContext = false;
-    this.#tuHint = null;
-    const isCheck = cmd === "CHECK";
-    // Objects are printed relative to the build dir; CHECK prints the source.
-    let object = target.startsWith("/") ? target : stripDotPrefixes(target);
-    if (isCheck) object = `${stem(object)}.o`;
-    else if (!/\.(?:o|s|i|lds)$/.test(object)) return;
-    const st = stem(object);
-    const steps = this.#steps;
-    const i = steps.findIndex((x) => x.stem === st);
-    if (i >= 0) steps.splice(i, 1);
-    steps.push({ object, stem: st, kind: isCheck ? "check" : "cc" });
-    if (steps.length > RECENT_STEPS) steps.shift();
-  }
-
-  #includedFrom(text: string, s: number, e: number): void {
-    INCLUDED_FROM_RE.lastIndex = s;
-    const m = INCLUDED_FROM_RE.exec(text);
-    if (m === null || m.index + m[0].length !== e) return;
+  #includedFrom(line: string): void {
+    const m = INCLUDED_FROM_RE.exec(line);
+    if (m === null) return;
     // gcc lists the innermost header first and continues with `from` lines
     // (the last names the .c file); clang repeats this line outermost first.
     if (!(this.#chainOpen && this.#chainStyle === "clang")) {
-      this.#tuHint = m[1]!;
+      this.#tuHint = this.#unit(m[1]!);
     }
     this.#chainStyle = m[2] === "," ? "gcc" : "clang";
     this.#chainOpen = true;
     this.#compilerContext = true;
   }
 
-  #make(text: string, s: number, e: number): void {
-    MAKE_DIR_RE.lastIndex = s;
-    let m = MAKE_DIR_RE.exec(text);
-    if (m !== null && m.index + m[0].length === e) {
+  #make(line: string): void {
+    let m = MAKE_DIR_RE.exec(line);
+    if (m !== null) {
       if (m[1] === "Entering") {
         this.#dirStack.push(m[2]!);
-        this.#cwd = m[2]!;
+        this.#setCwd(m[2]!);
         this.#objTreeSeen = m[2]!;
       } else {
         this.#dirStack.pop();
-        this.#cwd = this.#dirStack[this.#dirStack.length - 1] ?? null;
+        this.#setCwd(this.#dirStack[this.#dirStack.length - 1] ?? null);
       }
       return;
     }
-    MAKE_ERROR_RE.lastIndex = s;
-    m = MAKE_ERROR_RE.exec(text);
-    if (m !== null && m.index + m[0].length === e) {
+    m = MAKE_ERROR_RE.exec(line);
+    if (m !== null) {
       this.#emit({
         tool: "make",
         file: null,
@@ -264,23 +283,56 @@ export class DiagnosticCollector {
       this.#flush();
       return;
     }
-    if (this.#srcTreeSeen === null) this.#learnSrcTree(text, s, e);
+    if (this.#srcTreeSeen === null) this.#learnSrcTree(line);
+  }
+
+  #setCwd(dir: string | null): void {
+    if (dir === this.#cwd) return;
+    this.#cwd = dir;
+    // Relative paths mean something else in another directory.
+    const key = dir ?? "";
+    let c = this.#caches.get(key);
+    if (c === undefined) {
+      c = { resolved: new Map(), units: new Map(), lines: new Map() };
+      this.#caches.set(key, c);
+    }
+    this.#resolved = c.resolved;
+    this.#units = c.units;
+    this.#lineCache = c.lines;
+  }
+
+  /** The unit key of a source path from the log (cached). */
+  #unit(path: string): UnitKey {
+    let u = this.#units.get(path);
+    if (u === undefined) {
+      u = unitKey(this.#resolve(path));
+      this.#units.set(path, u);
+    }
+    return u;
+  }
+
+  /** A path from the log, resolved against make's cwd (cached). */
+  #resolve(path: string): string {
+    let r = this.#resolved.get(path);
+    if (r === undefined) {
+      r = resolveAgainst(this.#cwd, path);
+      this.#resolved.set(path, r);
+    }
+    return r;
   }
 
   /** `make[N]: *** [SRCTREE/scripts/Makefile.build:NNN: x.o] Error 1`. */
-  #learnSrcTree(text: string, s: number, e: number): void {
-    const i = text.indexOf("/scripts/Makefile.build:", s);
-    if (i < 0 || i >= e) return;
-    const open = text.lastIndexOf("[", i);
-    if (open < s) return;
-    this.#srcTreeSeen = resolveAgainst(this.#cwd, text.slice(open + 1, i));
+  #learnSrcTree(line: string): void {
+    const i = line.indexOf("/scripts/Makefile.build:");
+    if (i < 0) return;
+    const open = line.lastIndexOf("[", i);
+    if (open < 0) return;
+    this.#srcTreeSeen = resolveAgainst(this.#cwd, line.slice(open + 1, i));
   }
 
-  #modpost(text: string, s: number, e: number): void {
-    MODPOST_RE.lastIndex = s;
-    const m = MODPOST_RE.exec(text);
-    if (m === null || m.index + m[0].length !== e) return;
-    const line = text.slice(s, e);
+  #modpost(line: string): void {
+    const m = MODPOST_RE.exec(line);
+    if (m === null) return;
     const message = m[2]!;
     // Kconfig also prints `WARNING: unmet direct dependencies`: not modpost.
     if (
@@ -297,34 +349,25 @@ export class DiagnosticCollector {
       severity: m[1]!,
       message,
       flag: null,
-      object: object === null ? null : resolveAgainst(this.#cwd, object),
+      object: object === null ? null : stripDotPrefixes(object),
     });
     this.#flush();
   }
 
-  /** A line with a colon that may be a diagnostic. */
-  #candidate(text: string, s: number, e: number): void {
-    LOCATED_RE.lastIndex = s;
-    const m = LOCATED_RE.exec(text);
-    if (m !== null && m.index + m[0].length === e) {
-      this.#located(m);
-      return;
-    }
-    UNLOCATED_RE.lastIndex = s;
-    const u = UNLOCATED_RE.exec(text);
-    if (u !== null && u.index + u[0].length === e) {
+  /** A `WORD:` line that is not a located diagnostic. */
+  #other(line: string): void {
+    const u = UNLOCATED_RE.exec(line);
+    if (u !== null) {
       this.#unlocated(u[1]!, u[2]!, u[3]!.trim());
       return;
     }
-    IN_FUNCTION_RE.lastIndex = s;
-    const f = IN_FUNCTION_RE.exec(text);
+    const f = IN_FUNCTION_RE.exec(line);
     if (f !== null) {
       const file = f[1]!;
-      if (/\.(?:c|S|cc|cpp)$/.test(file)) this.#tuHint = file;
+      if (isSourceFile(file)) this.#tuHint = this.#unit(file);
       this.#compilerContext = true;
       return;
     }
-    const line = text.slice(s, e);
     if (
       line.includes("undefined reference to") ||
       line.includes("multiple definition of") ||
@@ -334,19 +377,28 @@ export class DiagnosticCollector {
       return;
     }
     const c = LINKER_CONTEXT_RE.exec(line);
-    if (c !== null) this.#linkObject = resolveAgainst(this.#cwd, c[1]!);
+    if (c !== null) this.#linkObject = stripDotPrefixes(c[1]!);
   }
 
-  #located(m: RegExpExecArray): void {
-    const file = m[1]!;
-    const sev = m[4]!;
-    let message = m[5]!;
+  #located(text: string, s: number, e: number, afterChain: boolean): void {
+    const scan = this.#scan;
+    const sev = scan.severity;
     if (sev === "note" || sev === "remark") {
       this.#compilerContext = true;
       return;
     }
-    const line = Number(m[2]);
-    const column = m[3] === undefined ? null : Number(m[3]);
+    // A header's error repeats verbatim in every unit that includes it:
+    // count repeats from the raw line without parsing it again.
+    const raw = text.slice(s, e);
+    const seen = this.#lineCache.get(raw);
+    if (seen !== undefined) {
+      const slot = this.#steps.find(seen.unit ?? this.#tuHint);
+      Aggregator.bump(seen.entry, slot < 0 ? null : this.#steps.object(slot));
+      this.#compilerContext = seen.entry.d.tool === "compiler";
+      if (seen.unit !== null) this.#tuHint = seen.unit;
+      return;
+    }
+    let message = text.slice(scan.msgStart, e);
     let tool: DiagnosticTool = "compiler";
     let severity = sev;
     if (sev === "sparse") {
@@ -360,49 +412,50 @@ export class DiagnosticCollector {
       tool = "assembler";
     }
     message = message.trim();
-    const fm = FLAG_RE.exec(message);
-    const flag = fm ? fm[1]! : null;
-    const resolved = resolveAgainst(this.#cwd, file);
-    const isSource = /\.(?:c|S|cc|cpp)$/.test(file);
-    const hint = isSource
-      ? resolved
-      : this.#tuHint === null
-      ? null
-      : resolveAgainst(this.#cwd, this.#tuHint);
-    const step = this.#attribute(hint);
+    const file = text.slice(s, scan.fileEnd);
+    const column = scan.column < 0 ? null : scan.column;
+    const flag = trailingFlag(message);
+    const resolved = this.#resolve(file);
+    const isSource = isSourceFile(file);
+    const unit = isSource ? this.#unit(file) : null;
+    const slot = this.#steps.find(unit ?? this.#tuHint);
     if (tool === "compiler") {
       if (column === null && flag === null) {
         if (KERNEL_DOC_RE.test(message) || !this.#compilerContext) {
           tool = "kernel-doc";
         }
       } else if (
-        column !== null && flag === null && step?.kind === "check" &&
-        !this.#chainOpen
+        column !== null && flag === null && slot >= 0 &&
+        this.#steps.isCheck(slot) &&
+        !afterChain
       ) {
         tool = "sparse";
       }
     }
-    this.#chainOpen = false;
     this.#compilerContext = tool === "compiler";
-    if (isSource) this.#tuHint = file;
+    if (unit !== null) this.#tuHint = unit;
     const fileOut = tool === "assembler" &&
         (file.startsWith("{") || /^\/tmp\/cc\w*\.s$/.test(file))
       ? null
       : resolved;
-    this.#emit({
+    const d: RawDiagnostic = {
       tool,
       file: fileOut,
-      line,
+      line: scan.line,
       column,
       severity,
       message,
       flag,
-      object: step?.object ?? null,
-    });
-    this.#pendingLoc = `${file}:${m[2]}:${
-      m[3] === undefined ? "" : `${m[3]}:`
-    }`;
-    if (tool !== "sparse") this.#flush();
+      object: slot < 0 ? null : this.#steps.object(slot),
+    };
+    if (tool === "sparse") {
+      // Held back: continuation lines may still extend its message.
+      this.#emit(d);
+      this.#pendingLoc = text.slice(s, scan.locEnd);
+      return;
+    }
+    const entry = this.#agg.add(d);
+    this.#lineCache.set(raw, { entry, unit });
   }
 
   #unlocated(file: string, severity: string, message: string): void {
@@ -412,14 +465,13 @@ export class DiagnosticCollector {
     if (message.startsWith("objtool: ")) {
       tool = "objtool";
       msg = message.slice(9);
-      path = resolveAgainst(this.#cwd, file);
+      path = this.#resolve(file);
     } else if (LINKER_PROG_RE.test(file)) {
       tool = "linker";
     } else if (COMPILER_PROG_RE.test(file)) {
       tool = "compiler";
     }
     if (tool === null) return; // bison's `parse.y: warning: 9 shift/reduce …`
-    const fm = FLAG_RE.exec(msg);
     this.#emit({
       tool,
       file: path,
@@ -427,8 +479,8 @@ export class DiagnosticCollector {
       column: null,
       severity,
       message: msg,
-      flag: fm ? fm[1]! : null,
-      object: path ?? this.#linkObject ?? this.#steps.at(-1)?.object ?? null,
+      flag: trailingFlag(msg),
+      object: path ?? this.#linkObject ?? this.#steps.newestObject(),
     });
     this.#flush();
   }
@@ -457,20 +509,6 @@ export class DiagnosticCollector {
       object: this.#linkObject,
     });
     this.#flush();
-  }
-
-  /** Picks the recent step (object) a diagnostic belongs to. */
-  #attribute(hint: string | null): Step | null {
-    const steps = this.#steps;
-    if (steps.length === 0) return null;
-    if (hint !== null) {
-      const h = stem(hint);
-      for (let i = steps.length - 1; i >= 0; i--) {
-        const st = steps[i]!;
-        if (h === st.stem || h.endsWith(`/${st.stem}`)) return st;
-      }
-    }
-    return steps[steps.length - 1]!;
   }
 
   /** Whether the line continues the pending (sparse) diagnostic. */

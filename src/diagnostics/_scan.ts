@@ -1,0 +1,161 @@
+/**
+ * Hand-written scanners for the two line shapes that dominate build logs:
+ * `FILE:LINE[:COL]: SEVERITY:` diagnostics and kbuild's `  CC [M]  x.o`
+ * quiet commands. They read char codes in place, so lines that are neither
+ * cost a few comparisons and no allocation (a sticky regex on a large log
+ * costs several times more per line).
+ *
+ * @module
+ */
+
+const COLON = 58;
+const SP = 32;
+const TAB = 9;
+
+/** What `scanLocated` found; one instance is reused by each collector. */
+export interface LocatedScan {
+  /** End of the file part (the first colon). */
+  fileEnd: number;
+  line: number;
+  /** -1 when absent. */
+  column: number;
+  /** End of `FILE:LINE[:COL]:` (the colon included). */
+  locEnd: number;
+  /** The severity word (`error`, `fatal error`, `note`, `sparse`, `Error`…). */
+  severity: string;
+  /** Start of the message (after `SEVERITY:`). */
+  msgStart: number;
+}
+
+/** Severity words after `FILE:LINE[:COL]: `, by first char. */
+const SEVERITIES: Record<number, string[]> = {
+  101: ["error:"], // e
+  119: ["warning:"], // w
+  102: ["fatal error:"], // f
+  110: ["note:"], // n
+  115: ["sparse:"], // s
+  114: ["remark:"], // r
+  69: ["Error:"], // E
+  87: ["Warning:"], // W
+  70: ["Fatal error:"], // F
+};
+
+/**
+ * Result codes: `NONE` — no colon before whitespace, not a tool line;
+ * `LOCATED` — `out` holds a located diagnostic (or note); `OTHER` — a
+ * `WORD:` line that is something else (linker, objtool, `In function`).
+ */
+export const NONE = 0;
+export const LOCATED = 1;
+export const OTHER = 2;
+
+/** Scans `text[s, e)` for `FILE:LINE[:COL]: SEVERITY:`. */
+export function scanLocated(
+  text: string,
+  s: number,
+  e: number,
+  out: LocatedScan,
+): number {
+  let i = s;
+  for (; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COLON) break;
+    if (c === SP || c === TAB) return NONE;
+  }
+  if (i >= e || i === s) return NONE;
+  out.fileEnd = i;
+  i++;
+  let n = 0;
+  let digits = 0;
+  for (; i < e; i++, digits++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+  }
+  if (digits === 0 || text.charCodeAt(i) !== COLON) return OTHER;
+  out.line = n;
+  out.column = -1;
+  i++;
+  n = 0;
+  digits = 0;
+  for (; i < e; i++, digits++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+  }
+  if (digits > 0) {
+    if (text.charCodeAt(i) !== COLON) return OTHER;
+    out.column = n;
+    i++;
+  }
+  out.locEnd = i;
+  if (text.charCodeAt(i) !== SP) return OTHER;
+  const words = SEVERITIES[text.charCodeAt(i + 1)];
+  if (words === undefined) return OTHER;
+  for (const w of words) {
+    if (text.startsWith(w, i + 1)) {
+      out.severity = w.slice(0, -1);
+      out.msgStart = i + 1 + w.length;
+      return LOCATED;
+    }
+  }
+  return OTHER;
+}
+
+/**
+ * Scans a kbuild quiet-command line (`  CC [M]  drivers/x.o`) for the
+ * commands whose target later diagnostics belong to (CC, AS, CHECK, CXX,
+ * HOSTCC, HOSTCXX). Returns the target's start offset (the target runs to
+ * the line's end) and sets `out.check` for CHECK; -1 for other lines. The
+ * caller has checked the line starts with two spaces.
+ */
+export function scanQuiet(
+  text: string,
+  s: number,
+  e: number,
+  out: { check: boolean },
+): number {
+  const c = text.charCodeAt(s + 2);
+  let i: number;
+  out.check = false;
+  if (c === 67 /* C */) {
+    if (text.startsWith("CC ", s + 2)) i = s + 5;
+    else if (text.startsWith("CHECK ", s + 2)) {
+      i = s + 8;
+      out.check = true;
+    } else if (text.startsWith("CXX ", s + 2)) i = s + 6;
+    else return -1;
+  } else if (c === 65 /* A */) {
+    if (!text.startsWith("AS ", s + 2)) return -1;
+    i = s + 5;
+  } else if (c === 72 /* H */) {
+    if (text.startsWith("HOSTCC ", s + 2)) i = s + 9;
+    else if (text.startsWith("HOSTCXX ", s + 2)) i = s + 10;
+    else return -1;
+  } else return -1;
+  while (i < e && text.charCodeAt(i) === SP) i++;
+  if (text.startsWith("[M]", i)) {
+    i += 3;
+    while (i < e && text.charCodeAt(i) === SP) i++;
+  }
+  if (i >= e) return -1;
+  // The next space is normally the next line's indent: a short search.
+  const sp = text.indexOf(" ", i);
+  if (sp >= 0 && sp < e) return -1;
+  return i;
+}
+
+/** The `-W…` option in a message's trailing `[…]`, or null. */
+export function trailingFlag(message: string): string | null {
+  if (!message.endsWith("]")) return null;
+  const open = message.lastIndexOf("[");
+  if (open < 0 || !message.startsWith("-W", open + 1)) return null;
+  const flag = message.slice(open + 1, -1);
+  return /\s/.test(flag) ? null : flag;
+}
+
+/** Whether `path` names a translation unit (C, C++ or assembler source). */
+export function isSourceFile(path: string): boolean {
+  return path.endsWith(".c") || path.endsWith(".S") || path.endsWith(".cc") ||
+    path.endsWith(".cpp");
+}
