@@ -49,6 +49,39 @@ function makeVar(argv: string[], name: string): string | undefined {
   return undefined;
 }
 
+/** Variables `kcross build` sets itself from its options or its planner. */
+const PLANNER_VARS = new Set([
+  "ARCH",
+  "O",
+  "W",
+  "C",
+  "CROSS_COMPILE",
+  "KCFLAGS",
+  "CONFIG_OF_ALL_DTBS",
+  "CONFIG_DTC",
+  "CC",
+]);
+
+/**
+ * Other `VAR=value` words of the make call (`LLVM=-15`, `SHELL=/bin/bash`),
+ * passed on to `kcross build` as is; values that are absolute paths of this
+ * machine's tools are left out (not portable), except `SHELL`.
+ *
+ * @example
+ * ```ts
+ * import { extraMakeVars } from "./reproducer.ts";
+ * const v = extraMakeVars(["make", "ARCH=x", "LLVM=-15", "LD=/opt/ld", "SHELL=/bin/bash", "drivers/"]);
+ * if (v.join(" ") !== "LLVM=-15 SHELL=/bin/bash") throw new Error(v.join(" "));
+ * ```
+ */
+export function extraMakeVars(argv: string[]): string[] {
+  return argv.slice(1).filter((w) => {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(w);
+    if (!m || PLANNER_VARS.has(m[1]!)) return false;
+    return m[1] === "SHELL" || !m[2]!.startsWith("/");
+  });
+}
+
 /**
  * The kcross invocations that rebuild `plan`: a `kcross build` line naming
  * the arch, the exact compiler, the config source, overrides, W=/C=, the out
@@ -116,7 +149,7 @@ export function reproducerSteps(
   if (out !== null) args.push("--out", out);
   if (plan.ccache) args.push("--ccache");
   if (plan.allowEmpty) args.push("--allow-empty");
-  args.push(...plan.targets);
+  args.push(...extraMakeVars(plan.argv), ...plan.targets);
   return [{ command: "build", args }];
 }
 

@@ -94,6 +94,7 @@ Deno.test("reproducerSteps() names arch, exact compiler, config, overrides, W=, 
       "1",
       "--out",
       "build_dir",
+      "SHELL=/bin/bash",
       "drivers/vfio/",
     ],
   }]);
@@ -148,7 +149,7 @@ Deno.test("renderReproducer() writes a portable script with the record dir relat
   assertStringIncludes(script, "uncommitted changes");
   assertStringIncludes(
     script,
-    'kcross build --arch powerpc --compiler gcc-11.2.0 --config "$here/config" --werror=off -W 1 --out build_dir drivers/vfio/\n',
+    'kcross build --arch powerpc --compiler gcc-11.2.0 --config "$here/config" --werror=off -W 1 --out build_dir SHELL=/bin/bash drivers/vfio/\n',
   );
   assertStringIncludes(
     script,

@@ -1,0 +1,281 @@
+/**
+ * End to end on the real linux-6.1 tree with Debian's powerpc64 cross gcc
+ * (and clang-15): the seed command fails on the hwirq error, the record holds
+ * exactly that, and after the seed's vfio.h macro collision `logs diff`
+ * shows the new error with `>> `.
+ *
+ * One hard-linked copy of the cached tree (vfio.h is unlinked before it is
+ * edited, so the cache stays pristine) and one O= dir per compiler, reused
+ * across steps.
+ */
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStringIncludes,
+} from "../_support/assert.ts";
+import {
+  applyVfioCollision,
+  ensureKernelSource,
+  haveKernelSource,
+  TEST_CACHE,
+  VFIO_COLLISION,
+} from "../_support/kernel.ts";
+import { runBuild } from "../../src/build/run_build.ts";
+import type { BuildPlan } from "../../src/build/types.ts";
+import { recordingOutput } from "../../src/cli/output.ts";
+import type { Diagnostic } from "../../src/diagnostics/types.ts";
+import type { RecordMetadata } from "../../src/record/types.ts";
+import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
+import { findExecutable } from "../../src/proc/find_executable.ts";
+import { main } from "../../main.ts";
+
+const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+const GCC = "/usr/bin/powerpc64-linux-gnu-gcc";
+const canRun = haveKernelSource() && findExecutable(GCC, "") !== null;
+
+const HWIRQ =
+  "drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c:112:18: error: variable 'hwirq' set but not used [-Werror=unused-but-set-variable]";
+
+async function sh(argv: string[]): Promise<string> {
+  const r = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!r.success) {
+    throw new Error(
+      `${argv.join(" ")}: ${new TextDecoder().decode(r.stderr)}`,
+    );
+  }
+  return new TextDecoder().decode(r.stdout).trim();
+}
+
+function systemGcc(version: string): ResolvedToolchain {
+  return {
+    id: `gcc-${version}-system/powerpc64-linux-gnu`,
+    family: "gcc",
+    requested: `gcc-${version}`,
+    version,
+    provider: "system",
+    exact: true,
+    triple: "powerpc64-linux",
+    binDir: "/usr/bin",
+    crossCompile: "/usr/bin/powerpc64-linux-gnu-",
+  };
+}
+
+function plan(
+  srcTree: string,
+  outDir: string,
+  toolchain: ResolvedToolchain,
+  extra: string[],
+): BuildPlan {
+  const targets = ["drivers/vfio/"];
+  return {
+    mode: "make.cross",
+    arch: "powerpc",
+    srcTree,
+    cwd: srcTree,
+    outDir,
+    argv: [
+      "make",
+      "--keep-going",
+      ...extra,
+      "--jobs=4",
+      `O=${outDir}`,
+      "ARCH=powerpc",
+      "SHELL=/bin/bash",
+      "W=1",
+      ...targets,
+    ],
+    env: { PATH },
+    envUnset: [],
+    toolchain,
+    triple: toolchain.triple,
+    tripleReason: "test",
+    config: {
+      source: { kind: "target", target: "allmodconfig" },
+      fragments: [],
+      sets: [],
+      werror: "keep",
+    },
+    targets,
+    jobs: 4,
+    ccache: false,
+    allowEmpty: false,
+    notes: [],
+  };
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await Deno.readTextFile(path)) as T;
+}
+
+function errorsOf(diags: Diagnostic[]): string[] {
+  return diags.filter((d) => /error/i.test(d.severity)).map((d) =>
+    `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`
+  );
+}
+
+Deno.test({
+  name:
+    "the seed command fails on the hwirq error, and the vfio.h collision shows up in logs diff as new",
+  ignore: !canRun,
+  sanitizeResources: false,
+  fn: async (t) => {
+    const pristine = await ensureKernelSource();
+    const work = await Deno.makeTempDir({
+      dir: TEST_CACHE,
+      prefix: "e2e-build-",
+    });
+    try {
+      const tree = `${work}/linux`;
+      await sh(["cp", "-al", pristine, tree]);
+      const out = `${work}/build_dir`;
+      const version = await sh([GCC, "-dumpfullversion"]);
+      const gccPlan = plan(tree, out, systemGcc(version), [
+        "CROSS_COMPILE=/usr/bin/powerpc64-linux-gnu-",
+      ]);
+      const base = `${work}/rec-base`;
+      const head = `${work}/rec-head`;
+
+      await t.step(
+        "allmodconfig + W=1 drivers/vfio/ fails on hwirq",
+        async () => {
+          const outcome = await runBuild(gccPlan, {
+            out: recordingOutput(),
+            signal: new AbortController().signal,
+            recordDir: base,
+            echo: false,
+          });
+          assertEquals(outcome.result, "fail");
+          const log = await Deno.readTextFile(`${base}/build.log`);
+          assertStringIncludes(log, HWIRQ);
+          const diags = await readJson<Diagnostic[]>(
+            `${base}/diagnostics.json`,
+          );
+          assertEquals(errorsOf(diags), [HWIRQ]);
+          const hwirq = diags.find((d) => d.severity === "error")!;
+          assertEquals(hwirq.flag, "-Werror=unused-but-set-variable");
+          const meta = await readJson<RecordMetadata>(`${base}/metadata.json`);
+          assertEquals(meta.result, "fail");
+          assertEquals(meta.config?.werrorEnabled, true);
+          assertMatch(
+            meta.toolchain?.ccVersionText ?? "",
+            /^powerpc64-linux-gnu-gcc .*12\.2\.0/,
+          );
+          assertEquals(meta.tree.kernelVersion?.startsWith("6.1"), true);
+          const script = await Deno.readTextFile(`${base}/reproducer.sh`);
+          assertStringIncludes(
+            script,
+            `kcross build --arch powerpc --compiler gcc-${version} --config allmodconfig -W 1 --out build_dir SHELL=/bin/bash drivers/vfio/`,
+          );
+          assert(!script.includes(work), "reproducer has no local paths");
+        },
+      );
+
+      await t.step(
+        "the vfio.h collision, rebuilt through kcross make.cross, is new in logs diff",
+        async () => {
+          // Unlink before editing: the copy shares inodes with the cache.
+          const header = `${tree}/${VFIO_COLLISION.file}`;
+          const text = await Deno.readTextFile(header);
+          await Deno.remove(header);
+          await Deno.writeTextFile(header, text);
+          await applyVfioCollision(tree);
+          // The robot's command line, through the drop-in front door (the
+          // planner resolves Debian's gcc as the system provider).
+          const build = recordingOutput();
+          const code = await main([
+            `COMPILER=gcc-${version}`,
+            "make.cross",
+            `--kcross-record-dir=${head}`,
+            "O=../build_dir",
+            "ARCH=powerpc",
+            "SHELL=/bin/bash",
+            "W=1",
+            "drivers/vfio/",
+          ], { out: build, cwd: tree });
+          assertEquals(code, 1, build.stderr.join("\n"));
+          const meta = await readJson<RecordMetadata>(`${head}/metadata.json`);
+          assertEquals(meta.result, "fail");
+          assertEquals(meta.plan.mode, "make.cross");
+          assertEquals(meta.tree.path, tree);
+          const out = recordingOutput();
+          const diff = await main(["logs", "diff", base, head], { out });
+          const lines = out.stdout.join("\n");
+          assertMatch(
+            lines,
+            /^>> include\/uapi\/linux\/vfio\.h:\d+:\d+: error: expected identifier before '\(' token$/m,
+          );
+          assertEquals(diff, 1);
+          assert(
+            (await Deno.readTextFile(`${pristine}/${VFIO_COLLISION.file}`))
+              .indexOf(VFIO_COLLISION.insert) === -1,
+            "the cached tree is untouched",
+          );
+        },
+      );
+    } finally {
+      await Deno.remove(work, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "clang-15 (LLVM=-15) also fails the seed command on the hwirq variable",
+  ignore: !canRun || findExecutable("clang-15", PATH) === null,
+  sanitizeResources: false,
+  fn: async () => {
+    const pristine = await ensureKernelSource();
+    const work = await Deno.makeTempDir({
+      dir: TEST_CACHE,
+      prefix: "e2e-clang-",
+    });
+    try {
+      const out = `${work}/build_dir`;
+      const rec = `${work}/rec`;
+      const clangVersion = (await sh(["clang-15", "-dumpversion"])).trim();
+      const clang: ResolvedToolchain = {
+        id: `clang-${clangVersion}-system`,
+        family: "clang",
+        requested: "clang-15",
+        version: clangVersion,
+        provider: "system",
+        exact: true,
+        triple: "powerpc64-linux",
+        binDir: "/usr/bin",
+        crossCompile: "powerpc64-linux-gnu-",
+      };
+      // The pristine tree is only read: everything is written under O=.
+      const p = plan(pristine, out, clang, [
+        "LLVM=-15",
+        "CROSS_COMPILE=powerpc64-linux-gnu-",
+      ]);
+      const outcome = await runBuild(p, {
+        out: recordingOutput(),
+        signal: new AbortController().signal,
+        recordDir: rec,
+        echo: false,
+      });
+      assertEquals(outcome.result, "fail");
+      const log = await Deno.readTextFile(`${rec}/build.log`);
+      assertMatch(
+        log,
+        /drivers\/vfio\/fsl-mc\/vfio_fsl_mc_intr\.c:112:\d+: error: variable 'hwirq' set but not used \[-Werror,-Wunused-but-set-variable\]/,
+      );
+      const diags = await readJson<Diagnostic[]>(`${rec}/diagnostics.json`);
+      assert(
+        errorsOf(diags).some((e) =>
+          e.startsWith("drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c:112:")
+        ),
+        JSON.stringify(errorsOf(diags)),
+      );
+      const meta = await readJson<RecordMetadata>(`${rec}/metadata.json`);
+      assertMatch(meta.toolchain?.ccVersionText ?? "", /clang version 15/);
+    } finally {
+      await Deno.remove(work, { recursive: true });
+    }
+  },
+});
