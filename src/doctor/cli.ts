@@ -1,12 +1,126 @@
 /**
- * CLI for the doctor area.
+ * CLI for the doctor area: `kcross doctor [--install] [--optional] [--json]`.
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
-import { pendingCommand } from "../cli/stub.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { flag, parseArgs } from "../cli/args.ts";
+import { InfraError, UserError } from "../errors.ts";
+import { checkHost, detectPackageManager, installArgv } from "./mod.ts";
+
+const USAGE = `Usage: kcross doctor [--install] [--optional] [--json]
+
+Checks that the host has what kernel builds need (make, a host gcc, flex,
+bison, bc, perl, git, xz, tar, openssl and libelf headers, cpio; optional:
+rsync, kmod, gpgv, ccache, pahole) and prints the exact command that installs
+what is missing. --install runs it (as root, with apt-get or dnf);
+--optional includes the optional packages.
+Exit codes: 0 nothing required is missing, 1 something is, 2 --install
+without root, 3 the install command failed.`;
+
+async function run(ctx: CommandContext): Promise<number> {
+  const p = parseArgs(ctx.args, {
+    install: { type: "boolean" },
+    optional: { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  let findings = checkHost();
+  const pm = detectPackageManager();
+  const argv = pm ? installArgv(findings, pm, flag(p, "optional")) : undefined;
+  if (flag(p, "install") && argv) {
+    if (Deno.uid() !== 0) {
+      throw new UserError("Installing packages needs root", {
+        hint: `run: sudo ${argv.join(" ")}`,
+      });
+    }
+    ctx.out.err(`+ ${argv.join(" ")}`);
+    if (pm === "apt-get") {
+      const upd = await new Deno.Command("apt-get", {
+        args: ["update", "-q"],
+        stdout: "inherit",
+        stderr: "inherit",
+      }).output();
+      if (!upd.success) ctx.out.err("warning: apt-get update failed");
+    }
+    const r = await new Deno.Command(argv[0]!, {
+      args: argv.slice(1),
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!r.success) {
+      throw new InfraError(
+        `"${argv.join(" ")}" failed with exit code ${r.code}`,
+        {
+          hint: "check the package manager's output above, then rerun",
+        },
+      );
+    }
+    findings = checkHost();
+  }
+  const missing = findings.filter((f) => !f.ok && !f.requirement.optional);
+  if (flag(p, "json")) {
+    ctx.out.out(JSON.stringify(
+      {
+        ok: missing.length === 0,
+        packageManager: pm ?? null,
+        install: argv ?? null,
+        findings: findings.map((f) => ({
+          name: f.requirement.name,
+          ok: f.ok,
+          optional: f.requirement.optional ?? false,
+          foundAt: f.foundAt ?? null,
+          debian: f.requirement.debian,
+          fedora: f.requirement.fedora,
+          why: f.requirement.why,
+        })),
+      },
+      null,
+      2,
+    ));
+    return missing.length ? 1 : 0;
+  }
+  const w = Math.max(...findings.map((f) => f.requirement.name.length));
+  for (const f of findings) {
+    const status = f.ok
+      ? "ok     "
+      : f.requirement.optional
+      ? "absent "
+      : "MISSING";
+    const detail = f.ok
+      ? f.foundAt
+      : `${f.requirement.why} (package ${
+        pm === "dnf" ? f.requirement.fedora : f.requirement.debian
+      })`;
+    ctx.out.out(`${status}  ${f.requirement.name.padEnd(w)}  ${detail}`);
+  }
+  const stillArgv = pm
+    ? installArgv(findings, pm, flag(p, "optional"))
+    : undefined;
+  if (stillArgv) {
+    ctx.out.out("");
+    ctx.out.out(
+      `Install with: ${Deno.uid() === 0 ? "" : "sudo "}${stillArgv.join(" ")}`,
+    );
+    if (!flag(p, "install")) ctx.out.out("(or run: kcross doctor --install)");
+  } else if (missing.length) {
+    ctx.out.out("");
+    ctx.out.out(
+      `Install: ${
+        missing.map((f) => f.requirement.debian).join(" ")
+      } (Debian names)`,
+    );
+  }
+  return missing.length ? 1 : 0;
+}
+
+/** `kcross doctor`. */
+const doctorCommand: Command = {
+  name: "doctor",
+  summary: "Check the host for kernel build prerequisites",
+  usage: USAGE,
+  run,
+};
 
 /** Subcommands this area provides. */
-export const doctorCommands: Command[] = [
-  pendingCommand("doctor", "Check the host for kernel build prerequisites"),
-];
+export const doctorCommands: Command[] = [doctorCommand];

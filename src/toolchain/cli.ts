@@ -306,7 +306,7 @@ async function runList(ctx: CommandContext, args: string[]): Promise<number> {
 }
 
 /** `kcross toolchain`. */
-export const toolchainCommand: Command = {
+const toolchainCommand: Command = {
   name: "toolchain",
   summary: "List, fetch, import and locate cross compilers",
   usage: USAGE,

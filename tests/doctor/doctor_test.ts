@@ -1,0 +1,83 @@
+import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
+import {
+  checkHost,
+  detectPackageManager,
+  type HostProbe,
+  installArgv,
+  requirements,
+} from "../../src/doctor/mod.ts";
+import { main } from "../../main.ts";
+import { recordingOutput } from "../../src/cli/output.ts";
+
+function fakeHost(present: string[]): HostProbe {
+  const set = new Set(present);
+  return { path: "/bin:/usr/bin", exists: (p) => set.has(p) };
+}
+
+Deno.test("checkHost() reports what is missing and what satisfied the rest", () => {
+  const host = fakeHost([
+    "/usr/bin/make",
+    "/usr/bin/cc",
+    "/usr/include/gelf.h",
+    "/usr/bin/apt-get",
+  ]);
+  const findings = checkHost(host);
+  const by = Object.fromEntries(findings.map((f) => [f.requirement.name, f]));
+  assertEquals(by["make"]!.ok, true);
+  assertEquals(by["host C compiler"]!.foundAt, "/usr/bin/cc");
+  assertEquals(by["libelf headers"]!.foundAt, "/usr/include/gelf.h");
+  assertEquals(by["flex"]!.ok, false);
+  assertEquals(detectPackageManager(host), "apt-get");
+  const argv = installArgv(findings, "apt-get")!;
+  assertEquals(argv.slice(0, 4), [
+    "apt-get",
+    "install",
+    "-y",
+    "--no-install-recommends",
+  ]);
+  assert(argv.includes("flex") && argv.includes("libssl-dev"), argv.join(" "));
+  assert(!argv.includes("ccache"), "optional packages only with --optional");
+  assert(installArgv(findings, "apt-get", true)!.includes("ccache"));
+  assertEquals(installArgv(findings, "dnf")!.includes("openssl-devel"), true);
+});
+
+Deno.test("nothing missing means no install command", () => {
+  const all = requirements().flatMap((r) => [
+    ...(r.commands ?? []).map((c) => c.startsWith("/") ? c : `/usr/bin/${c}`),
+    ...(r.files ?? []),
+  ]);
+  assertEquals(
+    installArgv(checkHost(fakeHost(all)), "apt-get", true),
+    undefined,
+  );
+});
+
+Deno.test("kcross doctor prints the exact install command for a bare PATH", async () => {
+  const dir = await Deno.makeTempDir();
+  const saved = Deno.env.get("PATH");
+  try {
+    Deno.symlinkSync("/usr/bin/make", `${dir}/make`);
+    Deno.writeTextFileSync(`${dir}/apt-get`, "#!/bin/sh\nexit 0\n", {
+      mode: 0o755,
+    });
+    Deno.env.set("PATH", dir);
+    const out = recordingOutput();
+    const code = await main(["doctor"], { out });
+    assertEquals(code, 1);
+    const text = out.stdout.join("\n");
+    assertMatch(text, /ok\s+make/);
+    assertMatch(text, /MISSING\s+flex/);
+    assertMatch(
+      text,
+      /Install with: (sudo )?apt-get install -y --no-install-recommends .*flex/,
+    );
+    const json = recordingOutput();
+    assertEquals(await main(["doctor", "--json"], { out: json }), 1);
+    const parsed = JSON.parse(json.stdout.join("\n"));
+    assertEquals(parsed.ok, false);
+    assertEquals(parsed.packageManager, "apt-get");
+  } finally {
+    if (saved !== undefined) Deno.env.set("PATH", saved);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
