@@ -57,6 +57,11 @@ export function scanLocated(
   out: LocatedScan,
 ): number {
   let i = s;
+  // gas names its input `{standard input}` when fed from a pipe.
+  if (text.charCodeAt(s) === 123 /* { */) {
+    const close = text.indexOf("}", s);
+    if (close > s && close < e) i = close;
+  }
   for (; i < e; i++) {
     const c = text.charCodeAt(i);
     if (c === COLON) break;
