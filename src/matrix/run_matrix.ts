@@ -52,6 +52,10 @@ export interface RunMatrixOptions {
   cores?: number | undefined;
   /** Submitter poll interval (ms). */
   pollMs?: number | undefined;
+  /** State root (default `stateDir()`): runs, build dirs, worktrees. */
+  stateDir?: string | undefined;
+  /** Cache root (default `cacheDir()`): the shared ccache. */
+  cacheDir?: string | undefined;
 }
 
 /** What a run produced. */
@@ -117,11 +121,13 @@ async function planNewRun(options: RunMatrixOptions): Promise<RunManifest> {
 export async function runMatrix(
   options: RunMatrixOptions,
 ): Promise<RunMatrixResult> {
+  const state = options.stateDir ?? stateDir();
+  const cache = options.cacheDir ?? cacheDir();
   let manifest: RunManifest;
   let runDir: string;
   let reused = new Map<string, CellRecord>();
   if (options.resume) {
-    runDir = await findRunDir(options.resume, options.cwd);
+    runDir = await findRunDir(options.resume, options.cwd, matrixRoot(state));
     const old = await readManifest(runDir);
     reused = await readCellRecords(runDir);
     if (options.file) {
@@ -135,7 +141,7 @@ export async function runMatrix(
     }
   } else {
     manifest = await planNewRun(options);
-    runDir = `${matrixRoot()}/${manifest.id}`;
+    runDir = `${matrixRoot(state)}/${manifest.id}`;
   }
   await createRun(manifest, runDir);
   const todo = manifest.cells.filter((c) => {
@@ -187,7 +193,7 @@ export async function runMatrix(
       const srcTree = manifest.tree.useWorkingTree
         ? manifest.tree.workingTree!
         : await ensureWorktree(
-          `${matrixRoot()}/src`,
+          `${state}/matrix-src`,
           manifest.tree.url,
           manifest.tree.commit!,
         );
@@ -196,9 +202,9 @@ export async function runMatrix(
         budget,
         srcTree,
         commit: manifest.tree.commit,
-        buildRoot: `${stateDir()}/matrix-builds`,
+        buildRoot: `${state}/matrix-builds`,
         ccache: options.ccache ?? manifest.options.ccache,
-        ccacheDir: `${cacheDir()}/ccache`,
+        ccacheDir: `${cache}/ccache`,
         signal: options.signal,
         progress,
         onRecord,

@@ -33,9 +33,9 @@ export interface RunManifest {
   cells: Cell[];
 }
 
-/** The root of matrix runs: `stateDir()/matrix`. */
-export function matrixRoot(): string {
-  return `${stateDir()}/matrix`;
+/** The root of matrix runs: `<state>/matrix` (default `stateDir()`). */
+export function matrixRoot(state: string = stateDir()): string {
+  return `${state}/matrix`;
 }
 
 /**
@@ -70,10 +70,11 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 export async function findRunDir(
   idOrPath: string,
   cwd: string,
+  root: string = matrixRoot(),
 ): Promise<string> {
   const candidates = idOrPath.includes("/")
     ? [idOrPath.startsWith("/") ? idOrPath : `${cwd}/${idOrPath}`]
-    : [`${matrixRoot()}/${idOrPath}`];
+    : [`${root}/${idOrPath}`];
   for (const dir of candidates) {
     try {
       await Deno.stat(`${dir}/run.json`);
@@ -83,8 +84,7 @@ export async function findRunDir(
     }
   }
   throw new UserError(`No matrix run "${idOrPath}"`, {
-    hint:
-      `runs live in ${matrixRoot()}/<run-id>; "ls ${matrixRoot()}" lists them`,
+    hint: `runs live in ${root}/<run-id>; "ls ${root}" lists them`,
   });
 }
 

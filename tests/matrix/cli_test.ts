@@ -7,8 +7,6 @@ import {
   commitFakeChange,
   createFakeMatrixTree,
 } from "../_support/fake_matrix_tree.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
-import { main } from "../../main.ts";
 
 const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const MINIMAL = `[matrix]
@@ -22,12 +20,6 @@ W = "1"
 
 async function setup() {
   const root = await Deno.makeTempDir({ prefix: "kcross-matrix-cli-" });
-  Deno.env.set("KCROSS_STATE_DIR", `${root}/state`);
-  Deno.env.set("KCROSS_CACHE_DIR", `${root}/cache`);
-  Deno.env.set(
-    "KCROSS_MATRIX_RUNNER",
-    `${REPO}/tests/_support/fake_matrix_tree.ts`,
-  );
   const tree = `${root}/linux`;
   await Deno.mkdir(tree);
   const commit = await createFakeMatrixTree(tree);
@@ -40,10 +32,28 @@ async function setup() {
   };
 }
 
+/** Runs kcross in a subprocess: its own environment (state dirs, fake runner). */
 async function kcross(cwd: string, ...args: string[]) {
-  const out = recordingOutput();
-  const code = await main(args, { out, cwd });
-  return { code, stdout: out.stdout.join("\n"), stderr: out.stderr.join("\n") };
+  const root = cwd.slice(0, cwd.lastIndexOf("/"));
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${REPO}/main.ts`, ...args],
+    cwd,
+    env: {
+      KCROSS_STATE_DIR: `${root}/state`,
+      KCROSS_CACHE_DIR: `${root}/cache`,
+      KCROSS_MATRIX_RUNNER: `${REPO}/tests/_support/fake_matrix_tree.ts`,
+      NO_COLOR: "1",
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return {
+    code: r.code,
+    stdout: dec.decode(r.stdout).trimEnd(),
+    stderr: dec.decode(r.stderr).trimEnd(),
+  };
 }
 
 Deno.test("kcross matrix plan lists the cells, --json gives them with digests and the commit", async () => {

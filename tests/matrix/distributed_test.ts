@@ -108,8 +108,6 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const root = await Deno.makeTempDir({ prefix: "kcross-matrix-q-" });
-    Deno.env.set("KCROSS_STATE_DIR", `${root}/submitter`);
-    Deno.env.set("KCROSS_CACHE_DIR", `${root}/submitter-cache`);
     const redis = await startRedis();
     const tree = `${root}/linux`;
     await Deno.mkdir(tree);
@@ -130,6 +128,8 @@ Deno.test({
       queue: redis.url,
       queueName: QUEUE,
       pollMs: 200,
+      stateDir: `${root}/submitter`,
+      cacheDir: `${root}/submitter-cache`,
       ...extra,
     });
     const write = async (name: string, text: string) => {

@@ -33,8 +33,6 @@ Deno.test({
   async fn() {
     const base = await ensureKernelGitBase();
     const root = await Deno.makeTempDir({ prefix: "kcross-matrix-real-" });
-    Deno.env.set("KCROSS_STATE_DIR", `${root}/submitter`);
-    Deno.env.set("KCROSS_CACHE_DIR", `${root}/submitter-cache`);
     const redis = await startRedis();
     const queueName = `kcross-real-${Deno.pid}`;
     const seed = await Deno.readTextFile(`${REPO}/configs/powerpc-vfio.toml`);
@@ -79,6 +77,8 @@ Deno.test({
         queue: redis.url,
         queueName,
         pollMs: 500,
+        stateDir: `${root}/submitter`,
+        cacheDir: `${root}/submitter-cache`,
       });
       const cell = r.summary.cells[0]!;
       assertEquals(cell.key, "powerpc/allmodconfig/gcc-12.2.0");

@@ -30,8 +30,6 @@ W = "1"
 
 async function setup() {
   const root = await Deno.makeTempDir({ prefix: "kcross-matrix-" });
-  Deno.env.set("KCROSS_STATE_DIR", `${root}/state`);
-  Deno.env.set("KCROSS_CACHE_DIR", `${root}/cache`);
   const tree = `${root}/linux`;
   await Deno.mkdir(tree);
   const commit = await createFakeMatrixTree(tree);
@@ -68,6 +66,8 @@ function opts(
     jobs: 2,
     makeJobs: 1,
     cores: 2,
+    stateDir: `${env.root}/state`,
+    cacheDir: `${env.root}/cache`,
     ...extra,
   };
 }
