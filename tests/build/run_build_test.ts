@@ -322,3 +322,47 @@ Deno.test("--ccache runs the compiler through ccache with kcross's own CCACHE_DI
     else Deno.env.set("KCROSS_CACHE_DIR", old);
   }
 });
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.test(`a real ${signal} to kcross ends make's group and exits 130 with an interrupted record`, async () => {
+    await using tree = await makeFakeTree();
+    const rec = `${tree.root}/rec`;
+    const pids = `${tree.root}/pids`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--no-check",
+        new URL("./_run_interrupt_child.ts", import.meta.url).pathname,
+        tree.srcTree,
+        tree.outDir,
+        `${tree.root}/bin`,
+        rec,
+        pids,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let seen = "";
+    while (!seen.includes("sleeping\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    assertStringIncludes(seen, "sleeping");
+    child.kill(signal);
+    while (!(await reader.read()).done) { /* drain */ }
+    const status = await child.status;
+    assertEquals(status.code, 130);
+    assertEquals(readMeta(rec).result, "interrupted");
+    const started = (await Deno.readTextFile(pids)).trim().split("\n").map(
+      Number,
+    );
+    for (let i = 0; i < 20 && started.some(alive); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assertEquals(started.filter(alive), [], "no stray processes");
+  });
+}
