@@ -161,7 +161,13 @@ export async function runConfig(
       break;
     }
     case "file": {
-      await Deno.copyFile(resolvePath(ctx.cwd, src.path), dotConfig);
+      const from = resolvePath(ctx.cwd, src.path);
+      // Copying a file onto itself would truncate it.
+      const same = await Deno.realPath(dotConfig).then(
+        async (d) => d === await Deno.realPath(from),
+        () => false,
+      );
+      if (!same) await Deno.copyFile(from, dotConfig);
       break;
     }
     case "url": {

@@ -225,3 +225,18 @@ Deno.test("runConfig() reports a failing config target and missing inputs", asyn
     "No .config",
   );
 });
+
+Deno.test("runConfig() accepts the build dir's own .config as the config file", async () => {
+  await using tree = await makeFakeTree();
+  await Deno.mkdir(tree.outDir, { recursive: true });
+  await Deno.writeTextFile(`${tree.outDir}/.config`, "CONFIG_BAR=y\n");
+  const o = await runConfig(
+    plan({ source: { kind: "file", path: `${tree.outDir}/.config` } }),
+    context(tree),
+  );
+  assertEquals(o.failed, null);
+  assertEquals(
+    await Deno.readTextFile(`${tree.outDir}/.config`),
+    "CONFIG_BAR=y\n",
+  );
+});
