@@ -25,22 +25,18 @@ export function countCompiledLines(log: string): number {
 }
 
 /**
- * Counts the `CC` lines of the build log(s) in a build record directory
- * (every `*.log` file directly in it), or undefined when it has none.
+ * Counts the `CC` lines of a build record's `build.log` (make's raw output),
+ * or undefined when the record has none.
  */
 export async function countCompiledInRecord(
   recordDir: string,
 ): Promise<number | undefined> {
-  let total: number | undefined;
   try {
-    for await (const e of Deno.readDir(recordDir)) {
-      if (!e.isFile || !e.name.endsWith(".log")) continue;
-      total = (total ?? 0) +
-        countCompiledLines(await Deno.readTextFile(`${recordDir}/${e.name}`));
-    }
+    return countCompiledLines(
+      await Deno.readTextFile(`${recordDir}/build.log`),
+    );
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
     throw e;
   }
-  return total;
 }
