@@ -16,6 +16,8 @@ const TAB = 9;
 export interface LocatedScan {
   /** End of the file part (the first colon). */
   fileEnd: number;
+  /** A hash of the file part's characters (not of a `{…}` prefix). */
+  fileHash: number;
   line: number;
   /** -1 when absent. */
   column: number;
@@ -62,13 +64,16 @@ export function scanLocated(
     const close = text.indexOf("}", s);
     if (close > s && close < e) i = close;
   }
+  let hash = 0;
   for (; i < e; i++) {
     const c = text.charCodeAt(i);
     if (c === COLON) break;
     if (c === SP || c === TAB) return NONE;
+    hash = (hash * 31 + c) | 0;
   }
   if (i >= e || i === s) return NONE;
   out.fileEnd = i;
+  out.fileHash = hash;
   i++;
   let n = 0;
   let digits = 0;

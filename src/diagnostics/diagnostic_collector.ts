@@ -48,6 +48,8 @@ export interface ExtractOptions {
 
 /** A located diagnostic line already counted once. */
 interface SeenLine {
+  /** The whole line, to confirm a hash hit in place. */
+  raw: string;
   entry: Entry;
   /** The unit, when the file is a source file. */
   unit: UnitKey | null;
@@ -57,7 +59,27 @@ interface SeenLine {
 interface CwdCaches {
   resolved: Map<string, string>;
   units: Map<string, UnitKey>;
-  lines: Map<string, SeenLine>;
+  lines: Map<number, SeenLine[]>;
+}
+
+/**
+ * A cheap hash of a located line: its length, line and column numbers, the
+ * path (hashed while scanning it) and every fourth character of the message.
+ */
+function lineHash(
+  text: string,
+  s: number,
+  e: number,
+  scan: LocatedScan,
+): number {
+  let h = ((e - s) * 31 + scan.line) | 0;
+  h = (h * 31 + scan.column) | 0;
+  h = (h * 31 + scan.fileHash) | 0;
+  // The message: a sample of its characters (length is in the line's).
+  for (let i = scan.msgStart + 1; i < e; i += 4) {
+    h = (h * 31 + text.charCodeAt(i)) | 0;
+  }
+  return h;
 }
 
 const SP = 32;
@@ -101,6 +123,7 @@ export class DiagnosticCollector {
   #srcTreeSeen: string | null = null;
   #scan: LocatedScan = {
     fileEnd: 0,
+    fileHash: 0,
     line: 0,
     column: -1,
     locEnd: 0,
@@ -110,7 +133,7 @@ export class DiagnosticCollector {
   /** Paths resolved against the current cwd. */
   #resolved = new Map<string, string>();
   /** Located lines already counted (under the current cwd). */
-  #lineCache = new Map<string, SeenLine>();
+  #lineCache = new Map<number, SeenLine[]>();
   /** The three caches above, per make directory. */
   #caches = new Map<string, CwdCaches>();
   /** The latest directory make entered: kbuild's objtree. */
@@ -389,8 +412,19 @@ export class DiagnosticCollector {
     }
     // A header's error repeats verbatim in every unit that includes it:
     // count repeats from the raw line without parsing it again.
-    const raw = text.slice(s, e);
-    const seen = this.#lineCache.get(raw);
+    // Keyed by a cheap numeric hash and confirmed in place: no slice and
+    // no string hashing for a repeat.
+    const h = lineHash(text, s, e, scan);
+    const bucket = this.#lineCache.get(h);
+    let seen: SeenLine | undefined;
+    if (bucket !== undefined) {
+      for (const b of bucket) {
+        if (b.raw.length === e - s && text.startsWith(b.raw, s)) {
+          seen = b;
+          break;
+        }
+      }
+    }
     if (seen !== undefined) {
       const slot = this.#steps.find(seen.unit ?? this.#tuHint);
       Aggregator.bump(seen.entry, slot < 0 ? null : this.#steps.object(slot));
@@ -455,7 +489,9 @@ export class DiagnosticCollector {
       return;
     }
     const entry = this.#agg.add(d);
-    this.#lineCache.set(raw, { entry, unit });
+    const line: SeenLine = { raw: text.slice(s, e), entry, unit };
+    if (bucket === undefined) this.#lineCache.set(h, [line]);
+    else bucket.push(line);
   }
 
   #unlocated(file: string, severity: string, message: string): void {
