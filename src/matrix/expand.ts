@@ -147,7 +147,7 @@ export async function expandCells(
     checkRule(r.match, ["override", i, "match"])
   );
 
-  let rows: { axes: Record<string, string>; settings: CellSettings[] }[] =
+  const rows: { axes: Record<string, string>; settings: CellSettings[] }[] =
     product(axes)
       .filter((row) => !(spec.exclude ?? []).some((r) => matches(r, row)))
       .map((row) => ({ axes: row, settings: [] }));
@@ -215,7 +215,6 @@ export async function expandCells(
       digest: cellDigest(inputs, options.tree),
     });
   }
-  rows = [];
   return cells;
 }
 

@@ -183,7 +183,16 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-function formatDuration(ms: number): string {
+/**
+ * A duration for people: `850 ms`, `34.2 s`, `3m05s`.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./summary.ts";
+ * if (formatDuration(1500) !== "1.5 s") throw new Error();
+ * ```
+ */
+export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   const s = ms / 1000;
   return s < 60
@@ -316,5 +325,3 @@ export function renderJunit(summary: RunSummary): string {
   out.push("  </testsuite>", "</testsuites>");
   return out.join("\n") + "\n";
 }
-
-export { formatDuration };
