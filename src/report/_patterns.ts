@@ -34,7 +34,7 @@ export const RECORD_START =
 
 /** A diagnostic whose message has not started yet (`a.c:12:3:`, `a.c:1:2: sparse:`). */
 export const INCOMPLETE_HEAD =
-  /^[^\s:]+:\d+(?::\d+)?:(?: [a-z]+:)*(?: fatal)?$|^[^\s:]+:$/;
+  /^[^\s:]+:\d+(?::\d+)?:(?: (?:fatal error|[a-z]+):)*(?: fatal)?$|^[^\s:]*[./-][^\s:]*:$/;
 
 /** gcc 9+ source context: `  608 | code` or `      | ^~~`. */
 export const GCC_CONTEXT = /^(?:\d+ *\||\|)/;
@@ -53,4 +53,4 @@ export function endsSection(line: string): boolean {
 
 /** Include-chain and function-context lines that precede diagnostics. */
 export const CONTEXT_START =
-  /^(?:In file included from |from \S+:\d+[,:]|In function |In member function |\d+ (?:warnings?|errors?)(?: and \d+ \w+)? generated\.?$|cc1\S*: )/;
+  /^(?:In file included from |from \S+:\d+[,:]|In function |In member function |\d+ (?:warnings?|errors?)(?: and \d+ \w+)? generated\.?$|cc1\S*: |compilation terminated\.$)/;

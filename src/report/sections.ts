@@ -80,7 +80,7 @@ function splitPrefix(line: string): Prefixed {
 function hardStop(line: string): boolean {
   if (line.trim() === "") return true;
   if (/^\s/.test(line)) return true; // pristine mail: indented context
-  if (/^(?:>|<<|< )/.test(line)) return true;
+  if (/^(?:>>? |<< |< )/.test(line) || /^(?:>>?|<<?)$/.test(line)) return true;
   if (line === "--" || endsSection(line)) return true;
   if (ALL_HEADER.test(line) || TOOL_HEADER.test(line)) return true;
   return HEADER_START.test(line);
@@ -96,7 +96,8 @@ function startsRecord(line: string): boolean {
 /** Whether a message is visibly unfinished: an open quote or sparse `@@` block. */
 function unfinished(text: string): boolean {
   let quotes = 0;
-  for (const ch of text) if (ch === "'") quotes++;
+  // apostrophes (isn't, can't) are not quotes
+  for (const ch of text.replace(/\w'\w/g, "")) if (ch === "'") quotes++;
   if (quotes % 2 === 1) return true;
   const at = text.split("@@").length - 1;
   return at === 1 || at === 2;
@@ -105,12 +106,25 @@ function unfinished(text: string): boolean {
 /** Whether `line` reads as source code rather than the rest of a message. */
 export function looksLikeCode(line: string): boolean {
   const bare = line.replace(/'[^']*'|‘[^’]*’|"[^"]*"/g, " ");
-  return /[\w)\]];\s*$|[{}]\s*$|->|==|!=|&&|\|\||^#|^\/[/*]|^\*|^[\w\]*)]+ = \S|^(?:if|for|while|switch) \(|\w\(/
+  return /[\w)\]];\s*$|[{}]\s*$|->|^#|^\/[/*]|^\*|^[\w\]*)]+ = \S|^(?:if|for|while|switch) \(|\w\([^)]*$|\w\(.*\)[;{,]$|^(?:static|extern|inline|void|int|unsigned|long|char|bool|struct|enum|union|const|return)\b[^']*\w ?\(/
     .test(bare);
+}
+
+/** A diagnostic whose message stops at a colon has more to come. */
+function endsInColon(text: string): boolean {
+  return text.endsWith(":") && (DIAG_LINE.test(text) || SPARSE_LINE.test(text));
 }
 
 /** Narrowest hard wrap (a mail client's) that is joined back. */
 const MIN_WRAP_WIDTH = 60;
+
+/** `(` minus `)` outside quotes (a code line cut in two leaves it unbalanced). */
+function parenBalance(line: string): number {
+  const bare = line.replace(/'[^']*'|"[^"]*"/g, "").replace(/["'].*$/, "");
+  let n = 0;
+  for (const ch of bare) n += ch === "(" ? 1 : ch === ")" ? -1 : 0;
+  return n;
+}
 
 /** Whether a message already ends with its `[-W…]` option. */
 function endsWithFlag(text: string): boolean {
@@ -127,7 +141,7 @@ function joinWrapped(
   i: number,
   end: number,
   content: string,
-  pristine: boolean,
+  style: { pristine: boolean; gutter: boolean },
 ): { text: string; next: number } {
   let text = content.trimEnd();
   let j = i + 1;
@@ -138,20 +152,41 @@ function joinWrapped(
     // hard wrap can split a line, and that leaves a full-width line behind.
     const before = lines[j - 1]!;
     const firstWord = line.trim().split(" ")[0]!;
-    if (pristine && before.length + 1 + firstWord.length <= MIN_WRAP_WIDTH) {
+    if (
+      style.pristine && before.length + 1 + firstWord.length <= MIN_WRAP_WIDTH
+    ) {
       break;
     }
-    if (INCOMPLETE_HEAD.test(text)) {
+    if (
+      INCOMPLETE_HEAD.test(text) || (endsInColon(text) && !startsRecord(line))
+    ) {
       text += " " + line.trim();
       j++;
       continue;
     }
-    if (startsRecord(line)) break;
-    if (!unfinished(text)) {
-      if (endsWithFlag(text)) break;
-      const after = lines[j + 1];
-      if (after !== undefined && isCaretLine(after.trim())) break;
+    if (endsWithFlag(text)) break;
+    // a question ("…Should it be static?") is not continued by a new sentence
+    if (/\?$/.test(text) && /^[A-Z][a-z]+ [a-z]/.test(line)) break;
+    if (startsRecord(line)) {
+      // an open quote continues over a wrapped `(anonymous at a.h:1:2)'`,
+      // but never over a complete diagnostic
+      const bare = line.trim();
+      if (!unfinished(text) || DIAG_LINE.test(bare) || SPARSE_LINE.test(bare)) {
+        break;
+      }
+    } else if (!unfinished(text) && !style.gutter) {
+      // old gcc / clang print bare code lines under a diagnostic; gcc 9+
+      // and newer clang put them behind a "NNN |" gutter instead
+      const after = lines[j + 1]?.trim();
+      if (after !== undefined && isCaretLine(after)) break;
       if (looksLikeCode(line)) break;
+      // a code line wrapped in two, then its caret
+      const after2 = lines[j + 2]?.trim();
+      if (
+        after !== undefined && after2 !== undefined && isCaretLine(after2) &&
+        !startsRecord(after) && parenBalance(line) > 0 &&
+        parenBalance(after) < 0
+      ) break;
     }
     text += " " + line.trim();
     j++;
@@ -226,12 +261,14 @@ export function parseSections(lines: readonly string[]): SectionsParse {
     if (/^"?sparse /i.test(header.text)) out.hasSparse = true;
     const readDiagnostics = !isReferenceOnly(header.text);
     let pristine = false;
+    let gutter = false;
     let end = header.next;
     while (end < lines.length) {
       const line = lines[end]!.trimEnd();
       if (endsSection(lines[end]!) || endsSection(line)) break;
       if (readHeader(lines, end)) break;
       if (/^(?:>> |<< | {3})/.test(line)) pristine = true;
+      if (/^[>< ]*\d+ \| /.test(line)) gutter = true;
       end++;
     }
     for (let j = header.next; j < end;) {
@@ -243,7 +280,12 @@ export function parseSections(lines: readonly string[]): SectionsParse {
       }
       const p = splitPrefix(raw);
       const marked = p.prefix === ">>" || p.prefix === ">";
-      if (!readDiagnostics || (!marked && /^\s/.test(p.content))) {
+      // only records (diagnostics, tool messages) are joined with their
+      // wrapped tails; code and context lines are skipped as they are
+      if (
+        !readDiagnostics ||
+        (!marked && (/^\s/.test(p.content) || !RECORD_START.test(p.content)))
+      ) {
         j++;
         continue;
       }
@@ -252,7 +294,7 @@ export function parseSections(lines: readonly string[]): SectionsParse {
         j,
         end,
         p.content,
-        pristine,
+        { pristine, gutter },
       );
       out.joined += next - j - 1;
       if (marked) out.marked_lines.push(text);
