@@ -47,7 +47,7 @@ export function keyOf(line: string): HeaderKey | null {
 export function isHeaderStop(line: string): boolean {
   const t = line.trimEnd();
   return t === "" || /^\s/.test(line) || keyOf(t) !== null ||
-    /^(?:If you fix|Reported-by:|\| |Closes:|Link:|Note:|:{6}|\[(?!\d+\/\d+\])|All (?:errors|warnings|error)|[A-Za-z][\w.-]* warnings: |--|0-DAY)/
+    /^(?:If you fix|Reported-by:|\| |Closes:|Link:|Note:|:{6}|All (?:errors|warnings|error)|[A-Za-z][\w.-]* warnings: |--|0-DAY)/
       .test(t);
 }
 

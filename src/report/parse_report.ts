@@ -225,7 +225,7 @@ export function parseReport(
   const arch = hasMake
     ? steps.arch
     : (configName ? configName.split("-")[0]! : null);
-  const closes = /^\|? ?Closes: /m.test(body);
+  const closes = /^\|? ?Closes:(?: |$)/m.test(body);
   const attachedRepro = /\(attached as reproduce\)/.test(repro?.value ?? "");
   // old: inline steps; new: a reproduce link, or no inline steps and the
   // Closes: tag (2023+) or an attached script
