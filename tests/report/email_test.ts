@@ -154,3 +154,31 @@ Deno.test("a format=flowed body has its soft line breaks joined", () => {
   );
   assertEquals(e.body, ">> a.c:1:2: error: long message\n-- \nsig\n");
 });
+
+Deno.test("real robot e-mails parse to their fixture's expected JSON, the reproduce script taken from the attachment", async (t) => {
+  for (const id of ["034", "044"]) {
+    await t.step(`${id}.eml`, () => {
+      const f = loadFixtures().find((x) => x.id === id)!;
+      const mail = Deno.readTextFileSync(
+        new URL(`../fixtures/robot-mail/${id}.eml`, import.meta.url),
+      );
+      const r = parseReport(mail) as unknown as Record<string, unknown>;
+      for (const [key, want] of Object.entries(f.expected)) {
+        if (key === "file" || key === "meta") continue;
+        if (key === "reproduce_file") {
+          const { file: _f, origin: _o, ...rest } = want as Record<
+            string,
+            unknown
+          >;
+          const { origin, ...got } = r[key] as Record<string, unknown>;
+          assertEquals(got, rest, `${id}: ${key}`);
+          assertEquals(origin, 'MIME attachment "reproduce" of the same email');
+          continue;
+        }
+        assertEquals(r[key], want, `${id}: ${key}`);
+      }
+      const att = r["attachments"] as { config?: string };
+      assert(att.config?.includes("CONFIG_") === true, `${id}: config`);
+    });
+  }
+});
