@@ -100,6 +100,19 @@ function checkText(text: string): void {
   }
 }
 
+/**
+ * The quoted report inside a reply (`> tree: …`, `> >> a.c:1:2: error: …`),
+ * one quote level removed, or null when the report is not quoted.
+ */
+function unquoteReply(body: string): string | null {
+  const key = /^(?:tree|url|commit|config|compiler):/m;
+  if (key.test(body) || !/^> ?(?:tree|url|commit):/m.test(body)) return null;
+  return body.split("\n")
+    .filter((l) => l.startsWith(">"))
+    .map((l) => l.replace(/^> ?/, ""))
+    .join("\n");
+}
+
 function reproduceFileOf(
   info: ReproduceInfo,
   url: string | null,
@@ -163,10 +176,15 @@ export function parseReport(
   checkSize(input);
   // binary attachments are fine in an e-mail: judge the text part only
   const email = extractEmail(input.replace(/\r\n?/g, "\n"));
-  const body = email.body;
-  checkText(body);
-  const lines = body.split("\n");
   const warnings: string[] = [];
+  let body = email.body;
+  checkText(body);
+  const quoted = unquoteReply(body);
+  if (quoted !== null) {
+    body = quoted;
+    warnings.push("The report was quoted in a reply: read its quoted lines");
+  }
+  const lines = body.split("\n");
   const secs = parseSections(lines);
   const limit = secs.firstHeader < 0 ? lines.length : secs.firstHeader;
   const fields = readHeaderFields(lines, limit);

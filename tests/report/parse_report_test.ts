@@ -120,3 +120,17 @@ Deno.test("parseReport() stays linear on pathological lines", () => {
   const r = parseReport(text);
   assertEquals(r.diagnostics.length, 1);
 });
+
+Deno.test("parseReport() reads a report quoted in a reply", () => {
+  const f = loadFixtures().find((x) => x.id === "026")!;
+  const reply = [
+    "On Sat, Jun 10, 2023 kernel test robot wrote:",
+    ...f.text.split("\n").map((l) => (l === "" ? ">" : `> ${l}`)),
+    "",
+    "Thanks, I will fix it.",
+  ].join("\n");
+  const r = parseReport(reply);
+  assertEquals(r.diagnostics, f.expected["diagnostics"]);
+  assertEquals(r.make_args, f.expected["make_args"]);
+  assert(r.warnings.some((w) => w.includes("quoted in a reply")));
+});
