@@ -51,22 +51,28 @@ function locate(
   return null;
 }
 
+/** The sources the seed diagnostics are located in (text at the bad commit). */
+export interface SeedSources {
+  /** `include/uapi/linux/vfio.h`. */
+  vfioH: string;
+  /** `drivers/vfio/vfio_main.c`. */
+  vfioMainC: string;
+  /** `drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c`. */
+  fslMcIntrC: string;
+}
+
 /**
- * The report text: a branch report in the robot's current format, with the
- * inline make.cross line of its older format (W=1, `drivers/vfio/`).
+ * The diagnostic lines of the seed bug as the robot prints them (`>> ` new,
+ * three spaces old), located in the given sources.
  *
  * @example
  * ```ts
- * import { demoReport } from "./demo_report.ts";
- * const t = demoReport({ treeUrl: "/r", branch: "master", head: "b", commit: "b", subject: "s",
- *   compiler: "powerpc64-linux-gnu-gcc (Debian 12.2.0-13) 12.2.0",
- *   vfioH: "x\n#define VFIO_DEVICE_STATE_STOP (0)\nenum vfio_device_mig_state {\n",
- *   vfioMainC: "\t\t\t[VFIO_DEVICE_STATE_STOP_COPY] = 1,\n", fslMcIntrC: "\tint ret, hwirq;\n" });
- * if (!t.includes(">> include/uapi/linux/vfio.h:2:32: error: expected identifier before '(' token")) throw new Error(t);
- * if (!t.includes(">> drivers/vfio/vfio_main.c:1:26: error:")) throw new Error(t);
+ * import { seedDiagnosticLines } from "./demo_report.ts";
+ * const l = seedDiagnosticLines({ vfioH: "#define VFIO_DEVICE_STATE_STOP (0)\n", vfioMainC: "", fslMcIntrC: "" });
+ * if (l[0] !== ">> include/uapi/linux/vfio.h:1:32: error: expected identifier before '(' token") throw new Error(l[0]);
  * ```
  */
-export function demoReport(input: DemoReportInput): string {
+export function seedDiagnosticLines(input: SeedSources): string[] {
   const define = locate(input.vfioH, /^#define VFIO_DEVICE_STATE_STOP\s/, "(");
   const stopCopy = locate(
     input.vfioMainC,
@@ -92,6 +98,26 @@ export function demoReport(input: DemoReportInput): string {
       `   drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c:${hwirq.line}:${hwirq.column}: error: variable 'hwirq' set but not used [-Werror=unused-but-set-variable]`,
     );
   }
+  return errors;
+}
+
+/**
+ * The report text: a branch report in the robot's current format, with the
+ * inline make.cross line of its older format (W=1, `drivers/vfio/`).
+ *
+ * @example
+ * ```ts
+ * import { demoReport } from "./demo_report.ts";
+ * const t = demoReport({ treeUrl: "/r", branch: "master", head: "b", commit: "b", subject: "s",
+ *   compiler: "powerpc64-linux-gnu-gcc (Debian 12.2.0-13) 12.2.0",
+ *   vfioH: "x\n#define VFIO_DEVICE_STATE_STOP (0)\nenum vfio_device_mig_state {\n",
+ *   vfioMainC: "\t\t\t[VFIO_DEVICE_STATE_STOP_COPY] = 1,\n", fslMcIntrC: "\tint ret, hwirq;\n" });
+ * if (!t.includes(">> include/uapi/linux/vfio.h:2:32: error: expected identifier before '(' token")) throw new Error(t);
+ * if (!t.includes(">> drivers/vfio/vfio_main.c:1:26: error:")) throw new Error(t);
+ * ```
+ */
+export function demoReport(input: DemoReportInput): string {
+  const errors = seedDiagnosticLines(input);
   const gccVersion = /(\d+\.\d+\.\d+)\s*$/.exec(input.compiler)?.[1] ?? "";
   return [
     "Hi kcross user,",

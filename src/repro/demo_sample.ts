@@ -125,7 +125,7 @@ export async function ensureDemoSample(
       VFIO_COLLISION.insert + VFIO_COLLISION.before,
     ),
   );
-  await git(["add", VFIO_COLLISION.file], { cwd: work, env });
+  await git(["add", "--force", VFIO_COLLISION.file], { cwd: work, env });
   await git(["commit", "-q", "-m", VFIO_COLLISION.subject], { cwd: work, env });
   const bad = (await git(["rev-parse", "HEAD"], { cwd: work, env })).stdout
     .trim();

@@ -4,25 +4,27 @@
  *
  * @module
  */
+import { requirements } from "../doctor/mod.ts";
 import { InfraError, UserError } from "../errors.ts";
 
-/** Debian packages `kcross demo` needs: kernel build deps, the source, the cross gcc. */
-export const DEMO_PACKAGES: readonly string[] = [
-  "git",
-  "make",
-  "gcc",
-  "libc6-dev",
-  "flex",
-  "bison",
-  "bc",
-  "perl",
-  "libssl-dev",
-  "libelf-dev",
-  "xz-utils",
-  "ccache",
-  "linux-source-6.1",
-  "gcc-powerpc64-linux-gnu",
-];
+/**
+ * Debian packages `kcross demo` needs: the kernel build requirements of
+ * `kcross doctor` (its non-optional ones), ccache, the kernel source and the
+ * powerpc64 cross gcc.
+ */
+export function demoPackages(): string[] {
+  const fromDoctor = requirements().filter((r) => !r.optional).flatMap((r) =>
+    r.debian.split(/\s+/).filter((p) => p)
+  );
+  return [
+    ...new Set([
+      ...fromDoctor,
+      "ccache",
+      "linux-source-6.1",
+      "gcc-powerpc64-linux-gnu",
+    ]),
+  ];
+}
 
 /** Runs a command, returning success and output; a missing program is `null`. */
 export type Runner = (

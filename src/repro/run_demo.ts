@@ -12,7 +12,7 @@ import { stateDir } from "../paths.ts";
 import { demoReport } from "./demo_report.ts";
 import { ensureDemoSample, showFile, VFIO_COLLISION } from "./demo_sample.ts";
 import type { ReproEngine } from "./engine.ts";
-import { DEMO_PACKAGES, ensurePackages, type Runner } from "./host_packages.ts";
+import { demoPackages, ensurePackages, type Runner } from "./host_packages.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { type ReproResult, runRepro } from "./run_repro.ts";
 
@@ -100,7 +100,7 @@ export async function runDemo(
     }
     const t0 = Date.now();
     step(1, "checking host packages");
-    const installed = await ensurePackages(DEMO_PACKAGES, {
+    const installed = await ensurePackages(demoPackages(), {
       progress: (l) => out.err(`      ${l}`),
       ...(options.runner ? { runner: options.runner } : {}),
     });

@@ -86,15 +86,13 @@ function shortKey(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 10);
 }
 
-/** A build dir name per config source, so different configs never share one. */
-function buildDirName(plan: ReproPlan, triple: string): string {
-  const c = plan.config;
-  const cfg = c.kind === "target"
-    ? c.target
-    : c.kind === "url"
-    ? `url-${shortKey(c.url)}`
-    : `file-${shortKey(c.path)}`;
-  return `${plan.arch}-${cfg}-${triple}`.replace(/[^A-Za-z0-9._-]+/g, "_");
+/**
+ * The build dir of a slot for an arch and triple. One per pair, not per
+ * config: the runner reconfigures when the config inputs change, and the
+ * same config reached another way (name, URL, file) stays incremental.
+ */
+function buildDirName(arch: string, triple: string): string {
+  return `${arch}-${triple}`.replace(/[^A-Za-z0-9._-]+/g, "_");
 }
 
 /** Dropped config symbols, if the build record lists them. */
@@ -229,7 +227,7 @@ export async function runRepro(
     })`,
   );
 
-  const outDir = `${lease.slotDir}/build/${buildDirName(plan, triple)}`;
+  const outDir = `${lease.slotDir}/build/${buildDirName(plan.arch, triple)}`;
   await Deno.mkdir(outDir, { recursive: true });
   const config: ConfigSource = plan.config.kind === "target"
     ? { kind: "target", target: plan.config.target }

@@ -1,0 +1,232 @@
+/**
+ * End to end: `kcross repro` on a real linux-6.1 git repository with the
+ * seed's vfio macro collision, through the real parser, Debian's powerpc64
+ * gcc (system provider), the native planner, the runner and the comparer.
+ * One full build of drivers/vfio/; the later runs reuse the worktree and
+ * build dir.
+ */
+import { main } from "../../main.ts";
+import { recordingOutput } from "../../src/cli/output.ts";
+import { git } from "../../src/git/mod.ts";
+import {
+  cloneKernelRepo,
+  ensureKernelGitBase,
+  haveKernelSource,
+  VFIO_COLLISION,
+} from "../_support/kernel.ts";
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "../_support/assert.ts";
+import { newFormatReport, oldFormatReport } from "./_seed_reports.ts";
+
+const COMMIT_ENV = {
+  GIT_AUTHOR_NAME: "Jason",
+  GIT_AUTHOR_EMAIL: "jason@kcross.invalid",
+  GIT_COMMITTER_NAME: "Jason",
+  GIT_COMMITTER_EMAIL: "jason@kcross.invalid",
+  GIT_AUTHOR_DATE: "2022-01-22T11:46:00Z",
+  GIT_COMMITTER_DATE: "2022-01-22T11:46:00Z",
+};
+
+/**
+ * The "robot's tree": a bare repository sharing the base objects, with the
+ * collision commit on branch `for-yishai`, made with plumbing (no checkout).
+ */
+async function makeUpstream(
+  dir: string,
+): Promise<{ base: string; bad: string }> {
+  const base = await ensureKernelGitBase();
+  await git(["clone", "-q", "--bare", "--shared", base, dir]);
+  const baseSha = (await git(["rev-parse", "base^{commit}"], { cwd: dir }))
+    .stdout.trim();
+  const text =
+    (await git(["show", `${baseSha}:${VFIO_COLLISION.file}`], { cwd: dir }))
+      .stdout;
+  const changed = `${dir}/vfio.h`;
+  await Deno.writeTextFile(
+    changed,
+    text.replace(
+      VFIO_COLLISION.before,
+      VFIO_COLLISION.insert + VFIO_COLLISION.before,
+    ),
+  );
+  const blob = (await git(["hash-object", "-w", changed], { cwd: dir })).stdout
+    .trim();
+  const env = { ...COMMIT_ENV, GIT_INDEX_FILE: `${dir}/tmp-index` };
+  await git(["read-tree", baseSha], { cwd: dir, env });
+  await git([
+    "update-index",
+    "--cacheinfo",
+    `100644,${blob},${VFIO_COLLISION.file}`,
+  ], { cwd: dir, env });
+  const tree = (await git(["write-tree"], { cwd: dir, env })).stdout.trim();
+  const bad = (await git(
+    [
+      "commit-tree",
+      tree,
+      "-p",
+      baseSha,
+      "-m",
+      "vfio: Define device migration protocol v2",
+    ],
+    { cwd: dir, env },
+  )).stdout.trim();
+  await git(["update-ref", "refs/heads/for-yishai", bad], { cwd: dir });
+  await Deno.remove(`${dir}/tmp-index`);
+  await Deno.remove(changed);
+  return { base: baseSha, bad };
+}
+
+async function snapshot(dir: string): Promise<string> {
+  const g = async (...a: string[]) => (await git(a, { cwd: dir })).stdout;
+  return [
+    await g("status", "--porcelain=v1", "--untracked-files=all"),
+    await g("rev-parse", "HEAD"),
+    await g("stash", "list"),
+    await g("diff", "--cached", "--stat"),
+  ].join("--\n");
+}
+
+/** What Debian's powerpc64 gcc prints, as the robot's compiler: line would. */
+async function compilerLine(): Promise<string> {
+  const o = await new Deno.Command("powerpc64-linux-gnu-gcc", {
+    args: ["--version"],
+    stdout: "piped",
+    env: { LANG: "C" },
+  }).output();
+  return new TextDecoder().decode(o.stdout).split("\n")[0]!;
+}
+
+async function run(args: string[], cwd: string) {
+  const out = recordingOutput();
+  const code = await main(args, { out, cwd });
+  return { code, stdout: out.stdout.join("\n"), stderr: out.stderr.join("\n") };
+}
+
+Deno.test({
+  name:
+    "kcross repro reproduces the vfio collision from old and new format reports and not on the base commit, leaving the checkout byte-identical",
+  ignore: !haveKernelSource(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async (t) => {
+  const tmp = await Deno.makeTempDir({ prefix: "kcross-e2e-repro-" });
+  const prevState = Deno.env.get("KCROSS_STATE_DIR");
+  Deno.env.set("KCROSS_STATE_DIR", `${tmp}/state`);
+  let server: Deno.HttpServer | null = null;
+  try {
+    const upstream = `${tmp}/robot-tree.git`;
+    const { base, bad } = await makeUpstream(upstream);
+    // the user's checkout: only the base, with a stash, a staged and an untracked change
+    const user = await cloneKernelRepo(`${tmp}/linux`);
+    await Deno.writeTextFile(`${user}/README`, "stashed\n", { append: true });
+    await git(["stash", "-q"], { cwd: user });
+    await Deno.writeTextFile(`${user}/MAINTAINERS`, "staged\n", {
+      append: true,
+    });
+    await git(["add", "MAINTAINERS"], { cwd: user });
+    await Deno.writeTextFile(`${user}/notes.txt`, "untracked\n");
+    const before = await snapshot(user);
+
+    const show = async (path: string) =>
+      (await git(["show", `${bad}:${path}`], { cwd: upstream })).stdout;
+    const input = {
+      tree: upstream,
+      branch: "for-yishai",
+      commit: bad,
+      compiler: await compilerLine(),
+      vfioH: await show(VFIO_COLLISION.file),
+      vfioMainC: await show("drivers/vfio/vfio_main.c"),
+      fslMcIntrC: await show("drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c"),
+    };
+    await Deno.writeTextFile(`${tmp}/old.txt`, oldFormatReport(input));
+
+    let configText = "";
+    await t.step("old format: fetches the commit and reproduces", async () => {
+      const r = await run(["repro", `${tmp}/old.txt`, "--json"], user);
+      assertEquals(r.code, 0, r.stderr);
+      const v = JSON.parse(r.stdout);
+      assertEquals(v.verdict, "reproduced");
+      assertEquals(v.commit, bad);
+      assertEquals(v.rows.filter((x: { new: boolean }) => x.new).length, 3);
+      assert(
+        v.rows.every((x: { status: string }) => x.status === "reproduced"),
+        r.stdout,
+      );
+      assertStringIncludes(v.differences.join("\n"), "attached config missing");
+      assertStringIncludes(
+        r.stderr,
+        `git fetch --no-tags ${upstream} for-yishai`,
+      );
+      const saved = JSON.parse(
+        await Deno.readTextFile(`${v.build.recordDir}/verdict.json`),
+      );
+      assertEquals(saved.verdict, "reproduced");
+      configText = await Deno.readTextFile(`${v.build.recordDir}/config`);
+    });
+
+    // The robot publishes the config: serve it on loopback for the new format.
+    server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+      () => new Response(configText),
+    );
+    const url = `http://127.0.0.1:${
+      (server.addr as Deno.NetAddr).port
+    }/0day-ci/archive/20220122/202201221146.IDixXFOw-lkp@intel.com/config`;
+    await Deno.writeTextFile(
+      `${tmp}/new.txt`,
+      newFormatReport(input).replace(
+        /https:\/\/download\.01\.org\/0day-ci\/archive\/[^)]*\/config/,
+        url,
+      ),
+    );
+
+    await t.step(
+      "new format: config from its URL, same worktree, reproduced",
+      async () => {
+        const r = await run(["repro", `${tmp}/new.txt`, "--tree", user], tmp);
+        assertEquals(r.code, 0, r.stderr);
+        assertStringIncludes(r.stdout, "verdict: reproduced");
+        assertStringIncludes(r.stdout, ">> include/uapi/linux/vfio.h:");
+        assertStringIncludes(r.stderr, "worktree (reused)");
+      },
+    );
+
+    await t.step(
+      "the base commit: not-reproduced, exit 1, the other commit listed",
+      async () => {
+        const r = await run([
+          "repro",
+          `${tmp}/new.txt`,
+          "--tree",
+          user,
+          "--commit",
+          base,
+          "--json",
+        ], tmp);
+        assertEquals(r.code, 1, r.stderr);
+        const v = JSON.parse(r.stdout);
+        assertEquals(v.verdict, "not-reproduced");
+        assert(
+          v.rows.filter((x: { new: boolean }) => x.new).every((
+            x: { status: string },
+          ) => x.status === "missing"),
+          r.stdout,
+        );
+        assertStringIncludes(
+          v.differences.join("\n"),
+          `built commit ${base.slice(0, 12)}`,
+        );
+      },
+    );
+
+    assertEquals(await snapshot(user), before);
+  } finally {
+    await server?.shutdown();
+    if (prevState === undefined) Deno.env.delete("KCROSS_STATE_DIR");
+    else Deno.env.set("KCROSS_STATE_DIR", prevState);
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
