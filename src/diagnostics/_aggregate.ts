@@ -39,6 +39,26 @@ export class Aggregator {
   #entries: Entry[] = [];
   #files = new Set<string>();
 
+  #keyed = new Map<string, Entry>();
+  /** Whether `add` may have recorded equal entries (set by the collector). */
+  mayRepeat = false;
+
+  /**
+   * Records an occurrence the caller cannot recognise as a repeat itself:
+   * deduplicated here by identity.
+   */
+  addKeyed(d: RawDiagnostic): Entry {
+    const key = keyOf(d, d.file);
+    const e = this.#keyed.get(key);
+    if (e !== undefined) {
+      Aggregator.bump(e, d.object);
+      return e;
+    }
+    const entry = this.add(d);
+    this.#keyed.set(key, entry);
+    return entry;
+  }
+
   /** Records a first occurrence; returns its entry (to bump repeats). */
   add(d: RawDiagnostic): Entry {
     const objects = new Set<string>();
@@ -87,6 +107,20 @@ export class Aggregator {
         objects: [...objects],
       };
     };
+    // Entries are distinct as recorded (keyed ones are deduplicated and of
+    // other tools than located ones); they can only become equal when the
+    // caller says so (lines read under two cwds) or when two spellings of a
+    // path relativise to one.
+    let merge = this.mayRepeat;
+    if (!merge) {
+      const seen = new Set<string>();
+      for (const f of this.#files) {
+        const r = map(f);
+        if (seen.has(r)) merge = true;
+        seen.add(r);
+      }
+    }
+    if (!merge) return this.#entries.map(toDiagnostic);
     const out = new Map<string, { d: Diagnostic; objects: Set<string> }>();
     for (const e of this.#entries) {
       const d = toDiagnostic(e);

@@ -134,6 +134,8 @@ export class DiagnosticCollector {
   #resolved = new Map<string, string>();
   /** Located lines already counted (under the current cwd). */
   #lineCache = new Map<number, SeenLine[]>();
+  /** Located lines with an absolute path already counted. */
+  #absLines = new Map<number, SeenLine[]>();
   /** The three caches above, per make directory. */
   #caches = new Map<string, CwdCaches>();
   /** The latest directory make entered: kbuild's objtree. */
@@ -142,6 +144,11 @@ export class DiagnosticCollector {
   /** Creates a collector; `options` as for `extractDiagnostics`. */
   constructor(options: ExtractOptions = {}) {
     this.#opts = options;
+    this.#caches.set("", {
+      resolved: this.#resolved,
+      units: this.#units,
+      lines: this.#lineCache,
+    });
   }
 
   /** Feeds one line (without its newline). */
@@ -201,6 +208,10 @@ export class DiagnosticCollector {
       this.pushLine(rest);
     }
     this.#flush();
+    // The same relative path read under two directories may be one file.
+    let used = 0;
+    for (const c of this.#caches.values()) if (c.lines.size > 0) used++;
+    if (used > 1) this.#agg.mayRepeat = true;
     const srcTree = this.#opts.srcTree ?? this.#srcTreeSeen ??
       this.#agg.guessSrcTree();
     const outDir = this.#opts.outDir ?? this.#objTreeSeen;
@@ -319,6 +330,7 @@ export class DiagnosticCollector {
       c = { resolved: new Map(), units: new Map(), lines: new Map() };
       this.#caches.set(key, c);
     }
+
     this.#resolved = c.resolved;
     this.#units = c.units;
     this.#lineCache = c.lines;
@@ -415,7 +427,11 @@ export class DiagnosticCollector {
     // Keyed by a cheap numeric hash and confirmed in place: no slice and
     // no string hashing for a repeat.
     const h = lineHash(text, s, e, scan);
-    const bucket = this.#lineCache.get(h);
+    // Absolute paths mean the same in any directory: one cache for them.
+    const lines = text.charCodeAt(s) === 47 /* / */
+      ? this.#absLines
+      : this.#lineCache;
+    const bucket = lines.get(h);
     let seen: SeenLine | undefined;
     if (bucket !== undefined) {
       for (const b of bucket) {
@@ -490,7 +506,7 @@ export class DiagnosticCollector {
     }
     const entry = this.#agg.add(d);
     const line: SeenLine = { raw: text.slice(s, e), entry, unit };
-    if (bucket === undefined) this.#lineCache.set(h, [line]);
+    if (bucket === undefined) lines.set(h, [line]);
     else bucket.push(line);
   }
 
@@ -577,6 +593,6 @@ export class DiagnosticCollector {
       d.message = `${d.message} @@ ${this.#sparseParts.join(" @@ ")} @@`;
       this.#sparseParts = [];
     }
-    this.#agg.add(d);
+    this.#agg.addKeyed(d);
   }
 }
