@@ -13,7 +13,7 @@ import { formatDiagnostic } from "./diagnostic_key.ts";
 import type { SeriesEngine } from "./engine.ts";
 import { parseDiagnosticLine } from "./parse_diagnostic.ts";
 import { type BisectOutcome, runBisect } from "./run_bisect.ts";
-import { newSeriesId } from "./state.ts";
+import { claimRunDir, newSeriesId } from "./state.ts";
 
 const BISECT_USAGE =
   `Usage: kcross bisect --good <rev> --bad <rev> (--diagnostic "<file>:<line>: error: …" | --report FILE) [build options] [--keep] [--json] [--tree DIR]
@@ -187,7 +187,7 @@ export function bisectCommandWith(
         cwd: ctx.cwd,
         out: ctx.out,
       });
-      const id = newSeriesId(bad);
+      const id = await claimRunDir(root(), newSeriesId(bad));
       const dir = `${root()}/${id}`;
       ctx.out.err(
         `kcross: bisect ${id}: hunting ${targets.length} diagnostic${

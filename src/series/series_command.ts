@@ -13,6 +13,7 @@ import { allBisectable, formatSeries, seriesJson } from "./format_series.ts";
 import { parseRange } from "./parse_range.ts";
 import { runSeries } from "./run_series.ts";
 import {
+  claimRunDir,
   loadState,
   newSeriesId,
   saveState,
@@ -90,7 +91,7 @@ async function newState(
   }
   const base = (await resolveCommit(repo, range.base))!;
   const head = commits.at(-1)!.sha;
-  const id = newSeriesId(head);
+  const id = await claimRunDir(root, newSeriesId(head));
   const dir = seriesDir(id, root);
   return {
     version: 1,

@@ -66,6 +66,25 @@ export function newSeriesId(headSha: string, now = new Date()): string {
   return `${t}-${headSha.slice(0, 8)}`;
 }
 
+/**
+ * Creates the directory of a new run under `root` named `id`, or `id-2`,
+ * `id-3`… when that is taken (two runs in the same second on the same head).
+ *
+ * @returns the id actually used
+ */
+export async function claimRunDir(root: string, id: string): Promise<string> {
+  await Deno.mkdir(root, { recursive: true });
+  for (let n = 1;; n++) {
+    const candidate = n === 1 ? id : `${id}-${n}`;
+    try {
+      await Deno.mkdir(`${root}/${candidate}`);
+      return candidate;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+  }
+}
+
 /** Writes `state` atomically (tmp file + rename). */
 export async function saveState(
   state: SeriesState,
