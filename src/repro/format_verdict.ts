@@ -30,6 +30,9 @@ export function verdictRows(c: Comparison): VerdictRow[] {
   }));
 }
 
+/** Extra diagnostics listed in the table (all of them are in verdict.json). */
+const EXTRA_SHOWN = 8;
+
 function loc(
   r: { file: string | null; line: number | null; column?: number | null },
 ): string {
@@ -75,11 +78,11 @@ export function formatVerdict(v: Verdict): string[] {
   }
   if (v.extra.length) {
     lines.push("", `extra (${v.extra.length}, not in the report):`);
-    for (const e of v.extra.slice(0, 20)) {
+    for (const e of v.extra.slice(0, EXTRA_SHOWN)) {
       lines.push(`  ${loc(e)}: ${e.severity}: ${e.message}`);
     }
-    if (v.extra.length > 20) {
-      lines.push(`  … ${v.extra.length - 20} more in verdict.json`);
+    if (v.extra.length > EXTRA_SHOWN) {
+      lines.push(`  … ${v.extra.length - EXTRA_SHOWN} more in verdict.json`);
     }
   }
   if (v.differences.length) {
