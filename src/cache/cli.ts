@@ -23,8 +23,10 @@ const USAGE = `Usage: kcross cache <subcommand> …
       Installed toolchains (and system-compiler shims) in the cache, with
       provider, size, verification source and last use.
   verify [--json]
-      Re-hash every installed tree against the manifest recorded at install.
-      Exit 1 when a tree was modified.
+      Compare every installed tree with the verified archive it came from
+      (kept in the cache): the archive is re-hashed against the sha256
+      recorded at install, then tar --compare checks each file's contents,
+      mode and link target. Exit 1 when a tree was modified.
   gc [--keep N | --older-than D] [--dry-run] [--json]
       Remove least recently used toolchains: keep the N most recent, or remove
       those unused for D (45s, 90m, 12h, 30d, 2w). Also drops partial
@@ -96,12 +98,13 @@ async function runVerify(ctx: CommandContext, args: string[]): Promise<number> {
         r.status === "modified" ? "MODIFIED" : r.status
       }  ${r.entry.id}`;
       if (r.diff && r.status === "modified") {
-        const parts = [
-          ...r.diff.changed.slice(0, 3).map((f) => `changed ${f}`),
-          ...r.diff.missing.slice(0, 3).map((f) => `missing ${f}`),
-          ...r.diff.added.slice(0, 3).map((f) => `added ${f}`),
-        ];
-        line += `: ${parts.join(", ")}`;
+        const parts = r.diff.archiveModified
+          ? ["the kept archive no longer matches its recorded sha256"]
+          : [
+            ...r.diff.changed.slice(0, 3),
+            ...r.diff.added.slice(0, 3).map((f) => `${f}: not in the archive`),
+          ];
+        line += `: ${parts.join("; ")}`;
       }
       ctx.out.out(line);
     }

@@ -7,9 +7,9 @@ import { UserError } from "../errors.ts";
 import { acquireLock } from "../fetch/lock.ts";
 import { type InstallMarker, readMarker } from "../toolchain/installed.ts";
 import { idSlug, MARKER } from "../toolchain/layout.ts";
-import { diffManifest, type ManifestDiff, readManifest } from "./manifest.ts";
+import { type TreeDiff, verifyTree } from "./verify_tree.ts";
 
-export { buildManifest, diffManifest, readManifest } from "./manifest.ts";
+export { type TreeDiff, verifyTree } from "./verify_tree.ts";
 
 /** One installed toolchain in the cache. */
 export interface CacheEntry {
@@ -82,23 +82,25 @@ export function listCache(cacheDir: string): CacheEntry[] {
 /** The verdict on one entry. */
 export interface VerifyResult {
   entry: CacheEntry;
-  status: "ok" | "modified" | "no-manifest";
-  diff?: ManifestDiff;
+  status: "ok" | "modified" | "no-archive";
+  diff?: TreeDiff;
 }
 
-/** Re-hashes every entry with a manifest and compares. */
+/** Compares every entry with the verified archive it was installed from. */
 export async function verifyCache(
   entries: CacheEntry[],
 ): Promise<VerifyResult[]> {
   const out: VerifyResult[] = [];
   for (const entry of entries) {
-    const manifest = readManifest(entry.dir);
-    if (!manifest) {
-      out.push({ entry, status: "no-manifest" });
+    const diff = entry.kind === "toolchain"
+      ? await verifyTree(entry.dir, entry.marker)
+      : undefined;
+    if (!diff) {
+      out.push({ entry, status: "no-archive" });
       continue;
     }
-    const diff = await diffManifest(entry.dir, manifest);
-    const bad = diff.changed.length + diff.missing.length + diff.added.length;
+    const bad = diff.archiveModified || diff.changed.length > 0 ||
+      diff.added.length > 0;
     out.push({ entry, status: bad ? "modified" : "ok", diff });
   }
   return out;
@@ -185,6 +187,9 @@ export async function removeEntries(
       continue; // already gone
     }
     await Deno.remove(dest, { recursive: true });
+    if (e.marker.archiveFile) {
+      await Deno.remove(e.marker.archiveFile).catch(() => {});
+    }
   }
   const dayAgo = Date.now() - 86_400_000;
   try {

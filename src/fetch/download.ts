@@ -201,6 +201,18 @@ export async function streamDownload(
       if (!res.body) throw new InfraError(`Empty response from ${url}`);
       const file = await Deno.open(part, { create: true, append: true });
       const reader = res.body.getReader();
+      // One chunk in flight to the sink while the next is read: the network
+      // read overlaps tar's consumption; the .part write is a plain syscall.
+      let pending: Promise<void> = Promise.resolve();
+      const toSink = async (chunk: Uint8Array) => {
+        try {
+          await sink!.write(chunk);
+        } catch (error) {
+          throw new SinkError(`Extraction stopped while downloading ${url}`, {
+            cause: error,
+          });
+        }
+      };
       try {
         for (;;) {
           clearTimeout(timer);
@@ -216,6 +228,7 @@ export async function streamDownload(
             break;
           }
           if (chunk.done) {
+            await pending;
             if (total !== undefined && offset < total) {
               lastError = new Error(
                 `connection closed at ${offset} of ${total} bytes`,
@@ -225,21 +238,17 @@ export async function streamDownload(
             return { sha256: hash!.digest("hex"), bytes: offset, resumedFrom };
           }
           try {
-            await writeAll(file, chunk.value);
+            writeAllSync(file, chunk.value);
           } catch (error) {
             throw diskError(error, part) ?? error;
           }
           hash!.update(chunk.value);
-          try {
-            await sink.write(chunk.value);
-          } catch (error) {
-            throw new SinkError(`Extraction stopped while downloading ${url}`, {
-              cause: error,
-            });
-          }
+          await pending;
+          pending = toSink(chunk.value);
           offset += chunk.value.length;
           options.onProgress?.(offset, total);
         }
+        await pending;
       } finally {
         file.close();
         reader.releaseLock();
@@ -257,9 +266,9 @@ export async function streamDownload(
   });
 }
 
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
   let off = 0;
-  while (off < bytes.length) off += await file.write(bytes.subarray(off));
+  while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
 }
 
 async function replay(

@@ -8,15 +8,8 @@
  */
 import type { Output } from "../cli/output.ts";
 import { InfraError, UserError } from "../errors.ts";
-import { buildManifest } from "../cache/manifest.ts";
 import { nearestVersions } from "../toolchain/catalog.ts";
-import {
-  exists,
-  idSlug,
-  isExecutable,
-  MANIFEST,
-  MARKER,
-} from "../toolchain/layout.ts";
+import { exists, idSlug, isExecutable, MARKER } from "../toolchain/layout.ts";
 import { type InstallMarker, readMarker } from "../toolchain/installed.ts";
 import { parseSha256Sums, verifySignature } from "./checksums.ts";
 import {
@@ -273,7 +266,10 @@ async function downloadAndInstall(
         { hint: "the mirror serves an unexpected layout; try another mirror" },
       );
     }
-    const manifest = await buildManifest(top);
+    // The verified archive is kept (as make.cross keeps its tarball): it is
+    // the manifest `kcross cache verify` compares the tree against, at no
+    // extra cost here.
+    const archiveFile = keptArchivePath(plan);
     const marker: InstallMarker = {
       schema: 1,
       id: plan.id,
@@ -284,16 +280,17 @@ async function downloadAndInstall(
       sourceUrl: source.url,
       archiveName: plan.archiveName,
       archiveSha256: result.sha256,
+      archiveFile,
+      archiveTopDir: plan.archiveTopDir,
       verifiedBy: expected.verifiedBy,
       installedAt: new Date().toISOString(),
     };
-    Deno.writeTextFileSync(`${top}/${MANIFEST}`, JSON.stringify(manifest));
     Deno.writeTextFileSync(`${top}/${MARKER}`, JSON.stringify(marker, null, 2));
     Deno.mkdirSync(plan.finalDir.slice(0, plan.finalDir.lastIndexOf("/")), {
       recursive: true,
     });
     Deno.renameSync(top, plan.finalDir);
-    discardPart(plan.partFile);
+    keepArchive(plan, archiveFile);
     options.out?.err(
       `Installed ${plan.id} in ${plan.finalDir} (sha256 ${
         result.sha256.slice(0, 12)
@@ -304,6 +301,26 @@ async function downloadAndInstall(
     tar?.kill();
     await Deno.remove(staging, { recursive: true }).catch(() => {});
   }
+}
+
+/** Where the verified archive of an install is kept. */
+export function keptArchivePath(plan: FetchPlan): string {
+  const downloads = plan.partFile.slice(0, plan.partFile.lastIndexOf("/"));
+  return `${
+    downloads.slice(0, downloads.lastIndexOf("/"))
+  }/archives/${plan.archiveName}`;
+}
+
+function keepArchive(plan: FetchPlan, archiveFile: string): void {
+  try {
+    Deno.mkdirSync(archiveFile.slice(0, archiveFile.lastIndexOf("/")), {
+      recursive: true,
+    });
+    Deno.renameSync(plan.partFile, archiveFile);
+  } catch {
+    // Only `cache verify` needs it; the install itself is complete.
+  }
+  discardPart(plan.partFile);
 }
 
 function tarError(

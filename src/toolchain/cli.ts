@@ -11,7 +11,6 @@ import { cacheDir } from "../paths.ts";
 import { archInfo, chooseTriple, supportedArches } from "./arch.ts";
 import { knownVersions, parseCompiler, publishedBy } from "./catalog.ts";
 import { listInstalled } from "./installed.ts";
-import { importToolchain } from "./import_toolchain.ts";
 import { resolveToolchain } from "./mod.ts";
 import { indexable, recordPath } from "./path_index.ts";
 import { findSystemClangs, findSystemGccs } from "./system.ts";
@@ -177,6 +176,7 @@ async function runImport(ctx: CommandContext, args: string[]): Promise<number> {
     });
   }
   const root = str(p, "install-path") ?? `${cacheDir()}/toolchains`;
+  const { importToolchain } = await import("./import_toolchain.ts");
   const res = await importToolchain(
     tarball.startsWith("/") ? tarball : `${ctx.cwd}/${tarball}`,
     {

@@ -19,6 +19,10 @@ export interface InstallMarker {
   sourceUrl?: string;
   archiveName?: string;
   archiveSha256?: string;
+  /** The verified archive, kept for `kcross cache verify`. */
+  archiveFile?: string;
+  /** The archive member dir that became this install. */
+  archiveTopDir?: string;
   /** `sha256sums.asc`, `pin`, `gpgv+sha256sums.asc` or `import`. */
   verifiedBy?: string;
   installedAt: string;

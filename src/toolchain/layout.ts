@@ -9,8 +9,6 @@ import { cacheDir, type EnvReader } from "../paths.ts";
 
 /** Marker written into an installed toolchain dir, last, before the rename. */
 export const MARKER = ".kcross.json";
-/** Per-file manifest written beside the marker (`kcross cache verify`). */
-export const MANIFEST = ".kcross-manifest.json";
 
 /** kcross's own install root (a COMPILER_INSTALL_PATH of its own). */
 export function toolchainRoot(env?: EnvReader): string {

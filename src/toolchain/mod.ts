@@ -33,7 +33,6 @@ import {
   type SystemGcc,
 } from "./system.ts";
 import { mirrorsFor, planFetch } from "../fetch/plan_fetch.ts";
-import { installToolchain } from "../fetch/install.ts";
 import type { DownloadOptions } from "../fetch/download.ts";
 import arches from "../../toolchains/arches.json" with { type: "json" };
 
@@ -218,6 +217,8 @@ async function resolveGcc(
         root,
         cacheDir: cache,
       });
+      // Loaded on demand: a cache hit never pays for the download machinery.
+      const { installToolchain } = await import("../fetch/install.ts");
       const res = await installToolchain(plan, {
         ...(out ? { out } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -437,6 +438,8 @@ async function resolveClang(
         root: request.installPath ?? `${cache}/toolchains`,
         cacheDir: cache,
       });
+      // Loaded on demand: a cache hit never pays for the download machinery.
+      const { installToolchain } = await import("../fetch/install.ts");
       const res = await installToolchain(plan, {
         ...(out ? { out } : {}),
         ...(options.signal ? { signal: options.signal } : {}),

@@ -90,8 +90,11 @@ Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
     assertEquals(await main(["cache", "verify"], { out: v }), 1);
     assertMatch(
       v.stdout.join("\n"),
-      /MODIFIED\s+gcc-12\.2\.0.*changed bin\/powerpc64-linux-nm/,
+      /MODIFIED\s+gcc-12\.2\.0.*bin\/powerpc64-linux-nm: (Contents|Size) differ/,
     );
+    Deno.writeTextFileSync(`${r.binDir}/extra`, "x");
+    const diff = (await verifyCache(listCache(cache)))[0]!.diff!;
+    assertEquals(diff.added, ["bin/extra"]);
 
     const dry = recordingOutput();
     assertEquals(
@@ -101,6 +104,7 @@ Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
     assertEquals(listCache(cache).length, 1);
     await removeEntries(cache, planGc(listCache(cache), { keep: 0 }));
     assertEquals(listCache(cache), []);
+    assertEquals([...Deno.readDirSync(`${cache}/archives`)], []);
     let gone = false;
     try {
       Deno.statSync(r.binDir);

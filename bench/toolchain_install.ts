@@ -1,0 +1,214 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its measurements
+/**
+ * Benchmark: install of a >=100 MB single-block .tar.xz toolchain from a
+ * loopback mirror, `kcross toolchain fetch` (whole process: download, sha256,
+ * tar -xJf -, safety walk, manifest, rename) vs `curl -s URL | tar -xJf -` of
+ * the same URL on the same disk, interleaved; plus the `xz -d` floor.
+ *
+ * The archive is built once from /usr/lib/llvm-15 (real binaries, packaged in
+ * the crosstool layout) with `xz -1 -T1` (one block) and kept in
+ * /var/tmp/kcross-bench. Run: deno run -A bench/toolchain_install.ts [runs]
+ *
+ * @module
+ */
+import { startMirror } from "../tests/_support/mirror.ts";
+
+const RUNS = Number(Deno.args[0] ?? 3);
+const WORK = Deno.env.get("KCROSS_BENCH_DIR") ?? "/var/tmp/kcross-bench";
+const VERSION = "13.2.0";
+const TRIPLE = "x86_64-linux";
+const ARCHIVE = `${WORK}/x86_64-gcc-${VERSION}-nolibc-${TRIPLE}.tar.xz`;
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+async function sh(argv: string[], env: Record<string, string> = {}) {
+  const r = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!r.success) {
+    throw new Error(`${argv.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
+  }
+  return new TextDecoder().decode(r.stdout);
+}
+
+async function buildArchive(): Promise<void> {
+  try {
+    if (Deno.statSync(ARCHIVE).size >= 100e6) return;
+  } catch { /* build it */ }
+  Deno.mkdirSync(WORK, { recursive: true });
+  const src = `${WORK}/src`;
+  await Deno.remove(src, { recursive: true }).catch(() => {});
+  const top = `${src}/gcc-${VERSION}-nolibc/${TRIPLE}`;
+  Deno.mkdirSync(top, { recursive: true });
+  console.log(
+    "building the benchmark archive from /usr/lib/llvm-15 and /usr/lib/gcc-cross ...",
+  );
+  await sh(["cp", "-a", "/usr/lib/llvm-15/.", top]);
+  await sh(["cp", "-a", "/usr/lib/gcc-cross", `${top}/lib/`]);
+  // Links leaving the tree would (rightly) be rejected: drop them.
+  const links = (await sh(["find", top, "-type", "l"])).split("\n").filter((
+    l,
+  ) => l);
+  for (const l of links) {
+    const t = Deno.readLinkSync(l);
+    const depth = l.slice(top.length + 1).split("/").length - 1;
+    const ups = t.split("/").filter((p) => p === "..").length;
+    if (t.startsWith("/") || ups > depth) Deno.removeSync(l);
+  }
+  Deno.writeTextFileSync(
+    `${top}/bin/${TRIPLE}-gcc`,
+    '#!/bin/sh\nexec gcc "$@"\n',
+    {
+      mode: 0o755,
+    },
+  );
+  const tar = `${WORK}/a.tar`;
+  await sh([
+    "tar",
+    "-cf",
+    tar,
+    "-C",
+    src,
+    "--owner=0",
+    "--group=0",
+    "--sort=name",
+    `gcc-${VERSION}-nolibc`,
+  ]);
+  await sh(["xz", "-1", "-T1", "-f", tar]);
+  Deno.renameSync(`${tar}.xz`, ARCHIVE);
+  await Deno.remove(src, { recursive: true });
+  const size = Deno.statSync(ARCHIVE).size;
+  if (size < 100e6) {
+    console.log(`warning: archive is only ${(size / 1e6).toFixed(0)} MB`);
+  }
+}
+
+interface Timing {
+  wall: number;
+  /** user+sys CPU seconds of the whole process tree (from /usr/bin/time). */
+  cpu: number;
+}
+
+const HAVE_TIME = (() => {
+  try {
+    Deno.statSync("/usr/bin/time");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Runs argv under /usr/bin/time: wall and CPU of it and its children. */
+async function timed(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<Timing> {
+  const t = performance.now();
+  if (!HAVE_TIME) {
+    await sh(argv, env);
+    return { wall: (performance.now() - t) / 1000, cpu: NaN };
+  }
+  const tf = await Deno.makeTempFile();
+  try {
+    await sh(["/usr/bin/time", "-o", tf, "-f", "%e %U %S", ...argv], env);
+    const [, u, s] = Deno.readTextFileSync(tf).trim().split("\n").pop()!.split(
+      " ",
+    ).map(Number);
+    return { wall: (performance.now() - t) / 1000, cpu: u! + s! };
+  } finally {
+    Deno.removeSync(tf);
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+await buildArchive();
+const size = Deno.statSync(ARCHIVE).size;
+const mirror = await startMirror({
+  toolchains: [{ version: VERSION, triple: TRIPLE, archive: ARCHIVE }],
+});
+const url = `${mirror.url}${mirror.archivePath(VERSION, TRIPLE)}`;
+const curlT: Timing[] = [];
+const kcrossT: Timing[] = [];
+const xzT: Timing[] = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    const out = `${WORK}/curl-out`;
+    Deno.mkdirSync(out, { recursive: true });
+    curlT.push(
+      await timed([
+        "bash",
+        "-c",
+        'set -o pipefail; curl -fsS "$0" | tar -xJf - -C "$1"',
+        url,
+        out,
+      ]),
+    );
+    await Deno.remove(out, { recursive: true });
+
+    const cache = `${WORK}/kcross-cache`;
+    kcrossT.push(
+      await timed([
+        Deno.execPath(),
+        "run",
+        "-A",
+        "--quiet",
+        MAIN,
+        "toolchain",
+        "fetch",
+        `gcc-${VERSION}`,
+        "x86_64",
+        "--mirror",
+        mirror.url,
+        "--quiet",
+      ], {
+        KCROSS_CACHE_DIR: cache,
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      }),
+    );
+    await Deno.remove(cache, { recursive: true });
+
+    xzT.push(await timed(["bash", "-c", 'xz -dc "$0" > /dev/null', ARCHIVE]));
+    const f = (t: Timing) =>
+      `${t.wall.toFixed(2)} s (cpu ${t.cpu.toFixed(2)} s)`;
+    console.log(
+      `run ${i + 1}: curl|tar ${f(curlT[i]!)}, kcross ${
+        f(kcrossT[i]!)
+      }, xz -d ${f(xzT[i]!)}`,
+    );
+  }
+} finally {
+  await mirror.close();
+}
+const w = (ts: Timing[]) => median(ts.map((t) => t.wall));
+const c = (ts: Timing[]) => median(ts.map((t) => t.cpu));
+console.log(
+  `archive: ${
+    (size / 1e6).toFixed(1)
+  } MB single-block .tar.xz, ${RUNS} interleaved runs (medians)`,
+);
+console.log(
+  `baseline curl | tar -xJf -: ${w(curlT).toFixed(2)} s wall, ${
+    c(curlT).toFixed(2)
+  } s cpu`,
+);
+console.log(
+  `kcross toolchain fetch:     ${w(kcrossT).toFixed(2)} s wall, ${
+    c(kcrossT).toFixed(2)
+  } s cpu`,
+);
+console.log(
+  `ratio kcross/baseline:      ${(w(kcrossT) / w(curlT)).toFixed(3)}x wall, ${
+    (c(kcrossT) / c(curlT)).toFixed(3)
+  }x cpu (target <= 1.05x)`,
+);
+console.log(
+  `floor xz -d > /dev/null:    ${w(xzT).toFixed(2)} s wall, ${
+    c(xzT).toFixed(2)
+  } s cpu`,
+);
