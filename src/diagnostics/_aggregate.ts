@@ -23,7 +23,14 @@ export interface RawDiagnostic {
 export interface Entry {
   d: RawDiagnostic;
   count: number;
-  objects: Set<string>;
+  /** The first object; a set only once a second one shows up (few do). */
+  first: string | null;
+  more: Set<string> | null;
+}
+
+function objectsOf(e: Entry): string[] {
+  if (e.more !== null) return [...e.more];
+  return e.first === null ? [] : [e.first];
 }
 
 function keyOf(d: RawDiagnostic | Diagnostic, file: string | null): string {
@@ -61,9 +68,7 @@ export class Aggregator {
 
   /** Records a first occurrence; returns its entry (to bump repeats). */
   add(d: RawDiagnostic): Entry {
-    const objects = new Set<string>();
-    if (d.object !== null) objects.add(d.object);
-    const entry = { d, count: 1, objects };
+    const entry: Entry = { d, count: 1, first: d.object, more: null };
     this.#entries.push(entry);
     if (d.file !== null) this.#files.add(d.file);
     return entry;
@@ -72,7 +77,10 @@ export class Aggregator {
   /** Counts one more occurrence of `e`, built as part of `object`. */
   static bump(e: Entry, object: string | null): void {
     e.count++;
-    if (object !== null) e.objects.add(object);
+    if (object === null || object === e.first) return;
+    if (e.first === null) e.first = object;
+    else if (e.more !== null) e.more.add(object);
+    else e.more = new Set([e.first, object]);
   }
 
   /** The kernel tree most absolute paths seen point into, if any. */
@@ -94,7 +102,7 @@ export class Aggregator {
     const toDiagnostic = (e: Entry): Diagnostic => {
       const d = e.d;
       const objects = new Set<string>();
-      for (const o of e.objects) objects.add(map(o));
+      for (const o of objectsOf(e)) objects.add(map(o));
       return {
         tool: d.tool,
         file: d.file === null ? null : map(d.file),

@@ -12,6 +12,20 @@ const COLON = 58;
 const SP = 32;
 const TAB = 9;
 
+/**
+ * Whether `lit` occurs in `text` at `pos`. `String.prototype.startsWith`
+ * with a position costs time growing with the size of `text` in V8; this is
+ * a plain comparison of char codes.
+ */
+export function matchAt(text: string, pos: number, lit: string): boolean {
+  const n = lit.length;
+  if (pos + n > text.length) return false;
+  for (let j = 0; j < n; j++) {
+    if (text.charCodeAt(pos + j) !== lit.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
 /** What `scanLocated` found; one instance is reused by each collector. */
 export interface LocatedScan {
   /** End of the file part (the first colon). */
@@ -103,7 +117,7 @@ export function scanLocated(
   const words = SEVERITIES[text.charCodeAt(i + 1)];
   if (words === undefined) return OTHER;
   for (const w of words) {
-    if (text.startsWith(w, i + 1)) {
+    if (matchAt(text, i + 1, w)) {
       out.severity = w.slice(0, -1);
       out.msgStart = i + 1 + w.length;
       return LOCATED;
@@ -129,22 +143,22 @@ export function scanQuiet(
   let i: number;
   out.check = false;
   if (c === 67 /* C */) {
-    if (text.startsWith("CC ", s + 2)) i = s + 5;
-    else if (text.startsWith("CHECK ", s + 2)) {
+    if (matchAt(text, s + 2, "CC ")) i = s + 5;
+    else if (matchAt(text, s + 2, "CHECK ")) {
       i = s + 8;
       out.check = true;
-    } else if (text.startsWith("CXX ", s + 2)) i = s + 6;
+    } else if (matchAt(text, s + 2, "CXX ")) i = s + 6;
     else return -1;
   } else if (c === 65 /* A */) {
-    if (!text.startsWith("AS ", s + 2)) return -1;
+    if (!matchAt(text, s + 2, "AS ")) return -1;
     i = s + 5;
   } else if (c === 72 /* H */) {
-    if (text.startsWith("HOSTCC ", s + 2)) i = s + 9;
-    else if (text.startsWith("HOSTCXX ", s + 2)) i = s + 10;
+    if (matchAt(text, s + 2, "HOSTCC ")) i = s + 9;
+    else if (matchAt(text, s + 2, "HOSTCXX ")) i = s + 10;
     else return -1;
   } else return -1;
   while (i < e && text.charCodeAt(i) === SP) i++;
-  if (text.startsWith("[M]", i)) {
+  if (matchAt(text, i, "[M]")) {
     i += 3;
     while (i < e && text.charCodeAt(i) === SP) i++;
   }

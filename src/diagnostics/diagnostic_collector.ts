@@ -24,6 +24,7 @@ import {
   isSourceFile,
   LOCATED,
   type LocatedScan,
+  matchAt,
   OTHER,
   scanLocated,
   scanQuiet,
@@ -55,11 +56,14 @@ interface SeenLine {
   unit: UnitKey | null;
 }
 
+/** Located lines by `lineHash` (an array on a collision). */
+type LineCache = Map<number, SeenLine | SeenLine[]>;
+
 /** Caches whose keys are paths relative to make's current directory. */
 interface CwdCaches {
   resolved: Map<string, string>;
   units: Map<string, UnitKey>;
-  lines: Map<number, SeenLine[]>;
+  lines: LineCache;
 }
 
 /**
@@ -79,7 +83,7 @@ function lineHash(
   for (let i = scan.msgStart + 1; i < e; i += 4) {
     h = (h * 31 + text.charCodeAt(i)) | 0;
   }
-  return h;
+  return h & 0x3fffffff; // a small integer: no boxing as a Map key
 }
 
 const SP = 32;
@@ -133,9 +137,9 @@ export class DiagnosticCollector {
   /** Paths resolved against the current cwd. */
   #resolved = new Map<string, string>();
   /** Located lines already counted (under the current cwd). */
-  #lineCache = new Map<number, SeenLine[]>();
+  #lineCache: LineCache = new Map();
   /** Located lines with an absolute path already counted. */
-  #absLines = new Map<number, SeenLine[]>();
+  #absLines: LineCache = new Map();
   /** The three caches above, per make directory. */
   #caches = new Map<string, CwdCaches>();
   /** The latest directory make entered: kbuild's objtree. */
@@ -235,18 +239,18 @@ export class DiagnosticCollector {
       this.#flush();
     }
     const afterChain = this.#chainOpen;
-    if (c0 === 73 /* I */ && text.startsWith("In file included from ", s)) {
+    if (c0 === 73 /* I */ && matchAt(text, s, "In file included from ")) {
       this.#includedFrom(text.slice(s, e));
       return;
     }
     this.#chainOpen = false;
-    if (c0 === 109 /* m */ && text.startsWith("make", s)) {
+    if (c0 === 109 /* m */ && matchAt(text, s, "make")) {
       this.#make(text.slice(s, e));
       return;
     }
     if (
-      (c0 === 69 /* E */ && text.startsWith("ERROR: ", s)) ||
-      (c0 === 87 /* W */ && text.startsWith("WARNING: ", s))
+      (c0 === 69 /* E */ && matchAt(text, s, "ERROR: ")) ||
+      (c0 === 87 /* W */ && matchAt(text, s, "WARNING: "))
     ) {
       this.#modpost(text.slice(s, e));
       return;
@@ -431,15 +435,12 @@ export class DiagnosticCollector {
     const lines = text.charCodeAt(s) === 47 /* / */
       ? this.#absLines
       : this.#lineCache;
-    const bucket = lines.get(h);
+    const hit = lines.get(h);
     let seen: SeenLine | undefined;
-    if (bucket !== undefined) {
-      for (const b of bucket) {
-        if (b.raw.length === e - s && text.startsWith(b.raw, s)) {
-          seen = b;
-          break;
-        }
-      }
+    if (hit !== undefined) {
+      const raw = text.slice(s, e);
+      if (Array.isArray(hit)) seen = hit.find((b) => b.raw === raw);
+      else if (hit.raw === raw) seen = hit;
     }
     if (seen !== undefined) {
       const slot = this.#steps.find(seen.unit ?? this.#tuHint);
@@ -506,8 +507,9 @@ export class DiagnosticCollector {
     }
     const entry = this.#agg.add(d);
     const line: SeenLine = { raw: text.slice(s, e), entry, unit };
-    if (bucket === undefined) lines.set(h, [line]);
-    else bucket.push(line);
+    if (hit === undefined) lines.set(h, line);
+    else if (Array.isArray(hit)) hit.push(line);
+    else lines.set(h, [hit, line]);
   }
 
   #unlocated(file: string, severity: string, message: string): void {
@@ -566,13 +568,13 @@ export class DiagnosticCollector {
   /** Whether the line continues the pending (sparse) diagnostic. */
   #continues(text: string, s: number, e: number): boolean {
     const loc = this.#pendingLoc;
-    if (!text.startsWith(loc, s)) return false;
+    if (!matchAt(text, s, loc)) return false;
     const rest = s + loc.length;
-    if (text.startsWith(" sparse:  ", rest)) {
+    if (matchAt(text, rest, " sparse:  ")) {
       this.#sparseParts.push(text.slice(rest + 9, e));
       return true;
     }
-    if (text.startsWith("    ", rest)) {
+    if (matchAt(text, rest, "    ")) {
       this.#sparseParts.push(text.slice(rest, e));
       return true;
     }
