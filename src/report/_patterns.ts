@@ -24,17 +24,56 @@ export const DIAG_LINE =
 /** `FILE:LINE:COL: sparse: sparse: MESSAGE`. */
 export const SPARSE_LINE = /^([^\s:]+):(\d+):(\d+): sparse: sparse: (.*)$/;
 
-/**
- * A line that starts some diagnostic-like record: `path:12:`, `foo.c:(.text…`,
- * or a tool prefix such as `cc1: `, `mips-linux-ld: `, `WARNING: `. A plain
- * English word before a colon (`exist: `) is not a tool prefix.
- */
-export const RECORD_START =
-  /^(?:[^\s:]+:\d+[:,]|[^\s:]+:\(|[^\s:]*[/._\-\d[][^\s:]*: |(?:cc1|ld|as|make|kismet|sparse|note|error|warning|fatal error|WARNING|ERROR|Warning|Error|FATAL|objtool|modpost): )/;
+const TOOL_WORDS = new Set([
+  "cc1",
+  "ld",
+  "as",
+  "make",
+  "kismet",
+  "sparse",
+  "note",
+  "error",
+  "warning",
+  "WARNING",
+  "ERROR",
+  "Warning",
+  "Error",
+  "FATAL",
+  "objtool",
+  "modpost",
+]);
 
-/** A diagnostic whose message has not started yet (`a.c:12:3:`, `a.c:1:2: sparse:`). */
-export const INCOMPLETE_HEAD =
-  /^[^\s:]+:\d+(?::\d+)?:(?: (?:fatal error|[a-z]+):)*(?: fatal)?$|^[^\s:]*[./-][^\s:]*:$/;
+/** Whether a word before a colon reads as a path or tool (`mips-linux-ld`, `a.o`). */
+function toolLike(word: string): boolean {
+  return /[/._\-\d[]/.test(word) || TOOL_WORDS.has(word);
+}
+
+/**
+ * Whether a line starts some diagnostic-like record: `path:12:`,
+ * `foo.c:(.text…`, or a tool prefix such as `cc1: `, `mips-linux-ld: `,
+ * `WARNING: `. A plain English word before a colon (`exist: `) is not a tool
+ * prefix. Linear time: the leading word is matched once, then inspected.
+ */
+export function isRecordStart(line: string): boolean {
+  const m = /^([^\s:]*):(\d+[:,]|\(| )?/.exec(line);
+  if (!m || m[2] === undefined) return /^fatal error: /.test(line);
+  if (m[2] === " ") return toolLike(m[1]!);
+  return m[1] !== "";
+}
+
+/**
+ * A diagnostic whose message has not started yet (`a.c:12:3:`,
+ * `a.c:1:2: sparse:`), or a lone tool prefix (`mips-linux-ld:`).
+ */
+export function isIncompleteHead(text: string): boolean {
+  if (
+    /^[^\s:]+:\d+(?::\d+)?:(?: (?:fatal error|[a-z]+):)*(?: fatal)?$/.test(text)
+  ) {
+    return true;
+  }
+  const m = /^([^\s:]*):$/.exec(text);
+  return m !== null && /[./-]/.test(m[1]!);
+}
 
 /** gcc 9+ source context: `  608 | code` or `      | ^~~`. */
 export const GCC_CONTEXT = /^(?:\d+ *\||\|)/;

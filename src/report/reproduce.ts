@@ -63,8 +63,12 @@ function lineKind(line: string): "command" | "assignments" | "other" {
   if (k === words.length) return "assignments";
   const w = words[k]!;
   if (COMMANDS.has(w) || isMakeWord(w)) return "command";
+  // a path to a program (`~/bin/make.cross`, `./scripts/x`), not a URL;
+  // checked without a backtracking regex
+  const first = w.indexOf("/");
   if (
-    /^(?:~|\.{1,2}|\$HOME|\$\{HOME\})?\/\S*\/\S+$/.test(w) && !/:\/\//.test(w)
+    /^(?:~|\.{1,2}|\$HOME|\$\{HOME\})?\//.test(w) && !w.includes("://") &&
+    w.indexOf("/", first + 1) > first + 1 && !w.endsWith("/")
   ) {
     return "command";
   }

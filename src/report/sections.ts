@@ -13,9 +13,9 @@ import {
   endsSection,
   GCC_CONTEXT,
   HEADER_START,
-  INCOMPLETE_HEAD,
   isCaretLine,
-  RECORD_START,
+  isIncompleteHead,
+  isRecordStart,
   SPARSE_LINE,
   TOOL_HEADER,
 } from "./_patterns.ts";
@@ -88,7 +88,7 @@ function hardStop(line: string): boolean {
 
 /** A line that starts a record of its own (diagnostic, context, caret…). */
 function startsRecord(line: string): boolean {
-  return RECORD_START.test(line) || CONTEXT_START.test(line) ||
+  return isRecordStart(line) || CONTEXT_START.test(line) ||
     GCC_CONTEXT.test(line) || isCaretLine(line) ||
     /^(?:WARNING|ERROR|Warning|Error|FATAL): /.test(line);
 }
@@ -105,9 +105,19 @@ function unfinished(text: string): boolean {
 
 /** Whether `line` reads as source code rather than the rest of a message. */
 export function looksLikeCode(line: string): boolean {
+  if (line.length > 4096) return false;
   const bare = line.replace(/'[^']*'|‘[^’]*’|"[^"]*"/g, " ");
-  return /[\w)\]];\s*$|[{}]\s*$|->|^#|^\/[/*]|^\*|^[\w\]*)]+ = \S|^(?:if|for|while|switch) \(|\w\([^)]*$|\w\(.*\)[;{,]$|^(?:static|extern|inline|void|int|unsigned|long|char|bool|struct|enum|union|const|return)\b[^']*\w ?\(/
-    .test(bare);
+  if (
+    /[\w)\]];\s*$|[{}]\s*$|->|^#|^\/[/*]|^\*|^[\w\]*)]+ = \S|^(?:if|for|while|switch) \(/
+      .test(bare)
+  ) return true;
+  // calls, checked without backtracking: an unclosed `f(` at the end, or a
+  // call ending in `);` / `) {` / `),`
+  const call = /\w\(/.test(bare);
+  if (call && bare.lastIndexOf("(") > bare.lastIndexOf(")")) return true;
+  if (call && /\)[;{,]$/.test(bare)) return true;
+  return /^(?:static|extern|inline|void|int|unsigned|long|char|bool|struct|enum|union|const|return)\b/
+    .test(bare) && call && !bare.includes("'");
 }
 
 /** A diagnostic whose message stops at a colon has more to come. */
@@ -128,7 +138,7 @@ function parenBalance(line: string): number {
 
 /** Whether a message already ends with its `[-W…]` option. */
 function endsWithFlag(text: string): boolean {
-  return /\[-W[^\]\s]*\]$/.test(text);
+  return /^\[-W[^\]\s]*\]$/.test(text.slice(text.lastIndexOf("[")));
 }
 
 /**
@@ -158,7 +168,7 @@ function joinWrapped(
       break;
     }
     if (
-      INCOMPLETE_HEAD.test(text) || (endsInColon(text) && !startsRecord(line))
+      isIncompleteHead(text) || (endsInColon(text) && !startsRecord(line))
     ) {
       text += " " + line.trim();
       j++;
@@ -284,7 +294,7 @@ export function parseSections(lines: readonly string[]): SectionsParse {
       // wrapped tails; code and context lines are skipped as they are
       if (
         !readDiagnostics ||
-        (!marked && (/^\s/.test(p.content) || !RECORD_START.test(p.content)))
+        (!marked && (/^\s/.test(p.content) || !isRecordStart(p.content)))
       ) {
         j++;
         continue;
