@@ -30,6 +30,15 @@ export interface MirrorToolchain {
   archive?: string;
   /** Random (incompressible) bytes added as `share/pad.bin`. */
   padBytes?: number;
+  /** Serve it in the 01.org cross-package layout (no sha256sums.asc). */
+  crossPackage?: boolean;
+}
+
+/** A kernel.org LLVM build to serve (`llvm-<v>-x86_64.tar.xz`). */
+export interface MirrorLlvm {
+  version: string;
+  /** The clang the wrapper runs (default /usr/lib/llvm-15/bin/clang). */
+  clang?: string;
 }
 
 /** Fault injection, per request to an archive. */
@@ -53,6 +62,7 @@ export interface MirrorFaults {
 /** Options of `startMirror`. */
 export interface MirrorOptions {
   toolchains: MirrorToolchain[];
+  llvm?: MirrorLlvm[];
   /** Throttle archive bodies to about this many bytes per second. */
   bytesPerSecond?: number;
   faults?: MirrorFaults;
@@ -71,6 +81,8 @@ export interface MirrorRequest {
 export interface Mirror {
   /** Base URL (the kernel.org root): pass as `--mirror` / `KCROSS_MIRROR`. */
   url: string;
+  /** Base URL of the 01.org cross-package layout on this server. */
+  crossPackageUrl: string;
   requests: MirrorRequest[];
   /** Archive body bytes sent so far (all requests). */
   bytesSent(): number;
@@ -189,6 +201,40 @@ export async function buildCrosstoolArchive(
 }
 
 /**
+ * Builds `llvm-<v>-x86_64.tar.xz` whose `bin/clang`, `bin/ld.lld` and
+ * `bin/llvm-*` wrap the distro LLVM.
+ *
+ * @returns the archive path
+ */
+export async function buildLlvmArchive(
+  outDir: string,
+  llvm: MirrorLlvm,
+): Promise<string> {
+  const clang = llvm.clang ?? "/usr/lib/llvm-15/bin/clang";
+  const bin = clang.slice(0, clang.lastIndexOf("/"));
+  const src = await Deno.makeTempDir({ prefix: "kcross-mirror-llvm-" });
+  try {
+    const top = `llvm-${llvm.version}-x86_64`;
+    Deno.mkdirSync(`${src}/${top}/bin`, { recursive: true });
+    for (
+      const tool of ["clang", "ld.lld", "llvm-objcopy", "llvm-ar", "llvm-nm"]
+    ) {
+      Deno.writeTextFileSync(
+        `${src}/${top}/bin/${tool}`,
+        `#!/bin/sh\nexec ${bin}/${tool} "$@"\n`,
+        { mode: 0o755 },
+      );
+    }
+    Deno.mkdirSync(outDir, { recursive: true });
+    const out = `${outDir}/${top}.tar.xz`;
+    await run(["tar", "-cJf", out, "-C", src, "--owner=0", "--group=0", top]);
+    return out;
+  } finally {
+    Deno.removeSync(src, { recursive: true });
+  }
+}
+
+/**
  * Creates a throwaway signing key in a new GNUPGHOME for clear-signing
  * `sha256sums.asc`.
  *
@@ -232,17 +278,43 @@ function sleep(ms: number): Promise<void> {
 export async function startMirror(options: MirrorOptions): Promise<Mirror> {
   const dir = await Deno.makeTempDir({ prefix: "kcross-mirror-" });
   const base = "/pub/tools/crosstool/files/bin/x86_64";
+  const cpBase = "/0day-ci/cross-package";
+  const llvmBase = "/pub/tools/llvm/files";
   const files = new Map<string, Uint8Array>();
   const digests = new Map<string, string>();
-  const byVersion = new Map<string, string[]>();
+  /** Directories that publish a sha256sums.asc of their files. */
+  const signedDirs = new Set<string>();
+  const versions = new Set<string>();
+  const add = (urlPath: string, bytes: Uint8Array, signed: boolean) => {
+    files.set(urlPath, bytes);
+    digests.set(urlPath, sha256Hex(bytes));
+    if (signed) signedDirs.add(urlPath.slice(0, urlPath.lastIndexOf("/")));
+  };
   for (const tc of options.toolchains) {
     const path = tc.archive ?? await buildCrosstoolArchive(dir, tc);
     const bytes = Deno.readFileSync(path);
-    const name = `x86_64-gcc-${tc.version}-nolibc-${tc.triple}.tar.xz`;
-    const urlPath = `${base}/${tc.version}/${name}`;
-    files.set(urlPath, bytes);
-    digests.set(urlPath, sha256Hex(bytes));
-    byVersion.set(tc.version, [...(byVersion.get(tc.version) ?? []), name]);
+    versions.add(tc.version);
+    if (tc.crossPackage) {
+      add(
+        `${cpBase}/gcc-${tc.version}-nolibc/x86_64-gcc-${tc.version}-nolibc_${tc.triple}.tar.xz`,
+        bytes,
+        false,
+      );
+    } else {
+      add(
+        `${base}/${tc.version}/x86_64-gcc-${tc.version}-nolibc-${tc.triple}.tar.xz`,
+        bytes,
+        true,
+      );
+    }
+  }
+  for (const l of options.llvm ?? []) {
+    const path = await buildLlvmArchive(dir, l);
+    add(
+      `${llvmBase}/llvm-${l.version}-x86_64.tar.xz`,
+      Deno.readFileSync(path),
+      true,
+    );
   }
   let faults: MirrorFaults = { ...options.faults };
   let throttle = options.bytesPerSecond;
@@ -252,19 +324,20 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
   let dropLeft = faults.dropAfter?.count ?? 0;
   const closing = Promise.withResolvers<void>();
 
-  const sums = async (version: string): Promise<string | undefined> => {
-    const names = byVersion.get(version);
-    if (!names || faults.noSums) return undefined;
-    const lines = names.map((n) => {
-      const d = digests.get(`${base}/${version}/${n}`)!;
+  const sums = async (dirPath: string): Promise<string | undefined> => {
+    if (!signedDirs.has(dirPath) || faults.noSums) return undefined;
+    const lines = [...files.keys()].filter((p) =>
+      p.slice(0, p.lastIndexOf("/")) === dirPath
+    ).map((p) => {
+      const d = digests.get(p)!;
       const shown = faults.wrongSums
         ? sha256Hex(new TextEncoder().encode(d))
         : d;
-      return `${shown}  ${n}`;
+      return `${shown}  ${p.slice(p.lastIndexOf("/") + 1)}`;
     });
     const text = `${lines.join("\n")}\n`;
     if (!options.gpgHome) return text;
-    const tmp = `${dir}/sums-${version}.txt`;
+    const tmp = `${dir}/sums-${crypto.randomUUID()}.txt`;
     Deno.writeTextFileSync(tmp, text);
     await run([
       "gpg",
@@ -363,19 +436,14 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
     });
     const archive = files.get(path);
     if (archive) return serveArchive(req, archive);
-    const s =
-      /^\/pub\/tools\/crosstool\/files\/bin\/x86_64\/([^/]+)\/sha256sums\.asc$/
-        .exec(path);
-    if (s) {
-      const text = await sums(s[1]!);
+    if (path.endsWith("/sha256sums.asc")) {
+      const text = await sums(path.slice(0, path.lastIndexOf("/")));
       return text === undefined
         ? new Response("not found", { status: 404 })
         : new Response(text);
     }
     if (path === `${base}/`) {
-      const links = [...byVersion.keys()].map((v) =>
-        `<a href="${v}/">${v}/</a>`
-      );
+      const links = [...versions].map((v) => `<a href="${v}/">${v}/</a>`);
       return new Response(`<html><body>${links.join("\n")}</body></html>`, {
         headers: { "content-type": "text/html" },
       });
@@ -383,10 +451,15 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
     return new Response("not found", { status: 404 });
   });
   const addr = server.addr as Deno.NetAddr;
-  const archivePath = (v: string, t: string) =>
-    `${base}/${v}/x86_64-gcc-${v}-nolibc-${t}.tar.xz`;
+  const archivePath = (v: string, t: string) => {
+    const kernelOrg = `${base}/${v}/x86_64-gcc-${v}-nolibc-${t}.tar.xz`;
+    return files.has(kernelOrg)
+      ? kernelOrg
+      : `${cpBase}/gcc-${v}-nolibc/x86_64-gcc-${v}-nolibc_${t}.tar.xz`;
+  };
   return {
     url: `http://127.0.0.1:${addr.port}`,
+    crossPackageUrl: `http://127.0.0.1:${addr.port}${cpBase}`,
     requests,
     bytesSent: () => sent,
     archivePath,
