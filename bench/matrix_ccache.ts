@@ -25,7 +25,7 @@ await Deno.writeTextFile(
 arch = ["powerpc"]
 config = ["defconfig"]
 compiler = ["gcc-12.2.0"]
-targets = ["lib/", "drivers/vfio/ kernel/sched/"]
+targets = ["lib/", "kernel/sched/"]
 [make]
 HOSTCC = "ccache gcc"
 `,
