@@ -91,7 +91,8 @@ function touch(dir: string): void {
  * Resolves a request to a ready toolchain: installed (COMPILER_INSTALL_PATH or
  * kcross's cache), else fetched and verified, else a system compiler of the
  * same version; a different version only with `allowSubstitute` (and then
- * `exact: false`).
+ * `exact: false`). `KCROSS_OFFLINE=1` in the environment means `offline`
+ * unless the request says otherwise.
  *
  * @throws {UserError} unknown compiler/version, or no exact match without allowSubstitute
  * @throws {InfraError} download/verify failures
@@ -101,6 +102,9 @@ export async function resolveToolchain(
   options: ResolveOptions = {},
 ): Promise<ResolvedToolchain> {
   const spec = parseCompiler(request.compiler);
+  if (request.offline === undefined && Deno.env.get("KCROSS_OFFLINE") === "1") {
+    request = { ...request, offline: true };
+  }
   const primary = spec.family === "gcc"
     ? await resolveGcc(spec, request, options)
     : await resolveClang(spec, request, options);
