@@ -294,7 +294,9 @@ export class DiagnosticCollector {
   }
 
   #make(line: string): void {
-    let m = MAKE_DIR_RE.exec(line);
+    // Most make lines are `Target … not remade` / `*** […] Error N`: test
+    // for the words before running a pattern.
+    let m = line.includes(" directory ") ? MAKE_DIR_RE.exec(line) : null;
     if (m !== null) {
       if (m[1] === "Entering") {
         this.#dirStack.push(m[2]!);
@@ -306,7 +308,7 @@ export class DiagnosticCollector {
       }
       return;
     }
-    m = MAKE_ERROR_RE.exec(line);
+    m = line.includes("No rule") ? MAKE_ERROR_RE.exec(line) : null;
     if (m !== null) {
       this.#emit({
         tool: "make",
@@ -395,12 +397,16 @@ export class DiagnosticCollector {
 
   /** A `WORD:` line that is not a located diagnostic. */
   #other(line: string): void {
-    const u = UNLOCATED_RE.exec(line);
+    const u = line.includes("error:") || line.includes("warning:")
+      ? UNLOCATED_RE.exec(line)
+      : null;
     if (u !== null) {
       this.#unlocated(u[1]!, u[2]!, u[3]!.trim());
       return;
     }
-    const f = IN_FUNCTION_RE.exec(line);
+    const f = line.includes(": In ") || line.includes(": At top level")
+      ? IN_FUNCTION_RE.exec(line)
+      : null;
     if (f !== null) {
       const file = f[1]!;
       if (isSourceFile(file)) this.#tuHint = this.#unit(file);
@@ -415,7 +421,9 @@ export class DiagnosticCollector {
       this.#linkerRef(line);
       return;
     }
-    const c = LINKER_CONTEXT_RE.exec(line);
+    const c = line.includes("in function")
+      ? LINKER_CONTEXT_RE.exec(line)
+      : null;
     if (c !== null) this.#linkObject = stripDotPrefixes(c[1]!);
   }
 
