@@ -194,6 +194,64 @@ function attachmentOf(
   }
 }
 
+/** Whether text is an HTML page (a saved web-archive page). */
+function looksLikeHtml(text: string): boolean {
+  return /^\s*(?:<!DOCTYPE html|<html|<head|<body|<pre)/i.test(
+    text.slice(0, 512),
+  );
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+};
+
+/**
+ * The text of an HTML page: the `<pre>` blocks when there are any (lore and
+ * hyperkitty put the mail there), else the page with tags removed; entities
+ * decoded.
+ *
+ * @example
+ * ```ts
+ * import { htmlToText } from "./email.ts";
+ * const t = htmlToText("<html><pre>tree: a\n&gt;&gt; x.c:1:2: error: &#39;y&#39;</pre></html>");
+ * if (t !== "tree: a\n>> x.c:1:2: error: 'y'") throw new Error(t);
+ * ```
+ */
+export function htmlToText(html: string): string {
+  const pres: string[] = [];
+  // indexOf, not a lazy regex: an unclosed <pre> must not rescan the page
+  const lower = html.toLowerCase();
+  for (let at = lower.indexOf("<pre"); at >= 0;) {
+    const open = lower.indexOf(">", at);
+    const close = open < 0 ? -1 : lower.indexOf("</pre>", open);
+    if (close < 0) break;
+    pres.push(html.slice(open + 1, close));
+    at = lower.indexOf("<pre", close);
+  }
+  const source = pres.length > 0
+    ? pres.join("\n")
+    : html.replace(/<(?:br|\/p|\/div|\/tr|\/li)\b[^>]*>/gi, "\n");
+  return source.replace(/<[^<>]*>/g, "").replace(
+    /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi,
+    (whole, name: string) => {
+      if (name[0] === "#") {
+        const code = name[1] === "x" || name[1] === "X"
+          ? parseInt(name.slice(2), 16)
+          : parseInt(name.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code < 0x110000
+          ? String.fromCodePoint(code)
+          : whole;
+      }
+      return ENTITIES[name.toLowerCase()] ?? whole;
+    },
+  );
+}
+
 /** The first message of an mbox that looks like a robot report. */
 function firstMessage(text: string): string {
   if (!text.startsWith("From ")) return text;
@@ -224,12 +282,14 @@ export function extractEmail(input: string): EmailContent {
   const split = splitHead(text);
   const headers = split ? parseHeaders(split.head, true) : null;
   if (!split || !headers) {
-    return { body: input, isEmail: false, headers: {}, attachments: {} };
+    const body = looksLikeHtml(input) ? htmlToText(input) : input;
+    return { body, isEmail: false, headers: {}, attachments: {} };
   }
   const parts: Part[] = [];
   leaves({ headers, body: split.body }, 0, parts);
   const attachments: ReportAttachments = {};
   let body: string | null = null;
+  let html: string | null = null;
   for (const part of parts) {
     const att = attachmentOf(part);
     if (att) {
@@ -244,6 +304,8 @@ export function extractEmail(input: string): EmailContent {
     ) {
       body = partText(part);
     }
+    if (html === null && ct.startsWith("text/html")) html = partText(part);
   }
-  return { body: body ?? "", isEmail: true, headers, attachments };
+  body ??= html === null ? "" : htmlToText(html);
+  return { body, isEmail: true, headers, attachments };
 }

@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { extractEmail, parseReport } from "../../src/report/mod.ts";
+import { htmlToText } from "../../src/report/email.ts";
 import { assert, assertEquals } from "../_support/assert.ts";
 import { loadFixtures } from "./_fixtures.ts";
 
@@ -181,4 +182,20 @@ Deno.test("real robot e-mails parse to their fixture's expected JSON, the reprod
       assert(att.config?.includes("CONFIG_") === true, `${id}: config`);
     });
   }
+});
+
+Deno.test("a saved web-archive HTML page is read from its <pre> block", () => {
+  const f = loadFixtures().find((x) => x.id === "026")!;
+  const esc = f.text.replaceAll("&", "&amp;").replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;").replaceAll("'", "&#39;");
+  const page =
+    `<!DOCTYPE html><html><head><title>x</title></head><body><pre>${esc}</pre><hr><pre>reply</pre></body></html>`;
+  const r = parseReport(page);
+  assertEquals(r.diagnostics, f.expected["diagnostics"]);
+  assertEquals(r.make_invocations, f.expected["make_invocations"]);
+});
+
+Deno.test("HTML input with unclosed tags stays linear", () => {
+  assertEquals(htmlToText("<html>" + "<pre>".repeat(60_000)).length > 0, true);
+  assertEquals(htmlToText("<html>" + "<".repeat(200_000)).length, 200_000);
 });
