@@ -196,6 +196,6 @@ Deno.test("a saved web-archive HTML page is read from its <pre> block", () => {
 });
 
 Deno.test("HTML input with unclosed tags stays linear", () => {
-  assertEquals(htmlToText("<html>" + "<pre>".repeat(60_000)).length > 0, true);
+  assertEquals(htmlToText("<html>" + "<pre>".repeat(60_000)), "");
   assertEquals(htmlToText("<html>" + "<".repeat(200_000)).length, 200_000);
 });
