@@ -183,3 +183,23 @@ export function isSourceFile(path: string): boolean {
   return path.endsWith(".c") || path.endsWith(".S") || path.endsWith(".cc") ||
     path.endsWith(".cpp");
 }
+
+/**
+ * A cheap hash of a located line: its length, line and column numbers, the
+ * path (hashed while scanning it) and every fourth character of the message.
+ */
+export function lineHash(
+  text: string,
+  s: number,
+  e: number,
+  scan: LocatedScan,
+): number {
+  let h = ((e - s) * 31 + scan.line) | 0;
+  h = (h * 31 + scan.column) | 0;
+  h = (h * 31 + scan.fileHash) | 0;
+  // The message: a sample of its characters (length is in the line's).
+  for (let i = scan.msgStart + 1; i < e; i += 4) {
+    h = (h * 31 + text.charCodeAt(i)) | 0;
+  }
+  return h & 0x3fffffff; // a small integer: no boxing as a Map key
+}

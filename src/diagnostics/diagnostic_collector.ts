@@ -7,21 +7,17 @@
 import type { Diagnostic, DiagnosticTool } from "./types.ts";
 import {
   CHAIN_FROM_RE,
-  COMPILER_PROG_RE,
   IN_FUNCTION_RE,
   INCLUDED_FROM_RE,
   KERNEL_DOC_RE,
   LINKER_CONTEXT_RE,
-  LINKER_PROG_RE,
-  LINKER_REF_RE,
   MAKE_DIR_RE,
   MAKE_ERROR_RE,
-  MODPOST_OBJECT_RE,
-  MODPOST_RE,
   UNLOCATED_RE,
 } from "./_patterns.ts";
 import {
   isSourceFile,
+  lineHash,
   LOCATED,
   type LocatedScan,
   matchAt,
@@ -31,8 +27,15 @@ import {
   trailingFlag,
 } from "./_scan.ts";
 import { relativeToTree, resolveAgainst, stripDotPrefixes } from "./_paths.ts";
-import { RecentSteps, type UnitKey, unitKey } from "./_recent_steps.ts";
-import { Aggregator, type Entry, type RawDiagnostic } from "./_aggregate.ts";
+import {
+  parseLinkerRef,
+  parseModpost,
+  parseUnlocated,
+  type ToolLine,
+} from "./_tool_lines.ts";
+import { RecentSteps, type UnitKey } from "./_recent_steps.ts";
+import { DirCaches, type SeenLine } from "./_dir_caches.ts";
+import { Aggregator, type RawDiagnostic } from "./_aggregate.ts";
 
 /** Where paths in the log point, so they can be made relative. */
 export interface ExtractOptions {
@@ -45,45 +48,6 @@ export interface ExtractOptions {
    * it matches, e.g. a timestamp prefix the runner adds to stored logs.
    */
   linePrefix?: RegExp;
-}
-
-/** A located diagnostic line already counted once. */
-interface SeenLine {
-  /** The whole line, to confirm a hash hit in place. */
-  raw: string;
-  entry: Entry;
-  /** The unit, when the file is a source file. */
-  unit: UnitKey | null;
-}
-
-/** Located lines by `lineHash` (an array on a collision). */
-type LineCache = Map<number, SeenLine | SeenLine[]>;
-
-/** Caches whose keys are paths relative to make's current directory. */
-interface CwdCaches {
-  resolved: Map<string, string>;
-  units: Map<string, UnitKey>;
-  lines: LineCache;
-}
-
-/**
- * A cheap hash of a located line: its length, line and column numbers, the
- * path (hashed while scanning it) and every fourth character of the message.
- */
-function lineHash(
-  text: string,
-  s: number,
-  e: number,
-  scan: LocatedScan,
-): number {
-  let h = ((e - s) * 31 + scan.line) | 0;
-  h = (h * 31 + scan.column) | 0;
-  h = (h * 31 + scan.fileHash) | 0;
-  // The message: a sample of its characters (length is in the line's).
-  for (let i = scan.msgStart + 1; i < e; i += 4) {
-    h = (h * 31 + text.charCodeAt(i)) | 0;
-  }
-  return h & 0x3fffffff; // a small integer: no boxing as a Map key
 }
 
 const SP = 32;
@@ -107,14 +71,12 @@ const CR = 13;
 export class DiagnosticCollector {
   #opts: ExtractOptions;
   #agg = new Aggregator();
-  #cwd: string | null = null;
+  #dirs = new DirCaches();
   #dirStack: string[] = [];
   #steps = new RecentSteps();
   #quiet = { check: false };
   /** Translation unit named by the latest include chain / In function line. */
   #tuHint: UnitKey | null = null;
-  /** Unit keys of resolved source paths. */
-  #units = new Map<string, UnitKey>();
   #chainOpen = false;
   #chainStyle: "gcc" | "clang" = "gcc";
   /** Whether the latest non-context line belonged to a compiler message. */
@@ -134,25 +96,12 @@ export class DiagnosticCollector {
     severity: "",
     msgStart: 0,
   };
-  /** Paths resolved against the current cwd. */
-  #resolved = new Map<string, string>();
-  /** Located lines already counted (under the current cwd). */
-  #lineCache: LineCache = new Map();
-  /** Located lines with an absolute path already counted. */
-  #absLines: LineCache = new Map();
-  /** The three caches above, per make directory. */
-  #caches = new Map<string, CwdCaches>();
   /** The latest directory make entered: kbuild's objtree. */
   #objTreeSeen: string | null = null;
 
   /** Creates a collector; `options` as for `extractDiagnostics`. */
   constructor(options: ExtractOptions = {}) {
     this.#opts = options;
-    this.#caches.set("", {
-      resolved: this.#resolved,
-      units: this.#units,
-      lines: this.#lineCache,
-    });
   }
 
   /** Feeds one line (without its newline). */
@@ -164,6 +113,10 @@ export class DiagnosticCollector {
 
   /** Feeds a chunk of log text; lines may span chunk boundaries. */
   pushText(text: string): void {
+    if (this.#carry.length > 0 && text.indexOf("\n") < 0) {
+      this.#carry += text; // still inside one (long) line
+      return;
+    }
     const data = this.#carry.length > 0 ? this.#carry + text : text;
     const last = this.scan(data);
     this.#carry = data.slice(last);
@@ -213,9 +166,7 @@ export class DiagnosticCollector {
     }
     this.#flush();
     // The same relative path read under two directories may be one file.
-    let used = 0;
-    for (const c of this.#caches.values()) if (c.lines.size > 0) used++;
-    if (used > 1) this.#agg.mayRepeat = true;
+    if (this.#dirs.linesInSeveralDirs()) this.#agg.mayRepeat = true;
     const srcTree = this.#opts.srcTree ?? this.#srcTreeSeen ??
       this.#agg.guessSrcTree();
     const outDir = this.#opts.outDir ?? this.#objTreeSeen;
@@ -275,7 +226,7 @@ export class DiagnosticCollector {
     }
     if (this.#chainOpen) {
       const m = CHAIN_FROM_RE.exec(text.slice(s, e));
-      if (m !== null) this.#tuHint = this.#unit(m[1]!);
+      if (m !== null) this.#tuHint = this.#dirs.unit(m[1]!);
     }
     // Source context and caret lines: nothing to take, state unchanged.
   }
@@ -286,7 +237,7 @@ export class DiagnosticCollector {
     // gcc lists the innermost header first and continues with `from` lines
     // (the last names the .c file); clang repeats this line outermost first.
     if (!(this.#chainOpen && this.#chainStyle === "clang")) {
-      this.#tuHint = this.#unit(m[1]!);
+      this.#tuHint = this.#dirs.unit(m[1]!);
     }
     this.#chainStyle = m[2] === "," ? "gcc" : "clang";
     this.#chainOpen = true;
@@ -300,11 +251,11 @@ export class DiagnosticCollector {
     if (m !== null) {
       if (m[1] === "Entering") {
         this.#dirStack.push(m[2]!);
-        this.#setCwd(m[2]!);
+        this.#dirs.setCwd(m[2]!);
         this.#objTreeSeen = m[2]!;
       } else {
         this.#dirStack.pop();
-        this.#setCwd(this.#dirStack[this.#dirStack.length - 1] ?? null);
+        this.#dirs.setCwd(this.#dirStack[this.#dirStack.length - 1] ?? null);
       }
       return;
     }
@@ -326,71 +277,32 @@ export class DiagnosticCollector {
     if (this.#srcTreeSeen === null) this.#learnSrcTree(line);
   }
 
-  #setCwd(dir: string | null): void {
-    if (dir === this.#cwd) return;
-    this.#cwd = dir;
-    // Relative paths mean something else in another directory.
-    const key = dir ?? "";
-    let c = this.#caches.get(key);
-    if (c === undefined) {
-      c = { resolved: new Map(), units: new Map(), lines: new Map() };
-      this.#caches.set(key, c);
-    }
-
-    this.#resolved = c.resolved;
-    this.#units = c.units;
-    this.#lineCache = c.lines;
-  }
-
-  /** The unit key of a source path from the log (cached). */
-  #unit(path: string): UnitKey {
-    let u = this.#units.get(path);
-    if (u === undefined) {
-      u = unitKey(this.#resolve(path));
-      this.#units.set(path, u);
-    }
-    return u;
-  }
-
-  /** A path from the log, resolved against make's cwd (cached). */
-  #resolve(path: string): string {
-    let r = this.#resolved.get(path);
-    if (r === undefined) {
-      r = resolveAgainst(this.#cwd, path);
-      this.#resolved.set(path, r);
-    }
-    return r;
-  }
-
   /** `make[N]: *** [SRCTREE/scripts/Makefile.build:NNN: x.o] Error 1`. */
   #learnSrcTree(line: string): void {
     const i = line.indexOf("/scripts/Makefile.build:");
     if (i < 0) return;
     const open = line.lastIndexOf("[", i);
     if (open < 0) return;
-    this.#srcTreeSeen = resolveAgainst(this.#cwd, line.slice(open + 1, i));
+    this.#srcTreeSeen = resolveAgainst(this.#dirs.cwd, line.slice(open + 1, i));
   }
 
   #modpost(line: string): void {
-    const m = MODPOST_RE.exec(line);
-    if (m === null) return;
-    const message = m[2]!;
-    // Kconfig also prints `WARNING: unmet direct dependencies`: not modpost.
-    if (
-      !line.includes("modpost") && !message.endsWith("undefined!") &&
-      !/ection mismatch/.test(message)
-    ) return;
-    const o = MODPOST_OBJECT_RE.exec(message);
-    const object = o ? (o[1] ?? o[2] ?? null) : null;
+    const d = parseModpost(line);
+    if (d === null) return;
+    this.#record(d, d.object === null ? null : stripDotPrefixes(d.object));
+  }
+
+  /** Records a tool line's diagnostic at once (no continuation lines). */
+  #record(d: ToolLine, object: string | null): void {
     this.#emit({
-      tool: "modpost",
-      file: null,
-      line: null,
+      tool: d.tool,
+      file: d.file === null ? null : this.#dirs.resolve(d.file),
+      line: d.line,
       column: null,
-      severity: m[1]!,
-      message,
-      flag: null,
-      object: object === null ? null : stripDotPrefixes(object),
+      severity: d.severity,
+      message: d.message,
+      flag: d.flag,
+      object,
     });
     this.#flush();
   }
@@ -409,7 +321,7 @@ export class DiagnosticCollector {
       : null;
     if (f !== null) {
       const file = f[1]!;
-      if (isSourceFile(file)) this.#tuHint = this.#unit(file);
+      if (isSourceFile(file)) this.#tuHint = this.#dirs.unit(file);
       this.#compilerContext = true;
       return;
     }
@@ -441,8 +353,8 @@ export class DiagnosticCollector {
     const h = lineHash(text, s, e, scan);
     // Absolute paths mean the same in any directory: one cache for them.
     const lines = text.charCodeAt(s) === 47 /* / */
-      ? this.#absLines
-      : this.#lineCache;
+      ? this.#dirs.absLines
+      : this.#dirs.lines;
     const hit = lines.get(h);
     let seen: SeenLine | undefined;
     if (hit !== undefined) {
@@ -474,9 +386,9 @@ export class DiagnosticCollector {
     const file = text.slice(s, scan.fileEnd);
     const column = scan.column < 0 ? null : scan.column;
     const flag = trailingFlag(message);
-    const resolved = this.#resolve(file);
+    const resolved = this.#dirs.resolve(file);
     const isSource = isSourceFile(file);
-    const unit = isSource ? this.#unit(file) : null;
+    const unit = isSource ? this.#dirs.unit(file) : null;
     const slot = this.#steps.find(unit ?? this.#tuHint);
     if (tool === "compiler") {
       if (column === null && flag === null) {
@@ -520,57 +432,20 @@ export class DiagnosticCollector {
     else lines.set(h, [hit, line]);
   }
 
-  #unlocated(file: string, severity: string, message: string): void {
-    let tool: DiagnosticTool | null = null;
-    let path: string | null = null;
-    let msg = message;
-    if (message.startsWith("objtool: ")) {
-      tool = "objtool";
-      msg = message.slice(9);
-      path = this.#resolve(file);
-    } else if (LINKER_PROG_RE.test(file)) {
-      tool = "linker";
-    } else if (COMPILER_PROG_RE.test(file)) {
-      tool = "compiler";
-    }
-    if (tool === null) return; // bison's `parse.y: warning: 9 shift/reduce …`
-    this.#emit({
-      tool,
-      file: path,
-      line: null,
-      column: null,
-      severity,
-      message: msg,
-      flag: trailingFlag(msg),
-      object: path ?? this.#linkObject ?? this.#steps.newestObject(),
-    });
-    this.#flush();
+  #unlocated(who: string, severity: string, message: string): void {
+    const d = parseUnlocated(who, severity, message);
+    if (d === null) return; // bison's `parse.y: warning: 9 shift/reduce …`
+    const object = d.object !== null
+      ? this.#dirs.resolve(d.object)
+      : this.#linkObject ?? this.#steps.newestObject();
+    this.#record(d, object);
   }
 
   #linkerRef(line: string): void {
-    const m = LINKER_REF_RE.exec(line);
-    if (m === null) return;
-    const loc = m[2]!;
-    let file: string | null = null;
-    let lineNo: number | null = null;
-    const fl = /^(.+):(\d+)$/.exec(loc);
-    if (fl !== null) {
-      file = resolveAgainst(this.#cwd, fl[1]!);
-      lineNo = Number(fl[2]);
-    } else if (/\.(?:o|a)$/.test(loc) || /\.o:\(/.test(loc)) {
-      this.#linkObject = resolveAgainst(this.#cwd, loc.replace(/:\(.*$/, ""));
-    }
-    this.#emit({
-      tool: "linker",
-      file,
-      line: lineNo,
-      column: null,
-      severity: "error",
-      message: m[3]!,
-      flag: null,
-      object: this.#linkObject,
-    });
-    this.#flush();
+    const d = parseLinkerRef(line);
+    if (d === null) return;
+    if (d.object !== null) this.#linkObject = this.#dirs.resolve(d.object);
+    this.#record(d, this.#linkObject);
   }
 
   /** Whether the line continues the pending (sparse) diagnostic. */
