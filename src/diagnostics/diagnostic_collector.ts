@@ -474,10 +474,11 @@ export class DiagnosticCollector {
     const d = this.#pending;
     if (d === null) return;
     this.#pending = null;
-    if (this.#sparseParts.length > 0) {
+    // The robot's rendering already carries the folded parts.
+    if (this.#sparseParts.length > 0 && !d.message.endsWith(" @@")) {
       d.message = `${d.message} @@ ${this.#sparseParts.join(" @@ ")} @@`;
-      this.#sparseParts = [];
     }
+    this.#sparseParts = [];
     this.#agg.addKeyed(d);
   }
 }
