@@ -28,6 +28,7 @@ export class RecentSteps {
   #check: boolean[] = new Array<boolean>(SIZE).fill(false);
   #bases: (string | null)[] = new Array<string | null>(SIZE).fill(null);
   #objects: (string | null)[] = new Array<string | null>(SIZE).fill(null);
+  #stems: (string | null)[] = new Array<string | null>(SIZE).fill(null);
   #next = 0;
   #size = 0;
 
@@ -38,6 +39,7 @@ export class RecentSteps {
     this.#check[i] = check;
     this.#bases[i] = null;
     this.#objects[i] = null;
+    this.#stems[i] = null;
     this.#next = i + 1 === SIZE ? 0 : i + 1;
     if (this.#size < SIZE) this.#size++;
   }
@@ -53,7 +55,7 @@ export class RecentSteps {
     let i = newest;
     for (let k = 0; k < this.#size; k++) {
       if (this.#base(i) === hint.base) {
-        const st = stem(this.object(i));
+        const st = this.#stem(i);
         const h = hint.stem;
         if (
           h.endsWith(st) &&
@@ -76,6 +78,15 @@ export class RecentSteps {
       this.#objects[i] = o;
     }
     return o;
+  }
+
+  #stem(i: number): string {
+    let s = this.#stems[i];
+    if (s === null || s === undefined) {
+      s = stem(this.object(i));
+      this.#stems[i] = s;
+    }
+    return s;
   }
 
   #base(i: number): string {
