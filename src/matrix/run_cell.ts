@@ -11,7 +11,7 @@ import type { BuildOutcome, RunBuildOptions } from "../build/mod.ts";
 import type { BuildPlan } from "../build/types.ts";
 import type { NativeInput } from "../build/plan_native.ts";
 import type { RecordMetadata } from "../record/types.ts";
-import { shellQuote } from "../record/reproducer.ts";
+import { RECORD_DIR_TOKEN, shellQuote } from "../record/reproducer.ts";
 import type { CellContext, CellRunner } from "./runner.ts";
 import type { Cell, CellOutcome, CellResult } from "./types.ts";
 
@@ -118,13 +118,17 @@ export function createCellRunner(engine: Engine = realEngine): CellRunner {
       });
       const meta = await readMeta(built.recordDir);
       const steps = meta?.reproduce?.steps ?? [];
+      // As the record's reproducer.sh runs it, with the record dir spelled out.
       const reproducer = steps.map((s) =>
         [
           ...Object.entries(s.env ?? {}).map(([k, v]) =>
             `${k}=${shellQuote(v)}`
           ),
+          "kcross",
           s.command,
-          ...s.args.map(shellQuote),
+          ...s.args.map((a) =>
+            shellQuote(a.replaceAll(RECORD_DIR_TOKEN, built.recordDir))
+          ),
         ].join(" ")
       ).join(" && ");
       const tc = plan.toolchain;

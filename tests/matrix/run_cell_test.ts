@@ -93,8 +93,14 @@ Deno.test("the real cell runner plans once per toolchain at a time and maps buil
         JSON.stringify({
           reproduce: {
             steps: [{
-              command: "kcross",
-              args: ["build", "--arch", "powerpc", "drivers/vfio/"],
+              command: "build",
+              args: [
+                "--arch",
+                "powerpc",
+                "--config",
+                "${KCROSS_RECORD_DIR}/config",
+                "drivers/vfio/",
+              ],
             }],
           },
           config: { inputsDigest: "abc" },
@@ -120,7 +126,7 @@ Deno.test("the real cell runner plans once per toolchain at a time and maps buil
   assertEquals(outcomes[1]!.message, "why empty");
   assertEquals(
     outcomes[0]!.reproducer,
-    "kcross build --arch powerpc drivers/vfio/",
+    `kcross build --arch powerpc --config ${c.buildDir}/rec0/config drivers/vfio/`,
   );
   assertEquals(outcomes[0]!.configDigest, "abc");
   assert(outcomes[0]!.logPath!.endsWith("/build.log"));
