@@ -6,6 +6,7 @@
  */
 import type { Cell } from "./types.ts";
 import { shardCells } from "./expand.ts";
+import { shellQuote } from "../record/reproducer.ts";
 
 /** One job of the exported matrix. */
 export interface GithubJob {
@@ -53,7 +54,7 @@ export function githubMatrix(
         "--shard",
         shard,
         ...(options.extraArgs ?? []),
-      ].join(" "),
+      ].map(shellQuote).join(" "),
     });
   }
   return { include };
