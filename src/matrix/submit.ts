@@ -88,9 +88,17 @@ export async function submitAndWait(
     },
   });
 
-  const record = async (rec: CellRecord) => {
-    if (!pending.has(rec.digest)) return;
-    pending.delete(rec.digest);
+  const record = async (result: CellRecord) => {
+    const cell = pending.get(result.digest);
+    if (!cell) return;
+    pending.delete(result.digest);
+    // A job reused from another submission keeps its result; the naming is ours.
+    const rec = {
+      ...result,
+      key: cell.key,
+      index: cell.index,
+      axes: cell.axes,
+    };
     await options.onRecord(rec);
     records.push(rec);
     options.progress.finished(rec);
