@@ -179,13 +179,6 @@ export async function runRepro(
     ...(options.offline ? { offline: true } : {}),
   });
   step(`commit ${sha}`);
-  await using lease = await acquireWorktree(repo, sha, {
-    maxSlots: 1,
-    progress: step,
-    ...(options.poolRoot ? { root: options.poolRoot } : {}),
-  });
-  step(`worktree (${lease.how}): ${lease.dir}`);
-
   const differences = [...plan.differences];
   const notes = [...plan.notes];
   if (
@@ -226,6 +219,13 @@ export async function runRepro(
       toolchain.exact ? ", exact" : ", substitute"
     })`,
   );
+
+  await using lease = await acquireWorktree(repo, sha, {
+    maxSlots: 1,
+    progress: step,
+    ...(options.poolRoot ? { root: options.poolRoot } : {}),
+  });
+  step(`worktree (${lease.how}): ${lease.dir}`);
 
   const outDir = `${lease.slotDir}/build/${buildDirName(plan.arch, triple)}`;
   await Deno.mkdir(outDir, { recursive: true });
