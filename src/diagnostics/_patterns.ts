@@ -27,10 +27,6 @@ export const LINKER_REF_RE =
 export const LINKER_CONTEXT_RE =
   /^(?:\S*?ld(?:\.\w+)?(?:-\d+)?: )?(\S+?): in function [`'][^']*':$/;
 
-/** `In file included from FILE:LINE[:COL][,:]` (gcc and clang). */
-export const INCLUDED_FROM_RE =
-  /^In file included from ([^:]+):\d+(?::\d+)?([,:])$/;
-
 /** gcc's include-chain continuation: `                 from FILE:LINE[,:]`. */
 export const CHAIN_FROM_RE = /^\s+from ([^:]+):\d+(?::\d+)?[,:]$/;
 

@@ -8,7 +8,6 @@ import type { Diagnostic, DiagnosticTool } from "./types.ts";
 import {
   CHAIN_FROM_RE,
   IN_FUNCTION_RE,
-  INCLUDED_FROM_RE,
   KERNEL_DOC_RE,
   LINKER_CONTEXT_RE,
   MAKE_DIR_RE,
@@ -48,6 +47,18 @@ export interface ExtractOptions {
    * it matches, e.g. a timestamp prefix the runner adds to stored logs.
    */
   linePrefix?: RegExp;
+}
+
+/**
+ * Whether a kbuild command word at `i` may be CC, CHECK, CXX, AS, HOSTCC or
+ * HOSTCXX (two char codes; `HDRINST`, `WRAP`, `LD`… are not).
+ */
+function mayBeTracked(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1);
+  if (c === 67 /* C */) return d === 67 || d === 72 || d === 88; // CC CH CX
+  if (c === 65 /* A */) return d === 83; // AS
+  return c === 72 /* H */ && d === 79; // HO
 }
 
 const SP = 32;
@@ -140,11 +151,7 @@ export class DiagnosticCollector {
         plain && text.charCodeAt(pos) === SP && !this.#chainOpen &&
         this.#pending === null
       ) {
-        const c2 = text.charCodeAt(pos + 2);
-        if (
-          text.charCodeAt(pos + 1) !== SP ||
-          (c2 !== 67 /* C */ && c2 !== 65 /* A */ && c2 !== 72 /* H */)
-        ) {
+        if (text.charCodeAt(pos + 1) !== SP || !mayBeTracked(text, pos + 2)) {
           pos = nl + 1;
           continue;
         }
@@ -191,7 +198,7 @@ export class DiagnosticCollector {
     }
     const afterChain = this.#chainOpen;
     if (c0 === 73 /* I */ && matchAt(text, s, "In file included from ")) {
-      this.#includedFrom(text.slice(s, e));
+      this.#includedFrom(text, s + 22, e);
       return;
     }
     this.#chainOpen = false;
@@ -231,15 +238,17 @@ export class DiagnosticCollector {
     // Source context and caret lines: nothing to take, state unchanged.
   }
 
-  #includedFrom(line: string): void {
-    const m = INCLUDED_FROM_RE.exec(line);
-    if (m === null) return;
+  /** `In file included from FILE:LINE[:COL][,:]`; `s` is where FILE starts. */
+  #includedFrom(text: string, s: number, e: number): void {
+    const colon = text.indexOf(":", s);
+    const last = text.charCodeAt(e - 1);
+    if (colon < 0 || colon >= e || (last !== 44 /* , */ && last !== 58)) return;
     // gcc lists the innermost header first and continues with `from` lines
     // (the last names the .c file); clang repeats this line outermost first.
     if (!(this.#chainOpen && this.#chainStyle === "clang")) {
-      this.#tuHint = this.#dirs.unit(m[1]!);
+      this.#tuHint = this.#dirs.unit(text.slice(s, colon));
     }
-    this.#chainStyle = m[2] === "," ? "gcc" : "clang";
+    this.#chainStyle = last === 44 ? "gcc" : "clang";
     this.#chainOpen = true;
     this.#compilerContext = true;
   }
