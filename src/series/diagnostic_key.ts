@@ -1,12 +1,19 @@
 /**
  * Diagnostic identity that survives line moves: two diagnostics are the same
- * when tool, file, severity and message agree after normalisation (quotes,
- * whitespace, a leading `./`); line and column are ignored. This is what
+ * when tool, file, severity and message agree after the diagnostics area's
+ * normalisation (quotes, whitespace, `./` and `../`); line and column are
+ * ignored. This is what
  * "new relative to the previous commit" and bisect's judge use, because an
  * unrelated commit that adds lines above a warning must not make it "new".
  *
  * @module
  */
+import {
+  diffDiagnostics,
+  movedKey,
+  normalizeMessage,
+  normalizePath,
+} from "../diagnostics/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 
 /**
@@ -20,11 +27,7 @@ import type { Diagnostic } from "../diagnostics/types.ts";
  * ```
  */
 export function normaliseMessage(message: string): string {
-  return message
-    .replace(/[\u2018\u2019`]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/\s+/g, " ")
-    .trim();
+  return normalizeMessage(message);
 }
 
 /**
@@ -37,8 +40,7 @@ export function normaliseMessage(message: string): string {
  * ```
  */
 export function normalisePath(path: string | null): string {
-  if (path === null) return "";
-  return path.replace(/\/{2,}/g, "/").replace(/^(\.\/)+/, "");
+  return normalizePath(path) ?? "";
 }
 
 /** The fields a key is made of (a `Diagnostic` has them all). */
@@ -57,16 +59,13 @@ export type KeyFields = Pick<Diagnostic, "file" | "severity" | "message">;
  * ```
  */
 export function diagnosticKey(d: KeyFields): string {
-  return [
-    normalisePath(d.file),
-    d.severity.toLowerCase(),
-    normaliseMessage(d.message),
-  ].join("\u0000");
+  return movedKey({ ...d, line: null, column: null });
 }
 
 /**
- * The diagnostics of `current` that `previous` does not have (by key), in
- * `current`'s order: the robot's `>>` lines.
+ * The diagnostics of `current` that `previous` does not have, in `current`'s
+ * order: the robot's `>>` lines (`diffDiagnostics(previous, current).added`:
+ * a diagnostic that only moved lines is not new).
  *
  * @example
  * ```ts
@@ -83,15 +82,7 @@ export function newDiagnostics(
   previous: readonly Diagnostic[],
   current: readonly Diagnostic[],
 ): Diagnostic[] {
-  const seen = new Set(previous.map(diagnosticKey));
-  const out: Diagnostic[] = [];
-  for (const d of current) {
-    const key = diagnosticKey(d);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(d);
-  }
-  return out;
+  return diffDiagnostics(previous, current).added;
 }
 
 /** Whether a severity counts as an error (`error`, `fatal error`, `ERROR`). */
