@@ -351,3 +351,39 @@ Deno.test("paths outside the tree stay absolute; srctree guessed from kernel dir
     "/usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h",
   ]);
 });
+
+Deno.test("real binutils 2.40, gas and ld.lld-15 output (Debian cross toolchain)", () => {
+  // Captured with LANG=C from powerpc64-linux-gnu-gcc/ld and ld.lld-15 on
+  // two-line inputs; `collect2: error: ld returned 1` is a consequence.
+  const got = run([
+    "  LD      a.out",
+    "/usr/lib/gcc-cross/powerpc64-linux-gnu/12/../../../../powerpc64-linux-gnu/bin/ld: warning: cannot find entry symbol _start; defaulting to 000000000001fed0",
+    "/usr/lib/gcc-cross/powerpc64-linux-gnu/12/../../../../powerpc64-linux-gnu/bin/ld: a.o: in function `foo':",
+    "/k/a.c:2: undefined reference to `bar'",
+    "collect2: error: ld returned 1 exit status",
+    "b.S: Assembler messages:",
+    "b.S:2: Error: unrecognized opcode: `bogusop'",
+    "ld.lld-15: error: undefined symbol: bar",
+    ">>> referenced by a.c",
+    ">>>               c.o:(foo)",
+    "/tmp/ccdlC1LV.s: Assembler messages:",
+    "/tmp/ccdlC1LV.s:23: Error: unrecognized opcode: `bogus'",
+  ]);
+  assertEquals(
+    got.map((d) => [d.tool, d.file, d.line, d.severity, d.message]),
+    [
+      [
+        "linker",
+        null,
+        null,
+        "warning",
+        "cannot find entry symbol _start; defaulting to 000000000001fed0",
+      ],
+      ["linker", "a.c", 2, "error", "undefined reference to `bar'"],
+      ["assembler", "b.S", 2, "Error", "unrecognized opcode: `bogusop'"],
+      ["linker", null, null, "error", "undefined symbol: bar"],
+      ["assembler", null, 23, "Error", "unrecognized opcode: `bogus'"],
+    ],
+  );
+  assertEquals(got[1]?.objects, ["a.o"]);
+});
