@@ -60,6 +60,8 @@ export interface ResolveOptions {
   cacheDir?: string;
   /** Install from a mirror with no published or pinned checksum. */
   allowUnverified?: boolean;
+  /** gpgv keyring for `sha256sums.asc` (default `KCROSS_GPG_KEYRING`). */
+  keyring?: string;
   /** Timeouts and retries of downloads. */
   download?: Omit<DownloadOptions, "signal" | "onProgress">;
   /** PATH searched for system compilers (default: the environment's). */
@@ -227,6 +229,7 @@ async function resolveGcc(
         ...(out ? { out } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.allowUnverified ? { allowUnverified: true } : {}),
+        ...(options.keyring ? { keyring: options.keyring } : {}),
         ...(options.download ? { download: options.download } : {}),
       });
       return gccResult(request, version, true, {
@@ -448,6 +451,7 @@ async function resolveClang(
         ...(out ? { out } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.allowUnverified ? { allowUnverified: true } : {}),
+        ...(options.keyring ? { keyring: options.keyring } : {}),
         ...(options.download ? { download: options.download } : {}),
       });
       return fromInstalled({

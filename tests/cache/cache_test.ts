@@ -14,8 +14,32 @@ import {
   removeEntries,
   verifyCache,
 } from "../../src/cache/mod.ts";
-import { main } from "../../main.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** Runs kcross in its own process (the environment is per process). */
+async function kcross(
+  args: string[],
+  cache: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, ...args],
+    env: {
+      KCROSS_CACHE_DIR: cache,
+      HOME: cache,
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+    },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return {
+    code: r.code,
+    stdout: d.decode(r.stdout),
+    stderr: d.decode(r.stderr),
+  };
+}
 import { UserError } from "../../src/errors.ts";
 
 function entry(id: string, daysAgo: number): CacheEntry {
@@ -59,12 +83,10 @@ Deno.test("parseDuration() accepts s/m/h/d/w and rejects the rest", () => {
 
 Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
   const cache = await Deno.makeTempDir({ prefix: "kcross-cache-" });
-  const saved = Deno.env.get("KCROSS_CACHE_DIR");
   const mirror = await startMirror({
     toolchains: [{ version: "12.2.0", triple: "powerpc64-linux" }],
   });
   try {
-    Deno.env.set("KCROSS_CACHE_DIR", cache);
     const r = await resolveToolchain(
       { compiler: "gcc-12.2.0", triple: "powerpc64-linux" },
       { cacheDir: cache, mirrors: [mirror.url], path: "/nonexistent" },
@@ -75,10 +97,10 @@ Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
     ]);
     assertEquals(entries[0]!.marker.verifiedBy, "sha256sums.asc");
 
-    const ls = recordingOutput();
-    assertEquals(await main(["cache", "ls"], { out: ls }), 0);
+    const ls = await kcross(["cache", "ls"], cache);
+    assertEquals(ls.code, 0);
     assertMatch(
-      ls.stdout.join("\n"),
+      ls.stdout,
       /gcc-12\.2\.0-nolibc\/powerpc64-linux\s+crosstool/,
     );
 
@@ -86,21 +108,21 @@ Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
     Deno.writeTextFileSync(`${r.binDir}/powerpc64-linux-nm`, "#!/bin/sh\n", {
       mode: 0o755,
     });
-    const v = recordingOutput();
-    assertEquals(await main(["cache", "verify"], { out: v }), 1);
+    const v = await kcross(["cache", "verify"], cache);
+    assertEquals(v.code, 1);
     assertMatch(
-      v.stdout.join("\n"),
+      v.stdout,
       /MODIFIED\s+gcc-12\.2\.0.*bin\/powerpc64-linux-nm: (Contents|Size) differ/,
     );
     Deno.writeTextFileSync(`${r.binDir}/extra`, "x");
     const diff = (await verifyCache(listCache(cache)))[0]!.diff!;
     assertEquals(diff.added, ["bin/extra"]);
 
-    const dry = recordingOutput();
-    assertEquals(
-      await main(["cache", "gc", "--keep", "0", "--dry-run"], { out: dry }),
-      0,
+    const dry = await kcross(
+      ["cache", "gc", "--keep", "0", "--dry-run"],
+      cache,
     );
+    assertEquals(dry.code, 0);
     assertEquals(listCache(cache).length, 1);
     await removeEntries(cache, planGc(listCache(cache), { keep: 0 }));
     assertEquals(listCache(cache), []);
@@ -113,15 +135,15 @@ Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
     }
     assert(gone, "toolchain dir removed");
   } finally {
-    if (saved === undefined) Deno.env.delete("KCROSS_CACHE_DIR");
-    else Deno.env.set("KCROSS_CACHE_DIR", saved);
     await mirror.close();
     await Deno.remove(cache, { recursive: true });
   }
 });
 
 Deno.test("cache gc without a policy is a UserError", async () => {
-  const out = recordingOutput();
-  assertEquals(await main(["cache", "gc"], { out }), 2);
-  assertMatch(out.stderr.join("\n"), /--keep N or --older-than D/);
+  const cache = await Deno.makeTempDir();
+  const out = await kcross(["cache", "gc"], cache);
+  await Deno.remove(cache, { recursive: true });
+  assertEquals(out.code, 2);
+  assertMatch(out.stderr, /--keep N or --older-than D/);
 });

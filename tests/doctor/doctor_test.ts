@@ -6,8 +6,23 @@ import {
   installArgv,
   requirements,
 } from "../../src/doctor/mod.ts";
-import { main } from "../../main.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** Runs kcross doctor in its own process with only `path` on PATH. */
+async function doctor(
+  args: string[],
+  path: string,
+): Promise<{ code: number; stdout: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, "doctor", ...args],
+    env: { PATH: path, HOME: path },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: r.code, stdout: new TextDecoder().decode(r.stdout) };
+}
 
 function fakeHost(present: string[]): HostProbe {
   const set = new Set(present);
@@ -54,30 +69,25 @@ Deno.test("nothing missing means no install command", () => {
 
 Deno.test("kcross doctor prints the exact install command for a bare PATH", async () => {
   const dir = await Deno.makeTempDir();
-  const saved = Deno.env.get("PATH");
   try {
     Deno.symlinkSync("/usr/bin/make", `${dir}/make`);
     Deno.writeTextFileSync(`${dir}/apt-get`, "#!/bin/sh\nexit 0\n", {
       mode: 0o755,
     });
-    Deno.env.set("PATH", dir);
-    const out = recordingOutput();
-    const code = await main(["doctor"], { out });
-    assertEquals(code, 1);
-    const text = out.stdout.join("\n");
-    assertMatch(text, /ok\s+make/);
-    assertMatch(text, /MISSING\s+flex/);
+    const out = await doctor([], dir);
+    assertEquals(out.code, 1);
+    assertMatch(out.stdout, /ok\s+make/);
+    assertMatch(out.stdout, /MISSING\s+flex/);
     assertMatch(
-      text,
+      out.stdout,
       /Install with: (sudo )?apt-get install -y --no-install-recommends .*flex/,
     );
-    const json = recordingOutput();
-    assertEquals(await main(["doctor", "--json"], { out: json }), 1);
-    const parsed = JSON.parse(json.stdout.join("\n"));
+    const json = await doctor(["--json"], dir);
+    assertEquals(json.code, 1);
+    const parsed = JSON.parse(json.stdout);
     assertEquals(parsed.ok, false);
     assertEquals(parsed.packageManager, "apt-get");
   } finally {
-    if (saved !== undefined) Deno.env.set("PATH", saved);
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -439,32 +439,37 @@ Deno.test({
       toolchains: [{ version: VERSION, triple: TRIPLE }],
       gpgHome: good.home,
     });
-    const saved = Deno.env.get("KCROSS_GPG_KEYRING");
     try {
       await using cache1 = await tempDir();
-      Deno.env.set("KCROSS_GPG_KEYRING", other.keyring);
       const e = await assertRejects(
         () =>
           resolveToolchain(
             { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-            { cacheDir: `${cache1}`, mirrors: [mirror.url], ...noSystem() },
+            {
+              cacheDir: `${cache1}`,
+              mirrors: [mirror.url],
+              keyring: other.keyring,
+              ...noSystem(),
+            },
           ),
         InfraError,
       );
       assertMatch(e.message, /Bad signature/);
       await using cache2 = await tempDir();
-      Deno.env.set("KCROSS_GPG_KEYRING", good.keyring);
       const r = await resolveToolchain(
         { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-        { cacheDir: `${cache2}`, mirrors: [mirror.url], ...noSystem() },
+        {
+          cacheDir: `${cache2}`,
+          mirrors: [mirror.url],
+          keyring: good.keyring,
+          ...noSystem(),
+        },
       );
       const marker = JSON.parse(
         Deno.readTextFileSync(`${r.binDir}/../.kcross.json`),
       );
       assertEquals(marker.verifiedBy, "gpgv+sha256sums.asc");
     } finally {
-      if (saved === undefined) Deno.env.delete("KCROSS_GPG_KEYRING");
-      else Deno.env.set("KCROSS_GPG_KEYRING", saved);
       await mirror.close();
       await Deno.remove(good.home, { recursive: true });
       await Deno.remove(other.home, { recursive: true });

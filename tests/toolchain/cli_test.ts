@@ -5,26 +5,46 @@ import {
   assertStringIncludes,
 } from "../_support/assert.ts";
 import { buildCrosstoolArchive, startMirror } from "../_support/mirror.ts";
-import { main } from "../../main.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 const FAST_PATH = new URL("../../src/toolchain/fast_path.bash", import.meta.url)
   .pathname;
+
+interface Run {
+  code: number;
+  stdout: string[];
+  stderr: string[];
+}
+
+/** Runs kcross in its own process (the environment is per process). */
+let currentCache = "";
+async function kcross(args: string[]): Promise<Run> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, ...args],
+    env: {
+      KCROSS_CACHE_DIR: currentCache,
+      HOME: currentCache,
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      NO_COLOR: "1",
+    },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const lines = (b: Uint8Array) =>
+    new TextDecoder().decode(b).split("\n").filter((l) => l);
+  return { code: r.code, stdout: lines(r.stdout), stderr: lines(r.stderr) };
+}
 
 async function withCache(
   fn: (cache: string) => Promise<void>,
 ): Promise<void> {
   const cache = await Deno.makeTempDir({ prefix: "kcross-tccli-" });
-  const saved = Deno.env.get("KCROSS_CACHE_DIR");
-  const savedCip = Deno.env.get("COMPILER_INSTALL_PATH");
-  Deno.env.set("KCROSS_CACHE_DIR", cache);
-  Deno.env.delete("COMPILER_INSTALL_PATH");
+  currentCache = cache;
   try {
     await fn(cache);
   } finally {
-    if (saved === undefined) Deno.env.delete("KCROSS_CACHE_DIR");
-    else Deno.env.set("KCROSS_CACHE_DIR", saved);
-    if (savedCip !== undefined) Deno.env.set("COMPILER_INSTALL_PATH", savedCip);
     await Deno.remove(cache, { recursive: true });
   }
 }
@@ -48,17 +68,20 @@ Deno.test("toolchain import installs a local crosstool tarball, usable offline",
       version: "12.2.0",
       triple: "powerpc64-linux",
     });
-    const out = recordingOutput();
-    assertEquals(await main(["toolchain", "import", archive], { out }), 0);
+    let out: Run;
+    assertEquals(
+      (out = await kcross(["toolchain", "import", archive])).code,
+      0,
+    );
     assertMatch(out.stdout.join("\n"), /gcc-12\.2\.0 for powerpc64-linux: /);
     const marker = JSON.parse(Deno.readTextFileSync(
       `${cache}/toolchains/gcc-12.2.0-nolibc/powerpc64-linux/.kcross.json`,
     ));
     assertEquals(marker.provider, "import");
     assertEquals(marker.verifiedBy, "import");
-    const path = recordingOutput();
+    let path: Run;
     assertEquals(
-      await main([
+      (path = await kcross([
         "toolchain",
         "path",
         "gcc-12.2.0",
@@ -66,15 +89,15 @@ Deno.test("toolchain import installs a local crosstool tarball, usable offline",
         "--triple",
         "powerpc64-linux",
         "--offline",
-      ], { out: path }),
+      ])).code,
       0,
     );
     assertEquals(path.stdout, [
       `${cache}/toolchains/gcc-12.2.0-nolibc/powerpc64-linux/bin/powerpc64-linux-`,
     ]);
-    const again = recordingOutput();
+    let again: Run;
     assertEquals(
-      await main(["toolchain", "import", archive], { out: again }),
+      (again = await kcross(["toolchain", "import", archive])).code,
       0,
     );
     assertStringIncludes(again.stdout.join("\n"), "already installed");
@@ -88,9 +111,10 @@ Deno.test("toolchain import rejects an archive that is not a toolchain", async (
     await new Deno.Command("tar", {
       args: ["-cJf", `${cache}/junk.tar.xz`, "-C", `${cache}/x`, "junk"],
     }).output();
-    const out = recordingOutput();
+    let out: Run;
     assertEquals(
-      await main(["toolchain", "import", `${cache}/junk.tar.xz`], { out }),
+      (out = await kcross(["toolchain", "import", `${cache}/junk.tar.xz`]))
+        .code,
       2,
     );
     assertMatch(out.stderr.join("\n"), /not a toolchain archive/);
@@ -104,16 +128,16 @@ Deno.test("toolchain path records an index entry the bash fast path answers from
     });
     try {
       assertEquals(await fastPath(cache, "gcc-12.2.0", "powerpc"), "MISS");
-      const out = recordingOutput();
+      let out: Run;
       assertEquals(
-        await main([
+        (out = await kcross([
           "toolchain",
           "path",
           "gcc-12.2.0",
           "powerpc",
           "--mirror",
           mirror.url,
-        ], { out }),
+        ])).code,
         0,
       );
       const prefix =
@@ -136,8 +160,8 @@ Deno.test("toolchain path records an index entry the bash fast path answers from
 
 Deno.test("toolchain list shows releases, sources and installs", async () => {
   await withCache(async () => {
-    const out = recordingOutput();
-    assertEquals(await main(["toolchain", "list", "--json"], { out }), 0);
+    let out: Run;
+    assertEquals((out = await kcross(["toolchain", "list", "--json"])).code, 0);
     const rows = JSON.parse(out.stdout.join("\n")) as {
       compiler: string;
       source: string;
@@ -145,9 +169,9 @@ Deno.test("toolchain list shows releases, sources and installs", async () => {
     const g = rows.find((r) => r.compiler === "gcc-11.2.0");
     assertEquals(g?.source, "crosstool, cross-package");
     assert(rows.some((r) => r.compiler === "llvm-15.0.7"), "llvm listed");
-    const inst = recordingOutput();
+    let inst: Run;
     assertEquals(
-      await main(["toolchain", "list", "--installed"], { out: inst }),
+      (inst = await kcross(["toolchain", "list", "--installed"])).code,
       0,
     );
     assertEquals(inst.stdout, []);
@@ -156,11 +180,10 @@ Deno.test("toolchain list shows releases, sources and installs", async () => {
 
 Deno.test("a partial version prints what it resolved to", async () => {
   await withCache(async () => {
-    const out = recordingOutput();
-    const code = await main(
-      ["toolchain", "fetch", "gcc-9", "m68k", "--offline"],
-      { out },
-    );
+    let out: Run;
+    const code =
+      (out = await kcross(["toolchain", "fetch", "gcc-9", "m68k", "--offline"]))
+        .code;
     assertEquals(code, 2);
     assertMatch(out.stderr.join("\n"), /Resolved gcc-9 to gcc-9\.5\.0/);
     assertMatch(out.stderr.join("\n"), /not installed and kcross is offline/);
@@ -177,8 +200,8 @@ Deno.test("bad toolchain command lines are user errors", async () => {
       ["toolchain", "path", "gcc-12.2.0", "vax"],
     ]
   ) {
-    const out = recordingOutput();
-    assertEquals(await main(args, { out }), 2, args.join(" "));
+    let out: Run;
+    assertEquals((out = await kcross(args)).code, 2, args.join(" "));
     assertMatch(out.stderr[0] ?? "", /^error: /);
   }
 });
