@@ -142,7 +142,7 @@ async function runFetch(ctx: CommandContext, args: string[]): Promise<number> {
     if (!flag(p, "quiet")) ctx.out.err(describe(toolchain));
     ctx.out.out(`CROSS_COMPILE=${toolchain.crossCompile}`);
     ctx.out.out(
-      `PATH+=${
+      `BIN_DIRS=${
         [toolchain.binDir, ...(toolchain.extraBinDirs ?? [])].join(":")
       }`,
     );

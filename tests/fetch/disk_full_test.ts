@@ -37,7 +37,7 @@ Deno.test({
         () =>
           resolveToolchain(
             { compiler: "gcc-12.2.0", triple: "powerpc64-linux" },
-            { cacheDir: disk!, mirrors: [mirror.url], path: "/nonexistent" },
+            { cacheDir: disk, mirrors: [mirror.url], path: "/nonexistent" },
           ),
         InfraError,
       );
@@ -52,8 +52,8 @@ Deno.test({
       if (installed) throw new Error("half install left behind");
     } finally {
       await mirror.close();
-      await new Deno.Command("umount", { args: [disk!] }).output();
-      await Deno.remove(disk!, { recursive: true });
+      await new Deno.Command("umount", { args: [disk] }).output();
+      await Deno.remove(disk, { recursive: true });
     }
   },
 });
