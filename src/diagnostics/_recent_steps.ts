@@ -24,7 +24,11 @@ export function unitKey(path: string): UnitKey {
 
 /** Recent steps, newest last. */
 export class RecentSteps {
-  #targets: string[] = new Array<string>(SIZE).fill("");
+  /** Each step's target as `text[start, end)`, sliced only when asked. */
+  #texts: string[] = new Array<string>(SIZE).fill("");
+  #starts: number[] = new Array<number>(SIZE).fill(0);
+  #ends: number[] = new Array<number>(SIZE).fill(0);
+  #targets: (string | null)[] = new Array<string | null>(SIZE).fill(null);
   #check: boolean[] = new Array<boolean>(SIZE).fill(false);
   #bases: (string | null)[] = new Array<string | null>(SIZE).fill(null);
   #objects: (string | null)[] = new Array<string | null>(SIZE).fill(null);
@@ -32,10 +36,16 @@ export class RecentSteps {
   #next = 0;
   #size = 0;
 
-  /** Records a step: `target` as printed; `check` for sparse's CHECK. */
-  push(target: string, check: boolean): void {
+  /**
+   * Records a step whose target (as printed) is `text[start, end)`; `check`
+   * for sparse's CHECK.
+   */
+  push(text: string, start: number, end: number, check: boolean): void {
     const i = this.#next;
-    this.#targets[i] = target;
+    this.#texts[i] = text;
+    this.#starts[i] = start;
+    this.#ends[i] = end;
+    this.#targets[i] = null;
     this.#check[i] = check;
     this.#bases[i] = null;
     this.#objects[i] = null;
@@ -72,12 +82,21 @@ export class RecentSteps {
   object(i: number): string {
     let o = this.#objects[i];
     if (o === null || o === undefined) {
-      const t = this.#targets[i]!;
+      const t = this.#target(i);
       o = t.startsWith("/") ? t : stripDotPrefixes(t);
       if (this.#check[i]) o = `${stem(o)}.o`;
       this.#objects[i] = o;
     }
     return o;
+  }
+
+  #target(i: number): string {
+    let t = this.#targets[i];
+    if (t === null || t === undefined) {
+      t = this.#texts[i]!.slice(this.#starts[i], this.#ends[i]);
+      this.#targets[i] = t;
+    }
+    return t;
   }
 
   #stem(i: number): string {
@@ -92,7 +111,7 @@ export class RecentSteps {
   #base(i: number): string {
     let b = this.#bases[i];
     if (b === null || b === undefined) {
-      const t = this.#targets[i]!;
+      const t = this.#target(i);
       const slash = t.lastIndexOf("/");
       const dot = t.lastIndexOf(".");
       b = t.slice(slash + 1, dot > slash ? dot : t.length);

@@ -26,6 +26,23 @@ export function matchAt(text: string, pos: number, lit: string): boolean {
   return true;
 }
 
+/**
+ * Whether `text[s, e)` equals `str`, compared in place (slicing a large log
+ * costs more than comparing).
+ */
+export function sameAt(
+  text: string,
+  s: number,
+  e: number,
+  str: string,
+): boolean {
+  if (e - s !== str.length) return false;
+  for (let j = str.length - 1; j >= 0; j--) {
+    if (text.charCodeAt(s + j) !== str.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
 /** What `scanLocated` found; one instance is reused by each collector. */
 export interface LocatedScan {
   /** End of the file part (the first colon). */

@@ -21,6 +21,7 @@ import {
   type LocatedScan,
   matchAt,
   OTHER,
+  sameAt,
   scanLocated,
   scanQuiet,
   trailingFlag,
@@ -227,7 +228,7 @@ export class DiagnosticCollector {
         this.#flush();
         this.#compilerContext = false;
         this.#tuHint = null;
-        this.#steps.push(text.slice(i, e), this.#quiet.check);
+        this.#steps.push(text, i, e, this.#quiet.check);
         return;
       }
     }
@@ -367,9 +368,8 @@ export class DiagnosticCollector {
     const hit = lines.get(h);
     let seen: SeenLine | undefined;
     if (hit !== undefined) {
-      const raw = text.slice(s, e);
-      if (Array.isArray(hit)) seen = hit.find((b) => b.raw === raw);
-      else if (hit.raw === raw) seen = hit;
+      if (Array.isArray(hit)) seen = hit.find((b) => sameAt(text, s, e, b.raw));
+      else if (sameAt(text, s, e, hit.raw)) seen = hit;
     }
     if (seen !== undefined) {
       const slot = this.#steps.find(seen.unit ?? this.#tuHint);
