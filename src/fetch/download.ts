@@ -245,6 +245,9 @@ export async function streamDownload(
           hash!.update(chunk.value);
           await pending;
           pending = toSink(chunk.value);
+          // Marked handled: if the loop leaves by another error first, this
+          // rejection must not surface as an unhandled one.
+          pending.catch(() => {});
           offset += chunk.value.length;
           options.onProgress?.(offset, total);
         }
