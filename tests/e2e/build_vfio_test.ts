@@ -188,9 +188,9 @@ Deno.test({
           // planner resolves Debian's gcc as the system provider).
           const build = recordingOutput();
           const code = await main([
-            `COMPILER=gcc-${version}`,
             "make.cross",
             `--kcross-record-dir=${head}`,
+            `COMPILER=gcc-${version}`,
             "O=../build_dir",
             "ARCH=powerpc",
             "SHELL=/bin/bash",
