@@ -1,21 +1,19 @@
 /**
  * Carrying out a `FetchPlan`: lock, download (streaming, resumable) piped
  * into `tar -xJf -` in a staging dir, verify the sha256, check the tree is
- * safe, write manifest and marker, rename into place. A failure or a kill at
+ * safe, write the marker, rename into place. A failure or a kill at
  * any point leaves the install root as it was.
  *
  * @module
  */
 import type { Output } from "../cli/output.ts";
 import { InfraError, UserError } from "../errors.ts";
-import { nearestVersions } from "../toolchain/catalog.ts";
 import { exists, idSlug, isExecutable, MARKER } from "../toolchain/layout.ts";
 import { type InstallMarker, readMarker } from "../toolchain/installed.ts";
-import { parseSha256Sums, verifySignature } from "./checksums.ts";
+import { type Expected, expectedDigest, notOnMirrors } from "./_sources.ts";
 import {
   discardPart,
   type DownloadOptions,
-  fetchText,
   NotFoundError,
   SinkError,
   streamDownload,
@@ -48,11 +46,6 @@ export interface InstallResult {
   marker: InstallMarker;
   /** False when another process (or an earlier run) had installed it. */
   downloaded: boolean;
-}
-
-interface Expected {
-  sha256: string | undefined;
-  verifiedBy: string;
 }
 
 /** Makes sure `dir` can be created and written. */
@@ -128,80 +121,6 @@ export async function installToolchain(
 
 /** An archive rejected for content (unsafe members): never try elsewhere. */
 class RejectedArchive extends InfraError {}
-
-async function expectedDigest(
-  plan: FetchPlan,
-  source: FetchSource,
-  options: InstallOptions,
-): Promise<Expected> {
-  if (plan.pinnedSha256) {
-    return {
-      sha256: plan.pinnedSha256.toLowerCase(),
-      verifiedBy: plan.pinnedBy ?? "pin",
-    };
-  }
-  const dl = {
-    ...options.download,
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
-  const text = source.sumsUrl ? await fetchText(source.sumsUrl, dl) : undefined;
-  if (text === undefined) {
-    if (!(await reachable(source.url, dl))) {
-      throw new NotFoundError(`Not found on the mirror: ${source.url}`);
-    }
-    if (options.allowUnverified) {
-      return { sha256: undefined, verifiedBy: "none" };
-    }
-    throw new InfraError(
-      `No checksum for "${plan.archiveName}": ${
-        source.sumsUrl
-          ? `${source.sumsUrl} is missing`
-          : "the mirror publishes none"
-      } and no digest is pinned`,
-      {
-        hint:
-          `pin its sha256 in toolchains/pins.json, or pass --allow-unverified to install it anyway`,
-      },
-    );
-  }
-  const keyring = options.keyring ?? Deno.env.get("KCROSS_GPG_KEYRING");
-  let verifiedBy = "sha256sums.asc";
-  if (keyring) {
-    const tmp = await Deno.makeTempFile({ suffix: ".asc" });
-    try {
-      await Deno.writeTextFile(tmp, text);
-      await verifySignature(tmp, keyring);
-      verifiedBy = "gpgv+sha256sums.asc";
-    } finally {
-      await Deno.remove(tmp).catch(() => {});
-    }
-  }
-  const sha256 = parseSha256Sums(text).get(plan.archiveName);
-  if (!sha256) {
-    throw new NotFoundError(
-      `${source.sumsUrl} does not list ${plan.archiveName}`,
-    );
-  }
-  return { sha256, verifiedBy };
-}
-
-async function reachable(
-  url: string,
-  dl: Pick<DownloadOptions, "fetchImpl" | "headersTimeoutMs"> & {
-    signal?: AbortSignal;
-  },
-): Promise<boolean> {
-  try {
-    const res = await (dl.fetchImpl ?? fetch)(url, {
-      method: "HEAD",
-      signal: AbortSignal.timeout(dl.headersTimeoutMs ?? 30_000),
-    });
-    await res.body?.cancel();
-    return res.status !== 404 && res.status !== 410;
-  } catch (error) {
-    throw new InfraError(`Cannot reach ${url}`, { cause: error });
-  }
-}
 
 async function downloadAndInstall(
   plan: FetchPlan,
@@ -370,45 +289,4 @@ function cleanStaleStaging(plan: FetchPlan): void {
       }
     }
   } catch { /* no staging dir yet */ }
-}
-
-async function notOnMirrors(
-  plan: FetchPlan,
-  sources: FetchSource[],
-  options: InstallOptions,
-): Promise<UserError> {
-  const what = plan.triple
-    ? `${
-      plan.family === "gcc" ? "gcc" : "llvm"
-    }-${plan.version} for "${plan.triple}"`
-    : `llvm-${plan.version}`;
-  let near: string[] = [];
-  for (const s of sources) {
-    try {
-      const listing = await fetchText(s.listingUrl, {
-        ...options.download,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      const versions = [
-        ...new Set(
-          [...(listing ?? "").matchAll(
-            /(?:href="|llvm-)\.?\/?([0-9]+\.[0-9]+\.[0-9]+)[/"-]/g,
-          )]
-            .map((m) => m[1]!),
-        ),
-      ];
-      near = nearestVersions(plan.version, versions);
-      if (near.length) break;
-    } catch { /* listing is best effort */ }
-  }
-  return new UserError(
-    `No mirror has ${what}: ${sources.map((s) => s.url).join(", ")} not found`,
-    {
-      hint: near.length
-        ? `versions on the mirror nearest to ${plan.version}: ${
-          near.join(", ")
-        }`
-        : "check the version (kcross toolchain list) or use another mirror (--mirror URL)",
-    },
-  );
 }

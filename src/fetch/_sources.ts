@@ -1,0 +1,150 @@
+/**
+ * What a mirror says about an archive: its expected digest (pin, or the
+ * per-directory `sha256sums.asc`, signature-checked with gpgv when a keyring
+ * is configured) and, when no mirror has it, the nearest versions they list.
+ *
+ * @module
+ */
+import { InfraError, UserError } from "../errors.ts";
+import { nearestVersions } from "../toolchain/catalog.ts";
+import { parseSha256Sums, verifySignature } from "./checksums.ts";
+import { type DownloadOptions, fetchText, NotFoundError } from "./download.ts";
+import type { FetchPlan, FetchSource } from "./plan_fetch.ts";
+
+/** The digest an archive must have, and how it is known. */
+export interface Expected {
+  /** Undefined only when installing unverified was allowed. */
+  sha256: string | undefined;
+  /** `pin`, `import`, `sha256sums.asc`, `gpgv+sha256sums.asc` or `none`. */
+  verifiedBy: string;
+}
+
+/** The options `expectedDigest` and `notOnMirrors` read. */
+export interface SourceOptions {
+  signal?: AbortSignal;
+  keyring?: string;
+  allowUnverified?: boolean;
+  download?: Omit<DownloadOptions, "signal" | "onProgress">;
+}
+
+/**
+ * The expected digest of `plan`'s archive on `source`.
+ *
+ * @throws {NotFoundError} the mirror does not have the archive
+ * @throws {InfraError} no checksum available, bad signature, network
+ */
+export async function expectedDigest(
+  plan: FetchPlan,
+  source: FetchSource,
+  options: SourceOptions,
+): Promise<Expected> {
+  if (plan.pinnedSha256) {
+    return {
+      sha256: plan.pinnedSha256.toLowerCase(),
+      verifiedBy: plan.pinnedBy ?? "pin",
+    };
+  }
+  const dl = {
+    ...options.download,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const text = source.sumsUrl ? await fetchText(source.sumsUrl, dl) : undefined;
+  if (text === undefined) {
+    if (!(await reachable(source.url, dl))) {
+      throw new NotFoundError(`Not found on the mirror: ${source.url}`);
+    }
+    if (options.allowUnverified) {
+      return { sha256: undefined, verifiedBy: "none" };
+    }
+    throw new InfraError(
+      `No checksum for "${plan.archiveName}": ${
+        source.sumsUrl
+          ? `${source.sumsUrl} is missing`
+          : "the mirror publishes none"
+      } and no digest is pinned`,
+      {
+        hint:
+          `pin its sha256 in toolchains/pins.json, or pass --allow-unverified to install it anyway`,
+      },
+    );
+  }
+  const keyring = options.keyring ?? Deno.env.get("KCROSS_GPG_KEYRING");
+  let verifiedBy = "sha256sums.asc";
+  if (keyring) {
+    const tmp = await Deno.makeTempFile({ suffix: ".asc" });
+    try {
+      await Deno.writeTextFile(tmp, text);
+      await verifySignature(tmp, keyring);
+      verifiedBy = "gpgv+sha256sums.asc";
+    } finally {
+      await Deno.remove(tmp).catch(() => {});
+    }
+  }
+  const sha256 = parseSha256Sums(text).get(plan.archiveName);
+  if (!sha256) {
+    throw new NotFoundError(
+      `${source.sumsUrl} does not list ${plan.archiveName}`,
+    );
+  }
+  return { sha256, verifiedBy };
+}
+
+async function reachable(
+  url: string,
+  dl: Pick<DownloadOptions, "fetchImpl" | "headersTimeoutMs"> & {
+    signal?: AbortSignal;
+  },
+): Promise<boolean> {
+  try {
+    const res = await (dl.fetchImpl ?? fetch)(url, {
+      method: "HEAD",
+      signal: AbortSignal.timeout(dl.headersTimeoutMs ?? 30_000),
+    });
+    await res.body?.cancel();
+    return res.status !== 404 && res.status !== 410;
+  } catch (error) {
+    throw new InfraError(`Cannot reach ${url}`, { cause: error });
+  }
+}
+
+/** The UserError for "no mirror has it", naming the nearest listed versions. */
+export async function notOnMirrors(
+  plan: FetchPlan,
+  sources: FetchSource[],
+  options: SourceOptions,
+): Promise<UserError> {
+  const what = plan.triple
+    ? `${
+      plan.family === "gcc" ? "gcc" : "llvm"
+    }-${plan.version} for "${plan.triple}"`
+    : `llvm-${plan.version}`;
+  let near: string[] = [];
+  for (const s of sources) {
+    try {
+      const listing = await fetchText(s.listingUrl, {
+        ...options.download,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const versions = [
+        ...new Set(
+          [...(listing ?? "").matchAll(
+            /(?:href="|llvm-)\.?\/?([0-9]+\.[0-9]+\.[0-9]+)[/"-]/g,
+          )]
+            .map((m) => m[1]!),
+        ),
+      ];
+      near = nearestVersions(plan.version, versions);
+      if (near.length) break;
+    } catch { /* listing is best effort */ }
+  }
+  return new UserError(
+    `No mirror has ${what}: ${sources.map((s) => s.url).join(", ")} not found`,
+    {
+      hint: near.length
+        ? `versions on the mirror nearest to ${plan.version}: ${
+          near.join(", ")
+        }`
+        : "check the version (kcross toolchain list) or use another mirror (--mirror URL)",
+    },
+  );
+}
