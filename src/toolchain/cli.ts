@@ -6,14 +6,18 @@
 import type { Command, CommandContext } from "../cli/command.ts";
 import type { Output } from "../cli/output.ts";
 import { flag, parseArgs, str, strs } from "../cli/args.ts";
-import { UserError } from "../errors.ts";
+import { InfraError, UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
 import { archInfo, chooseTriple, supportedArches } from "./arch.ts";
 import { knownVersions, parseCompiler, publishedBy } from "./catalog.ts";
 import { listInstalled } from "./installed.ts";
 import { resolveToolchain } from "./mod.ts";
 import { indexable, recordPath } from "./path_index.ts";
-import { findSystemClangs, findSystemGccs } from "./system.ts";
+import {
+  distroInstallArgv,
+  findSystemClangs,
+  findSystemGccs,
+} from "./system.ts";
 import type { ResolvedToolchain, ToolchainProvider } from "./types.ts";
 
 const USAGE = `Usage: kcross toolchain <subcommand> …
@@ -21,9 +25,11 @@ const USAGE = `Usage: kcross toolchain <subcommand> …
   list [--arch A] [--installed] [--json]
       Known releases (and what is installed, system compilers for --arch).
   fetch <compiler> <arch> [--mirror URL]… [--install-path DIR] [--allow-substitute]
-        [--offline] [--system] [--config FILE | --triple T] [--allow-unverified] [--quiet] [--json]
+        [--offline] [--system [--install-package]] [--config FILE | --triple T]
+        [--allow-unverified] [--quiet] [--json]
       Install a toolchain (kernel.org crosstool/LLVM, 01.org cross-package,
-      or a distro cross gcc) and print where it is.
+      or a distro cross gcc) and print where it is. --system uses only a
+      distro gcc; --install-package installs it with apt-get first (root).
   path <compiler> <arch> [--bin-dir] [same options as fetch]
       Print the CROSS_COMPILE prefix (gcc) or bin dir (clang); fetches on a miss
       unless --offline.
@@ -47,6 +53,7 @@ const RESOLVE_OPTIONS = {
   "allow-unverified": { type: "boolean" },
   offline: { type: "boolean" },
   system: { type: "boolean" },
+  "install-package": { type: "boolean" },
   config: { type: "string" },
   triple: { type: "string" },
   quiet: { type: "boolean", short: "q" },
@@ -95,22 +102,34 @@ async function resolveFromArgs(
     ? "system"
     : undefined;
   const mirrors = strs(values, "mirror");
-  const toolchain = await resolveToolchain({
-    compiler,
-    triple,
-    ...(choice.alsoNeeds.length && !str(values, "triple")
-      ? { alsoNeeds: choice.alsoNeeds }
-      : {}),
-    ...(flag(values, "allow-substitute") ? { allowSubstitute: true } : {}),
-    ...(installPath ? { installPath } : {}),
-    ...(offline ? { offline } : {}),
-    ...(provider ? { provider } : {}),
-  }, {
-    ...(progressOut ? { out: progressOut } : {}),
-    ...(mirrors.length ? { mirrors } : {}),
-    signal: ctx.signal,
-    ...(flag(values, "allow-unverified") ? { allowUnverified: true } : {}),
-  });
+  const resolve = () =>
+    resolveToolchain({
+      compiler,
+      triple,
+      ...(choice.alsoNeeds.length && !str(values, "triple")
+        ? { alsoNeeds: choice.alsoNeeds }
+        : {}),
+      ...(flag(values, "allow-substitute") ? { allowSubstitute: true } : {}),
+      ...(installPath ? { installPath } : {}),
+      ...(offline ? { offline } : {}),
+      ...(provider ? { provider } : {}),
+    }, {
+      ...(progressOut ? { out: progressOut } : {}),
+      ...(mirrors.length ? { mirrors } : {}),
+      signal: ctx.signal,
+      ...(flag(values, "allow-unverified") ? { allowUnverified: true } : {}),
+    });
+  let toolchain: ResolvedToolchain;
+  try {
+    toolchain = await resolve();
+  } catch (error) {
+    if (
+      !(error instanceof UserError) || provider !== "system" ||
+      !flag(values, "install-package")
+    ) throw error;
+    await installPackage(ctx, triple, compiler);
+    toolchain = await resolve();
+  }
   const plain = !configFile && !str(values, "triple") && !provider &&
     !flag(values, "allow-substitute");
   if (plain && toolchain.exact && indexable(compiler)) {
@@ -125,6 +144,48 @@ async function resolveFromArgs(
     });
   }
   return { toolchain, arch, plain };
+}
+
+/** Installs the distro gcc package for `triple` with apt-get (root only). */
+async function installPackage(
+  ctx: CommandContext,
+  triple: string,
+  compiler: string,
+): Promise<void> {
+  const major = Number(parseCompiler(compiler).partial.split(".")[0]) ||
+    undefined;
+  const argv = distroInstallArgv(triple, major);
+  if (!argv) {
+    throw new UserError(`No distro package is known for "${triple}"`);
+  }
+  if (Deno.uid() !== 0) {
+    throw new UserError("Installing a distro compiler needs root", {
+      hint: `run: sudo ${argv.join(" ")}`,
+    });
+  }
+  ctx.out.err(`+ ${argv.join(" ")}`);
+  let r: Deno.CommandOutput;
+  try {
+    r = await new Deno.Command(argv[0]!, {
+      args: argv.slice(1),
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (error) {
+    throw new InfraError(`Cannot run "${argv[0]}"`, {
+      cause: error,
+      hint: "install the package with your distribution's package manager",
+    });
+  }
+  if (!r.success) {
+    throw new InfraError(
+      `"${argv.join(" ")}" failed with exit code ${r.code}`,
+      {
+        hint: "check the package name and apt sources, then rerun",
+      },
+    );
+  }
 }
 
 function answerOf(t: ResolvedToolchain, binDir: boolean): string {

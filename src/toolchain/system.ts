@@ -75,6 +75,32 @@ export function debianPackage(debian: string, major?: number): string {
     );
 }
 
+/**
+ * The `apt-get` argv that installs a distro gcc able to serve `triple`
+ * (gcc `major` when given), or undefined when Debian has none.
+ *
+ * @example
+ * ```ts
+ * import { distroInstallArgv } from "./system.ts";
+ * const a = distroInstallArgv("powerpc64-linux", 12);
+ * if (a?.at(-1) !== "gcc-12-powerpc64-linux-gnu") throw new Error(a?.join(" "));
+ * ```
+ */
+export function distroInstallArgv(
+  triple: string,
+  major?: number,
+): string[] | undefined {
+  const debian = debianCandidates(triple)[0];
+  if (!debian) return undefined;
+  return [
+    "apt-get",
+    "install",
+    "-y",
+    "--no-install-recommends",
+    debianPackage(debian, major),
+  ];
+}
+
 function pathDirs(path: string | undefined): string[] {
   return [...new Set((path ?? "/usr/bin").split(":").filter((d) => d))];
 }

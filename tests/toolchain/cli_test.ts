@@ -205,3 +205,57 @@ Deno.test("bad toolchain command lines are user errors", async () => {
     assertMatch(out.stderr[0] ?? "", /^error: /);
   }
 });
+
+Deno.test({
+  name:
+    "--system --install-package installs the distro gcc package, then uses it",
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    await withCache(async (cache) => {
+      const bin = `${cache}/fakebin`;
+      Deno.mkdirSync(bin);
+      // A stand-in apt-get: "installing" gcc-13-m68k-linux-gnu puts a gcc on PATH.
+      const gcc = `${bin}/m68k-linux-gnu-gcc-13`;
+      Deno.writeTextFileSync(
+        `${bin}/apt-get`,
+        `#!/bin/sh\necho "apt-get $*" >> "${cache}/apt.log"\n` +
+          `printf '#!/bin/sh\\necho 13.2.0\\n' > "${gcc}"\nchmod +x "${gcc}"\n`,
+        { mode: 0o755 },
+      );
+      const r = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--quiet",
+          MAIN,
+          "toolchain",
+          "path",
+          "gcc-13",
+          "m68k",
+          "--system",
+          "--install-package",
+        ],
+        env: {
+          KCROSS_CACHE_DIR: cache,
+          HOME: cache,
+          PATH: `${bin}:/usr/bin:/bin`,
+        },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const err = new TextDecoder().decode(r.stderr);
+      assertEquals(r.code, 0, err);
+      assertEquals(
+        Deno.readTextFileSync(`${cache}/apt.log`).trim(),
+        "apt-get install -y --no-install-recommends gcc-13-m68k-linux-gnu",
+      );
+      const prefix = new TextDecoder().decode(r.stdout).trim();
+      assertMatch(
+        prefix,
+        /\/system\/m68k-linux-gnu-gcc-13-13\.2\.0\/m68k-linux\/bin\/m68k-linux-$/,
+      );
+      assertEquals(Deno.readLinkSync(`${prefix}gcc`), gcc);
+    });
+  },
+});
