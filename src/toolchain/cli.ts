@@ -178,6 +178,12 @@ async function installPackage(
       hint: "install the package with your distribution's package manager",
     });
   }
+  // stdout stays clean for `toolchain path`: the package manager talks on stderr.
+  for (const stream of [r.stdout, r.stderr]) {
+    for (const line of new TextDecoder().decode(stream).split("\n")) {
+      if (line.trim()) ctx.out.err(line);
+    }
+  }
   if (!r.success) {
     throw new InfraError(
       `"${argv.join(" ")}" failed with exit code ${r.code}`,
