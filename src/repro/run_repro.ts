@@ -95,6 +95,17 @@ function buildDirName(arch: string, triple: string): string {
   return `${arch}-${triple}`.replace(/[^A-Za-z0-9._-]+/g, "_");
 }
 
+/** The kernel version the build record names (`make kernelversion`), or null. */
+async function kernelVersion(recordDir: string): Promise<string | null> {
+  const text = await readTextOrNull(`${recordDir}/metadata.json`);
+  try {
+    const v = text ? JSON.parse(text)?.tree?.kernelVersion : null;
+    return typeof v === "string" && v ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Dropped config symbols, if the build record lists them. */
 async function droppedSymbols(recordDir: string): Promise<string[]> {
   const text = await readTextOrNull(`${recordDir}/metadata.json`);
@@ -181,16 +192,8 @@ export async function runRepro(
   step(`commit ${sha}`);
   const differences = [...plan.differences];
   const notes = [...plan.notes];
-  if (
-    report.commit && !sha.startsWith(report.commit) &&
-    !report.commit.startsWith(sha)
-  ) {
-    differences.push(
-      `built commit ${sha.slice(0, 12)}, the report's is ${
-        report.commit.slice(0, 12)
-      }`,
-    );
-  }
+  const otherCommit = report.commit !== null &&
+    !sha.startsWith(report.commit) && !report.commit.startsWith(sha);
 
   const triple = plan.compiler?.triple ?? chooseTriple(plan.arch, null).triple;
   const tripleReason = plan.compiler?.triple ? "report" : "default";
@@ -259,6 +262,14 @@ export async function runRepro(
     }), ${outcome.diagnostics.length} diagnostics, record ${outcome.recordDir}`,
   );
 
+  if (otherCommit) {
+    const kv = await kernelVersion(outcome.recordDir);
+    differences.push(
+      `built commit ${sha.slice(0, 12)}${
+        kv ? ` (kernel ${kv})` : ""
+      }, the report's is ${report.commit!.slice(0, 12)}`,
+    );
+  }
   for (const sym of await droppedSymbols(outcome.recordDir)) {
     differences.push(`config symbol dropped by olddefconfig: ${sym}`);
   }
