@@ -102,3 +102,27 @@ Deno.test("fetchRef() fetches a branch into a private ref without touching the u
     "Cannot fetch",
   );
 });
+
+Deno.test("acquireWorktree() from two processes at once never moves a slot under the other", async () => {
+  await using t = await tmp();
+  const repo = `${t}/repo`;
+  const { one, two } = await makeRepo(repo);
+  const helper = new URL("./_hold_worktree.ts", import.meta.url).pathname;
+  const spawn = (commit: string) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", helper, repo, commit, `${t}/pool`, "1500"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const [a, b] = await Promise.all([spawn(one), spawn(two)]);
+  const line = (o: Deno.CommandOutput) => {
+    if (!o.success) throw new Error(new TextDecoder().decode(o.stderr));
+    return new TextDecoder().decode(o.stdout).trim().split(" ");
+  };
+  const [dirA, headA] = line(a);
+  const [dirB, headB] = line(b);
+  assertEquals(headA, one);
+  assertEquals(headB, two);
+  assert(dirA !== dirB, "each process needs its own slot");
+  await removePool(repo, { root: `${t}/pool` });
+});
