@@ -5,11 +5,22 @@
  */
 import type { Diagnostic, DiagnosticTool } from "./types.ts";
 import { guessSrcTree } from "./_paths.ts";
+import { pathHash } from "./_scan.ts";
+
+/** A file shared by many diagnostics: relativised once, at the end. */
+export interface FileRef {
+  resolved: string;
+  rel?: string;
+  /** Marks the ref during `result`'s collision check. */
+  seen?: boolean;
+}
 
 /** One occurrence as seen in the log, paths not yet made relative. */
 export interface RawDiagnostic {
   tool: DiagnosticTool;
   file: string | null;
+  /** `file` as a shared ref, when the collector has one. */
+  fileRef?: FileRef;
   line: number | null;
   column: number | null;
   severity: string;
@@ -28,11 +39,6 @@ export interface Entry {
   more: Set<string> | null;
 }
 
-function objectsOf(e: Entry): string[] {
-  if (e.more !== null) return [...e.more];
-  return e.first === null ? [] : [e.first];
-}
-
 function keyOf(d: RawDiagnostic | Diagnostic, file: string | null): string {
   return `${d.tool}\0${file}\0${d.line}\0${d.column}\0${d.severity}\0${d.message}`;
 }
@@ -44,7 +50,6 @@ function keyOf(d: RawDiagnostic | Diagnostic, file: string | null): string {
  */
 export class Aggregator {
   #entries: Entry[] = [];
-  #files = new Set<string>();
 
   #keyed = new Map<string, Entry>();
   /** Whether `add` may have recorded equal entries (set by the collector). */
@@ -70,8 +75,40 @@ export class Aggregator {
   add(d: RawDiagnostic): Entry {
     const entry: Entry = { d, count: 1, first: d.object, more: null };
     this.#entries.push(entry);
-    if (d.file !== null) this.#files.add(d.file);
     return entry;
+  }
+
+  #distinctFiles(): Set<string> {
+    const files = new Set<string>();
+    for (const e of this.#entries) if (e.d.file !== null) files.add(e.d.file);
+    return files;
+  }
+
+  /**
+   * Whether two different files relativise to one path. Keyed by a numeric
+   * hash of the relative path (no string hashing per file), confirmed by
+   * comparing strings.
+   */
+  #spellingsCollide(fileOf: (d: RawDiagnostic) => string | null): boolean {
+    const byHash = new Map<number, FileRef[]>();
+    let collide = false;
+    for (const { d } of this.#entries) {
+      const ref = d.fileRef;
+      // Entries without a ref are tool lines, deduplicated by `addKeyed`.
+      if (ref === undefined || ref.seen) continue;
+      ref.seen = true;
+      const r = fileOf(d)!;
+      const h = pathHash(r);
+      const same = byHash.get(h);
+      if (same === undefined) byHash.set(h, [ref]);
+      else {
+        // Two spellings (`../x.c`, `/k/x.c`) of one file.
+        if (same.some((o) => o.rel === r)) collide = true;
+        same.push(ref);
+      }
+    }
+    for (const { d } of this.#entries) if (d.fileRef) d.fileRef.seen = false;
+    return collide;
   }
 
   /** Counts one more occurrence of `e`, built as part of `object`. */
@@ -85,7 +122,7 @@ export class Aggregator {
 
   /** The kernel tree most absolute paths seen point into, if any. */
   guessSrcTree(): string | null {
-    return guessSrcTree(this.#files);
+    return guessSrcTree(this.#distinctFiles());
   }
 
   /** Final diagnostics, paths mapped through `rel`, merged again after it. */
@@ -99,35 +136,41 @@ export class Aggregator {
       }
       return r;
     };
+    const fileOf = (d: RawDiagnostic): string | null => {
+      const ref = d.fileRef;
+      if (ref !== undefined) return ref.rel ??= rel(ref.resolved);
+      return d.file === null ? null : map(d.file);
+    };
+    // Objects are printed relative to the build dir: relativising those is
+    // cheap and needs no cache.
+    const objectOf = (o: string): string => o.startsWith("/") ? map(o) : rel(o);
     const toDiagnostic = (e: Entry): Diagnostic => {
       const d = e.d;
-      const objects = new Set<string>();
-      for (const o of objectsOf(e)) objects.add(map(o));
+      let objects: string[];
+      if (e.more === null) {
+        objects = e.first === null ? [] : [objectOf(e.first)];
+      } else {
+        const set = new Set<string>();
+        for (const o of e.more) set.add(objectOf(o));
+        objects = [...set];
+      }
       return {
         tool: d.tool,
-        file: d.file === null ? null : map(d.file),
+        file: fileOf(d),
         line: d.line,
         column: d.column,
         severity: d.severity,
         message: d.message,
         flag: d.flag,
         count: e.count,
-        objects: [...objects],
+        objects,
       };
     };
     // Entries are distinct as recorded (keyed ones are deduplicated and of
     // other tools than located ones); they can only become equal when the
     // caller says so (lines read under two cwds) or when two spellings of a
     // path relativise to one.
-    let merge = this.mayRepeat;
-    if (!merge) {
-      const seen = new Set<string>();
-      for (const f of this.#files) {
-        const r = map(f);
-        if (seen.has(r)) merge = true;
-        seen.add(r);
-      }
-    }
+    const merge = this.mayRepeat || this.#spellingsCollide(fileOf);
     if (!merge) return this.#entries.map(toDiagnostic);
     const out = new Map<string, { d: Diagnostic; objects: Set<string> }>();
     for (const e of this.#entries) {

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { Entry } from "./_aggregate.ts";
+import type { Entry, FileRef } from "./_aggregate.ts";
 import { resolveAgainst } from "./_paths.ts";
+import { pathHash, sameAt } from "./_scan.ts";
 import { type UnitKey, unitKey } from "./_recent_steps.ts";
 
 /** A located diagnostic line already counted once. */
@@ -21,14 +22,22 @@ export interface SeenLine {
 /** Located lines by their hash (an array on a collision). */
 export type LineCache = Map<number, SeenLine | SeenLine[]>;
 
+/** A path as printed, resolved, and its unit key once asked for. */
+export interface PathInfo extends FileRef {
+  raw: string;
+  unit: UnitKey | null;
+}
+
+/** Paths by the hash of their characters (an array on a collision). */
+type PathCache = Map<number, PathInfo | PathInfo[]>;
+
 interface DirCache {
-  resolved: Map<string, string>;
-  units: Map<string, UnitKey>;
+  paths: PathCache;
   lines: LineCache;
 }
 
 function newDirCache(): DirCache {
-  return { resolved: new Map(), units: new Map(), lines: new Map() };
+  return { paths: new Map(), lines: new Map() };
 }
 
 /** Path resolution and repeat caches for the directory make is in. */
@@ -62,26 +71,43 @@ export class DirCaches {
     return this.#current.lines;
   }
 
+  /**
+   * The path `text[s, e)` whose character hash is `hash` (as `scanLocated`
+   * computed it while reading the line): found without slicing or string
+   * hashing when seen before in this directory.
+   */
+  pathAt(text: string, s: number, e: number, hash: number): PathInfo {
+    const m = this.#current.paths;
+    const key = hash & 0x3fffffff;
+    const hit = m.get(key);
+    if (hit !== undefined) {
+      if (!Array.isArray(hit)) {
+        if (sameAt(text, s, e, hit.raw)) return hit;
+      } else {
+        for (const p of hit) if (sameAt(text, s, e, p.raw)) return p;
+      }
+    }
+    const raw = text.slice(s, e);
+    const p = { raw, resolved: resolveAgainst(this.#cwd, raw), unit: null };
+    if (hit === undefined) m.set(key, p);
+    else if (Array.isArray(hit)) hit.push(p);
+    else m.set(key, [hit, p]);
+    return p;
+  }
+
   /** A path from the log resolved against the current directory. */
   resolve(path: string): string {
-    const m = this.#current.resolved;
-    let r = m.get(path);
-    if (r === undefined) {
-      r = resolveAgainst(this.#cwd, path);
-      m.set(path, r);
-    }
-    return r;
+    return this.pathAt(path, 0, path.length, pathHash(path)).resolved;
   }
 
   /** The unit key of a source path from the log. */
   unit(path: string): UnitKey {
-    const m = this.#current.units;
-    let u = m.get(path);
-    if (u === undefined) {
-      u = unitKey(this.resolve(path));
-      m.set(path, u);
-    }
-    return u;
+    return this.unitOf(this.pathAt(path, 0, path.length, pathHash(path)));
+  }
+
+  /** The unit key of a path already looked up. */
+  unitOf(p: PathInfo): UnitKey {
+    return p.unit ??= unitKey(p.resolved);
   }
 
   /** Whether relative-path lines were counted in more than one directory. */

@@ -220,3 +220,10 @@ export function lineHash(
   }
   return h & 0x3fffffff; // a small integer: no boxing as a Map key
 }
+
+/** The hash `scanLocated` computes for a path, for paths held as strings. */
+export function pathHash(str: string): number {
+  let h = 0;
+  for (let i = 0; i < str.length; i++) h = (h * 31 + str.charCodeAt(i)) | 0;
+  return h;
+}

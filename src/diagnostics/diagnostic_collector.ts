@@ -392,12 +392,13 @@ export class DiagnosticCollector {
       tool = "assembler";
     }
     message = message.trim();
-    const file = text.slice(s, scan.fileEnd);
+    const path = this.#dirs.pathAt(text, s, scan.fileEnd, scan.fileHash);
+    const file = path.raw;
     const column = scan.column < 0 ? null : scan.column;
     const flag = trailingFlag(message);
-    const resolved = this.#dirs.resolve(file);
+    const resolved = path.resolved;
     const isSource = isSourceFile(file);
-    const unit = isSource ? this.#dirs.unit(file) : null;
+    const unit = isSource ? this.#dirs.unitOf(path) : null;
     const slot = this.#steps.find(unit ?? this.#tuHint);
     if (tool === "compiler") {
       if (column === null && flag === null) {
@@ -421,6 +422,7 @@ export class DiagnosticCollector {
     const d: RawDiagnostic = {
       tool,
       file: fileOut,
+      ...(fileOut === null ? {} : { fileRef: path }),
       line: scan.line,
       column,
       severity,

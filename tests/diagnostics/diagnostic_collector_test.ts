@@ -387,3 +387,20 @@ Deno.test("real binutils 2.40, gas and ld.lld-15 output (Debian cross toolchain)
   );
   assertEquals(got[1]?.objects, ["a.o"]);
 });
+
+Deno.test("two spellings of one file (../x.c and /tree/x.c) are one diagnostic", () => {
+  const got = extractDiagnostics(
+    [
+      "make[1]: Entering directory '/src/linux/build_dir'",
+      "  CC      drivers/a.o",
+      "../drivers/a.c:1:2: warning: w [-Wx]",
+      "  CC      drivers/b.o",
+      "/src/linux/drivers/a.c:1:2: warning: w [-Wx]",
+    ].join("\n"),
+    { srcTree: "/src/linux" },
+  );
+  assertEquals(got.map((d) => [d.file, d.count, d.objects]), [
+    // a.c's diagnostic belongs to a.o, even printed while b.o builds
+    ["drivers/a.c", 2, ["drivers/a.o"]],
+  ]);
+});
