@@ -50,6 +50,17 @@ interface PartMeta {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const SINK_BATCH = 256 * 1024;
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
 
 function timeoutFromEnv(): number | undefined {
   const v = Deno.env.get("KCROSS_FETCH_TIMEOUT");
@@ -127,6 +138,16 @@ export async function streamDownload(
   if (offset === 0) discardPart(part);
   const resumedFrom = offset;
   let sink: ByteSink | undefined;
+  // Bytes received (in the .part file and hashed) but not yet handed to the
+  // sink: coalesced so tar gets ~256 KiB writes, not one per network chunk.
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  const takeBatch = (): Uint8Array => {
+    const out = batch.length === 1 ? batch[0]! : concat(batch, batchBytes);
+    batch = [];
+    batchBytes = 0;
+    return out;
+  };
   let hash: Hash | undefined;
   let lastError: unknown;
 
@@ -166,6 +187,8 @@ export async function streamDownload(
         discardPart(part);
         offset = 0;
         sink = undefined;
+        batch = [];
+        batchBytes = 0;
         lastError = new Error("HTTP 416");
         continue;
       }
@@ -182,6 +205,8 @@ export async function streamDownload(
         discardPart(part);
         offset = 0;
         sink = undefined;
+        batch = [];
+        batchBytes = 0;
       }
       if (!sink) {
         sink = await openSink();
@@ -201,7 +226,7 @@ export async function streamDownload(
       if (!res.body) throw new InfraError(`Empty response from ${url}`);
       const file = await Deno.open(part, { create: true, append: true });
       const reader = res.body.getReader();
-      // One chunk in flight to the sink while the next is read: the network
+      // One batch in flight to the sink while the next is read: the network
       // read overlaps tar's consumption; the .part write is a plain syscall.
       let pending: Promise<void> = Promise.resolve();
       const toSink = async (chunk: Uint8Array) => {
@@ -228,6 +253,10 @@ export async function streamDownload(
             break;
           }
           if (chunk.done) {
+            if (batchBytes > 0) {
+              await pending;
+              pending = toSink(takeBatch());
+            }
             await pending;
             if (total !== undefined && offset < total) {
               lastError = new Error(
@@ -243,11 +272,15 @@ export async function streamDownload(
             throw diskError(error, part) ?? error;
           }
           hash!.update(chunk.value);
-          await pending;
-          pending = toSink(chunk.value);
-          // Marked handled: if the loop leaves by another error first, this
-          // rejection must not surface as an unhandled one.
-          pending.catch(() => {});
+          batch.push(chunk.value);
+          batchBytes += chunk.value.length;
+          if (batchBytes >= SINK_BATCH) {
+            await pending;
+            pending = toSink(takeBatch());
+            // Marked handled: if the loop leaves by another error first, this
+            // rejection must not surface as an unhandled one.
+            pending.catch(() => {});
+          }
           offset += chunk.value.length;
           options.onProgress?.(offset, total);
         }
