@@ -60,6 +60,22 @@ async function once(label: string) {
     if (c.result !== "pass") {
       say(`  ${c.key}: ${c.message ?? ""} ${c.record.log ?? ""}`);
     }
+    const meta = c.record.dir
+      ? JSON.parse(
+        await Deno.readTextFile(`${c.record.dir}/metadata.json`).catch(() =>
+          "{}"
+        ),
+      )
+      : {};
+    const t: Record<string, number> = meta.timings ?? {};
+    const phases = Object.entries(t).map(([k, v]) =>
+      `${k} ${(v / 1000).toFixed(1)}s`
+    ).join(", ");
+    say(
+      `  ${c.key}: ccache hits ${meta.ccache?.hits ?? "?"}, misses ${
+        meta.ccache?.misses ?? "?"
+      }; ${phases}`,
+    );
   }
   return { ms, runDir: r.runDir };
 }
