@@ -422,7 +422,7 @@ export class DiagnosticCollector {
     const d: RawDiagnostic = {
       tool,
       file: fileOut,
-      ...(fileOut === null ? {} : { fileRef: path }),
+
       line: scan.line,
       column,
       severity,
@@ -430,6 +430,7 @@ export class DiagnosticCollector {
       flag,
       object: slot < 0 ? null : this.#steps.object(slot),
     };
+    if (fileOut !== null) d.fileRef = path;
     if (tool === "sparse") {
       // Held back: continuation lines may still extend its message.
       this.#emit(d);
