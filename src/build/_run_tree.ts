@@ -30,8 +30,21 @@ async function git(
   }
 }
 
+/** Whether `srcTree` has a `.git` (a directory, or a file in a worktree). */
+async function hasDotGit(srcTree: string): Promise<boolean> {
+  try {
+    await Deno.lstat(`${srcTree}/.git`);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
 /** The commit checked out in `srcTree` when it is the top of a git work tree. */
 export async function treeGit(srcTree: string): Promise<TreeGit> {
+  // The top of a work tree always has .git; skip spawning git otherwise.
+  if (!(await hasDotGit(srcTree))) return { commit: null, commitTime: null };
   const top = await git(srcTree, ["rev-parse", "--show-toplevel"]);
   if (top === null) return { commit: null, commitTime: null };
   const [realTop, realTree] = await Promise.all([
@@ -47,6 +60,7 @@ export async function treeGit(srcTree: string): Promise<TreeGit> {
 
 /** Whether tracked files differ from HEAD (null when unknown). */
 export async function treeDirty(srcTree: string): Promise<boolean | null> {
+  if (!(await hasDotGit(srcTree))) return null;
   const out = await git(srcTree, [
     "status",
     "--porcelain",
