@@ -140,6 +140,7 @@ async function compare(
   before: () => Promise<void>,
   goal: number,
 ): Promise<void> {
+  if (runs <= 0) return;
   const rawMs: number[] = [];
   const kcMs: number[] = [];
   ownMs = [];
