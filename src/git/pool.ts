@@ -12,6 +12,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { stateDir } from "../paths.ts";
 import { gitCommonDir, resolveCommit } from "./commits.ts";
 import { UserError } from "../errors.ts";
+import { withFileLock } from "../util/lock.ts";
 import {
   addWorktree,
   checkoutWorktree,
@@ -113,18 +114,8 @@ async function writeState(path: string, state: PoolState): Promise<void> {
   await Deno.rename(tmp, path);
 }
 
-async function withPoolLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  await Deno.mkdir(dir, { recursive: true });
-  using file = await Deno.open(`${dir}/pool.lock`, {
-    create: true,
-    write: true,
-  });
-  await file.lock(true);
-  try {
-    return await fn();
-  } finally {
-    await file.unlock();
-  }
+function withPoolLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(`${dir}/pool.lock`, fn);
 }
 
 /**

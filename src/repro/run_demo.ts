@@ -9,6 +9,7 @@ import type { Output } from "../cli/output.ts";
 import { removePool } from "../git/mod.ts";
 import { InfraError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
+import { withFileLock } from "../util/lock.ts";
 import { demoReport } from "./demo_report.ts";
 import { ensureDemoSample, showFile, VFIO_COLLISION } from "./demo_sample.ts";
 import type { ReproEngine } from "./engine.ts";
@@ -35,18 +36,8 @@ export function demoDir(): string {
   return `${stateDir()}/demo`;
 }
 
-async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  await Deno.mkdir(dir, { recursive: true });
-  using file = await Deno.open(`${dir}/demo.lock`, {
-    create: true,
-    write: true,
-  });
-  await file.lock(true);
-  try {
-    return await fn();
-  } finally {
-    await file.unlock();
-  }
+function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(`${dir}/demo.lock`, fn);
 }
 
 async function compilerVersionLine(compiler: string): Promise<string> {

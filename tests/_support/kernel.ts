@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { withFileLock } from "../../src/util/lock.ts";
 
 /** Where test caches live (outside the repo, kept between runs). */
 export const TEST_CACHE = Deno.env.get("KCROSS_TEST_CACHE") ??
@@ -55,21 +56,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Runs `fn` holding an exclusive lock on `name` (across processes). */
-export async function withTestLock<T>(
+export function withTestLock<T>(
   name: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  await Deno.mkdir(TEST_CACHE, { recursive: true });
-  using file = await Deno.open(`${TEST_CACHE}/${name}.lock`, {
-    create: true,
-    write: true,
-  });
-  await file.lock(true);
-  try {
-    return await fn();
-  } finally {
-    await file.unlock();
-  }
+  return withFileLock(`${TEST_CACHE}/${name}.lock`, fn);
 }
 
 /**
