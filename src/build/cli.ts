@@ -18,7 +18,7 @@ import { resolvePath } from "./_host.ts";
 import { formatPlan } from "./format_plan.ts";
 import { planMakeCross } from "./plan_makecross.ts";
 import { configSourceOf, planNativeBuild } from "./plan_native.ts";
-import { type BuildResult, runBuild } from "./run_build.ts";
+import { exitCodeForResult, runBuild } from "./run_build.ts";
 import type { BuildPlan, ConfigSource } from "./types.ts";
 
 const MAKE_CROSS_USAGE =
@@ -71,20 +71,6 @@ Options:
 Exit codes: 0 pass, 1 fail or empty target, 2 user error, 3 infrastructure
 error, 130 interrupted.`;
 
-function exitFor(result: BuildResult): number {
-  switch (result) {
-    case "pass":
-      return 0;
-    case "fail":
-    case "empty":
-      return 1;
-    case "infra-error":
-      return 3;
-    case "interrupted":
-      return 130;
-  }
-}
-
 async function printOrRun(
   ctx: CommandContext,
   plan: BuildPlan,
@@ -102,7 +88,7 @@ async function printOrRun(
       ? { recordDir: resolvePath(ctx.cwd, opts.recordDir) }
       : {}),
   });
-  return exitFor(outcome.result);
+  return exitCodeForResult(outcome.result);
 }
 
 async function runMakeCross(ctx: CommandContext): Promise<number> {
