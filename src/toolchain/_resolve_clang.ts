@@ -20,7 +20,7 @@ import {
 } from "./installed.ts";
 import { findSystemClangs } from "./system.ts";
 import { mirrorsFor, planFetch } from "../fetch/plan_fetch.ts";
-import { rootsFor, touch } from "./_resolve_common.ts";
+import { fetchInstall, rootsFor, touch } from "./_resolve_common.ts";
 import arches from "../../toolchains/arches.json" with { type: "json" };
 
 function clangTripleFor(triple: string): string {
@@ -113,20 +113,7 @@ export async function resolveClang(
         root: request.installPath ?? `${cache}/toolchains`,
         cacheDir: cache,
       });
-      // Loaded on demand: a cache hit never pays for the download machinery.
-      const { installToolchain } = await import("../fetch/install.ts");
-      const res = await installToolchain(plan, {
-        ...(out ? { out } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.allowUnverified ? { allowUnverified: true } : {}),
-        ...(options.keyring ? { keyring: options.keyring } : {}),
-        ...(options.download ? { download: options.download } : {}),
-      });
-      return fromInstalled({
-        dir: res.dir,
-        binDir: `${res.dir}/bin`,
-        marker: res.marker,
-      });
+      return fromInstalled(await fetchInstall(plan, options));
     } catch (error) {
       options.signal?.throwIfAborted();
       fetchError = error;

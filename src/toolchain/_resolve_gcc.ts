@@ -27,7 +27,7 @@ import {
   type SystemGcc,
 } from "./system.ts";
 import { mirrorsFor, planFetch } from "../fetch/plan_fetch.ts";
-import { rootsFor, touch } from "./_resolve_common.ts";
+import { fetchInstall, rootsFor, touch } from "./_resolve_common.ts";
 
 function gccResult(
   request: ToolchainRequest,
@@ -130,20 +130,12 @@ export async function resolveGcc(
         root,
         cacheDir: cache,
       });
-      // Loaded on demand: a cache hit never pays for the download machinery.
-      const { installToolchain } = await import("../fetch/install.ts");
-      const res = await installToolchain(plan, {
-        ...(out ? { out } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.allowUnverified ? { allowUnverified: true } : {}),
-        ...(options.keyring ? { keyring: options.keyring } : {}),
-        ...(options.download ? { download: options.download } : {}),
-      });
-      return gccResult(request, version, true, {
-        dir: res.dir,
-        binDir: `${res.dir}/bin`,
-        marker: res.marker,
-      });
+      return gccResult(
+        request,
+        version,
+        true,
+        await fetchInstall(plan, options),
+      );
     } catch (error) {
       options.signal?.throwIfAborted();
       if (
