@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256File } from "../util/sha256.ts";
 import type { InstallMarker } from "../toolchain/installed.ts";
 import { MARKER } from "../toolchain/layout.ts";
 
@@ -18,18 +18,6 @@ export interface TreeDiff {
   added: string[];
   /** The kept archive no longer has the recorded sha256. */
   archiveModified: boolean;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  using f = await Deno.open(path);
-  const buf = new Uint8Array(1 << 20);
-  for (;;) {
-    const n = await f.read(buf);
-    if (n === null) break;
-    h.update(buf.subarray(0, n));
-  }
-  return h.digest("hex");
 }
 
 async function tar(args: string[]): Promise<{ code: number; out: string }> {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256File } from "../util/sha256.ts";
 import type { Output } from "../cli/output.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { type InstallResult, installToolchain } from "../fetch/install.ts";
@@ -79,18 +79,6 @@ async function listMembers(tarball: string): Promise<string[]> {
     });
   }
   return new TextDecoder().decode(r.stdout).split("\n").filter((l) => l);
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  using f = await Deno.open(path);
-  const buf = new Uint8Array(1 << 20);
-  for (;;) {
-    const n = await f.read(buf);
-    if (n === null) break;
-    h.update(buf.subarray(0, n));
-  }
-  return h.digest("hex");
 }
 
 /**
