@@ -5,24 +5,10 @@
  * @module
  */
 
-/** One diagnostic line as a robot report prints it (report parser fields). */
-export interface ReportedDiagnostic {
-  file: string;
-  line: number;
-  column: number | null;
-  severity: string;
-  message: string;
-  /** True for `>>` (new) lines. */
-  new: boolean;
-  prefix?: string;
-}
+import type { ReportedDiagnostic } from "../diagnostics/compare_reported.ts";
+import type { MakeInvocation } from "../report/types.ts";
 
-/** One make command line of a report (`{env, cmd, args}`). */
-export interface MakeInvocation {
-  env: Record<string, string>;
-  cmd: string;
-  args: string[];
-}
+export type { MakeInvocation, ReportedDiagnostic };
 
 /** The fields of a reproduce file that repro reads. */
 export interface ReproduceFileFields {
