@@ -50,48 +50,50 @@ export function assertStringIncludes(
   }
 }
 
+// deno-lint-ignore no-explicit-any
+type ErrorClass<E extends Error> = new (...args: any[]) => E;
+
+/** Returns `e` as an `E`, or fails unless it is a `cls` whose message has `includes`. */
+function checkError<E extends Error>(
+  e: unknown,
+  cls: ErrorClass<E> | undefined,
+  includes: string | undefined,
+): E {
+  if (cls && !(e instanceof cls)) {
+    throw new Error(`expected ${cls.name}, got ${e}`);
+  }
+  if (includes && !(e instanceof Error && e.message.includes(includes))) {
+    throw new Error(
+      `expected message to include ${JSON.stringify(includes)}, got ${e}`,
+    );
+  }
+  return e as E;
+}
+
 /** Awaits `fn` and returns what it threw; fails if it did not throw, or threw another class. */
 export async function assertRejects<E extends Error>(
   fn: () => Promise<unknown>,
-  // deno-lint-ignore no-explicit-any
-  cls?: new (...args: any[]) => E,
+  cls?: ErrorClass<E>,
   includes?: string,
 ): Promise<E> {
   try {
     await fn();
   } catch (e) {
-    if (cls && !(e instanceof cls)) {
-      throw new Error(`expected ${cls.name}, got ${e}`);
-    }
-    if (includes && !(e instanceof Error && e.message.includes(includes))) {
-      throw new Error(
-        `expected message to include ${JSON.stringify(includes)}, got ${e}`,
-      );
-    }
-    return e as E;
+    return checkError(e, cls, includes);
   }
   throw new Error("expected a rejection");
 }
 
 /** Sync variant of assertRejects. */
-// deno-lint-ignore no-explicit-any
 export function assertThrows<E extends Error>(
   fn: () => unknown,
-  cls?: new (...args: any[]) => E,
+  cls?: ErrorClass<E>,
   includes?: string,
 ): E {
   try {
     fn();
   } catch (e) {
-    if (cls && !(e instanceof cls)) {
-      throw new Error(`expected ${cls.name}, got ${e}`);
-    }
-    if (includes && !(e instanceof Error && e.message.includes(includes))) {
-      throw new Error(
-        `expected message to include ${JSON.stringify(includes)}, got ${e}`,
-      );
-    }
-    return e as E;
+    return checkError(e, cls, includes);
   }
   throw new Error("expected a throw");
 }
