@@ -5,14 +5,17 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../_support/assert.ts";
+import { makeSigningKey, startMirror } from "../_support/mirror.ts";
 import {
   crosstoolMembers,
-  makeSigningKey,
   makeTarXz,
-  startMirror,
   type TarMember,
-} from "../_support/mirror.ts";
-import { resolveToolchain } from "../../src/toolchain/mod.ts";
+} from "../_support/tar.ts";
+import {
+  type ResolveOptions,
+  resolveToolchain,
+} from "../../src/toolchain/mod.ts";
+import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
 
 const haveDebianPpc64 = (() => {
@@ -66,6 +69,22 @@ function noSystem() {
   return { path: "/nonexistent" };
 }
 
+/**
+ * Resolves `compiler` for TRIPLE from `mirrors` into the cache `cache`,
+ * never falling back to a system compiler.
+ */
+function fetchGcc(
+  cache: string,
+  mirrors: string[],
+  options: ResolveOptions = {},
+  compiler = `gcc-${VERSION}`,
+): Promise<ResolvedToolchain> {
+  return resolveToolchain(
+    { compiler, triple: TRIPLE },
+    { cacheDir: `${cache}`, mirrors, ...options, ...noSystem() },
+  );
+}
+
 Deno.test({
   name:
     "fetch from a kernel.org-layout mirror installs a gcc that compiles for powerpc64",
@@ -76,10 +95,7 @@ Deno.test({
       toolchains: [{ version: VERSION, triple: TRIPLE }],
     });
     try {
-      const r = await resolveToolchain(
-        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-        { cacheDir: `${cache}`, mirrors: [mirror.url], ...noSystem() },
-      );
+      const r = await fetchGcc(cache, [mirror.url]);
       assertEquals(r.provider, "crosstool");
       assertEquals(r.exact, true);
       assertEquals(r.id, `gcc-${VERSION}-nolibc/${TRIPLE}`);
@@ -115,10 +131,7 @@ Deno.test({
       assertMatch(new TextDecoder().decode(re.stdout), /PowerPC64/);
       // A second resolve is a cache hit: no new request.
       const before = mirror.requests.length;
-      await resolveToolchain(
-        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-        { cacheDir: `${cache}`, mirrors: [mirror.url], ...noSystem() },
-      );
+      await fetchGcc(cache, [mirror.url]);
       assertEquals(mirror.requests.length, before);
     } finally {
       await mirror.close();
@@ -133,15 +146,7 @@ Deno.test("a connection dropped mid-body resumes with an HTTP Range request", as
     faults: { dropAfter: { bytes: 200_000, count: 1 } },
   });
   try {
-    const r = await resolveToolchain(
-      { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-      {
-        cacheDir: `${cache}`,
-        mirrors: [mirror.url],
-        download: FAST,
-        ...noSystem(),
-      },
-    );
+    const r = await fetchGcc(cache, [mirror.url], { download: FAST });
     assertEquals(r.archiveSha256, mirror.sha256(VERSION, TRIPLE));
     const gets = mirror.archiveGets(VERSION, TRIPLE);
     assertEquals(gets.length, 2);
@@ -164,15 +169,7 @@ Deno.test("a mirror that ignores Range restarts the download cleanly", async () 
     faults: { dropAfter: { bytes: 150_000, count: 1 }, noRange: true },
   });
   try {
-    const r = await resolveToolchain(
-      { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-      {
-        cacheDir: `${cache}`,
-        mirrors: [mirror.url],
-        download: FAST,
-        ...noSystem(),
-      },
-    );
+    const r = await fetchGcc(cache, [mirror.url], { download: FAST });
     assertEquals(r.archiveSha256, mirror.sha256(VERSION, TRIPLE));
     assertEquals(mirror.archiveGets(VERSION, TRIPLE).length, 2);
   } finally {
@@ -196,16 +193,7 @@ Deno.test("checksum mismatch is rejected and leaves the cache unchanged", async 
       try {
         const before = cacheFiles(`${cache}`);
         const e = await assertRejects(
-          () =>
-            resolveToolchain(
-              { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-              {
-                cacheDir: `${cache}`,
-                mirrors: [mirror.url],
-                download: FAST,
-                ...noSystem(),
-              },
-            ),
+          () => fetchGcc(cache, [mirror.url], { download: FAST }),
           InfraError,
         );
         assertMatch(e.message, /Checksum mismatch|corrupt|truncated/);
@@ -259,16 +247,7 @@ Deno.test("malicious archive members are rejected and nothing is installed", asy
       });
       try {
         const e = await assertRejects(
-          () =>
-            resolveToolchain(
-              { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-              {
-                cacheDir: `${cache}`,
-                mirrors: [mirror.url],
-                download: FAST,
-                ...noSystem(),
-              },
-            ),
+          () => fetchGcc(cache, [mirror.url], { download: FAST }),
           InfraError,
         );
         assertMatch(e.message, /Rejected archive/);
@@ -291,16 +270,7 @@ Deno.test("a version the mirror lacks is a UserError naming the nearest it has",
   });
   try {
     const e = await assertRejects(
-      () =>
-        resolveToolchain(
-          { compiler: "gcc-11.3.0", triple: TRIPLE },
-          {
-            cacheDir: `${cache}`,
-            mirrors: [mirror.url],
-            download: FAST,
-            ...noSystem(),
-          },
-        ),
+      () => fetchGcc(cache, [mirror.url], { download: FAST }, "gcc-11.3.0"),
       UserError,
     );
     assertMatch(e.message, /No mirror has gcc-11\.3\.0 for "powerpc64-linux"/);
@@ -320,15 +290,7 @@ Deno.test("server errors and stalls are InfraErrors after retries", async (t) =>
     try {
       const e = await assertRejects(
         () =>
-          resolveToolchain(
-            { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-            {
-              cacheDir: `${cache}`,
-              mirrors: [mirror.url],
-              download: { ...FAST, retries: 1 },
-              ...noSystem(),
-            },
-          ),
+          fetchGcc(cache, [mirror.url], { download: { ...FAST, retries: 1 } }),
         InfraError,
       );
       assertMatch(e.message, /HTTP 500/);
@@ -346,19 +308,13 @@ Deno.test("server errors and stalls are InfraErrors after retries", async (t) =>
     try {
       const e = await assertRejects(
         () =>
-          resolveToolchain(
-            { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-            {
-              cacheDir: `${cache}`,
-              mirrors: [mirror.url],
-              download: {
-                retries: 0,
-                headersTimeoutMs: 2000,
-                idleTimeoutMs: 300,
-              },
-              ...noSystem(),
+          fetchGcc(cache, [mirror.url], {
+            download: {
+              retries: 0,
+              headersTimeoutMs: 2000,
+              idleTimeoutMs: 300,
             },
-          ),
+          }),
         InfraError,
       );
       assertMatch(e.message, /Download failed/);
@@ -371,15 +327,9 @@ Deno.test("server errors and stalls are InfraErrors after retries", async (t) =>
     await using cache = await tempDir();
     const e = await assertRejects(
       () =>
-        resolveToolchain(
-          { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-          {
-            cacheDir: `${cache}`,
-            mirrors: ["http://127.0.0.1:9"],
-            download: { ...FAST, retries: 0 },
-            ...noSystem(),
-          },
-        ),
+        fetchGcc(cache, ["http://127.0.0.1:9"], {
+          download: { ...FAST, retries: 0 },
+        }),
       InfraError,
     );
     assertMatch(e.message, /Cannot reach http:\/\/127\.0\.0\.1:9/);
@@ -393,10 +343,7 @@ Deno.test("the second mirror is used when the first lacks the file", async () =>
     toolchains: [{ version: VERSION, triple: TRIPLE }],
   });
   try {
-    const r = await resolveToolchain(
-      { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-      { cacheDir: `${cache}`, mirrors: [empty.url, full.url], ...noSystem() },
-    );
+    const r = await fetchGcc(cache, [empty.url, full.url]);
     assertStringIncludes(r.sourceUrl ?? "", full.url);
   } finally {
     await empty.close();
@@ -406,15 +353,7 @@ Deno.test("the second mirror is used when the first lacks the file", async () =>
 
 Deno.test("an unwritable cache is an InfraError that says so", async () => {
   const e = await assertRejects(
-    () =>
-      resolveToolchain(
-        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-        {
-          cacheDir: "/proc/kcross-cannot-write",
-          mirrors: ["http://127.0.0.1:9"],
-          ...noSystem(),
-        },
-      ),
+    () => fetchGcc("/proc/kcross-cannot-write", ["http://127.0.0.1:9"]),
     InfraError,
   );
   assertMatch(e.message, /Cannot write to the toolchain directory/);
@@ -442,29 +381,12 @@ Deno.test({
     try {
       await using cache1 = await tempDir();
       const e = await assertRejects(
-        () =>
-          resolveToolchain(
-            { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-            {
-              cacheDir: `${cache1}`,
-              mirrors: [mirror.url],
-              keyring: other.keyring,
-              ...noSystem(),
-            },
-          ),
+        () => fetchGcc(cache1, [mirror.url], { keyring: other.keyring }),
         InfraError,
       );
       assertMatch(e.message, /Bad signature/);
       await using cache2 = await tempDir();
-      const r = await resolveToolchain(
-        { compiler: `gcc-${VERSION}`, triple: TRIPLE },
-        {
-          cacheDir: `${cache2}`,
-          mirrors: [mirror.url],
-          keyring: good.keyring,
-          ...noSystem(),
-        },
-      );
+      const r = await fetchGcc(cache2, [mirror.url], { keyring: good.keyring });
       const marker = JSON.parse(
         Deno.readTextFileSync(`${r.binDir}/../.kcross.json`),
       );
