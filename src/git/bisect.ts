@@ -7,9 +7,8 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
-import { git } from "./run_git.ts";
-
-const NO_HOOKS = ["-c", "core.hooksPath=/dev/null"];
+import { git, NO_HOOKS } from "./run_git.ts";
+import { checkoutWorktree } from "./worktree.ts";
 
 /** Where a bisection stands after a git bisect command. */
 export type BisectState =
@@ -93,21 +92,9 @@ export async function bisectStart(
       if (s.kind !== "testing") return s;
       const bisectHead = (await git(["rev-parse", "BISECT_HEAD"], { cwd: dir }))
         .stdout.trim();
-      await checkout(dir, bisectHead);
+      await checkoutWorktree(dir, bisectHead);
       return { ...s, commit: bisectHead };
     });
-}
-
-async function checkout(dir: string, sha: string): Promise<void> {
-  await git([
-    ...NO_HOOKS,
-    "checkout",
-    "--detach",
-    "--force",
-    "--quiet",
-    sha,
-    "--",
-  ], { cwd: dir });
 }
 
 /**
@@ -124,7 +111,7 @@ export async function bisectMark(
   if (s.kind !== "testing") return s;
   const next = (await git(["rev-parse", "BISECT_HEAD"], { cwd: dir })).stdout
     .trim();
-  await checkout(dir, next);
+  await checkoutWorktree(dir, next);
   return { ...s, commit: next };
 }
 

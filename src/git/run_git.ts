@@ -40,6 +40,9 @@ export const GIT_ENV: Readonly<Record<string, string>> = {
   LC_ALL: "C",
 };
 
+/** Leading git options that keep the repository's hooks from running. */
+export const NO_HOOKS: readonly string[] = ["-c", "core.hooksPath=/dev/null"];
+
 /**
  * Runs `git <args>`.
  *

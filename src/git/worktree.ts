@@ -6,9 +6,7 @@
  *
  * @module
  */
-import { git } from "./run_git.ts";
-
-const NO_HOOKS = ["-c", "core.hooksPath=/dev/null"];
+import { git, NO_HOOKS } from "./run_git.ts";
 
 /**
  * Adds a detached worktree of `repo` at `dir`, checked out at `commit`.
