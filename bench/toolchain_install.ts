@@ -12,6 +12,7 @@
  * @module
  */
 import { startMirror } from "../tests/_support/mirror.ts";
+import { runOk } from "./_support.ts";
 
 const RUNS = Number(Deno.args[0] ?? 3);
 const WORK = Deno.env.get("KCROSS_BENCH_DIR") ?? "/var/tmp/kcross-bench";
@@ -19,19 +20,6 @@ const VERSION = "13.2.0";
 const TRIPLE = "x86_64-linux";
 const ARCHIVE = `${WORK}/x86_64-gcc-${VERSION}-nolibc-${TRIPLE}.tar.xz`;
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-
-async function sh(argv: string[], env: Record<string, string> = {}) {
-  const r = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!r.success) {
-    throw new Error(`${argv.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
-  }
-  return new TextDecoder().decode(r.stdout);
-}
 
 async function buildArchive(): Promise<void> {
   try {
@@ -45,10 +33,10 @@ async function buildArchive(): Promise<void> {
   console.log(
     "building the benchmark archive from /usr/lib/llvm-15 and /usr/lib/gcc-cross ...",
   );
-  await sh(["cp", "-a", "/usr/lib/llvm-15/.", top]);
-  await sh(["cp", "-a", "/usr/lib/gcc-cross", `${top}/lib/`]);
+  await runOk(["cp", "-a", "/usr/lib/llvm-15/.", top]);
+  await runOk(["cp", "-a", "/usr/lib/gcc-cross", `${top}/lib/`]);
   // Links leaving the tree would (rightly) be rejected: drop them.
-  const links = (await sh(["find", top, "-type", "l"])).split("\n").filter((
+  const links = (await runOk(["find", top, "-type", "l"])).split("\n").filter((
     l,
   ) => l);
   for (const l of links) {
@@ -65,7 +53,7 @@ async function buildArchive(): Promise<void> {
     },
   );
   const tar = `${WORK}/a.tar`;
-  await sh([
+  await runOk([
     "tar",
     "-cf",
     tar,
@@ -76,7 +64,7 @@ async function buildArchive(): Promise<void> {
     "--sort=name",
     `gcc-${VERSION}-nolibc`,
   ]);
-  await sh(["xz", "-1", "-T1", "-f", tar]);
+  await runOk(["xz", "-1", "-T1", "-f", tar]);
   Deno.renameSync(`${tar}.xz`, ARCHIVE);
   await Deno.remove(src, { recursive: true });
   const size = Deno.statSync(ARCHIVE).size;
@@ -107,12 +95,12 @@ async function timed(
 ): Promise<Timing> {
   const t = performance.now();
   if (!HAVE_TIME) {
-    await sh(argv, env);
+    await runOk(argv, env);
     return { wall: (performance.now() - t) / 1000, cpu: NaN };
   }
   const tf = await Deno.makeTempFile();
   try {
-    await sh(["/usr/bin/time", "-o", tf, "-f", "%e %U %S", ...argv], env);
+    await runOk(["/usr/bin/time", "-o", tf, "-f", "%e %U %S", ...argv], env);
     const [, u, s] = Deno.readTextFileSync(tf).trim().split("\n").pop()!.split(
       " ",
     ).map(Number);

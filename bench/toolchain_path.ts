@@ -10,6 +10,7 @@
  * @module
  */
 import { buildCrosstoolArchive } from "../tests/_support/mirror.ts";
+import { runOk } from "./_support.ts";
 
 const RUNS = Number(Deno.args[0] ?? 20);
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -20,16 +21,7 @@ async function run(
   argv: string[],
   env: Record<string, string>,
 ): Promise<string> {
-  const r = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!r.success) {
-    throw new Error(`${argv.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
-  }
-  return new TextDecoder().decode(r.stdout).trim();
+  return (await runOk(argv, env)).trim();
 }
 
 async function time(
