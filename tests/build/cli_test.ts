@@ -3,7 +3,7 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import { makeFakeKernel } from "../_support/fake_kernel.ts";
+import { type FakeKernel, makeFakeKernel } from "../_support/fake_kernel.ts";
 import { installGccShim } from "../_support/shims.ts";
 import { buildCommands } from "../../src/build/cli.ts";
 import { type RecordingOutput, recordingOutput } from "../../src/cli/output.ts";
@@ -34,6 +34,20 @@ async function main(
     opts.out.err(`error: ${e instanceof Error ? e.message : String(e)}`);
     return exitCodeOf(e);
   }
+}
+
+/** A fake kernel whose `build_dir/.config` is arm64, with a gcc-13.2.0 shim. */
+async function fakeArm64Kernel(): Promise<FakeKernel> {
+  const k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_ARM64=y\n" },
+  });
+  try {
+    await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  } catch (e) {
+    await k[Symbol.asyncDispose]();
+    throw e;
+  }
+  return k;
 }
 
 Deno.test("kcross make.cross --kcross-dry-run prints the plan and the make call", async () => {
@@ -75,10 +89,7 @@ Deno.test("kcross make.cross --kcross-dry-run prints the plan and the make call"
 });
 
 Deno.test("kcross make.cross --kcross-dry-run --kcross-json prints the BuildPlan as JSON", async () => {
-  await using k = await makeFakeKernel({
-    configs: { build_dir: "CONFIG_ARM64=y\n" },
-  });
-  await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  await using k = await fakeArm64Kernel();
   const out = recordingOutput();
   const code = await main([
     "make.cross",
@@ -156,10 +167,7 @@ Deno.test("kcross build --help shows the native options", async () => {
 });
 
 Deno.test("the launcher invoked as make.arm64 plans an arm64 make.cross build", async () => {
-  await using k = await makeFakeKernel({
-    configs: { build_dir: "CONFIG_ARM64=y\n" },
-  });
-  await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  await using k = await fakeArm64Kernel();
   await Deno.symlink(`${ROOT}/kcross`, `${k.root}/make.arm64`);
   const res = await new Deno.Command(`${k.root}/make.arm64`, {
     args: ["--kcross-dry-run", "O=build_dir"],
@@ -181,10 +189,7 @@ Deno.test("the launcher invoked as make.arm64 plans an arm64 make.cross build", 
 });
 
 Deno.test("kcross make.cross runs make through the build runner and records the build", async () => {
-  await using k = await makeFakeKernel({
-    configs: { build_dir: "CONFIG_ARM64=y\n" },
-  });
-  await installGccShim(k.cip, "13.2.0", "aarch64-linux");
+  await using k = await fakeArm64Kernel();
   const record = `${k.root}/record`;
   const out = recordingOutput();
   const code = await main([
