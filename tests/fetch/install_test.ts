@@ -17,38 +17,16 @@ import {
 } from "../../src/toolchain/mod.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
+import { exists, haveDebianPpc64, tempDir } from "../_support/temp.ts";
 
-const haveDebianPpc64 = (() => {
-  try {
-    Deno.statSync("/usr/bin/powerpc64-linux-gnu-gcc-12");
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const TMP = "kcross-fetch-";
 
 const VERSION = "12.2.0";
 const TRIPLE = "powerpc64-linux";
 const FAST = { retries: 2, headersTimeoutMs: 5000, idleTimeoutMs: 5000 };
 
-async function tempDir(): Promise<string & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-fetch-" });
-  return Object.assign(dir, {
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  }) as string & AsyncDisposable;
-}
-
 function finalDir(cache: string): string {
   return `${cache}/toolchains/gcc-${VERSION}-nolibc/${TRIPLE}`;
-}
-
-function exists(p: string): boolean {
-  try {
-    Deno.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Everything under the cache except locks and empty dirs, for "unchanged" checks. */
@@ -90,7 +68,7 @@ Deno.test({
     "fetch from a kernel.org-layout mirror installs a gcc that compiles for powerpc64",
   ignore: !haveDebianPpc64,
   async fn() {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const mirror = await startMirror({
       toolchains: [{ version: VERSION, triple: TRIPLE }],
     });
@@ -140,7 +118,7 @@ Deno.test({
 });
 
 Deno.test("a connection dropped mid-body resumes with an HTTP Range request", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const mirror = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 600_000 }],
     faults: { dropAfter: { bytes: 200_000, count: 1 } },
@@ -163,7 +141,7 @@ Deno.test("a connection dropped mid-body resumes with an HTTP Range request", as
 });
 
 Deno.test("a mirror that ignores Range restarts the download cleanly", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const mirror = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 400_000 }],
     faults: { dropAfter: { bytes: 150_000, count: 1 }, noRange: true },
@@ -185,7 +163,7 @@ Deno.test("checksum mismatch is rejected and leaves the cache unchanged", async 
     ] as const
   ) {
     await t.step(label, async () => {
-      await using cache = await tempDir();
+      await using cache = await tempDir(TMP);
       const mirror = await startMirror({
         toolchains: [{ version: VERSION, triple: TRIPLE }],
         faults,
@@ -236,8 +214,8 @@ const BAD_MEMBERS: [string, TarMember][] = [
 Deno.test("malicious archive members are rejected and nothing is installed", async (t) => {
   for (const [label, bad] of BAD_MEMBERS) {
     await t.step(label, async () => {
-      await using cache = await tempDir();
-      await using work = await tempDir();
+      await using cache = await tempDir(TMP);
+      await using work = await tempDir(TMP);
       const archive = await makeTarXz(`${work}/evil.tar.xz`, [
         ...crosstoolMembers(VERSION, TRIPLE),
         bad,
@@ -264,7 +242,7 @@ Deno.test("malicious archive members are rejected and nothing is installed", asy
 });
 
 Deno.test("a version the mirror lacks is a UserError naming the nearest it has", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const mirror = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE }],
   });
@@ -282,7 +260,7 @@ Deno.test("a version the mirror lacks is a UserError naming the nearest it has",
 
 Deno.test("server errors and stalls are InfraErrors after retries", async (t) => {
   await t.step("HTTP 500", async () => {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const mirror = await startMirror({
       toolchains: [{ version: VERSION, triple: TRIPLE }],
       faults: { status: { code: 500, count: 100 } },
@@ -300,7 +278,7 @@ Deno.test("server errors and stalls are InfraErrors after retries", async (t) =>
     }
   });
   await t.step("a stalled body times out", async () => {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const mirror = await startMirror({
       toolchains: [{ version: VERSION, triple: TRIPLE }],
       faults: { stall: true },
@@ -324,7 +302,7 @@ Deno.test("server errors and stalls are InfraErrors after retries", async (t) =>
     }
   });
   await t.step("an unreachable mirror", async () => {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const e = await assertRejects(
       () =>
         fetchGcc(cache, ["http://127.0.0.1:9"], {
@@ -337,7 +315,7 @@ Deno.test("server errors and stalls are InfraErrors after retries", async (t) =>
 });
 
 Deno.test("the second mirror is used when the first lacks the file", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const empty = await startMirror({ toolchains: [] });
   const full = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE }],
@@ -379,13 +357,13 @@ Deno.test({
       gpgHome: good.home,
     });
     try {
-      await using cache1 = await tempDir();
+      await using cache1 = await tempDir(TMP);
       const e = await assertRejects(
         () => fetchGcc(cache1, [mirror.url], { keyring: other.keyring }),
         InfraError,
       );
       assertMatch(e.message, /Bad signature/);
-      await using cache2 = await tempDir();
+      await using cache2 = await tempDir(TMP);
       const r = await fetchGcc(cache2, [mirror.url], { keyring: good.keyring });
       const marker = JSON.parse(
         Deno.readTextFileSync(`${r.binDir}/../.kcross.json`),

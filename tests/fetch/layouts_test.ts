@@ -7,13 +7,9 @@ import {
 import { buildCrosstoolArchive, startMirror } from "../_support/mirror.ts";
 import { resolveToolchain } from "../../src/toolchain/mod.ts";
 import { InfraError } from "../../src/errors.ts";
+import { tempDir } from "../_support/temp.ts";
 
-async function tempDir(): Promise<string & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-layouts-" });
-  return Object.assign(dir, {
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  }) as string & AsyncDisposable;
-}
+const TMP = "kcross-layouts-";
 
 const haveLlvm15 = (() => {
   try {
@@ -29,7 +25,7 @@ Deno.test({
     "clang-15 resolves to kernel.org's llvm-15.0.7 build, fetched and verified",
   ignore: !haveLlvm15,
   async fn() {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const mirror = await startMirror({
       toolchains: [],
       llvm: [{ version: "15.0.7" }],
@@ -58,7 +54,7 @@ Deno.test({
 });
 
 Deno.test("the 01.org cross-package layout needs a pin or --allow-unverified", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const mirror = await startMirror({
     toolchains: [{
       version: "7.4.0",
@@ -104,8 +100,8 @@ Deno.test("the 01.org cross-package layout needs a pin or --allow-unverified", a
 });
 
 Deno.test("a truncated archive on the mirror is rejected and the partial file dropped", async () => {
-  await using cache = await tempDir();
-  await using work = await tempDir();
+  await using cache = await tempDir(TMP);
+  await using work = await tempDir(TMP);
   const good = await buildCrosstoolArchive(`${work}`, {
     version: "12.2.0",
     triple: "powerpc64-linux",

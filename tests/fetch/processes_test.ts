@@ -1,16 +1,12 @@
 import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
 import { startMirror } from "../_support/mirror.ts";
+import { exists, tempDir } from "../_support/temp.ts";
+
+const TMP = "kcross-proc-";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const VERSION = "12.2.0";
 const TRIPLE = "powerpc64-linux";
-
-async function tempDir(): Promise<string & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-proc-" });
-  return Object.assign(dir, {
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  }) as string & AsyncDisposable;
-}
 
 function kcross(args: string[], cache: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
@@ -39,17 +35,8 @@ function fetchArgs(url: string): string[] {
   ];
 }
 
-function exists(p: string): boolean {
-  try {
-    Deno.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 Deno.test("concurrent fetches of one toolchain cause one download and all succeed", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const mirror = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 300_000 }],
     bytesPerSecond: 400_000,
@@ -74,7 +61,7 @@ Deno.test("concurrent fetches of one toolchain cause one download and all succee
 });
 
 Deno.test("a fetch killed mid-download leaves no half entry and the next one resumes", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const mirror = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 1_500_000 }],
     bytesPerSecond: 500_000,
@@ -110,7 +97,7 @@ Deno.test("a fetch killed mid-download leaves no half entry and the next one res
 });
 
 Deno.test("exit codes: 2 for an unknown arch or version, 3 for an unreachable mirror", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const arch = await kcross(
     ["toolchain", "fetch", "gcc-12.2.0", "ppc9"],
     `${cache}`,

@@ -7,22 +7,9 @@ import {
 import { resolveToolchain } from "../../src/toolchain/mod.ts";
 import { UserError } from "../../src/errors.ts";
 import { recordingOutput } from "../../src/cli/output.ts";
+import { haveDebianPpc64, tempDir } from "../_support/temp.ts";
 
-const haveDebianPpc64 = (() => {
-  try {
-    Deno.statSync("/usr/bin/powerpc64-linux-gnu-gcc-12");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-async function tempDir(): Promise<string & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-resolve-" });
-  return Object.assign(dir, {
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  }) as string & AsyncDisposable;
-}
+const TMP = "kcross-resolve-";
 
 function fakeGcc(root: string, version: string, triple: string): string {
   const bin = `${root}/gcc-${version}-nolibc/${triple}/bin`;
@@ -38,8 +25,8 @@ function fakeGcc(root: string, version: string, triple: string): string {
 }
 
 Deno.test("an existing COMPILER_INSTALL_PATH install is reused as is", async () => {
-  await using cache = await tempDir();
-  await using zero = await tempDir();
+  await using cache = await tempDir(TMP);
+  await using zero = await tempDir(TMP);
   const bin = fakeGcc(`${zero}`, "11.2.0", "powerpc64-linux");
   const r = await resolveToolchain({
     compiler: "gcc-11.2.0",
@@ -59,7 +46,7 @@ Deno.test("an existing COMPILER_INSTALL_PATH install is reused as is", async () 
 });
 
 Deno.test("kcross's own cache needs the completion marker", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   fakeGcc(`${cache}/toolchains`, "9.3.0", "m68k-linux");
   await assertRejects(
     () =>
@@ -73,7 +60,7 @@ Deno.test("kcross's own cache needs the completion marker", async () => {
 });
 
 Deno.test("offline miss says what to fetch and from where", async () => {
-  await using cache = await tempDir();
+  await using cache = await tempDir(TMP);
   const e = await assertRejects(
     () =>
       resolveToolchain({
@@ -95,7 +82,7 @@ Deno.test({
   name: "a Debian cross gcc of the same version resolves exactly via shims",
   ignore: !haveDebianPpc64,
   async fn() {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const r = await resolveToolchain({
       compiler: "gcc-12.2.0",
       triple: "powerpc64-linux",
@@ -120,7 +107,7 @@ Deno.test({
   name: "a different version is an error unless a substitute is allowed",
   ignore: !haveDebianPpc64,
   async fn() {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const e = await assertRejects(
       () =>
         resolveToolchain({
@@ -156,7 +143,7 @@ Deno.test({
     }
   })(),
   async fn() {
-    await using cache = await tempDir();
+    await using cache = await tempDir(TMP);
     const r = await resolveToolchain({
       compiler: "gcc-11",
       triple: "powerpc64le-linux",

@@ -1,0 +1,38 @@
+/**
+ * Temporary directories and small file-system checks for tests.
+ *
+ * @module
+ */
+
+/**
+ * A new temporary directory, removed with everything in it when disposed
+ * (`await using dir = await tempDir("kcross-x-")`).
+ */
+export async function tempDir(
+  prefix: string,
+): Promise<string & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix });
+  return Object.assign(dir, {
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  }) as string & AsyncDisposable;
+}
+
+/** True when something (even a dangling symlink) is at `path`. */
+export function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when Debian's powerpc64 cross gcc 12 is installed. */
+export const haveDebianPpc64: boolean = (() => {
+  try {
+    Deno.statSync("/usr/bin/powerpc64-linux-gnu-gcc-12");
+    return true;
+  } catch {
+    return false;
+  }
+})();
