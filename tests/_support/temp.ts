@@ -18,14 +18,7 @@ export async function tempDir(
 }
 
 /** True when something (even a dangling symlink) is at `path`. */
-export function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { exists } from "../../src/toolchain/layout.ts";
 
 /** True when Debian's powerpc64 cross gcc 12 is installed. */
 export const haveDebianPpc64: boolean = (() => {

@@ -5,6 +5,7 @@ import {
   assertRejects,
 } from "../_support/assert.ts";
 import { resolveToolchain } from "../../src/toolchain/mod.ts";
+import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { UserError } from "../../src/errors.ts";
 import { recordingOutput } from "../../src/cli/output.ts";
 import { haveDebianPpc64, tempDir } from "../_support/temp.ts";
@@ -45,16 +46,20 @@ Deno.test("an existing COMPILER_INSTALL_PATH install is reused as is", async () 
   );
 });
 
+/** Resolves gcc-9.3.0 for m68k offline from `cache`, with no system compilers. */
+function resolveOfflineM68k(cache: string): Promise<ResolvedToolchain> {
+  return resolveToolchain({
+    compiler: "gcc-9.3.0",
+    triple: "m68k-linux",
+    offline: true,
+  }, { cacheDir: `${cache}`, path: "/nonexistent" });
+}
+
 Deno.test("kcross's own cache needs the completion marker", async () => {
   await using cache = await tempDir(TMP);
   fakeGcc(`${cache}/toolchains`, "9.3.0", "m68k-linux");
   await assertRejects(
-    () =>
-      resolveToolchain({
-        compiler: "gcc-9.3.0",
-        triple: "m68k-linux",
-        offline: true,
-      }, { cacheDir: `${cache}`, path: "/nonexistent" }),
+    () => resolveOfflineM68k(cache),
     UserError,
   );
 });
@@ -62,12 +67,7 @@ Deno.test("kcross's own cache needs the completion marker", async () => {
 Deno.test("offline miss says what to fetch and from where", async () => {
   await using cache = await tempDir(TMP);
   const e = await assertRejects(
-    () =>
-      resolveToolchain({
-        compiler: "gcc-9.3.0",
-        triple: "m68k-linux",
-        offline: true,
-      }, { cacheDir: `${cache}`, path: "/nonexistent" }),
+    () => resolveOfflineM68k(cache),
     UserError,
   );
   assertMatch(e.message, /not installed and kcross is offline/);
