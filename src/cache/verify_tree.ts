@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { sha256File } from "../util/sha256.ts";
+import { sha256File } from "../util/mod.ts";
 import type { InstallMarker } from "../toolchain/installed.ts";
 import { MARKER } from "../toolchain/layout.ts";
 

@@ -12,7 +12,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { stateDir } from "../paths.ts";
 import { gitCommonDir, resolveCommit } from "./commits.ts";
 import { UserError } from "../errors.ts";
-import { withFileLock } from "../util/lock.ts";
+import { withFileLock } from "../util/mod.ts";
 import {
   addWorktree,
   checkoutWorktree,

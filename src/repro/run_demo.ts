@@ -9,7 +9,7 @@ import type { Output } from "../cli/output.ts";
 import { removePool } from "../git/mod.ts";
 import { InfraError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
-import { withFileLock } from "../util/lock.ts";
+import { withFileLock } from "../util/mod.ts";
 import { demoReport } from "./demo_report.ts";
 import { ensureDemoSample, showFile, VFIO_COLLISION } from "./demo_sample.ts";
 import type { ReproEngine } from "./engine.ts";

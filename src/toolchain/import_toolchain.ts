@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { sha256File } from "../util/sha256.ts";
+import { sha256File } from "../util/mod.ts";
 import type { Output } from "../cli/output.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { type InstallResult, installToolchain } from "../fetch/install.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { withFileLock } from "../../src/util/lock.ts";
+import { withFileLock } from "../../src/util/mod.ts";
 
 /** Where test caches live (outside the repo, kept between runs). */
 export const TEST_CACHE = Deno.env.get("KCROSS_TEST_CACHE") ??

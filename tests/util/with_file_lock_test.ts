@@ -1,4 +1,4 @@
-import { withFileLock } from "../../src/util/lock.ts";
+import { withFileLock } from "../../src/util/with_file_lock.ts";
 import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
 
 Deno.test("withFileLock creates the lock file's directory and returns fn's value", async () => {
