@@ -6,45 +6,26 @@
  */
 import { createHash } from "node:crypto";
 import { InfraError, UserError } from "../errors.ts";
+import {
+  addWorktree,
+  fetchRef,
+  git,
+  gitCommonDir,
+  hasCommit,
+  removeWorktree,
+  repoRoot,
+  resolveCommit,
+} from "../git/mod.ts";
 import type { TreeSpec } from "./types.ts";
 
-const decoder = new TextDecoder();
-
-/** Runs git; resolves to stdout (trimmed) or null on a non-zero exit. */
-export async function git(
-  args: string[],
-  options: { cwd?: string; allowFail?: boolean; raw?: boolean } = {},
-): Promise<string> {
-  let out: Deno.CommandOutput;
+/** `fn()`, or null when it throws a UserError (e.g. "not a git checkout"). */
+async function orNullOnUserError<T>(fn: () => Promise<T>): Promise<T | null> {
   try {
-    out = await new Deno.Command("git", {
-      args,
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      stdout: "piped",
-      stderr: "piped",
-      stdin: "null",
-      env: { LANG: "C", GIT_TERMINAL_PROMPT: "0" },
-    }).output();
+    return await fn();
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new InfraError("Cannot run git: not installed", {
-        hint: "install git (Debian: apt-get install git)",
-      });
-    }
+    if (error instanceof UserError) return null;
     throw error;
   }
-  const stdout = decoder.decode(out.stdout);
-  if (!out.success) {
-    if (options.allowFail) return "\0fail";
-    throw new InfraError(
-      `git ${args.join(" ")} failed: ${decoder.decode(out.stderr).trim()}`,
-    );
-  }
-  return options.raw ? stdout : stdout.trim();
-}
-
-async function isFailed(p: Promise<string>): Promise<boolean> {
-  return (await p) === "\0fail";
 }
 
 /** Options for `resolveTree`. */
@@ -69,13 +50,10 @@ export async function resolveTree(
   cwd: string,
   options: ResolveTreeOptions,
 ): Promise<TreeSpec> {
-  const top = await git(["rev-parse", "--show-toplevel"], {
-    cwd,
-    allowFail: true,
-  });
-  const url = options.url ?? (top === "\0fail" ? cwd : top);
+  const top = await orNullOnUserError(() => repoRoot(cwd));
+  const url = options.url ?? top ?? cwd;
   const repoDir = options.url ? localRepoPath(options.url, cwd) : top;
-  if (repoDir === null || repoDir === "\0fail") {
+  if (repoDir === null) {
     if (options.distributed || options.commit || options.url) {
       if (
         options.url && options.commit && /^[0-9a-f]{40}$/.test(options.commit)
@@ -90,7 +68,7 @@ export async function resolveTree(
       }
       throw new UserError(
         `Cannot tell which commit to build: "${
-          repoDir === null ? options.url : cwd
+          options.url || cwd
         }" is not a local git checkout`,
         {
           hint:
@@ -107,16 +85,8 @@ export async function resolveTree(
     };
   }
   const rev = options.commit ?? "HEAD";
-  const commit = await git([
-    "rev-parse",
-    "--verify",
-    "--quiet",
-    `${rev}^{commit}`,
-  ], {
-    cwd: repoDir,
-    allowFail: true,
-  });
-  if (commit === "\0fail") {
+  const commit = await resolveCommit(repoDir, rev);
+  if (commit === null) {
     throw new UserError(`Unknown commit "${rev}" in "${repoDir}"`, {
       hint: "give a commit, tag or branch that exists in the checkout",
     });
@@ -129,15 +99,10 @@ export async function resolveTree(
       ["status", "--porcelain", "--untracked-files=no"],
       { cwd: repoDir },
     );
-    if (status !== "") {
-      const diff = await git(["diff", "HEAD", "--binary"], {
-        cwd: repoDir,
-        raw: true,
-      });
-      dirtyDigest = createHash("sha256").update(diff).digest("hex").slice(
-        0,
-        16,
-      );
+    if (status.stdout.trim() !== "") {
+      const diff = await git(["diff", "HEAD", "--binary"], { cwd: repoDir });
+      dirtyDigest = createHash("sha256").update(diff.stdout).digest("hex")
+        .slice(0, 16);
     }
   }
   return {
@@ -208,78 +173,70 @@ export async function ensureWorktree(
   await Deno.mkdir(`${root}/repos`, { recursive: true });
   await Deno.mkdir(`${root}/worktrees`, { recursive: true });
   return await serialized(repo, `${repo}.lock`, async () => {
-    try {
-      await Deno.stat(`${worktree}.ready`);
-      return worktree;
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-    try {
-      await Deno.stat(`${repo}/HEAD`);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-      await git(["init", "-q", "--bare", repo]);
-      const local = localRepoPath(url, "/");
-      if (local !== null) {
-        const gitDir = await git(["rev-parse", "--absolute-git-dir"], {
-          cwd: local,
-          allowFail: true,
-        });
-        if (gitDir !== "\0fail") {
-          const common = await git(["rev-parse", "--git-common-dir"], {
-            cwd: local,
-          });
-          const objects = common.startsWith("/")
-            ? `${common}/objects`
-            : `${gitDir}/${common}/objects`;
-          await Deno.writeTextFile(
-            `${repo}/objects/info/alternates`,
-            `${objects}\n`,
-          );
-        }
-      }
-    }
-    const have = !(await isFailed(
-      git(["cat-file", "-e", `${commit}^{commit}`], {
-        cwd: repo,
-        allowFail: true,
-      }),
-    ));
-    if (!have) {
-      const direct = await git(["fetch", "-q", "--no-tags", url, commit], {
-        cwd: repo,
-        allowFail: true,
-      });
-      if (direct === "\0fail") {
-        await git([
-          "fetch",
-          "-q",
-          "--no-tags",
-          url,
-          "+refs/heads/*:refs/remotes/src/*",
-          "+refs/tags/*:refs/tags/*",
-        ], { cwd: repo });
-      }
-      if (
-        await isFailed(
-          git(["cat-file", "-e", `${commit}^{commit}`], {
-            cwd: repo,
-            allowFail: true,
-          }),
-        )
-      ) {
-        throw new InfraError(`Cannot fetch commit "${commit}" from "${url}"`, {
-          hint:
-            "push the commit to that tree, or give --commit with one the workers can fetch",
-        });
-      }
-    }
-    await Deno.remove(worktree, { recursive: true }).catch(() => {});
-    await git(["worktree", "prune"], { cwd: repo });
-    await git(["worktree", "add", "-q", "--detach", worktree, commit], {
-      cwd: repo,
-    });
+    if (await exists(`${worktree}.ready`)) return worktree;
+    if (!(await exists(`${repo}/HEAD`))) await initBareClone(repo, url);
+    if (!(await hasCommit(repo, commit))) await fetchCommit(repo, url, commit);
+    await removeWorktree(repo, worktree);
+    await addWorktree(repo, commit, worktree);
     await Deno.writeTextFile(`${worktree}.ready`, `${commit}\n`);
     return worktree;
   });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/**
+ * Creates the worker's bare repository for `url`; when `url` is a local
+ * repository, it borrows that repository's objects through alternates.
+ */
+async function initBareClone(repo: string, url: string): Promise<void> {
+  await git(["init", "-q", "--bare", repo]);
+  const local = localRepoPath(url, "/");
+  if (local === null) return;
+  const common = await orNullOnUserError(() => gitCommonDir(local));
+  if (common === null) return;
+  await Deno.writeTextFile(
+    `${repo}/objects/info/alternates`,
+    `${common}/objects\n`,
+  );
+}
+
+/**
+ * Fetches `commit` from `url` into `repo`: directly when the server allows
+ * it, else every branch and tag.
+ *
+ * @throws {InfraError} when `repo` still lacks the commit afterwards
+ */
+async function fetchCommit(
+  repo: string,
+  url: string,
+  commit: string,
+): Promise<void> {
+  try {
+    await fetchRef(repo, { url, ref: commit });
+  } catch (error) {
+    if (!(error instanceof InfraError)) throw error;
+    await git([
+      "fetch",
+      "-q",
+      "--no-tags",
+      url,
+      "+refs/heads/*:refs/remotes/src/*",
+      "+refs/tags/*:refs/tags/*",
+    ], { cwd: repo });
+  }
+  if (!(await hasCommit(repo, commit))) {
+    throw new InfraError(`Cannot fetch commit "${commit}" from "${url}"`, {
+      hint:
+        "push the commit to that tree, or give --commit with one the workers can fetch",
+    });
+  }
 }
