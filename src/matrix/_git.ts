@@ -16,6 +16,7 @@ import {
   repoRoot,
   resolveCommit,
 } from "../git/mod.ts";
+import { withFileLock } from "../util/mod.ts";
 import type { TreeSpec } from "./types.ts";
 
 /** `fn()`, or null when it throws a UserError (e.g. "not a git checkout"). */
@@ -120,16 +121,6 @@ function localRepoPath(url: string, cwd: string): string | null {
   }
   const path = url.startsWith("file://") ? url.slice(7) : url;
   return path.startsWith("/") ? path : `${cwd}/${path}`;
-}
-
-async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  using file = await Deno.open(path, { create: true, write: true });
-  await file.lock(true);
-  try {
-    return await fn();
-  } finally {
-    await file.unlock();
-  }
 }
 
 const inProcess = new Map<string, Promise<unknown>>();
