@@ -18,6 +18,7 @@ import { recordingOutput } from "../src/cli/output.ts";
 import { makeEnvironment, pinnedEnv } from "../src/build/_run_env.ts";
 import { buildTimestamp, treeGit } from "../src/build/_run_tree.ts";
 import { ensureKernelSource, TEST_CACHE } from "../tests/_support/kernel.ts";
+import { systemPpc64Gcc } from "../tests/_support/system_gcc.ts";
 
 const NOOP_RUNS = Number(Deno.args[0] ?? 5);
 const OBJECT_RUNS = Number(Deno.args[1] ?? 2);
@@ -48,17 +49,7 @@ const plan: BuildPlan = {
   ],
   env: {},
   envUnset: [],
-  toolchain: {
-    id: `gcc-${version}-system/powerpc64-linux-gnu`,
-    family: "gcc",
-    requested: `gcc-${version}`,
-    version,
-    provider: "system",
-    exact: true,
-    triple: "powerpc64-linux",
-    binDir: "/usr/bin",
-    crossCompile: GCC_PREFIX,
-  },
+  toolchain: systemPpc64Gcc(version),
   triple: "powerpc64-linux",
   tripleReason: "bench",
   config: {

@@ -19,13 +19,3 @@ export async function tempDir(
 
 /** True when something (even a dangling symlink) is at `path`. */
 export { exists } from "../../src/toolchain/layout.ts";
-
-/** True when Debian's powerpc64 cross gcc 12 is installed. */
-export const haveDebianPpc64: boolean = (() => {
-  try {
-    Deno.statSync("/usr/bin/powerpc64-linux-gnu-gcc-12");
-    return true;
-  } catch {
-    return false;
-  }
-})();

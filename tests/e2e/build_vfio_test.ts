@@ -21,6 +21,7 @@ import {
   TEST_CACHE,
   VFIO_COLLISION,
 } from "../_support/kernel.ts";
+import { systemPpc64Gcc } from "../_support/system_gcc.ts";
 import { runBuild } from "../../src/build/run_build.ts";
 import type { BuildPlan } from "../../src/build/types.ts";
 import { recordingOutput } from "../../src/cli/output.ts";
@@ -49,20 +50,6 @@ async function sh(argv: string[]): Promise<string> {
     );
   }
   return new TextDecoder().decode(r.stdout).trim();
-}
-
-function systemGcc(version: string): ResolvedToolchain {
-  return {
-    id: `gcc-${version}-system/powerpc64-linux-gnu`,
-    family: "gcc",
-    requested: `gcc-${version}`,
-    version,
-    provider: "system",
-    exact: true,
-    triple: "powerpc64-linux",
-    binDir: "/usr/bin",
-    crossCompile: "/usr/bin/powerpc64-linux-gnu-",
-  };
 }
 
 function plan(
@@ -134,7 +121,7 @@ Deno.test({
       await sh(["cp", "-al", pristine, tree]);
       const out = `${work}/build_dir`;
       const version = await sh([GCC, "-dumpfullversion"]);
-      const gccPlan = plan(tree, out, systemGcc(version), [
+      const gccPlan = plan(tree, out, systemPpc64Gcc(version), [
         "CROSS_COMPILE=/usr/bin/powerpc64-linux-gnu-",
       ]);
       const base = `${work}/rec-base`;

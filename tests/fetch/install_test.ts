@@ -17,7 +17,8 @@ import {
 } from "../../src/toolchain/mod.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
-import { exists, haveDebianPpc64, tempDir } from "../_support/temp.ts";
+import { exists, tempDir } from "../_support/temp.ts";
+import { haveDebianPpc64 } from "../_support/system_gcc.ts";
 
 const TMP = "kcross-fetch-";
 

@@ -8,7 +8,8 @@ import { resolveToolchain } from "../../src/toolchain/mod.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { UserError } from "../../src/errors.ts";
 import { recordingOutput } from "../../src/cli/output.ts";
-import { haveDebianPpc64, tempDir } from "../_support/temp.ts";
+import { tempDir } from "../_support/temp.ts";
+import { haveDebianPpc64 } from "../_support/system_gcc.ts";
 
 const TMP = "kcross-resolve-";
 
