@@ -9,10 +9,12 @@
  * collision, an unrelated change, the fix, and a one-file change in
  * drivers/vfio/pci/. Two measures, both summed over the 4 commits:
  *
- * - CPU time (user + system of every process kcross started, from this
- *   process's children times in /proc/self/stat): insensitive to other load
- *   on the machine. The series' share is its total minus a fresh build of
- *   the first commit (what its first step is).
+ * - CPU time (user + system of every process started, from this process's
+ *   children times in /proc/self/stat): insensitive to other load on the
+ *   machine. Both sides pay for their worktrees (the series for its one,
+ *   each fresh build for its own: checkout and removal). The series' share
+ *   is its total minus a fresh build of the first commit (what its first
+ *   step is).
  * - Wall time of the build records' config + build phases (noisy when the
  *   machine is shared).
  *
@@ -153,12 +155,14 @@ async function main(): Promise<void> {
       [];
     for (const [i, sha] of [first, ...shas].entries()) {
       const tree = `${tmp}/fresh-${i}/src`;
+      const record = `${tmp}/fresh-${i}/record`;
+      // a fresh build gets its own worktree, as the series gets one (both
+      // sides pay for checking the tree out and removing it)
+      const w0 = performance.now();
+      const cpu0 = await childCpu();
       await run(["git", "worktree", "add", "-q", "--detach", tree, sha], {
         cwd: repo,
       });
-      const record = `${tmp}/fresh-${i}/record`;
-      const w0 = performance.now();
-      const cpu0 = await childCpu();
       await run(
         [
           `${ROOT}kcross`,
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
         ],
         { cwd: repo, env, allowFail: true },
       );
+      await run(["git", "worktree", "remove", "--force", tree], { cwd: repo });
       const wall = performance.now() - w0;
       const cpu = await childCpu() - cpu0;
       const log = await Deno.readTextFile(`${record}/build.log`);
