@@ -3,33 +3,12 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import {
-  commitFakeChange,
-  createFakeMatrixTree,
-} from "../_support/fake_matrix_tree.ts";
+import { commitFakeChange } from "../_support/fake_matrix_tree.ts";
+import { MINIMAL, setupFakeMatrix } from "./_helpers.ts";
 
 const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-const MINIMAL = `[matrix]
-arch = ["powerpc", "arm64"]
-config = ["allmodconfig", "defconfig"]
-compiler = ["gcc-12.2.0"]
-targets = ["drivers/vfio/"]
-[make]
-W = "1"
-`;
-
-async function setup() {
-  const root = await Deno.makeTempDir({ prefix: "kcross-matrix-cli-" });
-  const tree = `${root}/linux`;
-  await Deno.mkdir(tree);
-  const commit = await createFakeMatrixTree(tree);
-  await Deno.writeTextFile(`${tree}/m.toml`, MINIMAL);
-  return {
-    root,
-    tree,
-    commit,
-    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
-  };
+function setup() {
+  return setupFakeMatrix("kcross-matrix-cli-", "tree");
 }
 
 /** Runs kcross in a subprocess: its own environment (state dirs, fake runner). */

@@ -15,6 +15,7 @@ import {
 } from "../../src/matrix/expand.ts";
 import type { TreeSpec } from "../../src/matrix/types.ts";
 import { UserError } from "../../src/errors.ts";
+import { MINIMAL } from "./_helpers.ts";
 
 const TREE: TreeSpec = {
   url: "/src",
@@ -35,14 +36,7 @@ async function cells(text: string) {
   });
 }
 
-const BASE = `[matrix]
-arch = ["powerpc", "arm64"]
-config = ["allmodconfig", "defconfig"]
-compiler = ["gcc-12.2.0"]
-targets = ["drivers/vfio/"]
-[make]
-W = "1"
-`;
+const BASE = MINIMAL;
 
 Deno.test("expandCells() expands the minimal form to arch x config cells in file order", async () => {
   const c = await cells(BASE);

@@ -7,15 +7,7 @@ import {
 import { parseMatrix } from "../../src/matrix/load_matrix.ts";
 import { locateKey } from "../../src/matrix/_locate.ts";
 import { UserError } from "../../src/errors.ts";
-
-const MINIMAL = `[matrix]
-arch = ["powerpc", "arm64"]
-config = ["allmodconfig", "defconfig"]
-compiler = ["gcc-12.2.0"]
-targets = ["drivers/vfio/"]
-[make]
-W = "1"
-`;
+import { MINIMAL } from "./_helpers.ts";
 
 Deno.test("parseMatrix() accepts the minimal form from the issue", () => {
   const m = parseMatrix(MINIMAL, "/x/m.toml");

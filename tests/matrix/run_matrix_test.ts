@@ -7,7 +7,6 @@ import {
 import {
   commitFakeChange,
   createCellRunner,
-  createFakeMatrixTree,
 } from "../_support/fake_matrix_tree.ts";
 import { recordingOutput } from "../../src/cli/output.ts";
 import {
@@ -18,28 +17,10 @@ import { planBudget } from "../../src/matrix/local.ts";
 import type { CellRunner } from "../../src/matrix/runner.ts";
 import type { RunSummary } from "../../src/matrix/summary.ts";
 import { UserError } from "../../src/errors.ts";
+import { MINIMAL, setupFakeMatrix } from "./_helpers.ts";
 
-const MINIMAL = `[matrix]
-arch = ["powerpc", "arm64"]
-config = ["allmodconfig", "defconfig"]
-compiler = ["gcc-12.2.0"]
-targets = ["drivers/vfio/"]
-[make]
-W = "1"
-`;
-
-async function setup() {
-  const root = await Deno.makeTempDir({ prefix: "kcross-matrix-" });
-  const tree = `${root}/linux`;
-  await Deno.mkdir(tree);
-  const commit = await createFakeMatrixTree(tree);
-  await Deno.writeTextFile(`${root}/m.toml`, MINIMAL);
-  return {
-    root,
-    tree,
-    commit,
-    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
-  };
+function setup() {
+  return setupFakeMatrix("kcross-matrix-", "root");
 }
 
 function counting(inner: CellRunner = createCellRunner()) {
