@@ -1,6 +1,9 @@
 import { assertEquals, assertStringIncludes } from "../_support/assert.ts";
 import { recordingOutput } from "../../src/cli/output.ts";
-import { runBisect } from "../../src/series/run_bisect.ts";
+import {
+  runBisect,
+  type RunBisectOptions,
+} from "../../src/series/run_bisect.ts";
 import { parseDiagnosticLine } from "../../src/series/parse_diagnostic.ts";
 import { fakeBuilder, type FakeCall, gitIn, makeRepo } from "./_fake.ts";
 
@@ -18,6 +21,26 @@ async function setup(commits: Parameters<typeof makeRepo>[1]) {
     async [Symbol.asyncDispose]() {
       await Deno.remove(dir, { recursive: true });
     },
+  };
+}
+
+/** The options every test passes: good is the first commit, bad the `bad`-th. */
+function bisectOptions(
+  t: Awaited<ReturnType<typeof setup>>,
+  bad: number,
+  extra: Partial<RunBisectOptions> = {},
+): RunBisectOptions {
+  return {
+    repo: t.repo,
+    good: t.shas[0]!,
+    bad: t.shas[bad]!,
+    targets: [parseDiagnosticLine(TARGET)],
+    build: fakeBuilder(),
+    worktree: `${t.dir}/wt`,
+    outDir: `${t.dir}/build`,
+    out: recordingOutput(),
+    signal: new AbortController().signal,
+    ...extra,
   };
 }
 
@@ -41,17 +64,7 @@ Deno.test("runBisect() finds the commit that introduces the diagnostic, despite 
   await using t = await setup(series(8, 5));
   const calls: FakeCall[] = [];
   const userHead = await gitIn(t.repo, ["rev-parse", "HEAD"]);
-  const r = await runBisect({
-    repo: t.repo,
-    good: t.shas[0]!,
-    bad: t.shas[7]!,
-    targets: [parseDiagnosticLine(TARGET)],
-    build: fakeBuilder(calls),
-    worktree: `${t.dir}/wt`,
-    outDir: `${t.dir}/build`,
-    out: recordingOutput(),
-    signal: new AbortController().signal,
-  });
+  const r = await runBisect(bisectOptions(t, 7, { build: fakeBuilder(calls) }));
   assertEquals(r.firstBad?.sha, t.shas[4]);
   assertEquals(r.firstBad?.subject, "commit 5");
   assertEquals(r.firstBad?.recordId?.startsWith("rec-"), true);
@@ -70,17 +83,7 @@ Deno.test("runBisect() finds the commit that introduces the diagnostic, despite 
 Deno.test("runBisect() skips commits that fail for another reason and says so", async () => {
   await using t = await setup(series(8, 3, [4, 5, 6]));
   const out = recordingOutput();
-  const r = await runBisect({
-    repo: t.repo,
-    good: t.shas[0]!,
-    bad: t.shas[7]!,
-    targets: [parseDiagnosticLine(TARGET)],
-    build: fakeBuilder(),
-    worktree: `${t.dir}/wt`,
-    outDir: `${t.dir}/build`,
-    out,
-    signal: new AbortController().signal,
-  });
+  const r = await runBisect(bisectOptions(t, 7, { out }));
   assertEquals(r.firstBad?.sha, t.shas[2]);
   const skipped = r.steps.filter((s) => s.mark === "skip");
   assertEquals(skipped.length > 0, true);
@@ -89,17 +92,7 @@ Deno.test("runBisect() skips commits that fail for another reason and says so", 
 
 Deno.test("runBisect() gives the candidates when only skipped commits are left", async () => {
   await using t = await setup(series(4, 3, [2]));
-  const r = await runBisect({
-    repo: t.repo,
-    good: t.shas[0]!,
-    bad: t.shas[2]!,
-    targets: [parseDiagnosticLine(TARGET)],
-    build: fakeBuilder(),
-    worktree: `${t.dir}/wt`,
-    outDir: `${t.dir}/build`,
-    out: recordingOutput(),
-    signal: new AbortController().signal,
-  });
+  const r = await runBisect(bisectOptions(t, 2));
   assertEquals(r.firstBad, null);
   assertEquals(
     r.candidates.map((c) => c.sha).sort(),
@@ -110,17 +103,7 @@ Deno.test("runBisect() gives the candidates when only skipped commits are left",
 Deno.test("runBisect() builds the given bad commit when git names it untested", async () => {
   await using t = await setup(series(2, 2));
   const calls: FakeCall[] = [];
-  const r = await runBisect({
-    repo: t.repo,
-    good: t.shas[0]!,
-    bad: t.shas[1]!,
-    targets: [parseDiagnosticLine(TARGET)],
-    build: fakeBuilder(calls),
-    worktree: `${t.dir}/wt`,
-    outDir: `${t.dir}/build`,
-    out: recordingOutput(),
-    signal: new AbortController().signal,
-  });
+  const r = await runBisect(bisectOptions(t, 1, { build: fakeBuilder(calls) }));
   assertEquals(r.firstBad?.sha, t.shas[1]);
   assertEquals(calls.map((c) => c.sha), [t.shas[1]]);
   assertEquals(r.firstBad?.recordId, "rec-1-" + t.shas[1]!.slice(0, 7));
