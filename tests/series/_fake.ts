@@ -141,3 +141,22 @@ async function changedSince(tree: string, outDir: string): Promise<number> {
   await Deno.writeTextFile(statePath, JSON.stringify(now));
   return changed;
 }
+
+/**
+ * A temp dir holding `<dir>/repo`, a git repository of `commits` (see
+ * {@link makeRepo}). Disposing it removes the temp dir.
+ */
+export async function tempRepo(prefix: string, commits: FakeCommit[]) {
+  const dir = await Deno.makeTempDir({ prefix });
+  const repo = `${dir}/repo`;
+  await Deno.mkdir(repo);
+  const shas = await makeRepo(repo, commits);
+  return {
+    dir,
+    repo,
+    shas,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { seriesCommandWith } from "../../src/series/series_command.ts";
 import { bisectCommandWith } from "../../src/series/bisect_command.ts";
 import type { SeriesEngine } from "../../src/series/engine.ts";
 import { seriesCommands } from "../../src/series/cli.ts";
-import { fakeBuilder, type FakeCall, gitIn, makeRepo } from "./_fake.ts";
+import { fakeBuilder, type FakeCall, gitIn, tempRepo } from "./_fake.ts";
 
 const TARGET = "vfio.h:608:37: error: expected identifier before '(' token";
 
@@ -41,20 +41,12 @@ function fakeEngine(
 }
 
 async function setup() {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-series-cli-" });
-  const repo = `${dir}/repo`;
-  await Deno.mkdir(repo);
-  const shas = await makeRepo(repo, FOUR);
+  const t = await tempRepo("kcross-series-cli-", FOUR);
   return {
-    dir,
-    repo,
-    shas,
-    root: () => `${dir}/state`,
+    ...t,
+    root: () => `${t.dir}/state`,
     ctx(args: string[], out = recordingOutput()) {
-      return { args, out, cwd: repo, signal: new AbortController().signal };
-    },
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(dir, { recursive: true });
+      return { args, out, cwd: t.repo, signal: new AbortController().signal };
     },
   };
 }

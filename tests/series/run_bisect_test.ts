@@ -5,23 +5,18 @@ import {
   type RunBisectOptions,
 } from "../../src/series/run_bisect.ts";
 import { parseDiagnosticLine } from "../../src/series/parse_diagnostic.ts";
-import { fakeBuilder, type FakeCall, gitIn, makeRepo } from "./_fake.ts";
+import {
+  fakeBuilder,
+  type FakeCall,
+  gitIn,
+  makeRepo,
+  tempRepo,
+} from "./_fake.ts";
 
 const TARGET = "vfio.h:608:37: error: expected identifier before '(' token";
 
-async function setup(commits: Parameters<typeof makeRepo>[1]) {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-bisect-" });
-  const repo = `${dir}/repo`;
-  await Deno.mkdir(repo);
-  const shas = await makeRepo(repo, commits);
-  return {
-    dir,
-    repo,
-    shas,
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+function setup(commits: Parameters<typeof makeRepo>[1]) {
+  return tempRepo("kcross-bisect-", commits);
 }
 
 /** The options every test passes: good is the first commit, bad the `bad`-th. */

@@ -15,7 +15,7 @@ import {
   type SeriesState,
 } from "../../src/series/state.ts";
 import type { BuildCommit } from "../../src/series/types.ts";
-import { fakeBuilder, type FakeCall, gitIn, makeRepo } from "./_fake.ts";
+import { fakeBuilder, type FakeCall, gitIn, tempRepo } from "./_fake.ts";
 
 const FOUR = [
   { subject: "ok: add a helper", files: { "a.c": "a1\n", "b.c": "b\n" } },
@@ -65,19 +65,8 @@ async function newState(
 }
 
 async function setup() {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-series-" });
-  const repo = `${dir}/repo`;
-  await Deno.mkdir(repo);
-  const shas = await makeRepo(repo, FOUR);
-  return {
-    dir,
-    repo,
-    root: `${dir}/state`,
-    shas,
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  const t = await tempRepo("kcross-series-", FOUR);
+  return { ...t, root: `${t.dir}/state` };
 }
 
 Deno.test("runSeries() finds commit 2 breaking and commit 4 fixing, in one worktree and build dir", async () => {
