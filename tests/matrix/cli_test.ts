@@ -127,16 +127,18 @@ Deno.test("kcross matrix export --github gives a strategy.matrix of shards calli
 
 Deno.test("kcross matrix run then diff: changed cells and new diagnostics robot-style", async () => {
   await using env = await setup();
-  const a = await kcross(
-    env.tree,
-    "matrix",
-    "run",
-    "m.toml",
-    "--jobs",
-    "2",
-    "--make-jobs",
-    "1",
-  );
+  const matrixRun = () =>
+    kcross(
+      env.tree,
+      "matrix",
+      "run",
+      "m.toml",
+      "--jobs",
+      "2",
+      "--make-jobs",
+      "1",
+    );
+  const a = await matrixRun();
   assertEquals(a.code, 1);
   const runA = a.stdout.match(/^run (\S+):/m)![1]!;
   await commitFakeChange(env.tree, {
@@ -146,16 +148,7 @@ Deno.test("kcross matrix run then diff: changed cells and new diagnostics robot-
       "",
     ].join("\n"),
   });
-  const b = await kcross(
-    env.tree,
-    "matrix",
-    "run",
-    "m.toml",
-    "--jobs",
-    "2",
-    "--make-jobs",
-    "1",
-  );
+  const b = await matrixRun();
   const runB = b.stdout.match(/^run (\S+):/m)![1]!;
   const diff = await kcross(env.tree, "matrix", "diff", runA, runB);
   assertEquals(diff.code, 1, "a new failure is a regression");
