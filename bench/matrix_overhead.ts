@@ -15,6 +15,7 @@ import { recordingOutput } from "../src/cli/output.ts";
 import { runMatrix } from "../src/matrix/run_matrix.ts";
 import { supportedArches } from "../src/toolchain/arch.ts";
 import { keyedSerializer } from "../src/matrix/local.ts";
+import { matrixWorkerArgs } from "../tests/matrix/_helpers.ts";
 
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const root = await Deno.makeTempDir({ prefix: "kcross-bench-overhead-" });
@@ -75,17 +76,7 @@ const redis = await startRedis();
 const queueName = `bench-${Deno.pid}`;
 const workers = [1, 2].map((i) =>
   new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${REPO}/main.ts`,
-      "matrix",
-      "worker",
-      "--queue",
-      redis.url,
-      "--queue-name",
-      queueName,
-    ],
+    args: matrixWorkerArgs(redis.url, "--queue-name", queueName),
     env: {
       KCROSS_STATE_DIR: `${root}/w${i}`,
       KCROSS_CACHE_DIR: `${root}/wc${i}`,

@@ -35,3 +35,25 @@ export async function setupFakeMatrix(
     [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
   };
 }
+
+const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+
+/**
+ * The arguments to the deno executable for a `kcross matrix worker`
+ * subprocess taking cells from the queue at `queueUrl`, then `extra`.
+ */
+export function matrixWorkerArgs(
+  queueUrl: string,
+  ...extra: string[]
+): string[] {
+  return [
+    "run",
+    "-A",
+    `${REPO}/main.ts`,
+    "matrix",
+    "worker",
+    "--queue",
+    queueUrl,
+    ...extra,
+  ];
+}

@@ -12,6 +12,7 @@ import {
   type RunMatrixOptions,
 } from "../../src/matrix/run_matrix.ts";
 import type { CellRunner } from "../../src/matrix/runner.ts";
+import { matrixWorkerArgs } from "./_helpers.ts";
 
 const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const FAKE_RUNNER = `${REPO}/tests/_support/fake_matrix_tree.ts`;
@@ -27,17 +28,7 @@ class WorkerProc {
   readonly done: Promise<void>;
   constructor(readonly name: string, root: string, queueUrl: string) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        `${REPO}/main.ts`,
-        "matrix",
-        "worker",
-        "--queue",
-        queueUrl,
-        "--concurrency",
-        "1",
-      ],
+      args: matrixWorkerArgs(queueUrl, "--concurrency", "1"),
       env: {
         KCROSS_STATE_DIR: `${root}/${name}/state`,
         KCROSS_CACHE_DIR: `${root}/${name}/cache`,

@@ -12,6 +12,7 @@ import { ensureKernelGitBase, haveKernelSource } from "../_support/kernel.ts";
 import { startRedis } from "../_support/redis.ts";
 import { recordingOutput } from "../../src/cli/output.ts";
 import { runMatrix } from "../../src/matrix/run_matrix.ts";
+import { matrixWorkerArgs } from "./_helpers.ts";
 
 const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -44,17 +45,7 @@ Deno.test({
       ),
     );
     const worker = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        `${REPO}/main.ts`,
-        "matrix",
-        "worker",
-        "--queue",
-        redis.url,
-        "--queue-name",
-        queueName,
-      ],
+      args: matrixWorkerArgs(redis.url, "--queue-name", queueName),
       env: {
         KCROSS_STATE_DIR: `${root}/worker/state`,
         KCROSS_CACHE_DIR: `${root}/worker/cache`,
