@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { InfraError } from "../errors.ts";
+import { git as runGit } from "../git/mod.ts";
 
 /** The tree's git identity, or nulls when it is not a git work tree. */
 export interface TreeGit {
@@ -12,20 +14,13 @@ export interface TreeGit {
   commitTime: string | null;
 }
 
-async function git(
-  srcTree: string,
-  args: string[],
-): Promise<string | null> {
+/** git's stdout in `srcTree`, or null when git fails or is not installed. */
+async function git(srcTree: string, args: string[]): Promise<string | null> {
   try {
-    const out = await new Deno.Command("git", {
-      args: ["-C", srcTree, ...args],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return out.success ? new TextDecoder().decode(out.stdout) : null;
+    const out = await runGit(args, { cwd: srcTree, allowFail: true });
+    return out.success ? out.stdout : null;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null; // no git installed
+    if (error instanceof InfraError) return null; // no git installed
     throw error;
   }
 }
