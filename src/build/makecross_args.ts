@@ -1,7 +1,7 @@
 /**
  * Reads a make.cross command line the way make itself will: which words are
  * options, variables and goals. make.cross's own tests are substring matches
- * on `"$*"`; kcross parses words instead (see docs/readme/builds.md).
+ * on `"$*"`; kcross parses words instead (see docs/build.md).
  *
  * @module
  */

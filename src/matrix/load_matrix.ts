@@ -85,7 +85,7 @@ export function parseMatrix(text: string, file: string): LoadedMatrix {
       return `${file}:${at}: ${key}: ${issueText(issue)}`;
     });
     throw new UserError(`Invalid matrix file\n${lines.join("\n")}`, {
-      hint: "see docs/readme/matrix.md for the matrix file format",
+      hint: "see docs/matrix.md for the matrix file format",
     });
   }
   const spec = result.data;
