@@ -6,8 +6,9 @@
  * @module
  */
 import { commands, findCommand } from "./src/cli/commands.ts";
-import { type Output, terminalOutput } from "./src/cli/output.ts";
-import { ExitCode, exitCodeOf, KcrossError } from "./src/errors.ts";
+import type { CommandContext } from "./src/util/command.ts";
+import { type Output, terminalOutput } from "./src/util/output.ts";
+import { ExitCode, exitCodeOf, KcrossError, UserError } from "./src/errors.ts";
 import { VERSION } from "./src/version.ts";
 
 /** Top-level help text. */
@@ -86,6 +87,7 @@ export async function main(
       out,
       cwd: options.cwd ?? Deno.cwd(),
       signal: controller.signal,
+      dispatch,
     });
   } catch (error) {
     reportError(out, error);
@@ -93,6 +95,14 @@ export async function main(
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
   }
+}
+
+/** Runs the subcommand `name` with `ctx` (a command running another one). */
+async function dispatch(name: string, ctx: CommandContext): Promise<number> {
+  const entry = findCommand(name);
+  if (!entry) throw new UserError(`Unknown command "${name}"`);
+  const command = await entry.load();
+  return await command.run({ ...ctx, dispatch });
 }
 
 function reportError(out: Output, error: unknown): void {

@@ -14,7 +14,7 @@
  */
 import { runBuild } from "../src/build/run_build.ts";
 import type { BuildPlan } from "../src/build/types.ts";
-import { recordingOutput } from "../src/cli/output.ts";
+import { recordingOutput } from "../src/util/output.ts";
 import { makeEnvironment, pinnedEnv } from "../src/build/_run_env.ts";
 import { buildTimestamp, treeGit } from "../src/build/_run_tree.ts";
 import { ensureKernelSource, TEST_CACHE } from "../tests/_support/kernel.ts";

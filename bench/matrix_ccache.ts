@@ -9,7 +9,7 @@
  *                                                 gcc-powerpc64-linux-gnu)
  */
 import { ensureKernelSource } from "../tests/_support/kernel.ts";
-import { recordingOutput } from "../src/cli/output.ts";
+import { recordingOutput } from "../src/util/output.ts";
 import { runMatrix } from "../src/matrix/run_matrix.ts";
 import { createCellRunner } from "../src/matrix/run_cell.ts";
 

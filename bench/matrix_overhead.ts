@@ -11,7 +11,7 @@ import {
   createFakeMatrixTree,
 } from "../tests/_support/fake_matrix_tree.ts";
 import { startRedis } from "../tests/_support/redis.ts";
-import { recordingOutput } from "../src/cli/output.ts";
+import { recordingOutput } from "../src/util/output.ts";
 import { runMatrix } from "../src/matrix/run_matrix.ts";
 import { supportedArches } from "../src/toolchain/arch.ts";
 import { keyedSerializer } from "../src/matrix/local.ts";

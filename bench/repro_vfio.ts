@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { recordingOutput } from "../src/cli/output.ts";
+import { recordingOutput } from "../src/util/output.ts";
 import { git } from "../src/git/mod.ts";
 import { demoReport } from "../src/repro/demo_report.ts";
 import { defaultEngine } from "../src/repro/default_engine.ts";

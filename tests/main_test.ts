@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_support/assert.ts";
 import { helpText, main } from "../main.ts";
-import { recordingOutput } from "../src/cli/output.ts";
+import { recordingOutput } from "../src/util/output.ts";
 
 Deno.test("kcross --help lists every command and the exit codes", async () => {
   const out = recordingOutput();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { KcrossError } from "../errors.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { resolveToolchain } from "../toolchain/mod.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { infraCause } from "./_run_classify.ts";
 
 const encoder = new TextEncoder();

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Command, CommandContext } from "../cli/command.ts";
+import type { Command, CommandContext } from "../util/command.ts";
 import {
   flag,
   intOpt,
@@ -12,7 +12,7 @@ import {
   type ParsedArgs,
   str,
   strs,
-} from "../cli/args.ts";
+} from "../util/args.ts";
 import { UserError } from "../errors.ts";
 import { resolvePath } from "./_host.ts";
 import { formatPlan } from "./format_plan.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
 import { type Resolver, setupCross } from "./_cross.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import guess from "../../toolchains/config-guess.json" with { type: "json" };
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { type Resolver, setupCross } from "./_cross.ts";

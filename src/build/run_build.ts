@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
 import { parseConfig } from "../config/merge_config.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Command, CommandContext } from "../cli/command.ts";
-import { flag, intOpt, parseArgs, str } from "../cli/args.ts";
+import type { Command, CommandContext } from "../util/command.ts";
+import { flag, intOpt, parseArgs, str } from "../util/args.ts";
 import { UserError } from "../errors.ts";
 import { formatBytes } from "../fetch/progress.ts";
 import { cacheDir } from "../paths.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 
 /** A subcommand name with its one-line summary and a loader for the module. */
 export interface CommandEntry {
@@ -65,7 +65,7 @@ export const commands: CommandEntry[] = [
   lazy(
     "logs",
     "List, show, diff and rerun build records",
-    () => import("../record/cli.ts"),
+    () => import("../logs/cli.ts"),
   ),
   lazy(
     "toolchain",

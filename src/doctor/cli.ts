@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Command, CommandContext } from "../cli/command.ts";
-import { flag, parseArgs } from "../cli/args.ts";
+import type { Command, CommandContext } from "../util/command.ts";
+import { flag, parseArgs } from "../util/args.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { checkHost, detectPackageManager, installArgv } from "./mod.ts";
 

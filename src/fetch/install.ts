@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { exists, idSlug, isExecutable, MARKER } from "../toolchain/layout.ts";
 import { type InstallMarker, readMarker } from "../toolchain/installed.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 
 /** Receives byte counts; `finish` ends the display. */
 export interface Progress {

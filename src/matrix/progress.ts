@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { formatDuration } from "./summary.ts";
 import type { CellRecord } from "./types.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { configSourceOf, planNativeBuild, runBuild } from "../build/mod.ts";
 import type { BuildOutcome, RunBuildOptions } from "../build/mod.ts";
 import type { BuildPlan } from "../build/types.ts";

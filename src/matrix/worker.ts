@@ -7,7 +7,7 @@
  */
 import { hostname } from "node:os";
 import { type Job, Worker } from "bullmq";
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { cacheDir, stateDir } from "../paths.ts";
 import { ensureWorktree } from "./_git.ts";
 import { cellBuildDir, keyedSerializer } from "./local.ts";

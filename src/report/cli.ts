@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { flag, parseArgs, str } from "../cli/args.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
+import { flag, parseArgs, str } from "../util/args.ts";
+import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { parseReport } from "./parse_report.ts";
 import { readReportInput } from "./read_input.ts";

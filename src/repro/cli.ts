@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { flag, intOpt, parseArgs, str } from "../cli/args.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
+import { flag, intOpt, parseArgs, str } from "../util/args.ts";
+import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { readReportInput } from "../report/mod.ts";
 import { defaultEngine } from "./default_engine.ts";

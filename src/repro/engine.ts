@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import type { BuildOutcome } from "../build/run_build.ts";
 import type { BuildPlan, ConfigSource } from "../build/types.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { removePool } from "../git/mod.ts";
 import { InfraError } from "../errors.ts";
 import { stateDir } from "../paths.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import type { ConfigSource } from "../build/types.ts";
 import { acquireWorktree, commitTime, repoDir } from "../git/mod.ts";
 import { stateDir } from "../paths.ts";

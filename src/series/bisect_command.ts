@@ -3,11 +3,11 @@
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
+import type { Command } from "../util/command.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { UserError } from "../errors.ts";
 import { repoRoot, resolveCommit } from "../git/mod.ts";
-import { parseArgs } from "../cli/args.ts";
+import { parseArgs } from "../util/args.ts";
 import { BUILD_OPTION_SPECS, splitArgs } from "./build_args.ts";
 import { formatDiagnostic } from "./diagnostic_key.ts";
 import type { SeriesEngine } from "./engine.ts";

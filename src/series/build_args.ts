@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { flag, parseArgs, str, strs } from "../cli/args.ts";
-import type { OptionSpec } from "../cli/args.ts";
+import { flag, parseArgs, str, strs } from "../util/args.ts";
+import type { OptionSpec } from "../util/args.ts";
 import { normaliseSet } from "../build/mod.ts";
 import { UserError } from "../errors.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Command } from "../cli/command.ts";
+import type { Command } from "../util/command.ts";
 import { stateDir } from "../paths.ts";
 import { bisectCommandWith } from "./bisect_command.ts";
 import { defaultEngine } from "./engine.ts";

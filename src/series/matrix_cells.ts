@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { flag, parseArgs, str } from "../cli/args.ts";
+import { flag, parseArgs, str } from "../util/args.ts";
 import { UserError } from "../errors.ts";
 import { expandCells } from "../matrix/expand.ts";
 import { loadMatrix } from "../matrix/load_matrix.ts";

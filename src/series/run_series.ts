@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
 import {
   addWorktree,

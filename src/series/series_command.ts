@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Command, CommandContext } from "../cli/command.ts";
+import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { repoRoot, resolveCommit } from "../git/mod.ts";
 import { listRange } from "../git/rev_list.ts";

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { Command, CommandContext } from "../cli/command.ts";
-import type { Output } from "../cli/output.ts";
-import { flag, parseArgs, str, strs } from "../cli/args.ts";
+import type { Command, CommandContext } from "../util/command.ts";
+import type { Output } from "../util/output.ts";
+import { flag, parseArgs, str, strs } from "../util/args.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
 import { archInfo, chooseTriple, supportedArches } from "./arch.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { sha256File } from "../util/mod.ts";
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { type InstallResult, installToolchain } from "../fetch/install.ts";
 import { planFetch } from "../fetch/plan_fetch.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Output } from "../cli/output.ts";
+import type { Output } from "../util/output.ts";
 import type { ResolvedToolchain, ToolchainRequest } from "./types.ts";
 import { parseCompiler } from "./catalog.ts";
 import type { DownloadOptions } from "../fetch/download.ts";

@@ -6,7 +6,7 @@
  * Usage: deno run -A _run_interrupt_child.ts <srcTree> <outDir> <binDir> <recordDir> <pidsFile>
  */
 import { exitCodeForResult, runBuild } from "../../src/build/run_build.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 
 const [srcTree, outDir, binDir, recordDir, pids] = Deno.args as [
   string,

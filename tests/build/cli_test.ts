@@ -6,7 +6,10 @@ import {
 import { type FakeKernel, makeFakeKernel } from "../_support/fake_kernel.ts";
 import { installGccShim } from "../_support/shims.ts";
 import { buildCommands } from "../../src/build/cli.ts";
-import { type RecordingOutput, recordingOutput } from "../../src/cli/output.ts";
+import {
+  type RecordingOutput,
+  recordingOutput,
+} from "../../src/util/output.ts";
 import { exitCodeOf } from "../../src/errors.ts";
 import type { BuildPlan } from "../../src/build/types.ts";
 

@@ -5,7 +5,7 @@ import {
   assertStringIncludes,
 } from "../_support/assert.ts";
 import { exitCodeForResult, runBuild } from "../../src/build/run_build.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import type { RecordMetadata } from "../../src/record/types.ts";
 import { fakePlan, makeFakeTree } from "./_run_fake_tree.ts";
 

@@ -24,7 +24,7 @@ import {
 import { systemPpc64Gcc } from "../_support/system_gcc.ts";
 import { runBuild } from "../../src/build/run_build.ts";
 import type { BuildPlan } from "../../src/build/types.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import type { Diagnostic } from "../../src/diagnostics/types.ts";
 import type { RecordMetadata } from "../../src/record/types.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";

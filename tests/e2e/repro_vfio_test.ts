@@ -6,7 +6,7 @@
  * build dir.
  */
 import { main } from "../../main.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { git } from "../../src/git/mod.ts";
 import {
   cloneKernelRepo,

@@ -7,7 +7,7 @@ import {
   planFetch,
 } from "../../src/fetch/plan_fetch.ts";
 import { formatBytes, progressFor } from "../../src/fetch/progress.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { UserError } from "../../src/errors.ts";
 
 Deno.test("parseSha256Sums() reads clear-signed kernel.org lists", () => {

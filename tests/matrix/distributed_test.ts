@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "../_support/assert.ts";
 import { createFakeMatrixTree } from "../_support/fake_matrix_tree.ts";
 import { startRedis } from "../_support/redis.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import {
   runMatrix,
   type RunMatrixOptions,

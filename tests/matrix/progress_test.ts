@@ -3,8 +3,8 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import type { RecordingOutput } from "../../src/cli/output.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import type { RecordingOutput } from "../../src/util/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { progressView, resultLine } from "../../src/matrix/progress.ts";
 import type { CellRecord } from "../../src/matrix/types.ts";
 

@@ -10,7 +10,7 @@ import {
 } from "../_support/assert.ts";
 import { ensureKernelGitBase, haveKernelSource } from "../_support/kernel.ts";
 import { startRedis } from "../_support/redis.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { runMatrix } from "../../src/matrix/run_matrix.ts";
 import { matrixWorkerArgs } from "./_helpers.ts";
 

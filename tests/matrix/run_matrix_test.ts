@@ -8,7 +8,7 @@ import {
   commitFakeChange,
   createCellRunner,
 } from "../_support/fake_matrix_tree.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import {
   runMatrix,
   type RunMatrixOptions,

@@ -12,7 +12,7 @@ import {
   reproducerSteps,
   shellQuote,
 } from "../../src/record/reproducer.ts";
-import { rerunInvocations } from "../../src/record/logs_rerun.ts";
+import { rerunInvocations } from "../../src/logs/logs_rerun.ts";
 
 function seedPlan(over: Partial<BuildPlan> = {}): BuildPlan {
   return {

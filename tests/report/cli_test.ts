@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { recordingOutput } from "../../src/cli/output.ts";
-import type { RecordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
+import type { RecordingOutput } from "../../src/util/output.ts";
 import { exitCodeOf, KcrossError } from "../../src/errors.ts";
 import { reportCommands } from "../../src/report/cli.ts";
 import {

@@ -7,7 +7,7 @@ import type {
 import type { ReportFields } from "../../src/repro/types.ts";
 import type { BuildPlan } from "../../src/build/types.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
 import {
   assert,

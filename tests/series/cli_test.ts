@@ -5,7 +5,7 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { UserError } from "../../src/errors.ts";
 import { seriesCommandWith } from "../../src/series/series_command.ts";
 import { bisectCommandWith } from "../../src/series/bisect_command.ts";

@@ -4,7 +4,7 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { UserError } from "../../src/errors.ts";
 import type { CellRunner } from "../../src/matrix/runner.ts";
 import { defaultEngine } from "../../src/series/engine.ts";

@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "../_support/assert.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import {
   runBisect,
   type RunBisectOptions,

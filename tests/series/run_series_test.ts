@@ -4,7 +4,7 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { InfraError, InterruptedError } from "../../src/errors.ts";
 import { listRange } from "../../src/git/rev_list.ts";
 import { formatSeries, seriesJson } from "../../src/series/format_series.ts";

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import type { CommandContext } from "../cli/command.ts";
-import { findCommand } from "../cli/commands.ts";
+import type { CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
-import { RECORD_DIR_TOKEN } from "./reproducer.ts";
-import type { KcrossInvocation, RecordMetadata } from "./types.ts";
+import { RECORD_DIR_TOKEN, shellQuote } from "../record/reproducer.ts";
+import type { KcrossInvocation, RecordMetadata } from "../record/types.ts";
 
 /** Where and how to replay. */
 export interface RerunOptions {
@@ -68,17 +67,15 @@ export async function rerun(
   if (steps.length === 0) {
     throw new UserError(`Record "${meta.id}" has no reproducer steps`);
   }
+  const dispatch = ctx.dispatch;
+  if (!dispatch) {
+    throw new Error("logs rerun needs a command dispatcher in its context");
+  }
   let code = 0;
   for (const step of steps) {
-    const entry = findCommand(step.command);
-    if (!entry) {
-      throw new UserError(
-        `Record "${meta.id}" names an unknown command "${step.command}"`,
-      );
-    }
-    ctx.out.err(`kcross: kcross ${step.command} ${step.args.join(" ")}`);
-    const command = await entry.load();
-    code = await command.run({ ...ctx, args: step.args, cwd });
+    const line = [step.command, ...step.args].map(shellQuote).join(" ");
+    ctx.out.err(`kcross: kcross ${line}`);
+    code = await dispatch(step.command, { ...ctx, args: step.args, cwd });
     if (code !== 0) break;
   }
   return code;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { renderReproducer } from "./reproducer.ts";
-import type { RecordMetadata } from "./types.ts";
+import { renderReproducer } from "../record/reproducer.ts";
+import type { RecordMetadata } from "../record/types.ts";
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "-" : `${(ms / 1000).toFixed(1)}s`;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { parseArgs, str } from "../cli/args.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
+import { parseArgs, str } from "../util/args.ts";
+import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { logsDiff } from "./logs_diff.ts";
 import { rerun } from "./logs_rerun.ts";
@@ -14,8 +14,8 @@ import {
   readRecord,
   recordPath,
   resolveRecordId,
-} from "./store.ts";
-import type { RecordMetadata } from "./types.ts";
+} from "../record/store.ts";
+import type { RecordMetadata } from "../record/types.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { formatDiagnostic } from "../diagnostics/mod.ts";
 

@@ -14,6 +14,13 @@ export interface CommandContext {
   cwd: string;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Runs another subcommand by name (how `logs rerun` replays a record
+   * without knowing the command registry); `main.ts` provides it.
+   *
+   * @throws {UserError} when no command has that name
+   */
+  dispatch?: (name: string, ctx: CommandContext) => Promise<number>;
 }
 
 /** A subcommand: `kcross <name> …`. */
