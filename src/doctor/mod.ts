@@ -4,18 +4,9 @@
  *
  * @module
  */
-import data from "../../toolchains/doctor.json" with { type: "json" };
+import { type Requirement, requirements } from "../host/needed_tools.ts";
 
-/** One host requirement. */
-export interface Requirement {
-  name: string;
-  commands?: string[];
-  files?: string[];
-  debian: string;
-  fedora: string;
-  why: string;
-  optional?: boolean;
-}
+export { type Requirement, requirements };
 
 /** A requirement and whether the host meets it. */
 export interface Finding {
@@ -23,11 +14,6 @@ export interface Finding {
   ok: boolean;
   /** The command or file that satisfied it. */
   foundAt?: string;
-}
-
-/** The requirement list. */
-export function requirements(): Requirement[] {
-  return data.requirements as Requirement[];
 }
 
 /** How the host probes for things (tests pass their own). */

@@ -91,3 +91,45 @@ Deno.test("kcross doctor prints the exact install command for a bare PATH", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kcross doctor --config says what that config needs, why, and what is missing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (
+      const t of [
+        "make",
+        "gcc",
+        "flex",
+        "bison",
+        "bc",
+        "perl",
+        "git",
+        "xz",
+        "tar",
+      ]
+    ) {
+      Deno.symlinkSync(`/usr/bin/${t}`, `${dir}/${t}`);
+    }
+    Deno.writeTextFileSync(
+      `${dir}/config`,
+      "CONFIG_DEBUG_INFO_BTF=y\n# CONFIG_RUST is not set\n",
+    );
+    const out = await doctor(["--config", `${dir}/config`, "C=1"], dir);
+    assertEquals(out.code, 1);
+    assertMatch(out.stdout, /MISSING\s+pahole .*\[CONFIG_DEBUG_INFO_BTF=y\]/);
+    assertMatch(out.stdout, /MISSING\s+sparse .*\[C=1\]/);
+    assertMatch(out.stdout, /ok\s+make .*\[always\]/);
+    assert(!/rustc/.test(out.stdout), "CONFIG_RUST is off: no rustc");
+    const json = JSON.parse(
+      (await doctor(["--config", `${dir}/config`, "--json"], dir)).stdout,
+    );
+    assertEquals(
+      json.needed.find((n: { name: string }) => n.name === "pahole").because,
+      "CONFIG_DEBUG_INFO_BTF=y",
+    );
+    const bad = await doctor(["--config", `${dir}/nope`], dir);
+    assertEquals(bad.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
