@@ -21,6 +21,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   git: 3,
   diagnostics: 3,
   report: 3,
+  host: 3,
   fetch: 4,
   toolchain: 5,
   doctor: 6,
