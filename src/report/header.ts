@@ -1,7 +1,7 @@
 /**
  * The key lines at the top of a report (`tree:`, `head:`, `commit:`, `url:`,
- * `base:`, `patch link:`, `patch subject:`, `config:`, `compiler:`,
- * `reproduce…:`), with values a reflowing archive wrapped joined back.
+ * `base:`, `patch link:`, `patch subject:`, `config:`, `compiler:`, `rustc:`,
+ * `sparse:`, `docutils:`, `reproduce…:`), with values a reflowing archive wrapped joined back.
  *
  * @module
  */
@@ -18,6 +18,9 @@ export type HeaderKey =
   | "patch subject"
   | "config"
   | "compiler"
+  | "rustc"
+  | "sparse"
+  | "docutils"
   | "reproduce";
 
 /** One header line (joined), with where it was found. */
@@ -33,7 +36,7 @@ export interface HeaderField {
 }
 
 const KEY_LINE =
-  /^(tree|head|commit|date|url|base|patch link|patch subject|config|compiler|reproduce)( ?\([^)]*\))?:(?:\s|$)/;
+  /^(tree|head|commit|date|url|base|patch link|patch subject|config|compiler|rustc|sparse|docutils|reproduce)( ?\([^)]*\))?:(?:\s|$)/;
 
 /** Whether a line starts a header key. */
 export function keyOf(line: string): HeaderKey | null {

@@ -19,6 +19,7 @@ import {
   readCommandLines,
 } from "./reproduce.ts";
 import { parseSections } from "./sections.ts";
+import { emptySetup, robotSetup } from "./setup.ts";
 import type {
   ParsedReport,
   ReportCompiler,
@@ -266,7 +267,9 @@ export function parseReport(
   }
   if (secs.joined > 0) {
     warnings.push(
-      `Joined ${secs.joined} wrapped line(s) back in the diagnostic sections (reflowed copy)`,
+      `Joined ${secs.joined} wrapped line(s) back in the diagnostic sections (reflowed copy: ${
+        secs.reflowSigns.join(", ")
+      })`,
     );
   }
 
@@ -276,11 +279,12 @@ export function parseReport(
     : email.attachments.reproduce !== undefined
     ? 'MIME attachment "reproduce" of the same email'
     : null;
-  const reproduceFile = reproduceText === undefined ? null : reproduceFileOf(
-    parseReproduceScript(reproduceText),
-    reproduceUrl,
-    origin,
-  );
+  const scriptInfo = reproduceText === undefined
+    ? null
+    : parseReproduceScript(reproduceText);
+  const reproduceFile = scriptInfo === null
+    ? null
+    : reproduceFileOf(scriptInfo, reproduceUrl, origin);
 
   const isReport = reportType !== null || configName !== null ||
     compilerRaw !== null || secs.sections.length > 0;
@@ -305,6 +309,7 @@ export function parseReport(
         "The input is a reproduce script, not a report: no diagnostics",
       ],
       attachments: email.attachments,
+      setup: robotSetup(fields, body, script, null),
     };
   }
   if (!options.lenient) {
@@ -355,6 +360,7 @@ export function parseReport(
     message_id: email.headers["message-id"] ?? null,
     warnings,
     attachments: email.attachments,
+    setup: robotSetup(fields, body, steps, scriptInfo),
   };
 }
 
@@ -388,5 +394,6 @@ function emptyReport(script: ReproduceInfo): ParsedReport {
     message_id: null,
     warnings: [],
     attachments: {},
+    setup: emptySetup(),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { isHeaderStop, keyOf } from "./header.ts";
 import { shellSplit } from "./shell_split.ts";
-import type { MakeInvocation, ReproduceInfo } from "./types.ts";
+import type { MakeInvocation, ReproduceInfo, ScriptNotes } from "./types.ts";
 
 const COMMANDS = new Set([
   "wget",
@@ -158,6 +158,52 @@ function lastVar(args: readonly string[], name: string): string | null {
   return found;
 }
 
+const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]{0,99}$/;
+
+/**
+ * What the comment lines of reproduce steps say: packages to `apt-get
+ * install`, the sparse version, a compiler that may not be released yet.
+ *
+ * @param commands logical command lines (comments included)
+ * @returns the notes (empty when there are none)
+ *
+ * @example
+ * ```ts
+ * import { readScriptNotes } from "./reproduce.ts";
+ * const n = readScriptNotes(["# apt-get install sparse", "# sparse version: v0.6.4-66-g0196afe1", "# clang-23 might not be officially released. Try a lower version if installation fails."]);
+ * if (n.apt_packages[0] !== "sparse" || n.sparse_version !== "v0.6.4-66-g0196afe1" || n.unreleased_compiler !== "clang-23") throw new Error();
+ * ```
+ */
+export function readScriptNotes(commands: readonly string[]): ScriptNotes {
+  const notes: ScriptNotes = {
+    apt_packages: [],
+    sparse_version: null,
+    unreleased_compiler: null,
+  };
+  for (const line of commands) {
+    if (!line.startsWith("#")) continue;
+    const text = line.replace(/^#+\s*/, "");
+    const apt = /^(?:sudo\s+)?apt(?:-get)? install\s+(.*)$/.exec(text);
+    if (apt) {
+      for (const word of apt[1]!.split(/\s+/)) {
+        if (!DEBIAN_PACKAGE.test(word)) continue;
+        if (!notes.apt_packages.includes(word)) notes.apt_packages.push(word);
+      }
+      continue;
+    }
+    const sparse = /^sparse version:\s*(\S{1,100})/.exec(text);
+    if (sparse) {
+      notes.sparse_version ??= sparse[1]!;
+      continue;
+    }
+    const unreleased =
+      /^((?:clang|gcc|llvm)-[\w.]{1,20}) might not be officially released/
+        .exec(text);
+    if (unreleased) notes.unreleased_compiler ??= unreleased[1]!;
+  }
+  return notes;
+}
+
 /**
  * Reads make invocations and git/b4 steps from command lines.
  *
@@ -237,6 +283,7 @@ export function interpretCommands(
     branch,
     commit,
     b4_shazam: b4,
+    notes: readScriptNotes(commands),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The diagnostic sections of a report (`All errors (new ones prefixed by
  * >>):`, `sparse warnings: (…)`…): their headers, the diagnostics they quote
- * and the lines the robot marked new. Reflowed archive copies (wrapped lines,
- * `>` for `>>`, indentation dropped) are joined back.
+ * and the lines the robot marked new. Reflowed copies (wrapped lines, `>` for
+ * `>>`, indentation dropped) are joined back; a pristine mail never is, so a
+ * multi-line tool message keeps its first line as the diagnostic line.
  *
  * @module
  */
@@ -19,6 +20,7 @@ import {
   SPARSE_LINE,
   TOOL_HEADER,
 } from "./_patterns.ts";
+import { reflowSignature } from "./reflow_signature.ts";
 import type { ReportDiagnostic } from "./types.ts";
 
 /** What the diagnostic sections of a report hold. */
@@ -33,6 +35,17 @@ export interface SectionsParse {
   firstHeader: number;
   /** How many physical lines were joined back onto the line before. */
   joined: number;
+  /** The reflow signs seen (empty for a pristine mail: nothing is joined). */
+  reflowSigns: string[];
+}
+
+/** Options for {@link parseSections}. */
+export interface ParseSectionsOptions {
+  /**
+   * Whether the copy was reflowed (lines may be joined back). Default: the
+   * {@link reflowSignature} of `lines` decides.
+   */
+  reflowed?: boolean;
 }
 
 /** A section header at `lines[i]` (possibly wrapped over up to 3 lines). */
@@ -125,6 +138,29 @@ function endsInColon(text: string): boolean {
   return text.endsWith(":") && (DIAG_LINE.test(text) || SPARSE_LINE.test(text));
 }
 
+/**
+ * A tool message that is not a compiler diagnostic (modpost, objtool,
+ * kernel-doc's `Warning:`): its later lines are explanation, not a wrapped
+ * tail.
+ */
+function isToolMessage(text: string): boolean {
+  return /^(?:WARNING|ERROR|Warning|Error): /.test(text) ||
+    /: warning: objtool: /.test(text);
+}
+
+/** A tool message cut right after its prefix (`WARNING: modpost:`). */
+function isToolHead(text: string): boolean {
+  return /^(?:WARNING|ERROR|Warning|Error):(?: [\w.-]+:)*$|: warning: objtool:$/
+    .test(text);
+}
+
+/** A line that starts the explanation under a tool message, not its tail. */
+function startsExplanation(line: string): boolean {
+  return /^(?:[A-Z][a-z]+ [a-z_(]|objdump-func |[0-9a-f]{4} +[0-9a-f]+)/.test(
+    line.trim(),
+  );
+}
+
 /** Narrowest hard wrap (a mail client's) that is joined back. */
 const MIN_WRAP_WIDTH = 60;
 
@@ -168,13 +204,15 @@ function joinWrapped(
       break;
     }
     if (
-      isIncompleteHead(text) || (endsInColon(text) && !startsRecord(line))
+      isIncompleteHead(text) || isToolHead(text) ||
+      (endsInColon(text) && !startsRecord(line))
     ) {
       text += " " + line.trim();
       j++;
       continue;
     }
     if (endsWithFlag(text)) break;
+    if (isToolMessage(text) && startsExplanation(line)) break;
     // a question ("…Should it be static?") is not continued by a new sentence
     if (/\?$/.test(text) && /^[A-Z][a-z]+ [a-z]/.test(line)) break;
     if (startsRecord(line)) {
@@ -235,6 +273,7 @@ function diagnosticOf(text: string, p: Prefixed): ReportDiagnostic | null {
  * Reads every section of a report body.
  *
  * @param lines the body, split into lines (no `\r`)
+ * @param options whether the copy was reflowed (default: its signature says)
  * @returns headers, diagnostics and marked lines
  *
  * @example
@@ -250,7 +289,10 @@ function diagnosticOf(text: string, p: Prefixed): ReportDiagnostic | null {
  * if (p.diagnostics[1]!.column !== null) throw new Error();
  * ```
  */
-export function parseSections(lines: readonly string[]): SectionsParse {
+export function parseSections(
+  lines: readonly string[],
+  options: ParseSectionsOptions = {},
+): SectionsParse {
   const out: SectionsParse = {
     sections: [],
     diagnostics: [],
@@ -258,7 +300,17 @@ export function parseSections(lines: readonly string[]): SectionsParse {
     hasSparse: false,
     firstHeader: -1,
     joined: 0,
+    reflowSigns: [],
   };
+  let first = -1;
+  for (let k = 0; k < lines.length && first < 0; k++) {
+    if (readHeader(lines, k)) first = k;
+  }
+  let reflowed = options.reflowed;
+  if (reflowed === undefined) {
+    out.reflowSigns = reflowSignature(lines, first).signs;
+    reflowed = out.reflowSigns.length > 0;
+  }
   let i = 0;
   while (i < lines.length) {
     const header = readHeader(lines, i);
@@ -284,7 +336,7 @@ export function parseSections(lines: readonly string[]): SectionsParse {
     for (let j = header.next; j < end;) {
       let raw = lines[j]!;
       // a reflow may leave the prefix alone on its line
-      if (/^(?:>>?|<<?)$/.test(raw.trim()) && j + 1 < end) {
+      if (reflowed && /^(?:>>?|<<?)$/.test(raw.trim()) && j + 1 < end) {
         raw = `${raw.trim()} ${lines[j + 1]!.trim()}`;
         j++;
       }
@@ -299,13 +351,10 @@ export function parseSections(lines: readonly string[]): SectionsParse {
         j++;
         continue;
       }
-      const { text, next } = joinWrapped(
-        lines,
-        j,
-        end,
-        p.content,
-        { pristine, gutter },
-      );
+      // a pristine mail is never joined: each line is as the robot printed it
+      const { text, next } = reflowed
+        ? joinWrapped(lines, j, end, p.content, { pristine, gutter })
+        : { text: p.content.trimEnd(), next: j + 1 };
       out.joined += next - j - 1;
       if (marked) out.marked_lines.push(text);
       const d = diagnosticOf(text, p);

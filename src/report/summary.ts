@@ -80,7 +80,18 @@ export function formatSummary(report: ParsedReport): string[] {
     [...b.makeArgs, ...b.targets].join(" ") +
       (b.source === "report" ? "" : `  (from ${b.source})`),
   );
+  row("rustc", report.setup.rustc);
+  row("sparse", report.setup.sparse);
+  row("docutils", report.setup.docutils);
+  row("b4 shazam", report.setup.b4_shazam);
+  if (report.setup.apt_packages.length > 0) {
+    row("apt-get", report.setup.apt_packages.join(" "));
+  }
+  if (report.setup.unreleased_compiler) {
+    row("note", `${report.setup.unreleased_compiler} may not be released yet`);
+  }
   row("reproduce", report.reproduce_url);
+  row("archive", report.setup.closes_url);
   if (report.reproduce_file) {
     row(
       "repro file",

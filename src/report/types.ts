@@ -41,6 +41,16 @@ export interface ReportCompiler {
   raw: string;
 }
 
+/** What the comments of reproduce steps say about the robot's host. */
+export interface ScriptNotes {
+  /** Packages of `# apt-get install …` comments, in order, deduplicated. */
+  apt_packages: string[];
+  /** `# sparse version: v0.6.4-66-g0196afe1`, or null. */
+  sparse_version: string | null;
+  /** The compiler a `# clang-23 might not be officially released…` comment names. */
+  unreleased_compiler: string | null;
+}
+
 /** What the reproduce steps (inline or in a `reproduce` script) say. */
 export interface ReproduceInfo {
   make_invocations: MakeInvocation[];
@@ -56,10 +66,37 @@ export interface ReproduceInfo {
   commit: string | null;
   /** The argument of `b4 shazam`, if any. */
   b4_shazam: string | null;
+  /** What the step comments say (not part of `reproduce_file`). */
+  notes: ScriptNotes;
+}
+
+/**
+ * The robot's build setup beyond compiler and config, from the report's
+ * header (`rustc:`, `sparse:`, `docutils:`), its tag lines and the comments
+ * and `b4 shazam` line of its reproduce steps (inline or script). Every field
+ * is always present (null or empty when the report does not say).
+ */
+export interface RobotSetup {
+  /** The `rustc:` value (`rustc 1.88.0 (6b00bc388 2025-06-23)`): a Rust build. */
+  rustc: string | null;
+  /** The version in it (`1.88.0`). */
+  rustc_version: string | null;
+  /** The `sparse:` value, else the script's `# sparse version:`. */
+  sparse: string | null;
+  /** The `docutils:` value (`docutils (Docutils 0.21.2, Python 3.13.5, on linux)`). */
+  docutils: string | null;
+  /** Packages the steps say to `apt-get install` (binutils for clang, sparse…). */
+  apt_packages: string[];
+  /** A compiler the steps say "might not be officially released" (`clang-23`). */
+  unreleased_compiler: string | null;
+  /** The `b4 shazam` argument of the steps (the patch the robot applied). */
+  b4_shazam: string | null;
+  /** The report's own archive URL: its `Closes:` tag, else its `Link:` tag. */
+  closes_url: string | null;
 }
 
 /** The parse of a separate `reproduce` script (attachment, file or URL copy). */
-export interface ReproduceFile extends ReproduceInfo {
+export interface ReproduceFile extends Omit<ReproduceInfo, "notes"> {
   /** The report's `reproduce:` URL, if the script came from there. */
   url: string | null;
   /** Where the script came from (`MIME attachment "reproduce"`, a path…). */
@@ -112,4 +149,6 @@ export interface ParsedReport {
   warnings: string[];
   /** Files attached to the e-mail. */
   attachments: ReportAttachments;
+  /** The robot's setup beyond compiler and config (rustc, sparse, docutils…). */
+  setup: RobotSetup;
 }
