@@ -11,12 +11,9 @@ import {
 } from "../config/run_config.ts";
 import { extractDiagnostics } from "../diagnostics/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
-import { sha256Hex, writeJsonAtomic } from "../record/atomic.ts";
-import {
-  makeCrossLines,
-  renderReproducer,
-  reproducerSteps,
-} from "../record/reproducer.ts";
+import { sha256Hex, writeJsonAtomic } from "../util/mod.ts";
+import { renderReproducer } from "../record/reproducer.ts";
+import { makeCrossLines, reproducerSteps } from "./reproducer_steps.ts";
 import { writeMetadata } from "../record/store.ts";
 import type { RecordMetadata } from "../record/types.ts";
 import type { BuildPlan } from "./types.ts";

@@ -3,22 +3,8 @@
  *
  * @module
  */
+import { shellQuote } from "../util/shell_quote.ts";
 import type { BuildPlan, ConfigPlan } from "./types.ts";
-
-/**
- * Quotes a word for a POSIX shell when it needs it.
- *
- * @example
- * ```ts
- * import { shellQuote } from "./format_plan.ts";
- * if (shellQuote("O=build_dir") !== "O=build_dir") throw new Error();
- * if (shellQuote("KCFLAGS=-a -b") !== "'KCFLAGS=-a -b'") throw new Error();
- * ```
- */
-export function shellQuote(word: string): string {
-  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 function configSteps(c: ConfigPlan | null): string[] {
   if (!c) return ["use the build dir's .config as it is (make.cross)"];

@@ -25,7 +25,7 @@ export {
   retargetPlan,
 } from "./plan_native.ts";
 export { parseMakeCrossArgs } from "./makecross_args.ts";
-export { formatPlan, shellQuote } from "./format_plan.ts";
+export { formatPlan } from "./format_plan.ts";
 export { kcflagCandidates, probeKcflags } from "./kcflags.ts";
 export {
   kernelVersionIs,

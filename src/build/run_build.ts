@@ -11,6 +11,7 @@
  * @module
  */
 import type { Output } from "../util/output.ts";
+import { shellLine } from "../util/shell_quote.ts";
 import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
 import { parseConfig } from "../config/merge_config.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
@@ -218,7 +219,7 @@ export async function runBuild(
         echo,
       );
       files.add("build.log").add("build.timed.log");
-      out.err(`kcross: ${made.argv.join(" ")}`);
+      out.err(`kcross: ${shellLine(made.argv)}`);
       const t0 = performance.now();
       let r;
       try {
@@ -318,7 +319,7 @@ function configPhase(
     ...(options.fetch ? { fetch: options.fetch } : {}),
     make: async (goals, extraEnv) => {
       const words = [...configArgv, ...goals];
-      out.err(`kcross: ${words.join(" ")}`);
+      out.err(`kcross: ${shellLine(words)}`);
       const r = await runProcess(words, {
         cwd: plan.cwd,
         env: extraEnv ? { ...made.env, ...extraEnv } : made.env,

@@ -6,28 +6,16 @@
  */
 import type { ResolvedToolchain } from "../toolchain/types.ts";
 
-/** Where the `.config` comes from. */
-export type ConfigSource =
-  | { kind: "target"; target: string; seed?: string } // allmodconfig, defconfig, <board>_defconfig, randconfig (KCONFIG_SEED)
-  | { kind: "file"; path: string }
-  | { kind: "url"; url: string }
-  | { kind: "existing" }; // whatever .config the build dir has (drop-in mode)
+export type { ConfigPlan, ConfigSource } from "../config/config_plan.ts";
+import type { ConfigPlan } from "../config/config_plan.ts";
 
-/** How to produce the `.config` before the build. */
-export interface ConfigPlan {
-  source: ConfigSource;
-  /** Fragment files merged in order, merge_config.sh style. */
-  fragments: string[];
-  /** `CONFIG_X=y|m|n|value` overrides, applied last. */
-  sets: string[];
-  /** `keep` (robot-exact) or `off` (CONFIG_WERROR=n). */
-  werror: "keep" | "off";
-}
+/** Which front door produced a plan. */
+export type BuildMode = "make.cross" | "native";
 
 /** Everything needed to run one build, as plain data. */
 export interface BuildPlan {
   /** Which front door produced it. */
-  mode: "make.cross" | "native";
+  mode: BuildMode;
   /** `ARCH` as given to make. */
   arch: string;
   /** Absolute kernel source tree. */

@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { ConfigPlan } from "../build/types.ts";
+import type { ConfigPlan } from "./config_plan.ts";
 import { InterruptedError, UserError } from "../errors.ts";
-import { sha256Hex, writeJsonAtomic } from "../record/atomic.ts";
+import { sha256Hex, writeJsonAtomic } from "../util/mod.ts";
 import { fetchConfig } from "./fetch_config.ts";
 import {
   explainDropped,

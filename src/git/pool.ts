@@ -19,6 +19,7 @@ import {
   removeWorktree,
   worktreeHead,
 } from "./worktree.ts";
+import { writeJsonAtomic } from "../util/atomic_write.ts";
 
 /** Where pools live by default: `stateDir()/worktrees`. */
 export function worktreeRoot(): string {
@@ -108,10 +109,8 @@ async function readState(path: string, repo: string): Promise<PoolState> {
   return { repo, slots: {} };
 }
 
-async function writeState(path: string, state: PoolState): Promise<void> {
-  const tmp = `${path}.${Deno.pid}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(state, null, 2) + "\n");
-  await Deno.rename(tmp, path);
+function writeState(path: string, state: PoolState): Promise<void> {
+  return writeJsonAtomic(path, state);
 }
 
 function withPoolLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {

@@ -6,7 +6,8 @@
  */
 import type { CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
-import { RECORD_DIR_TOKEN, shellQuote } from "../record/reproducer.ts";
+import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
+import { shellLine } from "../util/shell_quote.ts";
 import type { KcrossInvocation, RecordMetadata } from "../record/types.ts";
 
 /** Where and how to replay. */
@@ -73,7 +74,7 @@ export async function rerun(
   }
   let code = 0;
   for (const step of steps) {
-    const line = [step.command, ...step.args].map(shellQuote).join(" ");
+    const line = shellLine([step.command, ...step.args]);
     ctx.out.err(`kcross: kcross ${line}`);
     code = await dispatch(step.command, { ...ctx, args: step.args, cwd });
     if (code !== 0) break;

@@ -6,7 +6,7 @@
  */
 import type { Cell } from "./types.ts";
 import { shardCells } from "./expand.ts";
-import { shellQuote } from "../record/reproducer.ts";
+import { shellQuote } from "../util/shell_quote.ts";
 
 /** One job of the exported matrix. */
 export interface GithubJob {

@@ -11,7 +11,8 @@ import type { BuildOutcome, RunBuildOptions } from "../build/mod.ts";
 import type { BuildPlan } from "../build/types.ts";
 import type { NativeInput } from "../build/plan_native.ts";
 import type { RecordMetadata } from "../record/types.ts";
-import { RECORD_DIR_TOKEN, shellQuote } from "../record/reproducer.ts";
+import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
+import { shellQuote } from "../util/shell_quote.ts";
 import type { CellContext, CellRunner } from "./runner.ts";
 import type { Cell, CellOutcome, CellResult } from "./types.ts";
 

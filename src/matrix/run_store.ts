@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { UserError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import type { Cell, CellRecord, TreeSpec } from "./types.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 
 /** What a run was asked to do (enough to resume it). */
 export interface RunManifest {
@@ -54,12 +55,8 @@ export function newRunId(now: Date = new Date()): string {
   }`;
 }
 
-/** Writes `text` to `path` atomically (temp file + rename). */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}-${randomBytes(3).toString("hex")}`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
-}
+/** Writes `text` to `path` atomically (`writeFileAtomic` of util/). */
+export const writeAtomic = writeFileAtomic;
 
 /**
  * The directory of run `idOrPath`: an absolute/relative directory holding

@@ -7,7 +7,7 @@
  */
 import { UserError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
-import { writeJsonAtomic } from "./atomic.ts";
+import { writeJsonAtomic } from "../util/atomic_write.ts";
 import type { RecordMetadata } from "./types.ts";
 
 /** The metadata file name inside a record dir. */

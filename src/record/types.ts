@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { BuildPlan, ConfigPlan } from "../build/types.ts";
+import type { ConfigPlan } from "../config/config_plan.ts";
 import type { ConfigInputs } from "../config/run_config.ts";
 import type { DroppedSymbol } from "../config/merge_config.ts";
 import type { ToolchainProvider } from "../toolchain/types.ts";
@@ -46,7 +46,7 @@ export interface RecordMetadata {
   reason: string | null;
   exit: { code: number | null; signal: string | null } | null;
   plan: {
-    mode: BuildPlan["mode"];
+    mode: "make.cross" | "native";
     arch: string;
     argv: string[];
     /** Variables set for make over the caller's environment (pinned + plan). */

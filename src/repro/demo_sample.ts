@@ -8,6 +8,7 @@
  */
 import { git } from "../git/mod.ts";
 import { InfraError } from "../errors.ts";
+import { writeJsonAtomic } from "../util/atomic_write.ts";
 
 /** Debian's kernel source tarball. */
 export const LINUX_SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz";
@@ -132,9 +133,7 @@ export async function ensureDemoSample(
   await Deno.remove(`${repo}/index`).catch(() => {});
   await Deno.remove(work, { recursive: true });
   const sample = { repo, branch: "master", base, bad };
-  const tmp = `${dir}/ready.json.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(sample, null, 2) + "\n");
-  await Deno.rename(tmp, `${dir}/ready.json`);
+  await writeJsonAtomic(`${dir}/ready.json`, sample);
   return { ...sample, created: true };
 }
 

@@ -16,6 +16,7 @@ import type { ReproEngine } from "./engine.ts";
 import { demoPackages, ensurePackages, type Runner } from "./host_packages.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { type ReproResult, runRepro } from "./run_repro.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 
 /** Options for `runDemo`. */
 export interface RunDemoOptions {
@@ -133,8 +134,7 @@ export async function runDemo(
       ),
     });
     const reportPath = `${dir}/report.txt`;
-    await Deno.writeTextFile(`${reportPath}.tmp`, text);
-    await Deno.rename(`${reportPath}.tmp`, reportPath);
+    await writeFileAtomic(reportPath, text);
     out.err(`      ${reportPath}`);
 
     step(4, `kcross repro ${reportPath} --tree ${sample.repo}`);

@@ -15,6 +15,7 @@ import { formatVerdict, verdictRows } from "./format_verdict.ts";
 import { planRepro, type PlanReproOptions } from "./plan_repro.ts";
 import type { ReportFields, ReproPlan, Verdict } from "./types.ts";
 import { createHash } from "node:crypto";
+import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
 
 /** Options for `runRepro`. */
 export interface RunReproOptions {
@@ -45,12 +46,6 @@ export interface ReproResult {
   plan: ReproPlan;
   /** Where `verdict.json` was written. */
   verdictPath: string;
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${Deno.pid}.tmp`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
 }
 
 async function readTextOrNull(path: string): Promise<string | null> {

@@ -14,6 +14,7 @@ import type { SeriesEngine } from "./engine.ts";
 import { parseDiagnosticLine } from "./parse_diagnostic.ts";
 import { type BisectOutcome, runBisect } from "./run_bisect.ts";
 import { claimRunDir, newSeriesId } from "./state.ts";
+import { writeJsonAtomic } from "../util/atomic_write.ts";
 
 const BISECT_USAGE =
   `Usage: kcross bisect --good <rev> --bad <rev> (--diagnostic "<file>:<line>: error: …" | --report FILE) [build options] [--keep] [--json] [--tree DIR]
@@ -218,11 +219,7 @@ export function bisectCommandWith(
         ...outcome,
       };
       await Deno.mkdir(dir, { recursive: true });
-      await Deno.writeTextFile(
-        `${dir}/result.json.tmp`,
-        JSON.stringify(result, null, 2) + "\n",
-      );
-      await Deno.rename(`${dir}/result.json.tmp`, `${dir}/result.json`);
+      await writeJsonAtomic(`${dir}/result.json`, result);
       if (own.json === true) {
         ctx.out.out(JSON.stringify(result, null, 2));
       } else {

@@ -8,6 +8,7 @@
 import { UserError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import type { CommitInfo, SeriesStep } from "./types.ts";
+import { writeJsonAtomic } from "../util/atomic_write.ts";
 
 /** Where series runs live: `stateDir()/series`. */
 export function seriesRoot(): string {
@@ -93,9 +94,7 @@ export async function saveState(
   const dir = seriesDir(state.id, root);
   await Deno.mkdir(dir, { recursive: true });
   state.updatedAt = new Date().toISOString();
-  const tmp = `${dir}/state.json.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(state, null, 2) + "\n");
-  await Deno.rename(tmp, `${dir}/state.json`);
+  await writeJsonAtomic(`${dir}/state.json`, state);
 }
 
 /**

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { writeFileAtomicSync } from "../util/atomic_write.ts";
 
 /** Name of the index file inside the cache dir. */
 export const PATH_INDEX = "path-index.tsv";
@@ -62,9 +63,7 @@ export function recordPath(cacheDir: string, entry: PathIndexEntry): void {
   lines.push(formatEntry(entry));
   try {
     Deno.mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${file}.${crypto.randomUUID()}.tmp`;
-    Deno.writeTextFileSync(tmp, `${lines.join("\n")}\n`);
-    Deno.renameSync(tmp, file);
+    writeFileAtomicSync(file, `${lines.join("\n")}\n`);
   } catch { /* the index is an optimisation only */ }
 }
 

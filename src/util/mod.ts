@@ -1,8 +1,17 @@
 /**
- * Small helpers shared by several areas: a cross-process file lock and a
- * streaming file digest.
+ * Small helpers with no kernel knowledge, shared by every area: atomic
+ * writes, a cross-process file lock, digests, how commands print, argument
+ * parsing and the shape of a command.
  *
  * @module
  */
+export {
+  tempNameFor,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  writeJsonAtomic,
+} from "./atomic_write.ts";
 export { withFileLock } from "./with_file_lock.ts";
 export { sha256File } from "./sha256_file.ts";
+export { sha256Hex } from "./sha256_hex.ts";
+export { type Output, recordingOutput, terminalOutput } from "./output.ts";

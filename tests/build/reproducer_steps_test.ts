@@ -6,12 +6,14 @@ import {
 import type { BuildPlan } from "../../src/build/types.ts";
 import type { ConfigInputs } from "../../src/config/run_config.ts";
 import {
-  makeCrossLines,
   RECORD_DIR_TOKEN,
   renderReproducer,
-  reproducerSteps,
-  shellQuote,
 } from "../../src/record/reproducer.ts";
+import {
+  makeCrossLines,
+  reproducerSteps,
+} from "../../src/build/reproducer_steps.ts";
+import { shellQuote } from "../../src/util/shell_quote.ts";
 import { rerunInvocations } from "../../src/logs/logs_rerun.ts";
 
 function seedPlan(over: Partial<BuildPlan> = {}): BuildPlan {
