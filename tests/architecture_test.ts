@@ -81,3 +81,15 @@ Deno.test("checkLayers() asks for a layer for a new area", () => {
   assertEquals(checkLayers(files).map((v) => v.key), ["area newthing"]);
   assertEquals(areaOf("tests/x.ts"), undefined);
 });
+
+Deno.test("checkLayers() flags a file importing the mod.ts that imports it, and another area's private file", () => {
+  const files = new Map([
+    ["src/toolchain/mod.ts", 'export { a } from "./_resolve.ts";\n'],
+    ["src/toolchain/_resolve.ts", 'import type { O } from "./mod.ts";\n'],
+    ["src/build/a.ts", 'import { r } from "../toolchain/_resolve.ts";\n'],
+  ]);
+  assertEquals(checkLayers(files).map((v) => v.key), [
+    "import src/build/a.ts -> src/toolchain/_resolve.ts",
+    "import src/toolchain/_resolve.ts -> src/toolchain/mod.ts",
+  ]);
+});

@@ -119,7 +119,29 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
     }
     for (const target of new Set(importsOf(path, text))) {
       const to = areaOf(target);
-      if (to === undefined || to === area) continue;
+      if (to === undefined) continue;
+      if (to === area) {
+        const modText = files.get(target);
+        if (
+          target === `src/${area}/mod.ts` && modText !== undefined &&
+          importsOf(target, modText).includes(path)
+        ) {
+          found.push({
+            key: `import ${path} -> ${target}`,
+            message:
+              `${path} imports its area's mod.ts, which imports it back: import the file that defines it`,
+          });
+        }
+        continue;
+      }
+      if (target.split("/").at(-1)!.startsWith("_")) {
+        found.push({
+          key: `import ${path} -> ${target}`,
+          message:
+            `${path} imports ${target}, which is private to src/${to}/ (leading "_")`,
+        });
+        continue;
+      }
       const toRank = LAYERS[to];
       if (toRank !== undefined && toRank < rank) continue;
       found.push({

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ToolchainRequest } from "./types.ts";
-import type { ResolveOptions } from "./mod.ts";
+import type { ResolveOptions } from "./types.ts";
 import type { InstalledToolchain } from "./installed.ts";
 import type { FetchPlan } from "../fetch/plan_fetch.ts";
 import { MARKER } from "./layout.ts";

@@ -5,7 +5,7 @@
  */
 import { InfraError, UserError } from "../errors.ts";
 import type { ResolvedToolchain, ToolchainRequest } from "./types.ts";
-import type { ResolveOptions } from "./mod.ts";
+import type { ResolveOptions } from "./types.ts";
 import { cacheDir as defaultCacheDir } from "../paths.ts";
 import {
   type CompilerSpec,

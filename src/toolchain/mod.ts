@@ -4,15 +4,18 @@
  *
  * @module
  */
-import type { Output } from "../util/output.ts";
-import type { ResolvedToolchain, ToolchainRequest } from "./types.ts";
+import type {
+  ResolvedToolchain,
+  ResolveOptions,
+  ToolchainRequest,
+} from "./types.ts";
 import { parseCompiler } from "./catalog.ts";
-import type { DownloadOptions } from "../fetch/download.ts";
 import { resolveGcc } from "./_resolve_gcc.ts";
 import { resolveClang } from "./_resolve_clang.ts";
 
 export type {
   ResolvedToolchain,
+  ResolveOptions,
   ToolchainProvider,
   ToolchainRequest,
 } from "./types.ts";
@@ -23,25 +26,6 @@ export {
   supportedArches,
 } from "./arch.ts";
 export { parseCompiler, resolveVersion } from "./catalog.ts";
-
-/** Options for `resolveToolchain`. */
-export interface ResolveOptions {
-  /** Progress and messages go here (nothing when absent). */
-  out?: Output;
-  /** Mirror base URLs to try in order (defaults from toolchains/). */
-  mirrors?: string[];
-  signal?: AbortSignal;
-  /** kcross cache root (default: `cacheDir()`, i.e. KCROSS_CACHE_DIR…). */
-  cacheDir?: string;
-  /** Install from a mirror with no published or pinned checksum. */
-  allowUnverified?: boolean;
-  /** gpgv keyring for `sha256sums.asc` (default `KCROSS_GPG_KEYRING`). */
-  keyring?: string;
-  /** Timeouts and retries of downloads. */
-  download?: Omit<DownloadOptions, "signal" | "onProgress">;
-  /** PATH searched for system compilers (default: the environment's). */
-  path?: string;
-}
 
 /**
  * Resolves a request to a ready toolchain: installed (COMPILER_INSTALL_PATH or

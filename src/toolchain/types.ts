@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { DownloadOptions } from "../fetch/download.ts";
+import type { Output } from "../util/output.ts";
 
 /** How a toolchain was obtained. */
 export type ToolchainProvider =
@@ -61,4 +63,23 @@ export interface ResolvedToolchain {
   archiveSha256?: string;
   /** Where it was fetched from, when it was. */
   sourceUrl?: string;
+}
+
+/** Options for `resolveToolchain`. */
+export interface ResolveOptions {
+  /** Progress and messages go here (nothing when absent). */
+  out?: Output;
+  /** Mirror base URLs to try in order (defaults from toolchains/). */
+  mirrors?: string[];
+  signal?: AbortSignal;
+  /** kcross cache root (default: `cacheDir()`, i.e. KCROSS_CACHE_DIR…). */
+  cacheDir?: string;
+  /** Install from a mirror with no published or pinned checksum. */
+  allowUnverified?: boolean;
+  /** gpgv keyring for `sha256sums.asc` (default `KCROSS_GPG_KEYRING`). */
+  keyring?: string;
+  /** Timeouts and retries of downloads. */
+  download?: Omit<DownloadOptions, "signal" | "onProgress">;
+  /** PATH searched for system compilers (default: the environment's). */
+  path?: string;
 }
