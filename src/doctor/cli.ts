@@ -8,6 +8,7 @@ import { flag, parseArgs, str } from "../util/args.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { checkHost, detectPackageManager, installArgv } from "./mod.ts";
 import { checkForConfig, type ConfigFinding } from "./for_config.ts";
+import { shellLine } from "../util/shell_quote.ts";
 
 const USAGE = `Usage: kcross doctor [--install] [--optional] [--json]
        kcross doctor --config FILE [WORD…] [--json]
@@ -90,7 +91,7 @@ async function run(ctx: CommandContext): Promise<number> {
   if (flag(p, "install") && argv) {
     if (Deno.uid() !== 0) {
       throw new UserError("Installing packages needs root", {
-        hint: `run: sudo ${argv.join(" ")}`,
+        hint: `run: ${shellLine(["sudo", ...argv])}`,
       });
     }
     ctx.out.err(`+ ${argv.join(" ")}`);

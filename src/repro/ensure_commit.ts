@@ -7,6 +7,7 @@
  */
 import { fetchRef, resolveCommit } from "../git/mod.ts";
 import { InfraError, UserError } from "../errors.ts";
+import { shellLine } from "../util/shell_quote.ts";
 import type { SourcePlan } from "./types.ts";
 
 /** Options for `ensureCommit`. */
@@ -47,9 +48,13 @@ export async function ensureCommit(
       },
     );
   }
-  const manual = `git fetch --no-tags ${source.fetchUrl} ${
-    source.fetchRef ?? commit
-  }`;
+  const manual = shellLine([
+    "git",
+    "fetch",
+    "--no-tags",
+    source.fetchUrl,
+    source.fetchRef ?? commit,
+  ]);
   if (options.offline) {
     throw new InfraError(`The checkout does not have commit ${need}`, {
       hint: `when online, run: ${manual}`,
@@ -59,7 +64,7 @@ export async function ensureCommit(
   const refs = [source.fetchRef, commit].filter((r): r is string => !!r);
   let lastError: unknown = null;
   for (const ref of refs) {
-    progress(`git fetch --no-tags ${source.fetchUrl} ${ref}`);
+    progress(shellLine(["git", "fetch", "--no-tags", source.fetchUrl, ref]));
     try {
       await fetchRef(repo, {
         url: source.fetchUrl,

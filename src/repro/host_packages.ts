@@ -6,6 +6,7 @@
  */
 import { requirements } from "../doctor/mod.ts";
 import { InfraError, UserError } from "../errors.ts";
+import { shellLine } from "../util/shell_quote.ts";
 
 /**
  * Debian packages `kcross demo` needs: the kernel build requirements of
@@ -115,7 +116,7 @@ export async function ensurePackages(
   ];
   if (!canInstall) {
     throw new UserError(`Missing host packages: ${missing.join(" ")}`, {
-      hint: `run as root, or install them: sudo ${argv.join(" ")}`,
+      hint: `run as root, or install them: ${shellLine(["sudo", ...argv])}`,
     });
   }
   const env = { DEBIAN_FRONTEND: "noninteractive" };
