@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { InfraError, UserError } from "../errors.ts";
+import { shellJoin } from "../util/shell_quote.ts";
+import { checkRemote } from "./remote_url.ts";
 import { git } from "./run_git.ts";
 
 /** Absolute top-level directory of the checkout containing `dir`. */
@@ -147,9 +149,7 @@ export function fetchedRefName(url: string, ref: string): string {
  * @throws {InfraError} when the fetch fails (offline, unknown ref, bad URL)
  */
 export async function fetchRef(repo: string, spec: FetchSpec): Promise<string> {
-  if (spec.url.startsWith("-") || spec.ref.startsWith("-")) {
-    throw new UserError(`Refusing to fetch "${spec.ref}" from "${spec.url}"`);
-  }
+  checkRemote(spec.url, spec.ref);
   const local = fetchedRefName(spec.url, spec.ref);
   const r = await git(
     [
@@ -174,8 +174,9 @@ export async function fetchRef(repo: string, spec: FetchSpec): Promise<string> {
         detail ? `: ${detail}` : ""
       }`,
       {
-        hint:
-          `check the network, or fetch it yourself: git fetch --no-tags ${spec.url} ${spec.ref}`,
+        hint: `check the network, or fetch it yourself: ${
+          shellJoin(["git", "fetch", "--no-tags", spec.url, spec.ref])
+        }`,
       },
     );
   }

@@ -5,7 +5,8 @@
  *
  * @module
  */
-export { git, GIT_ENV } from "./run_git.ts";
+export { git, GIT_ENV, GIT_PROTOCOL_ARGS } from "./run_git.ts";
+export { checkRemote, refProblem, remoteUrlProblem } from "./remote_url.ts";
 export type { GitOptions, GitResult } from "./run_git.ts";
 export {
   commitSubject,

@@ -40,11 +40,37 @@ export const GIT_ENV: Readonly<Record<string, string>> = {
   LC_ALL: "C",
 };
 
+/**
+ * Leading options of every git call: whatever the user's or a repository's
+ * config says, only https, http, git, ssh and local (file) transports run;
+ * `ext::` (runs a command) and every other remote helper are refused.
+ * `file` is `user`: allowed when kcross names the path, not when a
+ * submodule or a redirect does.
+ */
+export const GIT_PROTOCOL_ARGS: readonly string[] = [
+  "-c",
+  "protocol.allow=never",
+  "-c",
+  "protocol.ext.allow=never",
+  "-c",
+  "protocol.fd.allow=never",
+  "-c",
+  "protocol.file.allow=user",
+  "-c",
+  "protocol.git.allow=always",
+  "-c",
+  "protocol.http.allow=always",
+  "-c",
+  "protocol.https.allow=always",
+  "-c",
+  "protocol.ssh.allow=always",
+];
+
 /** Leading git options that keep the repository's hooks from running. */
 export const NO_HOOKS: readonly string[] = ["-c", "core.hooksPath=/dev/null"];
 
 /**
- * Runs `git <args>`.
+ * Runs `git <args>` (after `GIT_PROTOCOL_ARGS`).
  *
  * @param args git's arguments (never a shell string)
  * @param options cwd, env, signal, allowFail
@@ -59,7 +85,7 @@ export async function git(
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command("git", {
-      args,
+      args: [...GIT_PROTOCOL_ARGS, ...args],
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...GIT_ENV, ...options.env },
       stdin: "null",
