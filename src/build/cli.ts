@@ -64,6 +64,8 @@ Options:
   --jobs N               make -j (default 2 x configured CPUs)
   --ccache               compile through ccache
   --allow-empty          do not fail when a target builds nothing
+  --trust-make-line      pass VAR=value words and targets the make-word
+                         policy refuses (see docs/build.md; recorded)
   --record-dir DIR       write the build record there
   --dry-run              print the plan, run nothing
   --json                 with --dry-run: the plan as JSON
@@ -127,6 +129,7 @@ const BUILD_OPTIONS = {
   jobs: { type: "string", short: "j" },
   ccache: { type: "boolean" },
   "allow-empty": { type: "boolean" },
+  "trust-make-line": { type: "boolean" },
   "record-dir": { type: "string" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
@@ -192,6 +195,7 @@ async function runNative(ctx: CommandContext): Promise<number> {
     makeArgs,
     allowEmpty: flag(p, "allow-empty"),
     allowSubstitute: flag(p, "allow-substitute"),
+    trustMakeLine: flag(p, "trust-make-line"),
     ...(triple ? { triple, tripleReason: "--triple" } : {}),
     offline: dryRun,
     out: ctx.out,

@@ -24,6 +24,12 @@ export {
   planNativeBuild,
   retargetPlan,
 } from "./plan_native.ts";
+export {
+  checkMakeWords,
+  MAKE_VAR_RULES,
+  makeWordProblem,
+  STANDARD_SHELLS,
+} from "./make_words.ts";
 export { parseMakeCrossArgs } from "./makecross_args.ts";
 export { formatPlan } from "./format_plan.ts";
 export { kcflagCandidates, probeKcflags } from "./kcflags.ts";

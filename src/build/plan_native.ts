@@ -13,6 +13,7 @@ import { decideTriple, dtsVars, kcflagsWord } from "./_common.ts";
 import { configuredCpus, readConfig, resolvePath } from "./_host.ts";
 import type { ProbeRunner } from "./kcflags.ts";
 import { parseKernelVersion, readKernelVersion } from "./kernel_version.ts";
+import { checkMakeWords, trustedNote } from "./make_words.ts";
 import type { BuildPlan, ConfigPlan, ConfigSource } from "./types.ts";
 
 /** Inputs of `planNativeBuild`. */
@@ -40,6 +41,10 @@ export interface NativeInput {
   makeArgs?: string[];
   allowEmpty?: boolean;
   allowSubstitute?: boolean;
+  /** Pass make words the policy refuses (`--trust-make-line`; noted in the plan). */
+  trustMakeLine?: boolean;
+  /** Where `makeArgs`/`targets`/`w`/`c` came from, for errors (default "the command line"). */
+  makeOrigin?: string;
   /** Force the triple (repro: the report's compiler line names it). */
   triple?: string;
   tripleReason?: string;
@@ -222,6 +227,17 @@ export async function planNativeBuild(
   const env = input.env ?? Deno.env.toObject();
   const compiler = input.compiler ?? "gcc";
   const notes: string[] = [];
+  // Every front end (report, matrix, series, rerun) reaches make through here.
+  const trusted = checkMakeWords([
+    ...(input.w ? [`W=${input.w}`] : []),
+    ...(input.c ? [`C=${input.c}`] : []),
+    ...(input.makeArgs ?? []),
+    ...(input.targets ?? []),
+  ], {
+    origin: input.makeOrigin ?? "the command line",
+    trust: input.trustMakeLine ?? false,
+  });
+  if (trusted.length) notes.push(trustedNote(trusted));
   const sets = (input.sets ?? []).map(normaliseSet);
   const config: ConfigPlan = {
     source: input.config ?? { kind: "existing" },

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { InfraError, UserError } from "../errors.ts";
-import { shellJoin } from "../util/shell_quote.ts";
+import { shellLine } from "../util/shell_quote.ts";
 import { checkRemote } from "./remote_url.ts";
 import { git } from "./run_git.ts";
 
@@ -175,7 +175,7 @@ export async function fetchRef(repo: string, spec: FetchSpec): Promise<string> {
       }`,
       {
         hint: `check the network, or fetch it yourself: ${
-          shellJoin(["git", "fetch", "--no-tags", spec.url, spec.ref])
+          shellLine(["git", "fetch", "--no-tags", spec.url, spec.ref])
         }`,
       },
     );

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseArgs, str } from "../util/args.ts";
+import { flag, parseArgs, str } from "../util/args.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { logsDiff } from "./logs_diff.ts";
@@ -29,7 +29,8 @@ Subcommands:
   show <id> [--diagnostics] [--json]  one record (summary, its diagnostics, or metadata.json)
   diff <base-id> <id>                 diagnostics of <id>, new ones prefixed ">> ",
                                       fixed ones listed after; exit 1 on new errors
-  rerun <id> [--tree DIR] [--out DIR] replay the record's reproducer with kcross
+  rerun <id> [--tree DIR] [--out DIR] [--trust-make-line]
+                                      replay the record's reproducer with kcross
 
 <id> is a record id, a unique prefix of one, "latest", or a record directory path.
 Exit codes: 0 ok, 1 new errors (diff) or a failed rerun, 2 user error, 3 infrastructure error.`;
@@ -103,6 +104,7 @@ async function runLogs(ctx: CommandContext): Promise<number> {
       const p = parseArgs(rest, {
         tree: { type: "string" },
         out: { type: "string" },
+        "trust-make-line": { type: "boolean" },
       });
       const id = one(p.positionals, "rerun <id>");
       const meta = await readRecord(id);
@@ -112,6 +114,7 @@ async function runLogs(ctx: CommandContext): Promise<number> {
         recordDir: recordPath(await resolveRecordId(id)),
         ...(tree ? { tree: absolute(ctx.cwd, tree) } : {}),
         ...(out ? { outDir: absolute(ctx.cwd, out) } : {}),
+        ...(flag(p, "trust-make-line") ? { trustMakeLine: true } : {}),
       }, ctx);
     }
     case undefined:

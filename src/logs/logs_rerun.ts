@@ -18,6 +18,11 @@ export interface RerunOptions {
   tree?: string;
   /** Out dir (default: the recorded one). */
   outDir?: string;
+  /**
+   * `--trust-make-line`, passed on to the `build` steps. A record is input
+   * like any other: its make words go through the make-word policy again.
+   */
+  trustMakeLine?: boolean;
 }
 
 /**
@@ -48,6 +53,9 @@ export function rerunInvocations(
     );
     const out = args.indexOf("--out");
     if (out !== -1 && outDir && out + 1 < args.length) args[out + 1] = outDir;
+    if (options.trustMakeLine && step.command === "build") {
+      args.unshift("--trust-make-line");
+    }
     return { ...step, args };
   });
   return { cwd: options.tree ?? meta.reproduce.cwd, steps };

@@ -15,6 +15,7 @@ import { DEFAULT_QUEUE_NAME } from "./queue.ts";
 import { findRunDir } from "./run_store.ts";
 import { loadCellRunner } from "./runner.ts";
 import type { RunSummary } from "./summary.ts";
+import { shellLine } from "../util/shell_quote.ts";
 
 const USAGE = `Usage: kcross matrix <subcommand> …
 
@@ -25,12 +26,15 @@ workers on a BullMQ queue over Redis.
   kcross matrix run <file> [--jobs N] [--make-jobs N] [--oversubscribe]
                     [--shard i/n] [--only F] [--resume RUN-ID] [--ccache]
                     [--queue redis://host:port] [--queue-name NAME] [--commit REV]
+                    [--trust-make-line]
   kcross matrix run --resume RUN-ID          reattach to / continue a run
   kcross matrix worker --queue redis://host:port [--concurrency N]
                     [--make-jobs N] [--queue-name NAME]
   kcross matrix diff <run-a> <run-b> [--json]
   kcross matrix export --github <file> [--shards N]
 
+--trust-make-line (plan, run) passes make variables and targets the
+make-word policy refuses (docs/matrix.md); the build records say so.
 --only takes axis=glob pairs (arch=powerpc,config=all*) or a glob over cell keys.
 Runs are recorded in $KCROSS_STATE_DIR/matrix/<run-id>/ (summary.json,
 summary.md, junit.xml, summary.html, cells/*.json).
@@ -43,7 +47,9 @@ async function plannedCells(
   file: string,
   p: ReturnType<typeof parseArgs>,
 ) {
-  const loaded = await loadMatrix(file, ctx.cwd);
+  const loaded = await loadMatrix(file, ctx.cwd, {
+    trustMakeLine: flag(p, "trust-make-line"),
+  });
   const tree = await resolveTree(ctx.cwd, {
     url: loaded.spec.tree?.url,
     commit: str(p, "commit") ?? loaded.spec.tree?.commit,
@@ -73,6 +79,7 @@ async function planCmd(ctx: CommandContext, args: string[]): Promise<number> {
     only: { type: "string" },
     shard: { type: "string" },
     commit: { type: "string" },
+    "trust-make-line": { type: "boolean" },
   });
   const { tree, cells } = await plannedCells(
     ctx,
@@ -120,6 +127,7 @@ async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
     queue: { type: "string" },
     "queue-name": { type: "string" },
     commit: { type: "string" },
+    "trust-make-line": { type: "boolean" },
   });
   const file = p.positionals[0];
   if (p.positionals.length > 1 || (!file && !str(p, "resume"))) {
@@ -148,6 +156,7 @@ async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
     queue: str(p, "queue"),
     queueName: str(p, "queue-name") ?? Deno.env.get("KCROSS_MATRIX_QUEUE_NAME"),
     commit: str(p, "commit"),
+    trustMakeLine: flag(p, "trust-make-line"),
   });
   const t = result.summary.totals;
   ctx.out.out(
@@ -201,7 +210,9 @@ async function readSummary(
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     throw new UserError(`Run "${idOrPath}" has no summary yet`, {
-      hint: `finish it with "kcross matrix run --resume ${idOrPath}"`,
+      hint: `finish it with: ${
+        shellLine(["kcross", "matrix", "run", "--resume", idOrPath])
+      }`,
     });
   }
 }

@@ -278,6 +278,7 @@ async function cellInputs(
     sets,
     werror,
     allowFailure,
+    ...(loaded.trustMakeLine ? { trustMakeLine: true } : {}),
   };
 }
 

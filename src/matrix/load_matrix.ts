@@ -8,6 +8,7 @@ import type { ZodIssue } from "zod";
 import { UserError } from "../errors.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { locateKey } from "./_locate.ts";
+import { checkMatrixMakeWords } from "./_make_words.ts";
 import { type MatrixFile, matrixFileSchema } from "./schema.ts";
 
 /** A validated matrix file with where it came from. */
@@ -18,6 +19,14 @@ export interface LoadedMatrix {
   dir: string;
   text: string;
   spec: MatrixFile;
+  /** `--trust-make-line` was given: cells pass refused make words (recorded). */
+  trustMakeLine?: boolean;
+}
+
+/** Options of `parseMatrix` / `loadMatrix`. */
+export interface MatrixLoadOptions {
+  /** Accept make words the make-word policy refuses (`--trust-make-line`). */
+  trustMakeLine?: boolean;
 }
 
 function pathLabel(path: (string | number)[]): string {
@@ -45,6 +54,7 @@ function issueText(issue: ZodIssue): string {
  *
  * @param text the file's content
  * @param file the path shown in errors (and the base of relative paths)
+ * @param options `trustMakeLine`
  * @returns the validated matrix
  * @throws {UserError} `file:line: key: problem` for syntax and schema errors
  * @example
@@ -57,7 +67,11 @@ function issueText(issue: ZodIssue): string {
  * if (m.spec.matrix.arch[0] !== "powerpc") throw new Error();
  * ```
  */
-export function parseMatrix(text: string, file: string): LoadedMatrix {
+export function parseMatrix(
+  text: string,
+  file: string,
+  options: MatrixLoadOptions = {},
+): LoadedMatrix {
   let raw: unknown;
   try {
     raw = parse(text);
@@ -109,12 +123,15 @@ export function parseMatrix(text: string, file: string): LoadedMatrix {
       );
     }
   }
+  const trust = options.trustMakeLine ?? false;
+  checkMatrixMakeWords(spec, text, file, trust);
   const slash = file.lastIndexOf("/");
   return {
     file,
     dir: slash > 0 ? file.slice(0, slash) : ".",
     text,
     spec,
+    ...(trust ? { trustMakeLine: true } : {}),
   };
 }
 
@@ -123,11 +140,13 @@ export function parseMatrix(text: string, file: string): LoadedMatrix {
  *
  * @param path the file (relative to `cwd`)
  * @param cwd the directory relative paths start from
+ * @param options `trustMakeLine`
  * @throws {UserError} missing file, syntax or schema errors
  */
 export async function loadMatrix(
   path: string,
   cwd: string,
+  options: MatrixLoadOptions = {},
 ): Promise<LoadedMatrix> {
   const abs = path.startsWith("/") ? path : `${cwd}/${path}`;
   let text: string;
@@ -145,7 +164,7 @@ export async function loadMatrix(
     }
     throw error;
   }
-  return parseMatrix(text, normalize(abs));
+  return parseMatrix(text, normalize(abs), options);
 }
 
 function normalize(path: string): string {

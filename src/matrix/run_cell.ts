@@ -57,6 +57,8 @@ export function nativeInput(cell: Cell, ctx: CellContext): NativeInput {
     ccache: ctx.ccache,
     targets: i.targets,
     makeArgs,
+    makeOrigin: "the matrix file",
+    ...(i.trustMakeLine ? { trustMakeLine: true } : {}),
   };
 }
 

@@ -48,6 +48,8 @@ export interface RunMatrixOptions {
   queue?: string | undefined;
   queueName?: string | undefined;
   commit?: string | undefined;
+  /** `--trust-make-line`: pass make words the policy refuses. */
+  trustMakeLine?: boolean | undefined;
   /** Cores for the budget (default: this machine's). */
   cores?: number | undefined;
   /** Submitter poll interval (ms). */
@@ -72,7 +74,9 @@ async function planNewRun(options: RunMatrixOptions): Promise<RunManifest> {
       hint: "kcross matrix run configs/powerpc-vfio.toml",
     });
   }
-  const loaded = await loadMatrix(options.file, options.cwd);
+  const loaded = await loadMatrix(options.file, options.cwd, {
+    trustMakeLine: options.trustMakeLine ?? false,
+  });
   const tree = await resolveTree(options.cwd, {
     url: loaded.spec.tree?.url,
     commit: options.commit ?? loaded.spec.tree?.commit,

@@ -43,6 +43,8 @@ export interface CellInputs {
   werror: WerrorPolicy;
   /** A failing result is expected (shown, not counted as a regression). */
   allowFailure: boolean;
+  /** `--trust-make-line`: make words the policy refuses pass (not a digest input). */
+  trustMakeLine?: boolean;
 }
 
 /** One expanded cell. */

@@ -29,6 +29,9 @@ Options:
   --jobs N             make -j N (default: 2 x CPUs, as make.cross)
   --allow-substitute   build with another compiler version when the exact
                        one cannot be had (the verdict says so)
+  --trust-make-line    pass make variables and targets from the report that
+                       the make-word policy refuses (docs/build.md; the
+                       build record says so)
   --offline            never fetch; say which remote and commit are needed
   --no-ccache          do not use ccache
   --json               print the verdict as JSON
@@ -68,6 +71,7 @@ async function repro(ctx: CommandContext): Promise<number> {
     reproduce: { type: "string" },
     jobs: { type: "string", short: "j" },
     "allow-substitute": { type: "boolean" },
+    "trust-make-line": { type: "boolean" },
     offline: { type: "boolean" },
     "no-ccache": { type: "boolean" },
     json: { type: "boolean" },
@@ -110,6 +114,7 @@ async function repro(ctx: CommandContext): Promise<number> {
       : {}),
     ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
     allowSubstitute: flag(p, "allow-substitute"),
+    trustMakeLine: flag(p, "trust-make-line"),
     offline: flag(p, "offline"),
     ccache: !flag(p, "no-ccache"),
   });

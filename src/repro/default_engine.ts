@@ -50,6 +50,8 @@ export function defaultEngine(): ReproEngine {
         ccache: input.ccache,
         targets: input.targets,
         makeArgs,
+        ...(input.makeOrigin ? { makeOrigin: input.makeOrigin } : {}),
+        trustMakeLine: input.trustMakeLine ?? false,
         allowSubstitute: !input.toolchain.exact,
         triple: input.triple,
         tripleReason: input.tripleReason,

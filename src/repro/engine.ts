@@ -40,6 +40,10 @@ export interface ReproBuildInput {
   ccache: boolean;
   /** The commit's time, for KBUILD_BUILD_TIMESTAMP. */
   commitTime: number;
+  /** Where the make words came from (for the make-word policy's errors). */
+  makeOrigin?: string;
+  /** `--trust-make-line`: pass make words the policy refuses. */
+  trustMakeLine?: boolean;
 }
 
 /** Per reported diagnostic, as the comparer judges it. */

@@ -6,6 +6,7 @@
  */
 import type { Output } from "../util/output.ts";
 import type { ConfigSource } from "../build/types.ts";
+import { checkMakeWords } from "../build/make_words.ts";
 import { acquireWorktree, commitTime, repoDir } from "../git/mod.ts";
 import { stateDir } from "../paths.ts";
 import { chooseTriple } from "../toolchain/arch.ts";
@@ -32,6 +33,8 @@ export interface RunReproOptions {
   reproduceText?: string;
   jobs?: number;
   allowSubstitute?: boolean;
+  /** `--trust-make-line`: pass make words the policy refuses (recorded). */
+  trustMakeLine?: boolean;
   /** Never fetch. */
   offline?: boolean;
   /** Use ccache when it is installed (default true). */
@@ -164,6 +167,14 @@ export async function runRepro(
     planOptions.configFile = { path, from: "attached to the report" };
   }
   const plan = planRepro(report, planOptions);
+  // Refuse before anything is fetched; the build planner checks again.
+  const origin = options.reproduceText === undefined
+    ? "the report"
+    : "the report or its reproduce file";
+  checkMakeWords([...plan.makeVars, ...plan.targets], {
+    origin,
+    trust: options.trustMakeLine ?? false,
+  });
   const configDesc = plan.config.kind === "target"
     ? `${plan.config.name} (make ${plan.config.target})`
     : plan.config.kind === "url"
@@ -245,6 +256,8 @@ export async function runRepro(
     jobs: options.jobs ?? null,
     ccache: options.ccache ?? true,
     commitTime: await commitTime(lease.dir, sha),
+    makeOrigin: origin,
+    trustMakeLine: options.trustMakeLine ?? false,
   });
   step(`build: ${buildPlan.argv.join(" ")}`);
   const outcome = await engine.runBuild(buildPlan, {

@@ -8,7 +8,7 @@
  */
 import { flag, parseArgs, str, strs } from "../util/args.ts";
 import type { OptionSpec } from "../util/args.ts";
-import { normaliseSet } from "../build/mod.ts";
+import { checkMakeWords, normaliseSet } from "../build/mod.ts";
 import { UserError } from "../errors.ts";
 
 /** The native build options `kcross build` takes, minus `--out` (a series owns its O= dir). */
@@ -26,6 +26,7 @@ export const BUILD_OPTION_SPECS: Record<string, OptionSpec> = {
   werror: { type: "string" },
   "allow-substitute": { type: "boolean" },
   "allow-empty": { type: "boolean" },
+  "trust-make-line": { type: "boolean" },
   seed: { type: "string" },
   triple: { type: "string" },
 };
@@ -48,6 +49,8 @@ export interface NativeBuildOptions {
   werror: "keep" | "off";
   allowSubstitute: boolean;
   allowEmpty: boolean;
+  /** `--trust-make-line`: pass make words the policy refuses. */
+  trustMakeLine: boolean;
   /** KCONFIG_SEED for randconfig. */
   seed: string | null;
   /** Forced crosstool triple, or null (from the .config). */
@@ -106,12 +109,23 @@ export function parseBuildArgs(args: string[]): NativeBuildOptions {
     );
   }
   const sets = strs(p, "set").map(normaliseSet);
+  const targets = p.positionals.filter((w) => !MAKE_VAR.test(w));
+  const makeArgs = p.positionals.filter((w) => MAKE_VAR.test(w));
+  const w = str(p, "w") ?? null;
+  const c = str(p, "c") ?? null;
+  // Refused before the first commit is checked out (the planner checks again).
+  checkMakeWords([
+    ...(w === null ? [] : [`W=${w}`]),
+    ...(c === null ? [] : [`C=${c}`]),
+    ...makeArgs,
+    ...targets,
+  ], { origin: "the command line", trust: flag(p, "trust-make-line") });
   return {
     arch,
     config,
     compiler: str(p, "compiler") ?? "gcc",
-    w: str(p, "w") ?? null,
-    c: str(p, "c") ?? null,
+    w,
+    c,
     jobs: jobs === undefined ? null : Number(jobs),
     ccache: flag(p, "ccache"),
     fragments: strs(p, "fragment"),
@@ -119,10 +133,11 @@ export function parseBuildArgs(args: string[]): NativeBuildOptions {
     werror,
     allowSubstitute: flag(p, "allow-substitute"),
     allowEmpty: flag(p, "allow-empty"),
+    trustMakeLine: flag(p, "trust-make-line"),
     seed: str(p, "seed") ?? null,
     triple: str(p, "triple") ?? null,
-    targets: p.positionals.filter((w) => !MAKE_VAR.test(w)),
-    makeArgs: p.positionals.filter((w) => MAKE_VAR.test(w)),
+    targets,
+    makeArgs,
   };
 }
 

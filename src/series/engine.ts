@@ -98,6 +98,7 @@ export function nativeInput(
     makeArgs: options.makeArgs,
     allowEmpty: options.allowEmpty,
     allowSubstitute: options.allowSubstitute,
+    trustMakeLine: options.trustMakeLine,
     ...(options.triple === null
       ? {}
       : { triple: options.triple, tripleReason: "--triple" }),

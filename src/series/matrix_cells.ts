@@ -38,8 +38,8 @@ export async function stepFromCell(o: CellOutcome): Promise<StepBuild> {
  * The series cells of a matrix file.
  *
  * @param file the matrix file (relative to `cwd`)
- * @param options the repository, cwd, build words (only `--jobs`, `--ccache`
- *   are allowed: the cells define everything else), and the cell runner
+ * @param options the repository, cwd, build words (only `--jobs`, `--ccache`,
+ *   `--trust-make-line` are allowed: the cells define everything else), and the cell runner
  * @throws {UserError} bad matrix file, or build options given with it
  */
 export async function matrixCells(
@@ -54,6 +54,7 @@ export async function matrixCells(
   const p = parseArgs(options.buildArgs, {
     jobs: { type: "string", short: "j" },
     ccache: { type: "boolean" },
+    "trust-make-line": { type: "boolean" },
   });
   if (p.positionals.length > 0) {
     throw new UserError(
@@ -70,7 +71,9 @@ export async function matrixCells(
   const makeJobs = jobsText === undefined
     ? 2 * (navigator.hardwareConcurrency || 1)
     : Number(jobsText);
-  const loaded = await loadMatrix(file, options.cwd);
+  const loaded = await loadMatrix(file, options.cwd, {
+    trustMakeLine: flag(p, "trust-make-line"),
+  });
   const cells = await expandCells(loaded, {
     tree: {
       url: options.repo,

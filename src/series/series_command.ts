@@ -30,7 +30,9 @@ const BUILD_OPTIONS_HELP =
   -W N, -C N             W=/C= as the robot builds
   --jobs N, --ccache     make -j, ccache (recommended for series)
   --fragment F, --set CONFIG_X=y, --werror=off
-  [targets…]             e.g. drivers/vfio/`;
+  --trust-make-line      pass VAR=value words and targets the make-word
+                         policy refuses (docs/build.md; recorded)
+  [VAR=value…] [targets…] e.g. W=1 drivers/vfio/`;
 
 const SERIES_USAGE =
   `Usage: kcross series <base>..<head> [build options] [--matrix FILE] [--fail-fast] [--keep] [--json] [--tree DIR]

@@ -7,7 +7,9 @@
  *
  * Knobs (environment of make): `FAKE_FAIL=1` prints a gcc-style error and
  * fails the goal; `FAKE_WARN=1` prints a warning; `FAKE_CONFIG` is the text a
- * config target writes (default `CONFIG_64BIT=y`).
+ * config target writes (default `CONFIG_64BIT=y`). Like the real top
+ * Makefile it expands `$(CF)` into `CHECKFLAGS` with `:=` whenever it is
+ * read, so a `$(shell …)` smuggled into `CF=` runs (the make-word tests).
  *
  * @module
  */
@@ -44,6 +46,7 @@ NAME = kcross fake
 
 objtree := $(if $(O),$(O),.)
 FAKE_CONFIG ?= CONFIG_64BIT=y
+CHECKFLAGS := -D__linux__ $(CF)
 
 kernelversion:
 \t@echo $(VERSION).$(PATCHLEVEL).$(SUBLEVEL)$(EXTRAVERSION)
