@@ -6,7 +6,43 @@
  * @module
  */
 import { gunzipSync } from "node:zlib";
+import { UserError } from "../errors.ts";
 import type { ReportAttachments } from "./types.ts";
+
+/**
+ * Most bytes a compressed attachment may decompress to: the report input
+ * cap (16 MB). A 400 KB gzip of zeros is 400 MB; zlib stops at the cap
+ * instead of allocating it.
+ */
+export const MAX_ATTACHMENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Decompresses a gzip attachment, at most `MAX_ATTACHMENT_BYTES`.
+ *
+ * @returns the bytes, or null when they are not valid gzip
+ * @throws {UserError} when they decompress to more than the cap
+ */
+function gunzipCapped(bytes: Uint8Array, name: string): Uint8Array | null {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_ATTACHMENT_BYTES });
+  } catch (error) {
+    if (
+      error instanceof RangeError ||
+      (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
+    ) {
+      throw new UserError(
+        `The attachment "${name.slice(0, 100)}" decompresses to more than ${
+          MAX_ATTACHMENT_BYTES / 1048576
+        } MB`,
+        {
+          hint:
+            "a kernel .config is well under 1 MB; pass the config yourself with --config FILE",
+        },
+      );
+    }
+    return null;
+  }
+}
 
 /** The report e-mail taken apart. */
 export interface EmailContent {
@@ -176,22 +212,23 @@ function fileName(part: Part): string | null {
 
 function attachmentOf(
   part: Part,
+  have: ReportAttachments,
 ): { kind: "reproduce" | "config"; text: string } | null {
   const name = fileName(part);
   if (name === null) return null;
   const base = name.replace(/^.*\//, "").toLowerCase();
   if (/^reproduce/.test(base)) {
-    return { kind: "reproduce", text: partText(part) };
+    return { kind: "reproduce", text: have.reproduce ?? partText(part) };
   }
   if (!/^\.?config(?:\.gz)?$|^config[-.]/.test(base)) return null;
+  // Only the first config counts: later ones are not decoded at all.
+  if (have.config !== undefined) return { kind: "config", text: have.config };
   const bytes = partBytes(part) ?? new TextEncoder().encode(part.body);
   const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  try {
-    const raw = gz ? gunzipSync(bytes) : bytes;
-    return { kind: "config", text: new TextDecoder().decode(raw) };
-  } catch {
-    return null;
-  }
+  const raw = gz ? gunzipCapped(bytes, name) : bytes;
+  return raw === null
+    ? null
+    : { kind: "config", text: new TextDecoder().decode(raw) };
 }
 
 /** Whether text is an HTML page (a saved web-archive page). */
@@ -269,6 +306,7 @@ function firstMessage(text: string): string {
  *
  * @param input the whole input, `\r\n` already normalised to `\n`
  * @returns body, headers and attachments
+ * @throws {UserError} a compressed attachment larger than `MAX_ATTACHMENT_BYTES`
  *
  * @example
  * ```ts
@@ -291,7 +329,7 @@ export function extractEmail(input: string): EmailContent {
   let body: string | null = null;
   let html: string | null = null;
   for (const part of parts) {
-    const att = attachmentOf(part);
+    const att = attachmentOf(part, attachments);
     if (att) {
       attachments[att.kind] ??= att.text;
       continue;

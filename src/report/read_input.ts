@@ -28,6 +28,64 @@ function tooLarge(size: number, max: number, what: string): UserError {
   );
 }
 
+/** A path as shown in a message: at most 200 characters. */
+function shortPath(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 100)}…${path.slice(-99)}` : path;
+}
+
+/** The one-line error for a report path that cannot be opened. */
+function openError(error: unknown, what: string): unknown {
+  if (error instanceof UserError) return error;
+  if (error instanceof Deno.errors.NotFound) {
+    return new UserError(`Cannot read report ${what}: no such file`, {
+      cause: error,
+    });
+  }
+  if (error instanceof Deno.errors.NotADirectory) {
+    return new UserError(
+      `Cannot read report ${what}: a part of the path is not a directory`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new UserError(`Cannot read report ${what}: permission denied`, {
+      cause: error,
+    });
+  }
+  const code = (error as { code?: string }).code;
+  if (code === "ENAMETOOLONG" || code === "ELOOP") {
+    return new UserError(
+      `Cannot read report ${what}: ${
+        code === "ELOOP" ? "too many symbolic links" : "the path is too long"
+      }`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/** Reads a stream into one buffer, failing as soon as it passes `max` bytes. */
+async function readCapped(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+  what: string,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > max) throw tooLarge(size, max, what);
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    bytes.set(c, off);
+    off += c.length;
+  }
+  return bytes;
+}
+
 /** Rejects bytes that are clearly not text. */
 function checkText(bytes: Uint8Array, what: string): void {
   const n = Math.min(bytes.length, 65536);
@@ -58,46 +116,26 @@ export async function readReportInput(
 ): Promise<string> {
   const max = options.maxBytes ?? MAX_REPORT_BYTES;
   let bytes: Uint8Array;
-  const what = path === "-" ? "Standard input" : `"${path}"`;
+  const what = path === "-" ? "Standard input" : `"${shortPath(path)}"`;
   if (path === "-") {
-    const stream = options.stdin ?? Deno.stdin.readable;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of stream) {
-      size += chunk.length;
-      if (size > max) throw tooLarge(size, max, what);
-      chunks.push(chunk);
-    }
-    bytes = new Uint8Array(size);
-    let off = 0;
-    for (const c of chunks) {
-      bytes.set(c, off);
-      off += c.length;
-    }
+    bytes = await readCapped(options.stdin ?? Deno.stdin.readable, max, what);
   } else {
     const full = path.startsWith("/")
       ? path
       : join(options.cwd ?? Deno.cwd(), path);
+    let file: Deno.FsFile;
     try {
       const info = await Deno.stat(full);
       if (info.isDirectory) {
         throw new UserError(`${what} is a directory, not a report file`);
       }
       if (info.size > max) throw tooLarge(info.size, max, what);
-      bytes = await Deno.readFile(full);
+      file = await Deno.open(full);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
-        throw new UserError(`Cannot read report ${what}: no such file`, {
-          cause: error,
-        });
-      }
-      if (error instanceof Deno.errors.PermissionDenied) {
-        throw new UserError(`Cannot read report ${what}: permission denied`, {
-          cause: error,
-        });
-      }
-      throw error;
+      throw openError(error, what);
     }
+    // Streamed with the cap: /dev/zero or a FIFO has no size to check first.
+    bytes = await readCapped(file.readable, max, what);
   }
   if (bytes.length === 0) {
     throw new UserError(`${what} is empty: no robot report to parse`);

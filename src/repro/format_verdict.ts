@@ -32,6 +32,11 @@ export function verdictRows(c: Comparison): VerdictRow[] {
 
 /** Extra diagnostics listed in the table (all of them are in verdict.json). */
 const EXTRA_SHOWN = 8;
+/**
+ * Reported diagnostics listed in the table; a forged report can list 10^5
+ * of them, so the rest are counted by status (all are in verdict.json).
+ */
+export const ROWS_SHOWN = 500;
 
 function loc(
   r: { file: string | null; line: number | null; column?: number | null },
@@ -58,12 +63,14 @@ function loc(
  */
 export function formatVerdict(v: Verdict): string[] {
   const lines: string[] = [];
-  const width = Math.max(
-    10,
-    ...v.rows.map((r) => r.status.length + (r.movedBy ? 12 : 0)),
-  );
+  const shown = v.rows.slice(0, ROWS_SHOWN);
+  // A loop, not Math.max(...rows): spreading 10^5 values overflows the stack.
+  let width = 10;
+  for (const r of shown) {
+    width = Math.max(width, r.status.length + (r.movedBy ? 12 : 0));
+  }
   lines.push(`${"status".padEnd(width)}  reported diagnostic`);
-  for (const r of v.rows) {
+  for (const r of shown) {
     const status = r.status === "moved"
       ? `moved ${r.movedBy! > 0 ? "+" : ""}${r.movedBy} lines`
       : r.status;
@@ -71,6 +78,17 @@ export function formatVerdict(v: Verdict): string[] {
       `${status.padEnd(width)}  ${r.new ? ">>" : "  "} ${
         loc(r)
       }: ${r.severity}: ${r.message}`,
+    );
+  }
+  if (v.rows.length > shown.length) {
+    const counts = new Map<string, number>();
+    for (const r of v.rows.slice(shown.length)) {
+      counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    }
+    lines.push(
+      `… ${v.rows.length - shown.length} more in verdict.json (${
+        [...counts].map(([k, n]) => `${n} ${k}`).join(", ")
+      })`,
     );
   }
   if (v.rows.length === 0) {
