@@ -32,14 +32,23 @@ function targetString(v: string | string[]): string {
   );
 }
 
+const globCache = new Map<string, RegExp>();
+
 /** Whether `value` matches a `*` glob `pattern`. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${
-      pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*")
-    }$`,
-  );
+  if (!pattern.includes("*")) return pattern === value;
+  let re = globCache.get(pattern);
+  if (re === undefined) {
+    re = new RegExp(
+      `^${
+        pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")
+      }$`,
+      "s",
+    );
+    if (globCache.size > 4096) globCache.clear();
+    globCache.set(pattern, re);
+  }
   return re.test(value);
 }
 
@@ -75,6 +84,38 @@ function axesOf(
     else constMake[k] = v;
   }
   return { axes, constMake };
+}
+
+/**
+ * Most cells a matrix may expand to. Each cell is a kernel build; past this
+ * the expansion itself (10^6 cells: minutes; 10^7: out of memory) is the
+ * problem, so the size is computed from the axes before expanding.
+ */
+export const MAX_CELLS = 10_000;
+
+/**
+ * Refuses a matrix whose product of axes plus includes exceeds `MAX_CELLS`,
+ * before anything is expanded.
+ */
+function checkCellCount(loaded: LoadedMatrix, axes: Axis[]): void {
+  let n = 1;
+  for (const a of axes) n *= a.values.length;
+  n += loaded.spec.include?.length ?? 0;
+  if (n <= MAX_CELLS) return;
+  const sizes = axes.filter((a) => a.values.length > 1).map((a) =>
+    `${a.name} ${a.values.length}`
+  ).join(" x ");
+  throw new UserError(
+    `Invalid matrix file\n${loaded.file}:${
+      locateKey(loaded.text, ["matrix"])
+    }: matrix: ${
+      Number.isFinite(n) && n < 1e15 ? n : "more than 10^15"
+    } cells (${sizes}) is more than the limit of ${MAX_CELLS}`,
+    {
+      hint:
+        "split the matrix into several files, or drop axis values (--only and --shard select from the expanded cells)",
+    },
+  );
 }
 
 function product(axes: Axis[]): Record<string, string>[] {
@@ -116,15 +157,27 @@ export interface ExpandOptions {
  * @param loaded a validated matrix
  * @param options the tree and a file reader
  * @returns the cells, `index` 0..n-1
- * @throws {UserError} rules naming unknown axes, incomplete includes, missing fragments
+ * @throws {UserError} rules naming unknown axes, incomplete includes, missing
+ *   fragments, more than `MAX_CELLS` cells
  */
 export async function expandCells(
   loaded: LoadedMatrix,
   options: ExpandOptions,
 ): Promise<Cell[]> {
-  const readFile = options.readFile ?? ((p: string) => Deno.readFile(p));
+  const read = options.readFile ?? ((p: string) => Deno.readFile(p));
+  // Each fragment is read once, not once per cell.
+  const digests = new Map<string, Promise<Uint8Array>>();
+  const readFile: ReadFile = (p) => {
+    let d = digests.get(p);
+    if (d === undefined) {
+      d = read(p);
+      digests.set(p, d);
+    }
+    return d;
+  };
   const spec = loaded.spec;
   const { axes, constMake } = axesOf(loaded);
+  checkCellCount(loaded, axes);
   const names = new Set(axes.map((a) => a.name));
   const checkRule = (
     rule: Record<string, unknown>,
@@ -152,6 +205,7 @@ export async function expandCells(
       .filter((row) => !(spec.exclude ?? []).some((r) => matches(r, row)))
       .map((row) => ({ axes: row, settings: [] }));
 
+  let byKey: Map<string, (typeof rows)[number]> | undefined;
   (spec.include ?? []).forEach((inc, i) => {
     const row: Record<string, string> = {};
     for (const axis of axes) {
@@ -175,9 +229,14 @@ export async function expandCells(
       row[axis.name] = v;
     }
     const key = JSON.stringify(row);
-    const existing = rows.find((r) => JSON.stringify(r.axes) === key);
+    byKey ??= new Map(rows.map((r) => [JSON.stringify(r.axes), r]));
+    const existing = byKey.get(key);
     if (existing) existing.settings.push(inc);
-    else rows.push({ axes: row, settings: [inc] });
+    else {
+      const added = { axes: row, settings: [inc] };
+      rows.push(added);
+      byKey.set(key, added);
+    }
   });
 
   for (const ov of spec.override ?? []) {

@@ -29,6 +29,9 @@ export interface MatrixLoadOptions {
   trustMakeLine?: boolean;
 }
 
+/** Most bytes a matrix file may have (real ones are a few KB). */
+export const MAX_MATRIX_BYTES = 1024 * 1024;
+
 function pathLabel(path: (string | number)[]): string {
   let s = "";
   for (const p of path) {
@@ -72,10 +75,25 @@ export function parseMatrix(
   file: string,
   options: MatrixLoadOptions = {},
 ): LoadedMatrix {
+  if (text.length > MAX_MATRIX_BYTES) {
+    throw new UserError(
+      `Matrix file "${file}" is too large: ${
+        (text.length / 1048576).toFixed(1)
+      } MB (limit ${MAX_MATRIX_BYTES / 1048576} MB)`,
+      { hint: "a matrix file lists axes; split very large ones" },
+    );
+  }
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (error) {
+    if (error instanceof RangeError) {
+      // smol-toml recurses into nested arrays and inline tables.
+      throw new UserError(
+        `${file}: invalid TOML: arrays or tables nested too deeply`,
+        { hint: "a matrix file needs at most two levels of nesting" },
+      );
+    }
     if (error instanceof TomlError) {
       const first = error.message.split("\n")[0]!.replace(
         /^Invalid TOML document: /,
@@ -151,11 +169,27 @@ export async function loadMatrix(
   const abs = path.startsWith("/") ? path : `${cwd}/${path}`;
   let text: string;
   try {
+    const info = await Deno.stat(abs);
+    if (info.isFile && info.size > MAX_MATRIX_BYTES) {
+      throw new UserError(
+        `Matrix file "${path}" is too large: ${
+          (info.size / 1048576).toFixed(1)
+        } MB (limit ${MAX_MATRIX_BYTES / 1048576} MB)`,
+        { hint: "a matrix file lists axes; split very large ones" },
+      );
+    }
     text = await Deno.readTextFile(abs);
   } catch (error) {
+    if (error instanceof UserError) throw error;
+    if ((error as { code?: string }).code === "ENAMETOOLONG") {
+      throw new UserError(
+        `Cannot read matrix file "${path.slice(0, 80)}…": the path is too long`,
+      );
+    }
     if (
       error instanceof Deno.errors.NotFound ||
-      error instanceof Deno.errors.IsADirectory
+      error instanceof Deno.errors.IsADirectory ||
+      error instanceof Deno.errors.NotADirectory
     ) {
       throw new UserError(`Cannot read matrix file "${path}": not a file`, {
         hint:

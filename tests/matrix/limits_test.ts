@@ -1,0 +1,66 @@
+import { assert, assertMatch } from "../_support/assert.ts";
+import { parseMatrix } from "../../src/matrix/load_matrix.ts";
+import { expandCells, MAX_CELLS } from "../../src/matrix/expand.ts";
+import type { TreeSpec } from "../../src/matrix/types.ts";
+import { UserError } from "../../src/errors.ts";
+
+const TREE: TreeSpec = {
+  url: "/src",
+  commit: "a".repeat(40),
+  useWorkingTree: false,
+  workingTree: null,
+  dirtyDigest: null,
+};
+
+function list(prefix: string, n: number): string {
+  return `[${
+    Array.from({ length: n }, (_, i) => `"${prefix}${i}"`).join(",")
+  }]`;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<UserError> {
+  try {
+    await promise;
+  } catch (e) {
+    assert(e instanceof UserError, String(e));
+    return e;
+  }
+  throw new Error("expected a UserError");
+}
+
+Deno.test("a matrix of 10^6 and 10^7 cells is refused before it is expanded", async () => {
+  for (const [n, m] of [[1000, 1000], [1000, 10000]] as const) {
+    const text = `[matrix]\narch = ["powerpc"]\nconfig = ${
+      list("c", n)
+    }\ncompiler = ["gcc-12.2.0"]\n[make]\nX = ${list("", m)}\n`;
+    const loaded = parseMatrix(text, "/m.toml", { trustMakeLine: true });
+    const e = await refusal(expandCells(loaded, { tree: TREE }));
+    assert(!e.message.includes("    at "), e.message);
+    assertMatch(
+      e.message,
+      new RegExp(
+        `^Invalid matrix file\\n/m.toml:1: matrix: ${
+          n * m
+        } cells \\(config ${n} x X ${m}\\) is more than the limit of ${MAX_CELLS}$`,
+      ),
+    );
+  }
+});
+
+Deno.test("a matrix file nested too deeply or too large is a one-line user error", () => {
+  let threw: unknown;
+  try {
+    parseMatrix(`x = ${"[".repeat(100000)}${"]".repeat(100000)}\n`, "/m.toml");
+  } catch (e) {
+    threw = e;
+  }
+  assert(threw instanceof UserError, String(threw));
+  threw = undefined;
+  try {
+    parseMatrix(`# ${"x".repeat(2 * 1024 * 1024)}\n`, "/m.toml");
+  } catch (e) {
+    threw = e;
+  }
+  assert(threw instanceof UserError, String(threw));
+  assertMatch(threw.message, /too large/);
+});
