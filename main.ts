@@ -8,7 +8,13 @@
 import { commands, findCommand } from "./src/cli/commands.ts";
 import type { CommandContext } from "./src/util/command.ts";
 import { type Output, terminalOutput } from "./src/util/output.ts";
-import { ExitCode, exitCodeOf, KcrossError, UserError } from "./src/errors.ts";
+import {
+  asUserError,
+  ExitCode,
+  exitCodeOf,
+  KcrossError,
+  UserError,
+} from "./src/errors.ts";
 import { VERSION } from "./src/version.ts";
 
 /** Top-level help text. */
@@ -89,7 +95,8 @@ export async function main(
       signal: controller.signal,
       dispatch,
     });
-  } catch (error) {
+  } catch (thrown) {
+    const error = asUserError(thrown);
     reportError(out, error);
     return controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(error);
   } finally {

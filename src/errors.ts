@@ -83,3 +83,41 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof Deno.errors.Interrupted) return ExitCode.interrupted;
   return ExitCode.infra;
 }
+
+/** File-system errors only a path the user gave can cause, by errno name. */
+const PATH_ERRORS: Record<string, string> = {
+  ENAMETOOLONG: "a path is too long",
+  ELOOP: "a path has too many levels of symbolic links",
+  ENOTDIR: "a part of a path is not a directory",
+};
+
+/**
+ * The user error a path problem stands for (`ENAMETOOLONG`, `ELOOP`,
+ * `ENOTDIR` from any file-system call), so it ends in one line and exit 2
+ * wherever it was thrown; any other value is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * import { asUserError, UserError } from "./errors.ts";
+ * const e = Object.assign(new Error("File name too long (os error 36): stat '/x'"), { code: "ENAMETOOLONG" });
+ * if (!(asUserError(e) instanceof UserError)) throw new Error();
+ * const other = new Error("x");
+ * if (asUserError(other) !== other) throw new Error();
+ * ```
+ */
+export function asUserError(error: unknown): unknown {
+  if (error instanceof KcrossError || !(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const what = typeof code === "string" ? PATH_ERRORS[code] : undefined;
+  if (what === undefined) return error;
+  const path = /'([^']*)'\s*$/.exec(error.message)?.[1];
+  const shown = path === undefined
+    ? ""
+    : `: "${
+      path.length > 120 ? `${path.slice(0, 60)}…${path.slice(-59)}` : path
+    }"`;
+  return new UserError(`Cannot use the path${shown}: ${what}`, {
+    hint: "check the paths given on the command line and in input files",
+    cause: error,
+  });
+}
