@@ -468,7 +468,7 @@ async function main(args: string[]): Promise<void> {
   const chosen = chooseCells(loose, read.setups.length);
   const text = markdown(dirs, read, strict, loose, chosen);
   if (md) await Deno.writeTextFile(md, text);
-  else console.log(text);
+  else await Deno.stdout.write(new TextEncoder().encode(`${text}\n`));
   if (toml) {
     await Deno.writeTextFile(
       toml,
