@@ -49,8 +49,8 @@ export const commands: CommandEntry[] = [
   ),
   lazy(
     "report",
-    "Parse a 0-day robot report",
-    () => import("../report/cli.ts"),
+    "Parse a 0-day robot report, or fetch one from lore",
+    () => import("../lore/cli.ts"),
   ),
   lazy(
     "make.cross",
