@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { writeFileAtomic } from "../util/atomic_write.ts";
 import { cacheName } from "./message_id.ts";
 
 /** What `meta.json` records. */
@@ -41,8 +42,8 @@ export function reportCacheDir(stateRoot: string, messageId: string): string {
 }
 
 /**
- * Writes `data` to `dir/name` atomically (a unique temporary name in the
- * same directory, then a rename), creating `dir`.
+ * Writes `data` to `dir/name` atomically (util's unique temporary name,
+ * then a rename), creating `dir`.
  */
 export async function writeCacheFile(
   dir: string,
@@ -51,15 +52,7 @@ export async function writeCacheFile(
 ): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const path = `${dir}/${name}`;
-  const tmp = `${dir}/.${name}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
-  try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
+  await writeFileAtomic(path, data);
   return path;
 }
 

@@ -13,6 +13,8 @@ export type {
   ReportDiagnostic,
   ReproduceFile,
   ReproduceInfo,
+  RobotSetup,
+  ScriptNotes,
 } from "./types.ts";
 export {
   MAX_REPORT_BYTES,
@@ -23,6 +25,7 @@ export {
 export { parseReproduceScript } from "./reproduce.ts";
 export { extractEmail } from "./email.ts";
 export { isTruncatedUrl } from "./header.ts";
+export { reflowSignature } from "./reflow_signature.ts";
 export { shellSplit } from "./shell_split.ts";
 export {
   type BuildRequest,

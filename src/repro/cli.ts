@@ -11,10 +11,15 @@ import { defaultEngine } from "./default_engine.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { runDemo } from "./run_demo.ts";
 import { runRepro } from "./run_repro.ts";
+import { fetchReportFiles } from "./fetch_report_files.ts";
 
-const REPRO_USAGE = `Usage: kcross repro <report|-> [options]
+const REPRO_USAGE =
+  `Usage: kcross repro <report|-|Message-ID|lore URL> [options]
 
-Reproduce a 0-day kernel test robot report in your kernel checkout: get the
+Reproduce a 0-day kernel test robot report in your kernel checkout: read the
+report (a file, standard input, or a Message-ID / lore URL fetched from
+public-inbox into the report cache, with the robot's reproduce script and
+config from download.01.org), get the
 report's commit (fetching it from the report's tree if needed), build it in a
 kcross worktree under the state dir (your working tree, index, HEAD and stash
 are never touched) with the report's config, exact compiler, make variables
@@ -32,7 +37,10 @@ Options:
   --trust-make-line    pass make variables and targets from the report that
                        the make-word policy refuses (docs/build.md; the
                        build record says so)
-  --offline            never fetch; say which remote and commit are needed
+  --lore-url URL       public-inbox root for a Message-ID (default
+                       $KCROSS_LORE_URL, else https://lore.kernel.org)
+  --offline            never fetch (reports, files, commits): use the caches,
+                       say which remote and commit are needed
   --no-ccache          do not use ccache
   --json               print the verdict as JSON
 
@@ -73,6 +81,7 @@ async function repro(ctx: CommandContext): Promise<number> {
     "allow-substitute": { type: "boolean" },
     "trust-make-line": { type: "boolean" },
     offline: { type: "boolean" },
+    "lore-url": { type: "string" },
     "no-ccache": { type: "boolean" },
     json: { type: "boolean" },
   });
@@ -87,9 +96,19 @@ async function repro(ctx: CommandContext): Promise<number> {
       hint: "kcross repro takes one report file",
     });
   }
-  const text = await readReportInput(file, { cwd: ctx.cwd });
   const reproPath = str(p, "reproduce");
   const configPath = str(p, "config");
+  const loreUrl = str(p, "lore-url");
+  const fetched = await fetchReportFiles(file, {
+    cwd: ctx.cwd,
+    out: ctx.out,
+    signal: ctx.signal,
+    offline: flag(p, "offline"),
+    wantReproduce: reproPath === undefined,
+    wantConfig: configPath === undefined,
+    ...(loreUrl !== undefined ? { loreUrl } : {}),
+  });
+  const text = fetched.text;
   const tree = str(p, "tree");
   const abs = (v: string) => v.startsWith("/") ? v : `${ctx.cwd}/${v}`;
   if (configPath !== undefined) {
@@ -108,10 +127,18 @@ async function repro(ctx: CommandContext): Promise<number> {
     tree: tree === undefined ? ctx.cwd : abs(tree),
     ...(commit ? { commit } : {}),
     ...(remoteUrl ? { remoteUrl } : {}),
-    ...(configPath ? { configFile: abs(configPath) } : {}),
+    ...(configPath ? { configFile: abs(configPath) } : fetched.config
+      ? {
+        configFile: fetched.config.path,
+        configFrom: `the robot's config ${fetched.config.url}`,
+      }
+      : {}),
     ...(reproPath
       ? { reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }) }
+      : fetched.reproduce
+      ? { reproduceText: fetched.reproduce.text }
       : {}),
+    setupDifferences: fetched.setupDifferences,
     ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
     allowSubstitute: flag(p, "allow-substitute"),
     trustMakeLine: flag(p, "trust-make-line"),

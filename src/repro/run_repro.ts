@@ -27,8 +27,12 @@ export interface RunReproOptions {
   tree: string;
   commit?: string;
   remoteUrl?: string;
-  /** `--config FILE`. */
+  /** `--config FILE`, or the robot's config fetched for the report. */
   configFile?: string;
+  /** Where `configFile` came from (default `--config`). */
+  configFrom?: string;
+  /** Setup differences known before building (e.g. no rustc on this host). */
+  setupDifferences?: string[];
   /** Text of a reproduce file given with `--reproduce`. */
   reproduceText?: string;
   jobs?: number;
@@ -158,7 +162,10 @@ export async function runRepro(
     configAttached: parsed.configAttached,
   };
   if (options.configFile) {
-    planOptions.configFile = { path: options.configFile, from: "--config" };
+    planOptions.configFile = {
+      path: options.configFile,
+      from: options.configFrom ?? "--config",
+    };
   } else if (parsed.attachedConfig) {
     const dir = `${stateRoot}/repro/configs`;
     await Deno.mkdir(dir, { recursive: true });
@@ -196,7 +203,10 @@ export async function runRepro(
     ...(options.offline ? { offline: true } : {}),
   });
   step(`commit ${sha}`);
-  const differences = [...plan.differences];
+  const differences = [
+    ...plan.differences,
+    ...(options.setupDifferences ?? []),
+  ];
   const notes = [...plan.notes];
   const otherCommit = report.commit !== null &&
     !sha.startsWith(report.commit) && !report.commit.startsWith(sha);
