@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
 
 /**
  * `getconf _NPROCESSORS_CONF`: configured CPUs, what make.cross doubles for
@@ -10,15 +11,13 @@
  */
 export async function configuredCpus(): Promise<number> {
   try {
-    const out = await new Deno.Command("getconf", {
-      args: ["_NPROCESSORS_CONF"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const n = Number(new TextDecoder().decode(out.stdout).trim());
+    const out = await runCaptured(["getconf", "_NPROCESSORS_CONF"], {
+      stderr: "discard",
+    });
+    const n = Number(out.stdout.trim());
     if (out.success && Number.isInteger(n) && n > 0) return n;
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    if (!(e instanceof CommandNotFoundError)) throw e;
   }
   return navigator.hardwareConcurrency || 1;
 }

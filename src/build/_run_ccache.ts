@@ -5,24 +5,22 @@
  * @module
  */
 import type { CcacheStats } from "../record/types.ts";
+import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
 
 /** Reads `ccache --print-stats` counters (empty when ccache cannot say). */
 export async function ccacheCounters(
   env: Record<string, string>,
 ): Promise<Record<string, number>> {
   try {
-    const out = await new Deno.Command("ccache", {
-      args: ["--print-stats"],
+    const out = await runCaptured(["ccache", "--print-stats"], {
       env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
+      inheritEnv: false,
+      stderr: "discard",
+    });
     if (!out.success) return {};
-    return parsePrintStats(new TextDecoder().decode(out.stdout));
+    return parsePrintStats(out.stdout);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return {};
+    if (error instanceof CommandNotFoundError) return {};
     throw error;
   }
 }

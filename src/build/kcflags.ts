@@ -5,6 +5,7 @@
  * @module
  */
 import table from "../../toolchains/kcflags.json" with { type: "json" };
+import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
 
 interface KcflagsTable {
   flags: { flag: string }[];
@@ -58,19 +59,13 @@ export type ProbeRunner = (
 /** Runs `argv` for real, in the temp dir, with `env` over the process env. */
 export const realProbeRunner: ProbeRunner = async (argv, env) => {
   try {
-    const out = await new Deno.Command(argv[0]!, {
-      args: argv.slice(1),
+    const out = await runCaptured(argv, {
       env,
       cwd: Deno.env.get("TMPDIR") ?? "/tmp",
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return dec.decode(out.stdout) + dec.decode(out.stderr);
+    });
+    return out.stdout + out.stderr;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return "";
-    if (e instanceof Deno.errors.PermissionDenied) return "";
+    if (e instanceof CommandNotFoundError) return "";
     throw e;
   }
 };

@@ -9,6 +9,7 @@
 import { sha256File } from "../util/mod.ts";
 import type { InstallMarker } from "../toolchain/installed.ts";
 import { MARKER } from "../toolchain/layout.ts";
+import { runCaptured } from "../proc/run_captured.ts";
 
 /** What differs between a tree and its archive. */
 export interface TreeDiff {
@@ -21,14 +22,10 @@ export interface TreeDiff {
 }
 
 async function tar(args: string[]): Promise<{ code: number; out: string }> {
-  const r = await new Deno.Command("tar", {
-    args,
-    stdout: "piped",
-    stderr: "piped",
+  const r = await runCaptured(["tar", ...args], {
     env: { LANG: "C", LC_ALL: "C" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout) + dec.decode(r.stderr) };
+  });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 /**

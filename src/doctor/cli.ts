@@ -9,6 +9,7 @@ import { InfraError, UserError } from "../errors.ts";
 import { checkHost, detectPackageManager, installArgv } from "./mod.ts";
 import { checkForConfig, type ConfigFinding } from "./for_config.ts";
 import { shellLine } from "../util/shell_quote.ts";
+import { runCaptured } from "../proc/run_captured.ts";
 
 const USAGE = `Usage: kcross doctor [--install] [--optional] [--json]
        kcross doctor --config FILE [WORD…] [--json]
@@ -96,19 +97,19 @@ async function run(ctx: CommandContext): Promise<number> {
     }
     ctx.out.err(`+ ${argv.join(" ")}`);
     if (pm === "apt-get") {
-      const upd = await new Deno.Command("apt-get", {
-        args: ["update", "-q"],
+      const upd = await runCaptured(["apt-get", "update", "-q"], {
         stdout: "inherit",
         stderr: "inherit",
-      }).output();
+        processGroup: false,
+      });
       if (!upd.success) ctx.out.err("warning: apt-get update failed");
     }
-    const r = await new Deno.Command(argv[0]!, {
-      args: argv.slice(1),
+    const r = await runCaptured(argv, {
       env: { DEBIAN_FRONTEND: "noninteractive" },
       stdout: "inherit",
       stderr: "inherit",
-    }).output();
+      processGroup: false,
+    });
     if (!r.success) {
       throw new InfraError(
         `"${argv.join(" ")}" failed with exit code ${r.code}`,

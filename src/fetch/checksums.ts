@@ -6,6 +6,7 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
+import { runCaptured } from "../proc/run_captured.ts";
 
 /**
  * Parses checksum lines (`<64 hex>  <name>` or `<64 hex> *<name>`), ignoring
@@ -43,13 +44,9 @@ export async function verifySignature(
   file: string,
   keyring: string,
 ): Promise<void> {
-  let r: Deno.CommandOutput;
+  let r;
   try {
-    r = await new Deno.Command("gpgv", {
-      args: ["--keyring", keyring, file],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    r = await runCaptured(["gpgv", "--keyring", keyring, file]);
   } catch (error) {
     throw new InfraError(`Cannot run "gpgv" to check "${file}"`, {
       cause: error,
@@ -57,7 +54,7 @@ export async function verifySignature(
     });
   }
   if (!r.success) {
-    const detail = new TextDecoder().decode(r.stderr).trim().split("\n").pop();
+    const detail = r.stderr.trim().split("\n").pop();
     throw new InfraError(
       `Bad signature on checksum list "${file}": ${detail ?? "gpgv failed"}`,
       { hint: "the mirror may be compromised or the keyring out of date" },

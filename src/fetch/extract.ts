@@ -11,6 +11,7 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
+import { spawnChild } from "../proc/run_captured.ts";
 
 /** A running `tar -xJf -` fed through `writer`. */
 export interface TarSink {
@@ -27,14 +28,12 @@ export function tarArgv(dest: string): string[] {
 
 /** Starts `tar -xJf -` into `dest`. */
 export function startTar(dest: string): TarSink {
-  const [cmd, ...args] = tarArgv(dest);
-  const child = new Deno.Command(cmd!, {
-    args,
+  const child = spawnChild(tarArgv(dest), {
     stdin: "piped",
     stdout: "null",
     stderr: "piped",
     env: { LANG: "C", LC_ALL: "C" },
-  }).spawn();
+  });
   const writer = child.stdin.getWriter();
   const stderr = new Response(child.stderr).text();
   const done = (async () => {

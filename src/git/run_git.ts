@@ -5,6 +5,10 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
+import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
+
+/** Most output read from one git call (rev lists of long ranges). */
+const GIT_MAX_OUTPUT = 512 * 1024 * 1024;
 
 /** Options for `git()`. */
 export interface GitOptions {
@@ -24,8 +28,6 @@ export interface GitResult {
   stdout: string;
   stderr: string;
 }
-
-const decoder = new TextDecoder();
 
 /**
  * Environment that keeps git non-interactive and locale-stable: no prompts
@@ -82,19 +84,16 @@ export async function git(
   args: string[],
   options: GitOptions = {},
 ): Promise<GitResult> {
-  let output: Deno.CommandOutput;
+  let output;
   try {
-    output = await new Deno.Command("git", {
-      args: [...GIT_PROTOCOL_ARGS, ...args],
+    output = await runCaptured(["git", ...GIT_PROTOCOL_ARGS, ...args], {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...GIT_ENV, ...options.env },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
       ...(options.signal ? { signal: options.signal } : {}),
-    }).output();
+      maxBytes: GIT_MAX_OUTPUT,
+    });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
+    if (error instanceof CommandNotFoundError) {
       throw new InfraError(`Cannot run "git": it is not installed`, {
         hint: "apt-get install git",
         cause: error,
@@ -105,8 +104,8 @@ export async function git(
   const result: GitResult = {
     success: output.success,
     code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stdout: output.stdout,
+    stderr: output.stderr,
   };
   if (!result.success && !options.allowFail) {
     const detail = result.stderr.trim().split("\n").slice(-3).join(" / ");

@@ -1,5 +1,8 @@
 /**
- * Subprocesses: PATH lookup and the process-group runner with line streaming.
+ * Subprocesses: the only place kcross starts one. `runProcess` for builds
+ * (process group, merged streams, line streaming), `runCaptured` for short
+ * commands whose output is read, `spawnChild` for streaming, PATH lookup,
+ * and the `ProcessRunner` seam over them.
  *
  * @module
  */
@@ -10,3 +13,13 @@ export {
   runProcess,
   type RunProcessOptions,
 } from "./run_process.ts";
+export {
+  type CapturedOutput,
+  type CaptureOptions,
+  CommandNotFoundError,
+  type OutputMode,
+  runCaptured,
+  spawnChild,
+  type SpawnOptions,
+} from "./run_captured.ts";
+export { type ProcessRunner, realProcessRunner } from "./process_runner.ts";

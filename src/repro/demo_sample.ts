@@ -9,6 +9,7 @@
 import { git } from "../git/mod.ts";
 import { InfraError } from "../errors.ts";
 import { writeJsonAtomic } from "../util/atomic_write.ts";
+import { runCaptured } from "../proc/run_captured.ts";
 
 /** Debian's kernel source tarball. */
 export const LINUX_SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz";
@@ -42,17 +43,9 @@ const COMMIT_ENV = {
 };
 
 async function run(argv: string[], what: string): Promise<void> {
-  const o = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    stdout: "null",
-    stderr: "piped",
-  }).output();
+  const o = await runCaptured(argv, { stdout: "discard" });
   if (!o.success) {
-    throw new InfraError(
-      `${what} failed: ${
-        new TextDecoder().decode(o.stderr).trim().slice(-400)
-      }`,
-    );
+    throw new InfraError(`${what} failed: ${o.stderr.trim().slice(-400)}`);
   }
 }
 

@@ -7,6 +7,7 @@
 import { requirements } from "../doctor/mod.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { shellLine } from "../util/shell_quote.ts";
+import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
 
 /**
  * Debian packages `kcross demo` needs: the kernel build requirements of
@@ -36,21 +37,10 @@ export type Runner = (
 /** The real runner (stdin closed). */
 export const realRunner: Runner = async (argv, env) => {
   try {
-    const o = await new Deno.Command(argv[0]!, {
-      args: argv.slice(1),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      ...(env ? { env } : {}),
-    }).output();
-    const d = new TextDecoder();
-    return {
-      success: o.success,
-      stdout: d.decode(o.stdout),
-      stderr: d.decode(o.stderr),
-    };
+    const o = await runCaptured(argv, env ? { env } : {});
+    return { success: o.success, stdout: o.stdout, stderr: o.stderr };
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
+    if (e instanceof CommandNotFoundError) return null;
     throw e;
   }
 };

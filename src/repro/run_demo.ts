@@ -17,6 +17,7 @@ import { demoPackages, ensurePackages, type Runner } from "./host_packages.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { type ReproResult, runRepro } from "./run_repro.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
+import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
 
 /** Options for `runDemo`. */
 export interface RunDemoOptions {
@@ -43,16 +44,14 @@ function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
 
 async function compilerVersionLine(compiler: string): Promise<string> {
   try {
-    const o = await new Deno.Command(compiler, {
-      args: ["--version"],
-      stdout: "piped",
-      stderr: "null",
+    const o = await runCaptured([compiler, "--version"], {
+      stderr: "discard",
       env: { LANG: "C", LC_ALL: "C" },
-    }).output();
-    const first = new TextDecoder().decode(o.stdout).split("\n")[0]?.trim();
+    });
+    const first = o.stdout.split("\n")[0]?.trim();
     if (o.success && first) return first;
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    if (!(e instanceof CommandNotFoundError)) throw e;
   }
   throw new InfraError(`Cannot run "${compiler} --version"`, {
     hint: "apt-get install gcc-powerpc64-linux-gnu",

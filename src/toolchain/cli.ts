@@ -19,6 +19,7 @@ import {
   findSystemGccs,
 } from "./system.ts";
 import type { ResolvedToolchain, ToolchainProvider } from "./types.ts";
+import { runCaptured } from "../proc/run_captured.ts";
 
 const USAGE = `Usage: kcross toolchain <subcommand> …
 
@@ -164,14 +165,12 @@ async function installPackage(
     });
   }
   ctx.out.err(`+ ${argv.join(" ")}`);
-  let r: Deno.CommandOutput;
+  let r;
   try {
-    r = await new Deno.Command(argv[0]!, {
-      args: argv.slice(1),
+    r = await runCaptured(argv, {
       env: { DEBIAN_FRONTEND: "noninteractive" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+      processGroup: false,
+    });
   } catch (error) {
     throw new InfraError(`Cannot run "${argv[0]}"`, {
       cause: error,
@@ -180,7 +179,7 @@ async function installPackage(
   }
   // stdout stays clean for `toolchain path`: the package manager talks on stderr.
   for (const stream of [r.stdout, r.stderr]) {
-    for (const line of new TextDecoder().decode(stream).split("\n")) {
+    for (const line of stream.split("\n")) {
       if (line.trim()) ctx.out.err(line);
     }
   }

@@ -9,6 +9,7 @@ import type { Output } from "../util/output.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { type InstallResult, installToolchain } from "../fetch/install.ts";
 import { planFetch } from "../fetch/plan_fetch.ts";
+import { runCaptured } from "../proc/run_captured.ts";
 
 /** What an archive holds, from its member names. */
 export interface ArchiveIdentity {
@@ -60,14 +61,9 @@ export function identifyArchive(
 }
 
 async function listMembers(tarball: string): Promise<string[]> {
-  let r: Deno.CommandOutput;
+  let r;
   try {
-    r = await new Deno.Command("tar", {
-      args: ["-tf", tarball],
-      stdout: "piped",
-      stderr: "piped",
-      env: { LANG: "C" },
-    }).output();
+    r = await runCaptured(["tar", "-tf", tarball], { env: { LANG: "C" } });
   } catch (error) {
     throw new InfraError(`Cannot run "tar" to read "${tarball}"`, {
       cause: error,
@@ -75,10 +71,10 @@ async function listMembers(tarball: string): Promise<string[]> {
   }
   if (!r.success) {
     throw new UserError(`Cannot read "${tarball}" as a tar archive`, {
-      hint: new TextDecoder().decode(r.stderr).trim().split("\n")[0] ?? "",
+      hint: r.stderr.trim().split("\n")[0] ?? "",
     });
   }
-  return new TextDecoder().decode(r.stdout).split("\n").filter((l) => l);
+  return r.stdout.split("\n").filter((l) => l);
 }
 
 /**

@@ -13,6 +13,7 @@ import { InfraError } from "../errors.ts";
 import { compareVersions } from "./catalog.ts";
 import { exists, isExecutable, MARKER } from "./layout.ts";
 import type { InstallMarker } from "./installed.ts";
+import { runCaptured } from "../proc/run_captured.ts";
 
 /** A distro cross gcc found on PATH. */
 export interface SystemGcc {
@@ -151,12 +152,10 @@ export async function findSystemGccs(
 
 async function dumpVersion(exe: string): Promise<string | undefined> {
   try {
-    const r = await new Deno.Command(exe, {
-      args: ["-dumpfullversion"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const v = new TextDecoder().decode(r.stdout).trim();
+    const r = await runCaptured([exe, "-dumpfullversion"], {
+      stderr: "discard",
+    });
+    const v = r.stdout.trim();
     return r.success && /^[0-9]+(\.[0-9]+)*$/.test(v) ? v : undefined;
   } catch {
     return undefined;
@@ -258,14 +257,10 @@ export async function findSystemClangs(): Promise<SystemClang[]> {
     for (const t of systemData.clang.binDirs) {
       const binDir = t.replace("{major}", String(major));
       if (!isExecutable(`${binDir}/clang`)) continue;
-      const r = await new Deno.Command(`${binDir}/clang`, {
-        args: ["--version"],
-        stdout: "piped",
-        stderr: "null",
-      }).output();
-      const m = /clang version ([0-9]+\.[0-9]+\.[0-9]+)/.exec(
-        new TextDecoder().decode(r.stdout),
-      );
+      const r = await runCaptured([`${binDir}/clang`, "--version"], {
+        stderr: "discard",
+      });
+      const m = /clang version ([0-9]+\.[0-9]+\.[0-9]+)/.exec(r.stdout);
       if (m) out.push({ binDir, version: m[1]! });
     }
   }
