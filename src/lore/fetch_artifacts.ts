@@ -125,7 +125,7 @@ async function download(
   kind: "reproduce" | "config",
   url: string,
   options: FetchArtifactsOptions,
-): Promise<Artifact | null> {
+): Promise<Artifact | null | "gone"> {
   const link = archiveLink(url)!;
   const dir = reportCacheDir(options.stateRoot, link.id);
   const name = kind;
@@ -184,14 +184,7 @@ async function download(
     });
     return { path: saved, text, url, source: "network" };
   }
-  throw new InfraError(
-    `The robot's ${kind} is gone from the archive: "${url}"`,
-    {
-      hint: kind === "config"
-        ? "pass the config with --config FILE (the mail may have it attached)"
-        : "pass the script with --reproduce FILE",
-    },
-  );
+  return "gone";
 }
 
 /**
@@ -202,7 +195,7 @@ async function download(
  *
  * @param report the parsed report
  * @param options state dir, archive stand-in, offline, signal
- * @returns the files found, and notes on links not followed
+ * @returns the files found, and notes on links not followed or gone (404)
  * @throws {InfraError} an archive error other than "not found", caps
  */
 export async function fetchReportArtifacts(
@@ -237,10 +230,16 @@ export async function fetchReportArtifacts(
       continue;
     }
     const got = await download(kind, url, options);
-    if (got) out[kind] = got;
-    else {out.notes.push(
+    if (got === "gone") {
+      out.notes.push(
+        `the robot's ${kind} is gone from the archive (404): "${url}"`,
+      );
+    } else if (got) out[kind] = got;
+    else {
+      out.notes.push(
         `the ${kind} is not cached and --offline forbids fetching "${url}"`,
-      );}
+      );
+    }
   }
   return out;
 }

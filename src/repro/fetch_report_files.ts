@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UserError } from "../errors.ts";
+import { InfraError, UserError } from "../errors.ts";
 import {
   type Artifact,
   fetchReportArtifacts,
@@ -50,7 +50,8 @@ export interface ReportFiles {
  * Reads the report an argument names and fetches the files it links to.
  *
  * @throws {UserError} unreadable or unknown report
- * @throws {InfraError} archive failures
+ * @throws {InfraError} the report's archive failed (a failure to get the
+ *   robot's files is only noted: the planner falls back as without them)
  */
 export async function fetchReportFiles(
   arg: string,
@@ -85,13 +86,21 @@ export async function fetchReportFiles(
     setupDifferences: setupDifferences(report.setup, has),
   };
   if (!options.wantReproduce && !options.wantConfig) return out;
-  const got = await fetchReportArtifacts(report, {
-    stateRoot,
-    env,
-    offline: options.offline,
-    signal: options.signal,
-    progress,
-  });
+  let got;
+  try {
+    got = await fetchReportArtifacts(report, {
+      stateRoot,
+      env,
+      offline: options.offline,
+      signal: options.signal,
+      progress,
+    });
+  } catch (error) {
+    // the planner still has the report's links and its own fallbacks
+    if (!(error instanceof InfraError)) throw error;
+    progress(`note: the robot's files could not be fetched: ${error.message}`);
+    return out;
+  }
   for (const note of got.notes) progress(`note: ${note}`);
   if (options.wantReproduce && got.reproduce) out.reproduce = got.reproduce;
   if (options.wantConfig && got.config) out.config = got.config;

@@ -142,3 +142,22 @@ Deno.test("archive failures: a 500, a body over the cap, and a config that is no
     });
   }
 });
+
+Deno.test("files gone from the archive (404 for config and config.gz) are a note, not an error: the planner falls back", async () => {
+  await using dir = await tempDir("kcross-art-");
+  await using archive = await download01(new Map());
+  const got = await fetchReportArtifacts(parseReport(fixture037().text), {
+    stateRoot: `${dir}`,
+    archiveUrl: archive.url,
+    env: noEnv,
+  });
+  assertEquals(got.config, undefined);
+  assertEquals(got.reproduce, undefined);
+  assertEquals(got.notes.length, 2);
+  assert(got.notes.every((n) => n.includes("gone from the archive (404)")));
+  assertEquals(archive.requests, [
+    `${DIR}/reproduce`,
+    `${DIR}/config`,
+    `${DIR}/config.gz`,
+  ]);
+});

@@ -78,3 +78,37 @@ Deno.test("a report built with rustc says so when this host has no rustc", async
   assert(got.setupDifferences[0]!.includes("rustc 1.88.0"));
   assert(got.setupDifferences[0]!.includes("no rustc"));
 });
+
+Deno.test("an archive failure for the robot's files is noted and repro goes on with the report's links", async () => {
+  await using dir = await tempDir("kcross-rf-");
+  await using inbox = await publicInbox(robotThread());
+  await using archive = await download01(new Map());
+  archive.routes.set(
+    `/0day-ci/archive/20240925/${ROBOT_ID}/reproduce`,
+    () => new Response("down", { status: 503 }),
+  );
+  const vars: Record<string, string> = {
+    KCROSS_LORE_URL: inbox.url,
+    KCROSS_01ORG_URL: archive.url,
+  };
+  const out = recordingOutput();
+  const got = await fetchReportFiles(ROBOT_ID, {
+    cwd: `${dir}`,
+    out,
+    signal: new AbortController().signal,
+    offline: false,
+    wantReproduce: true,
+    wantConfig: true,
+    stateRoot: `${dir}/state`,
+    env: (n: string) => vars[n],
+    has: () => true,
+  });
+  assertEquals(got.config, undefined);
+  assert(got.text.includes(ROBOT_ID));
+  assert(
+    out.stderr.some((l) =>
+      l.includes("could not be fetched") && l.includes("HTTP 503")
+    ),
+    out.stderr.join("\n"),
+  );
+});
