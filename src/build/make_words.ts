@@ -46,8 +46,9 @@ export const STANDARD_SHELLS: readonly string[] = [
 /**
  * The allowlist: every variable seen in robot reports and reproduce scripts
  * (W, C, CF, SHELL, SUBARCH; LLVM, LLVM_IAS in clang reports) plus the
- * harmless kbuild switches people add (V, KCFLAGS, CHECK_DTBS). `O`, `ARCH`,
- * `CROSS_COMPILE`, `CC`, `LD`, `HOSTCC` are kcross's own and not here.
+ * harmless kbuild switches people add (V, KCFLAGS, CHECK_DTBS, HOSTCC by
+ * name for ccache). `O`, `ARCH`, `CROSS_COMPILE`, `CC`, `LD` are kcross's
+ * own and not here (a report's `HOSTCC` is dropped like them).
  */
 export const MAKE_VAR_RULES: Readonly<Record<string, MakeVarRule>> = {
   W: {
@@ -77,6 +78,10 @@ export const MAKE_VAR_RULES: Readonly<Record<string, MakeVarRule>> = {
     test: (v) => /^[a-z][a-z0-9_]{0,31}$/.test(v),
   },
   V: { values: "0, 1 or 2", test: (v) => /^[012]$/.test(v) },
+  HOSTCC: {
+    values: "gcc or clang by name, optionally versioned and through ccache",
+    test: (v) => /^(?:ccache )?(?:gcc|clang)(?:-[0-9]{1,3})?$/.test(v),
+  },
   CHECK_DTBS: { values: "y or 1", test: (v) => /^[y1]$/.test(v) },
 };
 

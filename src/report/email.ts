@@ -124,9 +124,10 @@ function decodeQuotedPrintable(text: string): Uint8Array {
 }
 
 function decodeBase64(text: string): Uint8Array {
-  const clean = text.replace(/[^A-Za-z0-9+/]/g, "");
-  const padded = clean + "=".repeat((4 - clean.length % 4) % 4);
-  const bin = atob(padded.length % 4 === 1 ? padded.slice(0, -1) : padded);
+  let clean = text.replace(/[^A-Za-z0-9+/]/g, "");
+  // A lone trailing sextet carries no byte: drop it (atob refuses it).
+  if (clean.length % 4 === 1) clean = clean.slice(0, -1);
+  const bin = atob(clean + "=".repeat((4 - clean.length % 4) % 4));
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;

@@ -104,45 +104,79 @@ export function readCommandLines(
   start: number,
 ): { commands: string[]; next: number } {
   const commands: string[] = [];
+  // The last command as parts and word facts, kept as lines are joined, so a
+  // block of 10^5 continuation lines costs linear time, not quadratic.
+  let parts: string[] = [];
+  let lastWord = "";
+  let nonAssign = 0;
+  let hasMake = false;
+  let isComment = false;
+  const flush = () => {
+    if (parts.length) commands.push(parts.join(" "));
+  };
+  const begin = (t: string) => {
+    flush();
+    parts = [t];
+    nonAssign = 0;
+    hasMake = false;
+    isComment = t.startsWith("#");
+    add(t);
+  };
+  const add = (t: string) => {
+    const words = t.split(/\s+/);
+    for (const w of words) {
+      if (!ASSIGNMENT.test(w)) nonAssign++;
+      if (isMakeWord(w)) hasMake = true;
+    }
+    lastWord = words.at(-1)!;
+  };
+  // For a run of VAR=value lines: whether the run ends in a command line.
+  const runEnds = new Map<number, boolean>();
+  const startsCommandAt = (i: number): boolean => {
+    const known = runEnds.get(i);
+    if (known !== undefined) return known;
+    let k = i + 1;
+    let result = false;
+    for (; k < lines.length; k++) {
+      const nt = lines[k]!.trim();
+      if (endsBlock(lines[k]!.trimEnd())) break;
+      const nk = lineKind(nt);
+      if (nk === "assignments") continue;
+      result = nk === "command" &&
+        (ASSIGNMENT.test(nt) || isMakeWord(nt.split(/\s+/)[0]!));
+      break;
+    }
+    for (let j = i; j < k; j++) runEnds.set(j, result);
+    return result;
+  };
   let i = start;
   for (; i < lines.length; i++) {
     const raw = lines[i]!.trimEnd();
     if (endsBlock(raw)) break;
     const t = raw.trim();
-    const prev = commands.at(-1);
-    if (prev === undefined) {
-      commands.push(t);
+    if (parts.length === 0) {
+      begin(t);
       continue;
     }
-    const prevWords = prev.split(/\s+/);
-    const dangling = /^-[A-Za-z]$/.test(prevWords.at(-1)!);
-    const prevOnlyAssign = prevWords.every((w) => ASSIGNMENT.test(w));
+    const dangling = /^-[A-Za-z]$/.test(lastWord);
+    const prevOnlyAssign = nonAssign === 0;
     const kind = lineKind(t);
     let join: boolean;
     // A run of VAR=value lines ending in a command line is that command's
     // environment (a wrapped `COMPILER_INSTALL_PATH=… COMPILER=… make.cross`).
-    let startsCommand = false;
-    if (kind === "assignments") {
-      for (let k = i + 1; k < lines.length; k++) {
-        const nt = lines[k]!.trim();
-        if (endsBlock(lines[k]!.trimEnd())) break;
-        const nk = lineKind(nt);
-        if (nk === "assignments") continue;
-        startsCommand = nk === "command" &&
-          (ASSIGNMENT.test(nt) || isMakeWord(nt.split(/\s+/)[0]!));
-        break;
-      }
-    }
+    const startsCommand = kind === "assignments" && startsCommandAt(i);
     if (dangling || prevOnlyAssign) join = true;
     else if (/^\s/.test(raw)) join = false; // pristine: one command per line
     else if (kind === "command") join = false;
     else if (kind === "assignments") {
-      join = !startsCommand && prevWords.some(isMakeWord) &&
-        !prev.startsWith("#");
+      join = !startsCommand && hasMake && !isComment;
     } else join = true;
-    if (join) commands[commands.length - 1] = `${prev} ${t}`;
-    else commands.push(t);
+    if (join) {
+      parts.push(t);
+      add(t);
+    } else begin(t);
   }
+  flush();
   return { commands, next: i };
 }
 
@@ -319,7 +353,7 @@ export function parseReproduceScript(text: string): ReproduceInfo {
       continue;
     }
     const { commands: more, next } = readCommandLines(lines, i);
-    commands.push(...more);
+    for (const c of more) commands.push(c);
     i = next === i ? i + 1 : next;
   }
   return interpretCommands(commands, label);
