@@ -56,9 +56,11 @@ export function locateKey(text: string, path: (string | number)[]): number {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/^\s+/, "");
     if (line.startsWith("#") || line === "") continue;
-    const aot = line.match(/^\[\[\s*([^\]]+?)\s*\]\]/);
+    // Greedy up to "]" and trimmed after: a lazy group with \s* around it
+    // backtracks quadratically on a long unclosed header.
+    const aot = line.match(/^\[\[([^\]]*)\]\]/);
     if (aot) {
-      const keys = headerPath(aot[1]!);
+      const keys = headerPath(aot[1]!.trim());
       const name = keys.join(".");
       const n = aotCount.get(name) ?? 0;
       aotCount.set(name, n + 1);
@@ -66,21 +68,26 @@ export function locateKey(text: string, path: (string | number)[]): number {
       consider(table, i + 1);
       continue;
     }
-    const tbl = line.match(/^\[\s*([^\]]+?)\s*\]/);
+    const tbl = line.match(/^\[([^\]]*)\]/);
     if (tbl) {
-      table = headerPath(tbl[1]!);
+      table = headerPath(tbl[1]!.trim());
       consider(table, i + 1);
       continue;
     }
     const kv = line.match(
-      /^((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*(?:\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*)*)=/,
+      // No "." in the first key's class: "a.b.c" must split one way only
+      // (an ambiguous split backtracks exponentially on a long dotted line).
+      /^((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*)*)=/,
     );
     if (kv) {
       const full = [...table, ...headerPath(kv[1]!)];
       consider(full, i + 1);
       // Inline table keys on the same line: `match = { arch = "x" }`.
       const rest = line.slice(kv[0].length);
-      for (const m of rest.matchAll(/([A-Za-z0-9_-]+)\s*=/g)) {
+      // Word starts only: a long run of word characters is scanned once.
+      for (
+        const m of rest.matchAll(/(?<![A-Za-z0-9_-])([A-Za-z0-9_-]+)\s*=/g)
+      ) {
         consider([...full, m[1]!], i + 1);
       }
     }

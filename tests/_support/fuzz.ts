@@ -275,6 +275,13 @@ export function matrixTarget(scale: FuzzScale = "ci"): FuzzTarget {
         "a".repeat(10_000 * k)
       }"]\nconfig = ["d"]\ncompiler = ["g"]\n`,
       `${"#".repeat(100_000 * k)}\n`,
+      // Lines that made the file:line locator backtrack (quadratic or worse).
+      `[matrix]\narch = ["${
+        "x".repeat(50_000)
+      }"]\nconfig = ["d"]\ncompiler = ["g"]\n`,
+      `[a${" ".repeat(50_000 * k)}\n[matrix]\narch = 1\n`,
+      `[[a${" ".repeat(50_000 * k)}\n[matrix]\narch = 1\n`,
+      `a${".a".repeat(20_000 * k)}\n[matrix]\narch = 1\n`,
     ],
     async run(input) {
       const loaded = parseMatrix(input, "/fuzz/m.toml");
