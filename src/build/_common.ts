@@ -1,12 +1,11 @@
 /**
- * Pieces both planners share: the triple choice with its reason, the dts
- * overrides and the KCFLAGS word.
+ * Pieces both planners share: the triple choice with its reason and the dts
+ * overrides.
  *
  * @module
  */
 import { chooseTriple, supportedArches } from "../toolchain/arch.ts";
 import { KcrossError } from "../errors.ts";
-import { probeKcflags, type ProbeRunner } from "./kcflags.ts";
 
 /** The triple and why. */
 export interface TripleDecision {
@@ -104,30 +103,4 @@ export async function dtsVars(dir: string, arch: string): Promise<string[]> {
     if (e instanceof Deno.errors.NotADirectory) return [];
     throw e;
   }
-}
-
-/**
- * The `KCFLAGS=…` word (empty array when no flag survives the probe). With
- * no compiler to probe, every flag is listed and a note says so.
- */
-export async function kcflagsWord(
-  compiler: string | null,
-  env: Record<string, string>,
-  notes: string[],
-  runner?: ProbeRunner,
-): Promise<string[]> {
-  let flags: string[];
-  if (compiler) {
-    flags = await probeKcflags(compiler, {
-      env,
-      ...(runner ? { runner } : {}),
-    });
-  } else {
-    flags = await probeKcflags("", {
-      env,
-      runner: () => Promise.resolve(""),
-    });
-    notes.push("KCFLAGS not probed (no compiler yet): every flag listed");
-  }
-  return flags.length ? [`KCFLAGS=${flags.join(" ")}`] : [];
 }

@@ -9,7 +9,10 @@ import {
   type ConfigOutcome,
   refreshConfigStamp,
 } from "../config/run_config.ts";
-import { extractDiagnostics } from "../diagnostics/mod.ts";
+import {
+  type DiagnosticCollector,
+  extractDiagnostics,
+} from "../diagnostics/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { sha256Hex, writeJsonAtomic } from "../util/mod.ts";
 import { renderReproducer } from "../record/reproducer.ts";
@@ -49,6 +52,10 @@ export interface FinishInput {
   config: ConfigOutcome | null;
   files: Set<string>;
   dirty: Promise<boolean | null>;
+  /** The collector fed make's output live (null: read build.log). */
+  collector?: DiagnosticCollector | null;
+  /** `performance.now()` when finishing began (for `timings.finish`). */
+  finishing?: number;
 }
 
 /**
@@ -79,11 +86,14 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   }
   let diagnostics: Diagnostic[] = [];
   if (files.has("build.log")) {
-    const log = await Deno.readTextFile(`${dir}/build.log`);
-    diagnostics = extractDiagnostics(log, {
-      srcTree: plan.srcTree,
-      ...(plan.outDir ? { outDir: plan.outDir } : {}),
-    });
+    const t0 = performance.now();
+    diagnostics = input.collector
+      ? input.collector.finish()
+      : extractDiagnostics(await Deno.readTextFile(`${dir}/build.log`), {
+        srcTree: plan.srcTree,
+        ...(plan.outDir ? { outDir: plan.outDir } : {}),
+      });
+    meta.timings["finish.diagnostics"] = performance.now() - t0;
     await writeJsonAtomic(`${dir}/diagnostics.json`, diagnostics);
     files.add("diagnostics.json");
     meta.diagnostics = {
@@ -111,6 +121,9 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   files.add("reproducer.sh");
   meta.finishedAt = new Date().toISOString();
   meta.files = [...files].sort();
+  if (input.finishing !== undefined) {
+    meta.timings.finish = performance.now() - input.finishing;
+  }
   await writeMetadata(dir, meta);
   return diagnostics;
 }

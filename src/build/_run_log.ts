@@ -6,6 +6,7 @@
  * @module
  */
 import type { Output } from "../util/output.ts";
+import type { DiagnosticCollector } from "../diagnostics/mod.ts";
 import { infraCause } from "./_run_classify.ts";
 
 const encoder = new TextEncoder();
@@ -25,12 +26,15 @@ export interface LogSink {
  * Opens `rawPath` and `timedPath` (null: no timed log) for writing.
  *
  * @param echo where to echo lines (null: silent)
+ * @param collector fed the raw output, decoded, in the log's byte order
  */
 export function openLogSink(
   rawPath: string,
   timedPath: string | null,
   echo: Output | null,
+  collector?: DiagnosticCollector,
 ): LogSink {
+  const decoder = collector ? new TextDecoder() : null;
   const raw = Deno.openSync(rawPath, {
     write: true,
     create: true,
@@ -56,6 +60,7 @@ export function openLogSink(
   return {
     chunk(bytes) {
       write(raw, bytes);
+      if (decoder) collector!.pushText(decoder.decode(bytes, { stream: true }));
     },
     line(text) {
       if (timed) {
@@ -72,6 +77,10 @@ export function openLogSink(
       return writeError;
     },
     close() {
+      if (decoder) {
+        const rest = decoder.decode();
+        if (rest) collector!.pushText(rest);
+      }
       raw.close();
       timed?.close();
     },

@@ -17,7 +17,13 @@ import { UserError } from "../errors.ts";
 import { resolvePath } from "./_host.ts";
 import { formatPlan } from "./format_plan.ts";
 import { planMakeCross } from "./plan_makecross.ts";
-import { configSourceOf, planNativeBuild } from "./plan_native.ts";
+import {
+  assembleNativePlan,
+  configSourceOf,
+  gatherNativeFacts,
+  type NativeInput,
+} from "./plan_native.ts";
+import { formatTimings, msSinceProcessStart } from "./_timings.ts";
 import { exitCodeForResult, runBuild } from "./run_build.ts";
 import type { BuildPlan, ConfigSource } from "./types.ts";
 
@@ -36,6 +42,9 @@ kcross's own options (never passed to make):
   --kcross-record-dir=DIR     write the build record there
   --kcross-allow-substitute   accept another version of the compiler
   --kcross-allow-empty        do not fail when a target builds nothing
+
+KCROSS_TIMINGS=1 prints where the time went (start, planning, record, make,
+finish) on stderr; the record keeps them too (kcross logs show).
 
 Exit codes: make's result (0 pass, 1 fail or empty target), 2 user error,
 3 infrastructure error, 130 interrupted.`;
@@ -70,13 +79,21 @@ Options:
   --dry-run              print the plan, run nothing
   --json                 with --dry-run: the plan as JSON
 
+Environment: KCROSS_TIMINGS=1 prints where the time went (start, planning,
+record, config, make, finish) on stderr; the record keeps them too.
+
 Exit codes: 0 pass, 1 fail or empty target, 2 user error, 3 infrastructure
 error, 130 interrupted.`;
 
 async function printOrRun(
   ctx: CommandContext,
   plan: BuildPlan,
-  opts: { dryRun: boolean; json: boolean; recordDir: string | undefined },
+  opts: {
+    dryRun: boolean;
+    json: boolean;
+    recordDir: string | undefined;
+    timings: Record<string, number>;
+  },
 ): Promise<number> {
   if (opts.dryRun) {
     if (opts.json) ctx.out.out(JSON.stringify(plan, null, 2));
@@ -86,17 +103,27 @@ async function printOrRun(
   const outcome = await runBuild(plan, {
     out: ctx.out,
     signal: ctx.signal,
+    timings: opts.timings,
     ...(opts.recordDir
       ? { recordDir: resolvePath(ctx.cwd, opts.recordDir) }
       : {}),
   });
+  const wanted = Deno.env.get("KCROSS_TIMINGS");
+  if (wanted && wanted !== "0") ctx.out.err(formatTimings(outcome.timings));
   return exitCodeForResult(outcome.result);
 }
 
+/** `start`: how long the process took to get here (launcher, Deno, modules). */
+function startTimings(): Record<string, number> {
+  const start = msSinceProcessStart();
+  return start === null ? {} : { start };
+}
+
 async function runMakeCross(ctx: CommandContext): Promise<number> {
+  const start = startTimings();
   const env = Deno.env.toObject();
   const argv0 = env.KCROSS_ARGV0;
-  const { plan, options } = await planMakeCross({
+  const { plan, options, timings } = await planMakeCross({
     args: ctx.args,
     cwd: ctx.cwd,
     env,
@@ -108,6 +135,7 @@ async function runMakeCross(ctx: CommandContext): Promise<number> {
     dryRun: options.dryRun,
     json: options.json,
     recordDir: options.recordDir,
+    timings: { ...start, ...timings },
   });
 }
 
@@ -155,6 +183,7 @@ function configOf(p: ParsedArgs, cwd: string): ConfigSource | undefined {
 }
 
 async function runNative(ctx: CommandContext): Promise<number> {
+  const start = startTimings();
   const p = parseArgs(ctx.args, BUILD_OPTIONS);
   const arch = str(p, "arch");
   if (!arch) {
@@ -178,7 +207,7 @@ async function runNative(ctx: CommandContext): Promise<number> {
   const w = str(p, "W");
   const c = str(p, "C");
   const dryRun = flag(p, "dry-run");
-  const plan = await planNativeBuild({
+  const input: NativeInput = {
     srcTree,
     arch,
     ...(compiler ? { compiler } : {}),
@@ -200,11 +229,14 @@ async function runNative(ctx: CommandContext): Promise<number> {
     offline: dryRun,
     out: ctx.out,
     signal: ctx.signal,
-  });
+  };
+  const facts = await gatherNativeFacts(input);
+  const plan = assembleNativePlan(input, facts);
   return await printOrRun(ctx, plan, {
     dryRun,
     json: flag(p, "json"),
     recordDir: str(p, "record-dir"),
+    timings: { ...start, ...facts.build.timings },
   });
 }
 

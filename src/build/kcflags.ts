@@ -15,6 +15,14 @@ interface KcflagsTable {
 const raw = table as unknown as KcflagsTable;
 const REJECT = raw.rejectPatterns.map((p) => new RegExp(p));
 
+/**
+ * A digest of the flag table (candidates and reject patterns): a cached
+ * probe answer is only valid for the table it was probed with.
+ */
+export function kcflagsTableDigest(): string {
+  return JSON.stringify([raw.flags.map((f) => f.flag), raw.rejectPatterns]);
+}
+
 /** Every candidate flag, in file order. */
 export function kcflagCandidates(): string[] {
   return raw.flags.map((f) => f.flag);

@@ -82,28 +82,45 @@ function field(makefile: string, name: string): string | undefined {
  * the directory holds no kernel Makefile.
  */
 export async function readKernelVersion(dir: string): Promise<string | null> {
+  return (await readKernelVersionWithFiles(dir)).version;
+}
+
+/**
+ * `readKernelVersion`, with the Makefiles it read (what a cached answer
+ * depends on).
+ */
+export async function readKernelVersionWithFiles(
+  dir: string,
+): Promise<{ version: string | null; files: string[] }> {
+  const files: string[] = [];
   let path = `${dir}/Makefile`;
   for (let hop = 0; hop < 3; hop++) {
     let text: string;
     try {
       text = await Deno.readTextFile(path);
     } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
-      if (e instanceof Deno.errors.IsADirectory) return null;
+      if (e instanceof Deno.errors.NotFound) return { version: null, files };
+      if (e instanceof Deno.errors.IsADirectory) {
+        return { version: null, files };
+      }
       throw e;
     }
+    files.push(path);
     const version = field(text, "VERSION");
     if (version !== undefined) {
       const patch = field(text, "PATCHLEVEL") ?? "";
       const sub = field(text, "SUBLEVEL") ?? "";
       const extra = field(text, "EXTRAVERSION") ?? "";
-      return `${version}${
-        patch ? `.${patch}${sub ? `.${sub}` : ""}` : ""
-      }${extra}`;
+      return {
+        version: `${version}${
+          patch ? `.${patch}${sub ? `.${sub}` : ""}` : ""
+        }${extra}`,
+        files,
+      };
     }
     const inc = /^include[ \t]+(\S+)/m.exec(text)?.[1];
-    if (!inc) return null;
+    if (!inc) return { version: null, files };
     path = inc.startsWith("/") ? inc : `${dir}/${inc}`;
   }
-  return null;
+  return { version: null, files };
 }

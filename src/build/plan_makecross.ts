@@ -7,23 +7,18 @@
 import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
-import { type Resolver, setupCross } from "./_cross.ts";
+import type { Resolver } from "./_cross.ts";
 import {
-  configuredCpus,
   isDir,
   isSymlink,
   readConfig,
   realPathOr,
   resolvePath,
 } from "./_host.ts";
-import {
-  decideTriple,
-  dtsVars,
-  isSupportedArch,
-  kcflagsWord,
-} from "./_common.ts";
+import { decideTriple, isSupportedArch } from "./_common.ts";
+import { gatherBuildFacts, kcflagsWords } from "./facts.ts";
+import type { FactsCache } from "./facts_cache.ts";
 import type { ProbeRunner } from "./kcflags.ts";
-import { parseKernelVersion, readKernelVersion } from "./kernel_version.ts";
 import { type DropInOptions, parseMakeCrossArgs } from "./makecross_args.ts";
 import type { BuildPlan } from "./types.ts";
 
@@ -45,12 +40,16 @@ export interface MakeCrossInput {
   resolve?: Resolver;
   probe?: ProbeRunner;
   cpus?: () => Promise<number>;
+  /** The facts cache (default: the cache dir's; none with a test `probe`). */
+  cache?: FactsCache;
 }
 
 /** A drop-in plan and kcross's own drop-in options. */
 export interface MakeCrossPlan {
   plan: BuildPlan;
   options: DropInOptions;
+  /** How long planning took, by part, ms (`plan`, `plan.kcflags`…). */
+  timings: Record<string, number>;
 }
 
 const LEAKED_SHELL_VARS = ["O", "make_dts", "opt_arch", "subarch", "opt_jobs"];
@@ -163,41 +162,40 @@ export async function planMakeCross(
     aliases: false,
   });
 
-  const kvText = await readKernelVersion(makeDir);
-  const kernelVersion = kvText === null ? null : parseKernelVersion(kvText);
   const offline = input.offline ?? options.dryRun;
-  const cross = await setupCross({
+  const facts = await gatherBuildFacts({
     arch,
     triple,
     compiler,
+    kernelDir: makeDir,
+    dtsDir: cwd,
     ...(installPath ? { installPath } : {}),
     ...(env.URL ? { url: env.URL } : {}),
     baseEnv: env,
-    kernelVersion,
     allowSubstitute: options.allowSubstitute,
     offline,
+    needCpus: !parsed.jobsGiven,
     ...(input.out ? { out: input.out } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.resolve ? { resolve: input.resolve } : {}),
+    ...(input.probe ? { probe: input.probe } : {}),
+    ...(input.cpus ? { cpus: input.cpus } : {}),
+    ...(input.cache ? { cache: input.cache } : {}),
   });
+  const cross = facts.cross;
   Object.assign(envDelta, cross.env);
   notes.push(...cross.notes);
 
-  const kcflags = await kcflagsWord(
-    cross.compilerPath,
-    { ...env, ...envDelta },
-    notes,
-    input.probe,
-  );
+  const kcflags = kcflagsWords(facts, notes);
   let jobs: number;
   const jobsArgs: string[] = [];
   if (parsed.jobsGiven) jobs = parsed.jobs ?? 0;
   else {
-    jobs = 2 * await (input.cpus ?? configuredCpus)();
+    jobs = 2 * (facts.cpus ?? 1);
     jobsArgs.push(`--jobs=${jobs}`);
   }
   const archArgs = parsed.arch === undefined ? [`ARCH=${arch}`] : [];
-  const dts = await dtsVars(cwd, arch);
+  const dts = facts.dts;
   if (await isFile(`${cwd}/.make-env`)) {
     notes.push(".make-env is not sourced (make.cross runs it as bash)");
   }
@@ -229,9 +227,9 @@ export async function planMakeCross(
     allowEmpty: options.allowEmpty,
     notes,
     compiler,
-    kernelVersion: kvText,
+    kernelVersion: facts.kernelVersion,
   };
-  return { plan, options };
+  return { plan, options, timings: facts.timings };
 }
 
 async function isFile(path: string): Promise<boolean> {

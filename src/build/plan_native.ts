@@ -8,11 +8,17 @@ import guess from "../../toolchains/config-guess.json" with { type: "json" };
 import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
 import { archInfo } from "../toolchain/arch.ts";
-import { type Resolver, setupCross } from "./_cross.ts";
-import { decideTriple, dtsVars, kcflagsWord } from "./_common.ts";
-import { configuredCpus, readConfig, resolvePath } from "./_host.ts";
+import type { Resolver } from "./_cross.ts";
+import { decideTriple } from "./_common.ts";
+import { readConfig, resolvePath } from "./_host.ts";
+import {
+  type BuildFacts,
+  type FactsRequest,
+  gatherBuildFacts,
+  kcflagsWords,
+} from "./facts.ts";
+import type { FactsCache } from "./facts_cache.ts";
 import type { ProbeRunner } from "./kcflags.ts";
-import { parseKernelVersion, readKernelVersion } from "./kernel_version.ts";
 import { checkMakeWords, trustedNote } from "./make_words.ts";
 import type { BuildPlan, ConfigPlan, ConfigSource } from "./types.ts";
 
@@ -60,6 +66,15 @@ export interface NativeInput {
   resolve?: Resolver;
   probe?: ProbeRunner;
   cpus?: () => Promise<number>;
+  /** The facts cache (default: the cache dir's; none with a test `probe`). */
+  cache?: FactsCache;
+}
+
+/** What a native plan needs from the machine (`gatherNativeFacts`). */
+export interface NativeFacts {
+  /** The triple, why, and whether the config step must confirm it. */
+  triple: { triple: string; reason: string; provisional: boolean };
+  build: BuildFacts;
 }
 
 const guessTable = guess as unknown as {
@@ -162,16 +177,10 @@ async function overrideLines(fragments: string[], sets: string[]) {
   return [...lines, ...sets];
 }
 
-interface TripleGuess {
-  triple: string;
-  reason: string;
-  provisional: boolean;
-}
-
 async function nativeTriple(
   input: NativeInput,
   cfg: ConfigPlan,
-): Promise<TripleGuess> {
+): Promise<NativeFacts["triple"]> {
   if (input.triple) {
     return {
       triple: input.triple,
@@ -212,23 +221,15 @@ async function nativeTriple(
 }
 
 /**
- * Plans a native build. The triple comes from (in order) `input.triple`, the
- * existing or given `.config` with fragments and sets merged, or the expected
- * result of a named config target; whenever config steps will run the plan
- * is marked `tripleProvisional` and `retargetPlan` settles it.
+ * The make words from outside (W, C, make args, targets) checked against the
+ * make-word policy: every front end (report, matrix, series, rerun) reaches
+ * make through here. Pure; throws before anything is read or fetched.
  *
- * @throws {UserError} bad config value, missing .config; {InfraError} fetches
+ * @returns the words passed only because the caller trusts them
+ * @throws {UserError} a refused word without `trustMakeLine`
  */
-export async function planNativeBuild(
-  options: NativeInput,
-): Promise<BuildPlan> {
-  // ARCH as kbuild spells it: aliases (aarch64, ppc64le…) map to their ARCH.
-  const input = { ...options, arch: archInfo(options.arch).name };
-  const env = input.env ?? Deno.env.toObject();
-  const compiler = input.compiler ?? "gcc";
-  const notes: string[] = [];
-  // Every front end (report, matrix, series, rerun) reaches make through here.
-  const trusted = checkMakeWords([
+function checkedMakeWords(input: NativeInput): string[] {
+  return checkMakeWords([
     ...(input.w ? [`W=${input.w}`] : []),
     ...(input.c ? [`C=${input.c}`] : []),
     ...(input.makeArgs ?? []),
@@ -237,44 +238,93 @@ export async function planNativeBuild(
     origin: input.makeOrigin ?? "the command line",
     trust: input.trustMakeLine ?? false,
   });
-  if (trusted.length) notes.push(trustedNote(trusted));
-  const sets = (input.sets ?? []).map(normaliseSet);
-  const config: ConfigPlan = {
+}
+
+function configPlanOf(input: NativeInput): ConfigPlan {
+  return {
     source: input.config ?? { kind: "existing" },
     fragments: input.fragments ?? [],
-    sets,
+    sets: (input.sets ?? []).map(normaliseSet),
     werror: input.werror ?? "keep",
   };
-  const t = await nativeTriple(input, config);
-  const kvText = await readKernelVersion(input.srcTree);
-  if (kvText === null) {
-    throw new UserError(`"${input.srcTree}" is not a kernel source tree`, {
-      hint: "run kcross build from the top of a kernel checkout",
-    });
-  }
+}
+
+function factsRequest(
+  input: NativeInput,
+  arch: string,
+  triple: string,
+  env: Record<string, string>,
+): FactsRequest {
   const installPath = input.installPath ??
     (env.COMPILER_INSTALL_PATH || undefined);
-  const cross = await setupCross({
-    arch: input.arch,
-    triple: t.triple,
-    compiler,
+  return {
+    arch,
+    triple,
+    compiler: input.compiler ?? "gcc",
+    kernelDir: input.srcTree,
+    dtsDir: input.srcTree,
     ...(installPath ? { installPath } : {}),
     baseEnv: env,
-    kernelVersion: parseKernelVersion(kvText),
     allowSubstitute: input.allowSubstitute ?? false,
     offline: input.offline ?? false,
+    needCpus: input.jobs === undefined,
+    requireKernelTree: true,
     ...(input.out ? { out: input.out } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.resolve ? { resolve: input.resolve } : {}),
-  });
-  notes.push(...cross.notes);
-  const kcflags = await kcflagsWord(
-    cross.compilerPath,
-    { ...env, ...cross.env },
-    notes,
-    input.probe,
+    ...(input.probe ? { probe: input.probe } : {}),
+    ...(input.cpus ? { cpus: input.cpus } : {}),
+    ...(input.cache ? { cache: input.cache } : {}),
+  };
+}
+
+/**
+ * Reads and resolves everything a native plan depends on: the triple (from
+ * `input.triple`, the existing or given `.config` with fragments and sets
+ * merged, or the expected result of a named config target; provisional
+ * whenever config steps will run), then the build facts for it.
+ *
+ * @throws {UserError} bad config value, missing .config, not a kernel tree;
+ *   {InfraError} toolchain fetches
+ */
+export async function gatherNativeFacts(
+  options: NativeInput,
+): Promise<NativeFacts> {
+  const arch = archInfo(options.arch).name;
+  const input = { ...options, arch };
+  checkedMakeWords(input);
+  const triple = await nativeTriple(input, configPlanOf(input));
+  const env = input.env ?? Deno.env.toObject();
+  const build = await gatherBuildFacts(
+    factsRequest(input, arch, triple.triple, env),
   );
-  const jobs = input.jobs ?? 2 * await (input.cpus ?? configuredCpus)();
+  return { triple, build };
+}
+
+/**
+ * The native plan for `options` and its `facts`: a pure function (no I/O).
+ *
+ * @throws {UserError} on a bad `--set` value
+ */
+export function assembleNativePlan(
+  options: NativeInput,
+  facts: NativeFacts,
+): BuildPlan {
+  // ARCH as kbuild spells it: aliases (aarch64, ppc64le…) map to their ARCH.
+  const input = { ...options, arch: archInfo(options.arch).name };
+  const env = input.env ?? {};
+  const compiler = input.compiler ?? "gcc";
+  const notes: string[] = [];
+  const trusted = checkedMakeWords(input);
+  if (trusted.length) notes.push(trustedNote(trusted));
+  const config = configPlanOf(input);
+  const t = facts.triple;
+  const { cross } = facts.build;
+  const installPath = input.installPath ??
+    (env.COMPILER_INSTALL_PATH || undefined);
+  notes.push(...cross.notes);
+  const kcflags = kcflagsWords(facts.build, notes);
+  const jobs = input.jobs ?? 2 * (facts.build.cpus ?? 1);
   const crossArgs = [...cross.vars, ...kcflags];
   const argv = [
     "make",
@@ -282,7 +332,7 @@ export async function planNativeBuild(
     `--jobs=${jobs}`,
     `O=${input.outDir}`,
     `ARCH=${input.arch}`,
-    ...await dtsVars(input.srcTree, input.arch),
+    ...facts.build.dts,
     ...crossArgs,
     ...(input.w ? [`W=${input.w}`] : []),
     ...(input.c ? [`C=${input.c}`] : []),
@@ -308,12 +358,25 @@ export async function planNativeBuild(
     allowEmpty: input.allowEmpty ?? false,
     notes,
     compiler,
-    kernelVersion: kvText,
+    kernelVersion: facts.build.kernelVersion,
     tripleProvisional: t.provisional,
     allowSubstitute: input.allowSubstitute ?? false,
     ...(installPath ? { installPath } : {}),
     crossArgs,
   };
+}
+
+/**
+ * Plans a native build: `gatherNativeFacts`, then the pure
+ * `assembleNativePlan`. Pass `facts` gathered earlier to skip the first.
+ *
+ * @throws {UserError} bad config value, missing .config; {InfraError} fetches
+ */
+export async function planNativeBuild(
+  options: NativeInput,
+  facts?: NativeFacts,
+): Promise<BuildPlan> {
+  return assembleNativePlan(options, facts ?? await gatherNativeFacts(options));
 }
 
 /**
@@ -344,29 +407,28 @@ export async function retargetPlan(
   }
   const env = options.env ?? Deno.env.toObject();
   const notes = [...plan.notes];
-  const cross = await setupCross({
+  const facts = await gatherBuildFacts({
     arch: plan.arch,
     triple: d.triple,
     compiler: plan.compiler ?? "gcc",
+    kernelDir: plan.srcTree,
+    dtsDir: plan.srcTree,
     ...(plan.installPath ? { installPath: plan.installPath } : {}),
     baseEnv: env,
-    kernelVersion: parseKernelVersion(plan.kernelVersion ?? ""),
     allowSubstitute: plan.allowSubstitute ?? false,
     offline: false,
+    needCpus: false,
     ...(options.out ? { out: options.out } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.probe ? { probe: options.probe } : {}),
   });
+  const cross = facts.cross;
   notes.push(
     ...cross.notes,
     `triple changed after the config step: ${plan.triple} -> ${d.triple}`,
   );
-  const kcflags = await kcflagsWord(
-    cross.compilerPath,
-    { ...env, ...cross.env },
-    notes,
-    options.probe,
-  );
+  const kcflags = kcflagsWords(facts, notes);
   const crossArgs = [...cross.vars, ...kcflags];
   const old = plan.crossArgs ?? [];
   const at = indexOfRun(plan.argv, old);

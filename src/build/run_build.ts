@@ -14,6 +14,7 @@ import type { Output } from "../util/output.ts";
 import { shellLine } from "../util/shell_quote.ts";
 import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
 import { parseConfig } from "../config/merge_config.ts";
+import { DiagnosticCollector } from "../diagnostics/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import {
   InfraError,
@@ -118,6 +119,7 @@ export async function runBuild(
   options: RunBuildOptions,
 ): Promise<BuildOutcome> {
   let plan = initialPlan;
+  const started = performance.now();
   const out = options.out;
   const echo = options.echo === false ? null : out;
   const baseEnv = options.baseEnv ?? Deno.env.toObject();
@@ -157,6 +159,7 @@ export async function runBuild(
     reproduce: { steps: [], makeCross: [], cwd: plan.cwd, outDir: plan.outDir },
   };
   await writeMetadata(dir, meta);
+  timings.record = performance.now() - started;
 
   let result: BuildResult = "pass";
   let reason: string | null = null;
@@ -164,6 +167,7 @@ export async function runBuild(
   let exitSignal: string | null = null;
   let config: ConfigOutcome | null = null;
   let ccacheBefore: Record<string, number> = {};
+  let collector: DiagnosticCollector | null = null;
   const files = new Set(["metadata.json"]);
 
   try {
@@ -213,10 +217,17 @@ export async function runBuild(
     } else {
       meta.config = configSection(plan, config);
       await writeMetadata(dir, meta);
+      // Diagnostics are extracted as make's output arrives, so they are
+      // ready when make ends instead of costing a second pass over the log.
+      collector = new DiagnosticCollector({
+        srcTree: plan.srcTree,
+        ...(plan.outDir ? { outDir: plan.outDir } : {}),
+      });
       const sink = openLogSink(
         `${dir}/build.log`,
         `${dir}/build.timed.log`,
         echo,
+        collector,
       );
       files.add("build.log").add("build.timed.log");
       out.err(`kcross: ${shellLine(made.argv)}`);
@@ -257,6 +268,7 @@ export async function runBuild(
     }
   }
 
+  const finishing = performance.now();
   if (ccacheDir) {
     meta.ccache = ccacheDelta(
       ccacheDir,
@@ -274,6 +286,8 @@ export async function runBuild(
     config,
     files,
     dirty,
+    collector,
+    finishing,
   });
   if (reason) out.err(`kcross: ${result}: ${reason}`);
   out.err(`kcross: record ${dir}`);
