@@ -38,13 +38,18 @@ async function readKbuild(srcTree: string, dir: string): Promise<string> {
  *
  * @param srcTree absolute source tree
  * @param target a make goal such as `drivers/vfio/`
- * @param config the final `.config`
+ * @param config the final `.config`: a parsed map, or anything that looks
+ *   symbols up (the runner's lazy reader)
  * @returns e.g. `drivers/vfio/: nothing was built: CONFIG_VFIO is not set`
  */
 export async function emptyTargetReason(
   srcTree: string,
   target: string,
-  config: Map<string, ConfigValue>,
+  config: {
+    get(
+      symbol: string,
+    ): ConfigValue | undefined | Promise<ConfigValue | undefined>;
+  },
 ): Promise<string | null> {
   const dir = target.replace(/\/+$/, "");
   if (dir === "" || dir.startsWith("/") || dir.split("/").includes("..")) {
@@ -70,7 +75,8 @@ export async function emptyTargetReason(
       gates.push(m[3] ?? null);
     }
     if (gates.length === 0 || gates.includes(null)) continue;
-    if (gates.every((g) => !isOn(config.get(g!)))) {
+    const values = await Promise.all(gates.map((g) => config.get(g!)));
+    if (values.every((v) => !isOn(v))) {
       const symbols = [...new Set(gates as string[])];
       return `${target}: nothing was built: ${symbols.join(", ")} ${
         symbols.length > 1 ? "are" : "is"
@@ -83,7 +89,8 @@ export async function emptyTargetReason(
     .filter((m): m is RegExpExecArray => m !== null && m[1] === "obj");
   if (own.length > 0 && own.every((m) => m[3] !== undefined)) {
     const symbols = [...new Set(own.map((m) => m[3]!))];
-    if (symbols.every((s) => !isOn(config.get(s)))) {
+    const values = await Promise.all(symbols.map((s) => config.get(s)));
+    if (values.every((v) => !isOn(v))) {
       return `${target}: nothing was built: none of ${
         symbols.join(", ")
       } is set`;

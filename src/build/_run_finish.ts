@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseConfig } from "../config/merge_config.ts";
+import { type ConfigValue, parseConfig } from "../config/merge_config.ts";
 import {
   type ConfigOutcome,
   refreshConfigStamp,
@@ -19,6 +19,7 @@ import { renderReproducer } from "../record/reproducer.ts";
 import { makeCrossLines, reproducerSteps } from "./reproducer_steps.ts";
 import { writeMetadata } from "../record/store.ts";
 import type { RecordMetadata } from "../record/types.ts";
+import { ownCpuMs } from "./_timings.ts";
 import type { BuildPlan } from "./types.ts";
 
 /** The record's `config` section. */
@@ -44,6 +45,64 @@ export function configSection(
   };
 }
 
+/** The build dir's `.config` after make, read at most once. */
+export interface FinalConfig {
+  /** Its text, or null when there is none. */
+  text(): Promise<string | null>;
+  /** One symbol's value as `parseConfig` gives it (undefined: not mentioned). */
+  get(symbol: string): Promise<ConfigValue | undefined>;
+}
+
+/**
+ * The value of `symbol` in `.config` text, exactly as `parseConfig(text)
+ * .get(symbol)` (last assignment wins, `=n` and "is not set" are null),
+ * without parsing the other 15 000 lines of an allmodconfig.
+ *
+ * @example
+ * ```ts
+ * import { configValue } from "./_run_finish.ts";
+ * const t = "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=\"x y\"  \nCONFIG_A=m\n";
+ * if (configValue(t, "CONFIG_A") !== "m" || configValue(t, "CONFIG_B") !== null) throw new Error();
+ * if (configValue(t, "CONFIG_C") !== '"x y"' || configValue(t, "CONFIG_D") !== undefined) throw new Error();
+ * ```
+ */
+export function configValue(
+  text: string,
+  symbol: string,
+): ConfigValue | undefined {
+  if (!/^CONFIG_[A-Za-z0-9_]+$/.test(symbol)) {
+    return parseConfig(text).get(symbol);
+  }
+  const re = new RegExp(
+    `^(?:${symbol}=(.*)|# ${symbol} is not set[^\\S\\n]*)$`,
+    "gm",
+  );
+  let value: ConfigValue | undefined;
+  for (const m of text.matchAll(re)) {
+    if (m[1] === undefined) value = null;
+    else {
+      const v = m[1].trimEnd();
+      value = v === "n" ? null : v;
+    }
+  }
+  return value;
+}
+
+/**
+ * A lazy reader of `objDir/.config`: the first call reads it (after make,
+ * which may rewrite it), later calls share the text; symbols are looked up
+ * one by one (the empty-target check and the record need a handful).
+ */
+export function finalConfigOf(objDir: string): FinalConfig {
+  let text: Promise<string | null> | null = null;
+  const read = () =>
+    text ??= Deno.readTextFile(`${objDir}/.config`).catch(() => null);
+  return {
+    text: read,
+    get: async (symbol) => configValue((await read()) ?? "", symbol),
+  };
+}
+
 /** What the finishing step needs. */
 export interface FinishInput {
   plan: BuildPlan;
@@ -52,6 +111,8 @@ export interface FinishInput {
   config: ConfigOutcome | null;
   files: Set<string>;
   dirty: Promise<boolean | null>;
+  /** The final `.config` (default: read from the build dir). */
+  finalConfig?: FinalConfig;
   /** The collector fed make's output live (null: read build.log). */
   collector?: DiagnosticCollector | null;
   /** `performance.now()` when finishing began (for `timings.finish`). */
@@ -66,14 +127,13 @@ export interface FinishInput {
 export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   const { plan, dir, meta, config, files } = input;
   const objDir = plan.outDir ?? plan.srcTree;
-  const finalConfig = await Deno.readTextFile(`${objDir}/.config`).catch(
-    () => null,
-  );
+  const final = input.finalConfig ?? finalConfigOf(objDir);
+  const finalConfig = await final.text();
   if (finalConfig !== null && config && !config.failed) {
     await Deno.writeTextFile(`${dir}/config`, finalConfig);
     files.add("config");
     if (meta.toolchain) {
-      const text = parseConfig(finalConfig).get("CONFIG_CC_VERSION_TEXT");
+      const text = await final.get("CONFIG_CC_VERSION_TEXT");
       meta.toolchain.ccVersionText = text
         ? text.replace(/^"(.*)"$/, "$1")
         : null;
@@ -81,8 +141,7 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
     await refreshConfigStamp(objDir, config.inputsDigest);
     meta.config = configSection(plan, config);
     meta.config.sha256 = sha256Hex(finalConfig);
-    meta.config.werrorEnabled =
-      parseConfig(finalConfig).get("CONFIG_WERROR") === "y";
+    meta.config.werrorEnabled = await final.get("CONFIG_WERROR") === "y";
   }
   let diagnostics: Diagnostic[] = [];
   if (files.has("build.log")) {
@@ -123,6 +182,11 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   meta.files = [...files].sort();
   if (input.finishing !== undefined) {
     meta.timings.finish = performance.now() - input.finishing;
+  }
+  const cpu = ownCpuMs();
+  if (meta.timings["cpu.start"] !== undefined && cpu !== null) {
+    // A one-build process (the CLI): its CPU so far, make not included.
+    meta.timings.cpu = cpu;
   }
   await writeMetadata(dir, meta);
   return diagnostics;

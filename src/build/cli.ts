@@ -23,7 +23,7 @@ import {
   gatherNativeFacts,
   type NativeInput,
 } from "./plan_native.ts";
-import { formatTimings, msSinceProcessStart } from "./_timings.ts";
+import { formatTimings, msSinceProcessStart, ownCpuMs } from "./_timings.ts";
 import { exitCodeForResult, runBuild } from "./run_build.ts";
 import type { BuildPlan, ConfigSource } from "./types.ts";
 
@@ -109,14 +109,20 @@ async function printOrRun(
       : {}),
   });
   const wanted = Deno.env.get("KCROSS_TIMINGS");
-  if (wanted && wanted !== "0") ctx.out.err(formatTimings(outcome.timings));
+  if (wanted && wanted !== "0") {
+    ctx.out.err(formatTimings(outcome.timings));
+  }
   return exitCodeForResult(outcome.result);
 }
 
 /** `start`: how long the process took to get here (launcher, Deno, modules). */
 function startTimings(): Record<string, number> {
   const start = msSinceProcessStart();
-  return start === null ? {} : { start };
+  const cpu = ownCpuMs();
+  return {
+    ...(start === null ? {} : { start }),
+    ...(cpu === null ? {} : { "cpu.start": cpu }),
+  };
 }
 
 async function runMakeCross(ctx: CommandContext): Promise<number> {

@@ -127,6 +127,29 @@ export async function cachedKcflags(
   return { flags, cached: false };
 }
 
+/**
+ * `getconf _NPROCESSORS_CONF`, cached for this boot (the configured CPUs do
+ * not change while the machine runs; a new boot id is a miss).
+ */
+export async function cachedCpus(
+  count: () => Promise<number>,
+  cache: FactsCache,
+): Promise<number> {
+  let boot: string | null = null;
+  try {
+    boot = (await Deno.readTextFile(BOOT_ID)).trim();
+  } catch {
+    return await count(); // no /proc: ask every time
+  }
+  const hit = await cache.get<number>("cpus", boot);
+  if (typeof hit === "number" && hit > 0) return hit;
+  const n = await count();
+  await cache.put("cpus", boot, [], n); // the key is the boot
+  return n;
+}
+
+const BOOT_ID = "/proc/sys/kernel/random/boot_id";
+
 /** `make kernelversion` of `dir`, cached by the identity of the Makefiles read. */
 export async function cachedKernelVersion(
   dir: string,
@@ -152,7 +175,11 @@ export async function gatherBuildFacts(
   const cache = req.cache ?? (req.probe ? noFactsCache : factsCache());
   const started = performance.now();
   const cpusP = req.needCpus
-    ? timed(timings, "plan.cpus", req.cpus ?? configuredCpus)
+    ? timed(
+      timings,
+      "plan.cpus",
+      () => req.cpus ? req.cpus() : cachedCpus(configuredCpus, cache),
+    )
     : Promise.resolve(null);
   const dtsP = dtsVars(req.dtsDir, req.arch);
   // Handled below; these keep an early throw from leaving them unhandled.

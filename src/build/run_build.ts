@@ -13,7 +13,6 @@
 import type { Output } from "../util/output.ts";
 import { shellLine } from "../util/shell_quote.ts";
 import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
-import { parseConfig } from "../config/merge_config.ts";
 import { DiagnosticCollector } from "../diagnostics/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import {
@@ -29,7 +28,12 @@ import type { RecordMetadata } from "../record/types.ts";
 import { VERSION } from "../version.ts";
 import { ccacheCounters, ccacheDelta } from "./_run_ccache.ts";
 import { emptyTargetReason } from "./_run_empty.ts";
-import { configSection, finishRecord } from "./_run_finish.ts";
+import {
+  configSection,
+  type FinalConfig,
+  finalConfigOf,
+  finishRecord,
+} from "./_run_finish.ts";
 import { type LogSink, openLogSink } from "./_run_log.ts";
 import {
   missingTool,
@@ -168,6 +172,7 @@ export async function runBuild(
   let config: ConfigOutcome | null = null;
   let ccacheBefore: Record<string, number> = {};
   let collector: DiagnosticCollector | null = null;
+  const finalConfig = finalConfigOf(objDir);
   const files = new Set(["metadata.json"]);
 
   try {
@@ -247,7 +252,9 @@ export async function runBuild(
       }
       exitCode = r.code;
       exitSignal = r.signal;
-      ({ result, reason } = await classify(plan, r, sink));
+      const checking = performance.now();
+      ({ result, reason } = await classify(plan, r, sink, finalConfig));
+      timings.check = performance.now() - checking;
     }
   } catch (error) {
     if (error instanceof UserError) {
@@ -288,6 +295,7 @@ export async function runBuild(
     dirty,
     collector,
     finishing,
+    finalConfig,
   });
   if (reason) out.err(`kcross: ${result}: ${reason}`);
   out.err(`kcross: record ${dir}`);
@@ -351,6 +359,7 @@ async function classify(
   plan: BuildPlan,
   r: { code: number; interrupted: boolean },
   sink: LogSink,
+  finalConfig: FinalConfig,
 ): Promise<{ result: BuildResult; reason: string | null }> {
   if (r.interrupted) {
     return { result: "interrupted", reason: "interrupted by signal" };
@@ -368,11 +377,8 @@ async function classify(
   if (plan.allowEmpty || plan.targets.length === 0) {
     return { result: "pass", reason: null };
   }
-  const objDir = plan.outDir ?? plan.srcTree;
-  const text = await Deno.readTextFile(`${objDir}/.config`).catch(() => "");
-  const config = parseConfig(text);
   for (const target of plan.targets) {
-    const why = await emptyTargetReason(plan.srcTree, target, config);
+    const why = await emptyTargetReason(plan.srcTree, target, finalConfig);
     if (why) return { result: "empty", reason: why };
   }
   return { result: "pass", reason: null };
