@@ -3,8 +3,8 @@
  * (the KCFLAGS a compiler accepts, a tree's kernel version), so a no-op
  * `make.cross` costs one Deno start plus make.
  *
- * Each entry is one JSON file under `<cache>/facts/<kind>/`, named by the
- * sha256 of its key, holding the key, the identity of the files the fact was
+ * Each entry is one JSON file under `<cache>/facts/<kind>/`, named by a
+ * hash of its key, holding the key, the identity of the files the fact was
  * derived from (real path, device, inode, size, mtime, ctime) and the value.
  * A read stats those files again and misses when any differs, so replacing a
  * compiler or editing the Makefile invalidates the entry. Writes go to a
@@ -14,7 +14,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { cacheDir } from "../paths.ts";
 
 /** What identifies one file a fact depends on. */
@@ -76,9 +75,25 @@ function sameIdentity(a: FileIdentity, b: FileIdentity | null): boolean {
     a.ctimeMs === b.ctimeMs;
 }
 
+/**
+ * A file name for `key`: two 32-bit FNV-1a hashes (not node:crypto, whose
+ * compat layer costs every process start ~30 ms of CPU). Collisions are
+ * harmless: the entry holds its key and a different key is a miss.
+ */
+function keyName(key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+  return hex(a) + hex(b);
+}
+
 function entryPath(root: string, kind: string, key: string): string {
-  const digest = createHash("sha256").update(key).digest("hex");
-  return `${root}/${kind}/${digest}.json`;
+  return `${root}/${kind}/${keyName(key)}.json`;
 }
 
 /**
