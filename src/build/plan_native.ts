@@ -166,7 +166,8 @@ async function overrideLines(fragments: string[], sets: string[]) {
   const lines: string[] = [];
   for (const f of fragments) {
     try {
-      lines.push(...(await Deno.readTextFile(f)).split("\n"));
+      // No spread: a fragment of 10^5 lines would overflow the call stack.
+      for (const l of (await Deno.readTextFile(f)).split("\n")) lines.push(l);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
         throw new UserError(`Config fragment "${f}" does not exist`);

@@ -157,7 +157,7 @@ export function mergeConfig(
     });
     const add = fragment.text.split("\n");
     if (add.at(-1) === "") add.pop();
-    lines.push(...add);
+    for (const l of add) lines.push(l); // no spread: a fragment may be huge
   }
   return { text: lines.length ? `${lines.join("\n")}\n` : "", notes };
 }

@@ -93,13 +93,15 @@ export function formatDiff(diff: DiagnosticDiff): string[] {
   const lines: string[] = [];
   if (current.length > 0) {
     lines.push("All errors/warnings (new ones prefixed by >>):", "");
-    lines.push(...formatRobot(current, { newSet: new Set(diff.added) }));
+    for (const l of formatRobot(current, { newSet: new Set(diff.added) })) {
+      lines.push(l);
+    }
   } else {
     lines.push("No errors or warnings.");
   }
   if (diff.fixed.length > 0) {
     lines.push("", "Fixed (in the base build only):", "");
-    lines.push(...formatRobot(diff.fixed));
+    for (const l of formatRobot(diff.fixed)) lines.push(l);
   }
   return lines;
 }

@@ -167,7 +167,7 @@ export function bisectCommandWith(
             { hint: "pass the diagnostic with --diagnostic instead" },
           );
         }
-        targets.push(...fromReport.targets);
+        for (const t of fromReport.targets) targets.push(t);
         buildArgs = mergeBuildArgs(fromReport, buildArgs);
       }
       const tree = typeof own.tree === "string" ? own.tree : ctx.cwd;

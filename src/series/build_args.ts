@@ -197,7 +197,7 @@ export function splitArgs(
       continue;
     }
     if (word === "--") {
-      out.build.push(...args.slice(i));
+      for (const a of args.slice(i)) out.build.push(a);
       break;
     }
     if (word.startsWith("-")) {
