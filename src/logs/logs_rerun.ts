@@ -10,6 +10,9 @@ import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
 import { shellLine } from "../util/shell_quote.ts";
 import type { KcrossInvocation, RecordMetadata } from "../record/types.ts";
 
+/** The commands a reproducer holds, the only ones `logs rerun` runs. */
+const REPLAYED = ["build"];
+
 /** Where and how to replay. */
 export interface RerunOptions {
   /** The record's directory (replaces the record-dir token). */
@@ -65,7 +68,8 @@ export function rerunInvocations(
  * Runs the invocations in order; stops at the first non-zero exit.
  *
  * @returns the last exit code
- * @throws {UserError} when the record has no reproducer steps
+ * @throws {UserError} when the record has no reproducer steps, or a step
+ *   that is not `build`
  */
 export async function rerun(
   meta: RecordMetadata,
@@ -75,6 +79,18 @@ export async function rerun(
   const { cwd, steps } = rerunInvocations(meta, options);
   if (steps.length === 0) {
     throw new UserError(`Record "${meta.id}" has no reproducer steps`);
+  }
+  // A record is input like a report: it may only replay what kcross writes
+  // into reproducers (`kcross build …`), not `doctor --install`, `cache gc`…
+  for (const step of steps) {
+    if (!REPLAYED.includes(step.command)) {
+      throw new UserError(
+        `Record "${meta.id}" asks to run "kcross ${
+          shellLine([step.command]).slice(0, 80)
+        }": logs rerun only replays ${REPLAYED.join(", ")} steps`,
+        { hint: "the record's metadata.json was not written by kcross build" },
+      );
+    }
   }
   const dispatch = ctx.dispatch;
   if (!dispatch) {

@@ -77,6 +77,9 @@ function readDir(dir: string, re: RegExp): string[] {
   return out.sort();
 }
 
+/** Inputs are cut to this many characters (the report cap is 16 MB). */
+const LIMIT = 20_000_000;
+
 const JUNK = [
   "\0",
   "\r",
@@ -140,7 +143,8 @@ export function mutate(
       const lines = text.split("\n");
       const i = rng.int(lines.length);
       const n = rng.pick(big ? [10, 1000, 20_000, 130_000] : [10, 100, 2000]);
-      const block = Array(n).fill(lines[i]!);
+      const fit = Math.floor(LIMIT / (lines[i]!.length + 1));
+      const block = Array(Math.max(1, Math.min(n, fit))).fill(lines[i]!);
       return [...lines.slice(0, i), block.join("\n"), ...lines.slice(i)]
         .join("\n");
     }
@@ -190,7 +194,10 @@ export function mutate(
       return text.replaceAll("\n", rng.pick(["\r\n", "\r", "\n\r"]));
     }
     default: { // repeat the whole input
-      return text.repeat(1 + rng.int(big ? 8 : 2));
+      const times = 1 + rng.int(big ? 8 : 2);
+      return text.repeat(
+        Math.max(1, Math.min(times, Math.floor(LIMIT / (text.length + 1)))),
+      );
     }
   }
 }
@@ -345,10 +352,11 @@ export async function fuzz(
     } else {
       input = rng.pick(target.corpus);
       for (let k = 0, n = 1 + rng.int(3); k < n; k++) {
+        if (input.length > LIMIT) input = input.slice(0, LIMIT);
         input = mutate(input, rng, target.corpus, options.scale);
       }
     }
-    if (input.length > 20_000_000) input = input.slice(0, 20_000_000);
+    if (input.length > LIMIT) input = input.slice(0, LIMIT);
     const t0 = process.cpuUsage();
     try {
       await target.run(input, rng);

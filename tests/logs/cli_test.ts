@@ -95,13 +95,24 @@ Deno.test("kcross logs ls/show/diff/rerun over real records", async (t) => {
         await Deno.readTextFile(`${dir}/metadata.json`),
       ) as RecordMetadata;
       assertEquals(meta.reproduce.steps[0]?.command, "build");
-      // Swap in a harmless command to check the replay mechanics.
+      // A forged record may not name any other command.
       meta.reproduce.steps = [{ command: "logs", args: ["show", bad.id] }];
       await Deno.writeTextFile(`${dir}/metadata.json`, JSON.stringify(meta));
+      const refused = await kcross(["logs", "rerun", ok.id]);
+      assertEquals(refused.code, 2);
+      assertStringIncludes(refused.stderr, "logs rerun only replays build");
+      // The replay mechanics, with a build step that stops at planning.
+      meta.reproduce.steps = [{
+        command: "build",
+        args: ["--arch", "powerpc", "--dry-run", "--tree", `${tree.root}/none`],
+      }];
+      await Deno.writeTextFile(`${dir}/metadata.json`, JSON.stringify(meta));
       const r = await kcross(["logs", "rerun", ok.id]);
-      assertEquals(r.code, 0);
-      assertStringIncludes(r.stdout, `record:     ${bad.id}`);
-      assertStringIncludes(r.stderr, `kcross: kcross logs show ${bad.id}`);
+      assertStringIncludes(
+        r.stderr,
+        `kcross: kcross build --arch powerpc --dry-run --tree ${tree.root}/none`,
+      );
+      assertEquals(r.code, 2);
     });
 
     await t.step("user errors exit 2", async () => {
