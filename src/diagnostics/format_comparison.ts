@@ -29,6 +29,13 @@ export function formatComparison(c: Comparison): string[] {
     lines.push(
       `${m.status.padEnd(width)} ${mark} ${formatDiagnostic(r)}`,
     );
+    if (m.severityHere !== null) {
+      lines.push(
+        `${
+          "".padEnd(width)
+        }    ${m.severityHere} here, ${r.severity} in the report: the difference is -Werror (CONFIG_WERROR)`,
+      );
+    }
     if (m.status === "moved" && m.found !== null) {
       const by = m.movedBy ?? 0;
       const how = by === 0

@@ -196,3 +196,133 @@ Deno.test("sparse: reported `sparse` severity matches a sparse diagnostic, head-
   const gcc = found({ message: reported.message });
   assertEquals(compareReported([reported], [gcc]).verdict, "not-reproduced");
 });
+
+Deno.test("-Werror: a reported warning the build turned into an error is reproduced, with both severities", async (t) => {
+  await t.step("gcc [-Werror=x] against the report's [-Wx]", () => {
+    // 000's W=1 lines are warnings (the robot's CONFIG_WERROR off); a
+    // CONFIG_WERROR=y build of the same line prints an error
+    const c = compareReported(
+      [rep({
+        file: "drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c",
+        line: 112,
+        column: 18,
+        severity: "warning",
+        message:
+          "variable 'hwirq' set but not used [-Wunused-but-set-variable]",
+      })],
+      goldenDiagnostics("gcc12-powerpc-vfio-outoftree"),
+    );
+    assertEquals(c.matches[0]?.status, "reproduced");
+    assertEquals(c.matches[0]?.severityHere, "error");
+    assertEquals(c.verdict, "reproduced");
+    assertEquals(c.counts.extra, 0);
+    const text = formatComparison(c).join("\n");
+    assertStringIncludes(text, "error here, warning in the report");
+  });
+  await t.step("clang [-Werror,-Wx], and the line moved", () => {
+    const c = compareReported(
+      [rep({
+        file: "drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c",
+        line: 110,
+        column: 11,
+        severity: "warning",
+        message:
+          "variable 'hwirq' set but not used [-Wunused-but-set-variable]",
+      })],
+      goldenDiagnostics("clang15-arm64-vfio-seed"),
+    );
+    assertEquals(c.matches[0]?.status, "moved");
+    assertEquals(c.matches[0]?.movedBy, 2);
+    assertEquals(c.matches[0]?.severityHere, "error");
+  });
+  await t.step(
+    "the reverse: the report's [-Werror=x] error, a warning here",
+    () => {
+      const c = compareReported(
+        [rep({
+          severity: "error",
+          message: "initialized field overwritten [-Werror=override-init]",
+        })],
+        [found({
+          severity: "warning",
+          message: "initialized field overwritten [-Woverride-init]",
+        })],
+      );
+      assertEquals(c.matches[0]?.status, "reproduced");
+      assertEquals(c.matches[0]?.severityHere, "warning");
+    },
+  );
+  await t.step("gcc's bare [-Werror] against a flagless warning", () => {
+    const c = compareReported(
+      [rep({
+        severity: "warning",
+        message: "excess elements in array initializer",
+      })],
+      [found({
+        severity: "error",
+        message: "excess elements in array initializer [-Werror]",
+      })],
+    );
+    assertEquals(c.matches[0]?.severityHere, "error");
+  });
+  await t.step("an error that is not -Werror's stays missing", () => {
+    // clang's implicit declarations are errors by default (038): not a
+    // -Werror difference, so a warning of the same text does not match
+    const c = compareReported(
+      [rep({
+        severity: "error",
+        message:
+          "call to undeclared function 'kfree'; ISO C99 and later do not support implicit function declarations [-Wimplicit-function-declaration]",
+      })],
+      [found({
+        severity: "warning",
+        message:
+          "call to undeclared function 'kfree'; ISO C99 and later do not support implicit function declarations [-Wimplicit-function-declaration]",
+      })],
+    );
+    assertEquals(c.matches[0]?.status, "missing");
+  });
+  await t.step(
+    "on the same line a -Werror twin wins; elsewhere the same severity does",
+    () => {
+      const c = compareReported(
+        [rep({ severity: "warning", message: "m [-Wx]" })],
+        [
+          found({ severity: "error", message: "m [-Werror=x]" }),
+          found({ severity: "warning", message: "m [-Wx]", line: 12 }),
+        ],
+      );
+      assertEquals(c.matches[0]?.status, "reproduced");
+      assertEquals(c.matches[0]?.severityHere, "error");
+      const elsewhere = compareReported(
+        [rep({ severity: "warning", message: "m [-Wx]", line: 20 })],
+        [
+          found({ severity: "error", message: "m [-Werror=x]", line: 19 }),
+          found({ severity: "warning", message: "m [-Wx]", line: 12 }),
+        ],
+      );
+      assertEquals(elsewhere.matches[0]?.status, "moved");
+      assertEquals(elsewhere.matches[0]?.severityHere, null);
+    },
+  );
+});
+
+Deno.test("kernel-doc: no column, wording of other kernel-doc releases, moved lines", () => {
+  // 041 (a 2025 tree) prints "or struct member"; linux-6.1's kernel-doc
+  // (the sparse/kerneldoc golden log) prints "or member"
+  const reported = rep({
+    file: "drivers/mcb/mcb-core.c",
+    line: 270,
+    column: null,
+    severity: "warning",
+    message:
+      "Function parameter or struct member 'carrier' not described in 'mcb_alloc_bus'",
+  });
+  const golden = goldenDiagnostics("gcc12-powerpc-sparse-kerneldoc");
+  const c = compareReported([reported], golden);
+  assertEquals(c.matches[0]?.status, "reproduced");
+  assertEquals(c.matches[0]?.found?.column, null);
+  const older = compareReported([{ ...reported, line: 262 }], golden);
+  assertEquals(older.matches[0]?.status, "moved");
+  assertEquals(older.matches[0]?.movedBy, 8);
+});
