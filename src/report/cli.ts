@@ -9,6 +9,9 @@ import { UserError } from "../errors.ts";
 import { parseReport } from "./parse_report.ts";
 import { readReportInput } from "./read_input.ts";
 import { formatSummary } from "./summary.ts";
+// The command is the CLI layer: it shows the orchestrator's plan, which the
+// report area itself (a parser) knows nothing of.
+import { describePlan } from "../repro/describe_plan.ts";
 
 const USAGE =
   `Usage: kcross report parse <file|-> [--json] [--reproduce FILE] [--lenient]
@@ -16,7 +19,8 @@ const USAGE =
 Parse a 0-day kernel test robot report: the mail body, a whole .eml/mbox
 message (MIME parts, quoted-printable/base64, attached reproduce script and
 config), text pasted from a web archive (reflowed lines are joined back), or
-a bare reproduce script. "-" reads standard input.
+a bare reproduce script. "-" reads standard input. Without --json it also
+shows what "kcross repro" would build: the same plan repro carries out.
 
 Options:
   --json              print the parse as one JSON object
@@ -64,7 +68,12 @@ async function run(ctx: CommandContext): Promise<number> {
   };
   const report = parseReport(text, options);
   if (flag(p, "json")) ctx.out.out(JSON.stringify(report, null, 2));
-  else for (const line of formatSummary(report)) ctx.out.out(line);
+  else {
+    for (const line of formatSummary(report)) ctx.out.out(line);
+    ctx.out.out("");
+    ctx.out.out("kcross repro would:");
+    for (const line of describePlan(report)) ctx.out.out(line);
+  }
   return 0;
 }
 

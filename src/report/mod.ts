@@ -1,7 +1,8 @@
 /**
  * Robot reports: parse any 0-day kernel test robot report (plain body, e-mail,
  * mbox, reflowed archive copy, or a `reproduce` script) into the fields of
- * `shared/robot-reports/README.md`, plus helpers `repro` builds on.
+ * `shared/robot-reports/README.md`. Only parsing: what to build from a
+ * report is `src/repro/plan_repro.ts`.
  *
  * @module
  */
@@ -27,14 +28,5 @@ export { extractEmail } from "./email.ts";
 export { isTruncatedUrl } from "./header.ts";
 export { reflowSignature } from "./reflow_signature.ts";
 export { shellSplit } from "./shell_split.ts";
-export {
-  type BuildRequest,
-  buildRequest,
-  type CompilerRequest,
-  compilerRequest,
-  type ConfigSource,
-  configSource,
-  newDiagnostics,
-} from "./helpers.ts";
 export { loadReport, readReportInput } from "./read_input.ts";
 export { formatSummary } from "./summary.ts";

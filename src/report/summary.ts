@@ -1,10 +1,10 @@
 /**
  * A readable summary of a parsed report (what `kcross report parse` prints
- * without `--json`).
+ * without `--json`): what the report says. What a repro would do with it is
+ * the planner's (`src/repro/describe_plan.ts`).
  *
  * @module
  */
-import { buildRequest, compilerRequest, configSource } from "./helpers.ts";
 import type { ParsedReport } from "./types.ts";
 
 /**
@@ -48,38 +48,16 @@ export function formatSummary(report: ParsedReport): string[] {
     [report.config_name, report.config_url && `(${report.config_url})`]
       .filter(Boolean).join(" "),
   );
-  const cs = configSource(report);
-  row(
-    "config src",
-    cs.kind === "attached"
-      ? "attached to the e-mail"
-      : cs.kind === "url"
-      ? cs.url
-      : cs.kind === "target"
-      ? `regenerate: make ARCH=${cs.arch} ${cs.target}`
-      : `unavailable: ${cs.reason}`,
-  );
-  const cr = compilerRequest(report);
-  if (cr) {
-    row(
-      "compiler",
-      `${cr.raw}  -> ${cr.request ?? "unknown version"}${
-        cr.distro ? " (distro)" : ""
-      }`,
-    );
-  }
+  row("compiler", report.compiler?.raw);
   row("arch", report.arch);
-  const b = buildRequest(report);
   const flags = [
     report.w !== null ? `W=${report.w}` : null,
     report.c !== null ? `C=${report.c}` : null,
   ].filter(Boolean).join(" ");
   row("flags", flags);
-  row(
-    "make",
-    [...b.makeArgs, ...b.targets].join(" ") +
-      (b.source === "report" ? "" : `  (from ${b.source})`),
-  );
+  if (report.make_args !== null) {
+    row("make", [...report.make_args].join(" "));
+  }
   row("rustc", report.setup.rustc);
   row("sparse", report.setup.sparse);
   row("docutils", report.setup.docutils);

@@ -23,7 +23,10 @@ config from download.01.org), get the
 report's commit (fetching it from the report's tree if needed), build it in a
 kcross worktree under the state dir (your working tree, index, HEAD and stash
 are never touched) with the report's config, exact compiler, make variables
-and targets, then compare the build's diagnostics with the report's.
+and targets, then compare the build's diagnostics with the report's. A
+config the report names but whose file cannot be fetched is regenerated
+from its name (a setup difference); the robot builds allmodconfig and
+allyesconfig with CONFIG_WERROR off, and so does repro.
 
 Options:
   --tree DIR           your kernel checkout (default: the current directory)
@@ -39,6 +42,9 @@ Options:
                        build record says so)
   --lore-url URL       public-inbox root for a Message-ID (default
                        $KCROSS_LORE_URL, else https://lore.kernel.org)
+  --werror=keep|off    CONFIG_WERROR over the robot's policy (default: off
+                       for a regenerated allmodconfig/allyesconfig, as the
+                       robot builds them; a robot config file as it is)
   --offline            never fetch (reports, files, commits): use the caches,
                        say which remote and commit are needed
   --no-ccache          do not use ccache
@@ -82,9 +88,16 @@ async function repro(ctx: CommandContext): Promise<number> {
     "trust-make-line": { type: "boolean" },
     offline: { type: "boolean" },
     "lore-url": { type: "string" },
+    werror: { type: "string" },
     "no-ccache": { type: "boolean" },
     json: { type: "boolean" },
   });
+  const werror = str(p, "werror");
+  if (werror !== undefined && werror !== "keep" && werror !== "off") {
+    throw new UserError(`Bad value for --werror: "${werror}"`, {
+      hint: "use --werror=off or --werror=keep",
+    });
+  }
   const [file, ...extra] = p.positionals;
   if (file === undefined) {
     throw new UserError("Missing report file", {
@@ -143,6 +156,7 @@ async function repro(ctx: CommandContext): Promise<number> {
     allowSubstitute: flag(p, "allow-substitute"),
     trustMakeLine: flag(p, "trust-make-line"),
     offline: flag(p, "offline"),
+    ...(werror ? { werror } : {}),
     ccache: !flag(p, "no-ccache"),
   });
   if (flag(p, "json")) {

@@ -9,6 +9,7 @@ import { parseReport } from "../report/mod.ts";
 import { resolveToolchain } from "../toolchain/mod.ts";
 import { planNativeBuild, runBuild } from "../build/mod.ts";
 import { compareReported } from "../diagnostics/mod.ts";
+import { fetchConfig } from "../config/mod.ts";
 import type { ReproEngine } from "./engine.ts";
 
 /** Whether the report says its config came as an attachment. */
@@ -31,6 +32,9 @@ export function defaultEngine(): ReproEngine {
         configAttached: ATTACHED_CONFIG.test(text),
       };
     },
+    fetchConfig(url, options) {
+      return fetchConfig(url, options);
+    },
     resolveToolchain(request, options) {
       return resolveToolchain(request, options);
     },
@@ -43,6 +47,7 @@ export function defaultEngine(): ReproEngine {
         arch: input.arch,
         compiler: input.toolchain.requested,
         config: input.config,
+        werror: input.werror,
         outDir: input.outDir,
         ...(w !== undefined ? { w } : {}),
         ...(c !== undefined ? { c } : {}),
@@ -71,6 +76,7 @@ export function defaultEngine(): ReproEngine {
           reported: m.reported,
           status: m.status,
           ...(m.movedBy !== null ? { movedBy: m.movedBy } : {}),
+          ...(m.severityHere !== null ? { severityHere: m.severityHere } : {}),
         })),
       };
     },

@@ -29,6 +29,8 @@ export interface ReproBuildInput {
   srcTree: string;
   outDir: string;
   config: ConfigSource;
+  /** CONFIG_WERROR: `off` (the robot's policy for all*config) or `keep`. */
+  werror: "keep" | "off";
   toolchain: ResolvedToolchain;
   /** The triple from the report's compiler line (or the arch default). */
   triple: string;
@@ -51,6 +53,8 @@ export interface ComparedRow {
   reported: ReportedDiagnostic;
   status: "reproduced" | "moved" | "missing";
   movedBy?: number;
+  /** The build's severity, when it differs from the report's only by -Werror. */
+  severityHere?: string;
 }
 
 /** The comparer's answer. */
@@ -67,6 +71,8 @@ export interface ReproEngine {
    * reproduce script when it came separately.
    */
   parse(text: string, reproduceText?: string): ParsedInput;
+  /** Downloads a robot config (time-limited, size-capped). */
+  fetchConfig(url: string, options: { signal: AbortSignal }): Promise<string>;
   resolveToolchain(
     request: ToolchainRequest,
     options: { out: Output; signal: AbortSignal },

@@ -27,7 +27,30 @@ export function verdictRows(c: Comparison): VerdictRow[] {
     severity: r.reported.severity,
     message: r.reported.message,
     ...(r.movedBy !== undefined ? { movedBy: r.movedBy } : {}),
+    ...(r.severityHere !== undefined ? { severityHere: r.severityHere } : {}),
   }));
+}
+
+/**
+ * A row's status as printed: `moved +2 lines`, and for a severity changed by
+ * -Werror `reproduced (error here, warning in the report)`.
+ *
+ * @example
+ * ```ts
+ * import { statusText } from "./format_verdict.ts";
+ * const s = statusText({ status: "reproduced", severityHere: "error", severity: "warning" });
+ * if (s !== "reproduced (error here, warning in the report)") throw new Error(s);
+ * ```
+ */
+export function statusText(
+  r: Pick<VerdictRow, "status" | "movedBy" | "severityHere" | "severity">,
+): string {
+  const base = r.status === "moved"
+    ? `moved ${r.movedBy! > 0 ? "+" : ""}${r.movedBy} lines`
+    : r.status;
+  return r.severityHere
+    ? `${base} (${r.severityHere} here, ${r.severity} in the report)`
+    : base;
 }
 
 /** Extra diagnostics listed in the table (all of them are in verdict.json). */
@@ -56,7 +79,8 @@ function loc(
  * const lines = formatVerdict({ verdict: "reproduced", rows: [{ status: "reproduced", new: true,
  *   file: "a.c", line: 3, column: 1, severity: "error", message: "m" }], extra: [],
  *   differences: [], notes: [], commit: "abc", reportCommit: "abc", arch: "powerpc",
- *   config: "allmodconfig", targets: [], makeVars: [], toolchain: null, build: null });
+ *   config: "allmodconfig", targets: [], makeVars: [], toolchain: null, build: null,
+ *   werror: { mode: "off", from: "robot policy", why: "the robot builds allmodconfig with CONFIG_WERROR off", enabled: false } });
  * if (!lines.some((l) => l.includes(">> a.c:3:1: error: m"))) throw new Error(lines.join("\n"));
  * if (lines.at(-1) !== "verdict: reproduced") throw new Error();
  * ```
@@ -66,14 +90,10 @@ export function formatVerdict(v: Verdict): string[] {
   const shown = v.rows.slice(0, ROWS_SHOWN);
   // A loop, not Math.max(...rows): spreading 10^5 values overflows the stack.
   let width = 10;
-  for (const r of shown) {
-    width = Math.max(width, r.status.length + (r.movedBy ? 12 : 0));
-  }
+  for (const r of shown) width = Math.max(width, statusText(r).length);
   lines.push(`${"status".padEnd(width)}  reported diagnostic`);
   for (const r of shown) {
-    const status = r.status === "moved"
-      ? `moved ${r.movedBy! > 0 ? "+" : ""}${r.movedBy} lines`
-      : r.status;
+    const status = statusText(r);
     lines.push(
       `${status.padEnd(width)}  ${r.new ? ">>" : "  "} ${
         loc(r)
@@ -102,6 +122,14 @@ export function formatVerdict(v: Verdict): string[] {
     if (v.extra.length > EXTRA_SHOWN) {
       lines.push(`  … ${v.extra.length - EXTRA_SHOWN} more in verdict.json`);
     }
+  }
+  if (v.werror) {
+    lines.push(
+      "",
+      `CONFIG_WERROR: ${
+        v.werror.enabled === null ? "?" : v.werror.enabled ? "y" : "n"
+      } (${v.werror.why})`,
+    );
   }
   if (v.differences.length) {
     lines.push("", "setup differences:");

@@ -1,145 +1,44 @@
 /**
- * Turns a parsed robot report into a repro plan: which commit, which config,
- * which compiler and triple, which make variables and targets. Pure: no I/O.
+ * The one planner from a parsed robot report to a reproduction: which
+ * commit, which config (and its CONFIG_WERROR policy), which compiler and
+ * triple, which make variables and targets. `report parse` shows it,
+ * `repro` and `verify` carry it out, `bisect --report` builds with it.
+ * Pure: a function of (report, facts), returning plain data.
  *
  * @module
  */
 import { UserError } from "../errors.ts";
 import { archInfo } from "../toolchain/arch.ts";
-import table from "../../toolchains/arches.json" with { type: "json" };
+import { compilerPlan } from "./plan_compiler.ts";
+import {
+  type ConfigFacts,
+  planConfig,
+  splitConfigName,
+} from "./plan_config.ts";
 import type {
-  CompilerPlan,
+  BuildSetup,
   ReportedDiagnostic,
   ReportFields,
-  ReproConfig,
   ReproPlan,
   SourcePlan,
 } from "./types.ts";
 
-/** Options that override or complete the report. */
-export interface PlanReproOptions {
+/** What is known besides the report: the user's overrides and attachments. */
+export interface ReproFacts extends ConfigFacts {
   /** `--commit`: build this instead of (or, for patch reports, in lieu of) the report's commit. */
   commit?: string;
   /** `--remote-url`: fetch from here instead of the report's tree URL. */
   remoteUrl?: string;
-  /** A config file: `--config`, or the report's attached config saved to disk. */
-  configFile?: { path: string; from: string };
-  /** The report says its config was attached, but the attachment is not at hand. */
-  configAttached?: boolean;
 }
-
-/** Config names whose target `make` knows (after the `<arch>-` prefix). */
-const NAMED_TARGETS =
-  /^(allmodconfig|allyesconfig|allnoconfig|defconfig|tinyconfig|[A-Za-z0-9_.-]+_defconfig)$/;
 
 /** Variables kcross sets itself (never copied from the report's make line). */
 const OWN_VARS = new Set(["O", "ARCH", "CROSS_COMPILE", "CC", "LD", "HOSTCC"]);
 
 /**
- * Whether a URL from a report was cut short by an archive (`…` or `...`).
- *
- * @example
- * ```ts
- * import { isTruncatedUrl } from "./plan_repro.ts";
- * if (!isTruncatedUrl("https://download.01.org/x/IDixXFOw-lk...")) throw new Error();
- * if (isTruncatedUrl("https://download.01.org/x/config")) throw new Error();
- * ```
+ * The robot's sparse flags: its reports print `sparse: sparse:` because of
+ * `-fdiagnostic-prefix` (lkp-tests make.cross, and every inline C=1 line).
  */
-export function isTruncatedUrl(url: string): boolean {
-  return /(\.\.\.|…)\)?$/.test(url.trim());
-}
-
-/**
- * The compiler a report's `compiler:` line asks for.
- *
- * @example
- * ```ts
- * import { compilerPlan } from "./plan_repro.ts";
- * const c = compilerPlan({ name: "gcc", version: "11.2.0", raw: "powerpc-linux-gcc (GCC) 11.2.0" });
- * if (c?.request !== "gcc-11.2.0" || c.triple !== "powerpc-linux") throw new Error();
- * const d = compilerPlan({ name: "gcc", version: "12.2.0", raw: "powerpc64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0" });
- * if (d?.distro !== "Debian 12.2.0-14" || d.triple !== "powerpc64-linux") throw new Error();
- * ```
- */
-export function compilerPlan(
-  compiler: ReportFields["compiler"],
-): CompilerPlan | null {
-  if (!compiler) return null;
-  const raw = compiler.raw ?? `${compiler.name} ${compiler.version}`;
-  const family = compiler.name === "clang" ? "clang" : "gcc";
-  const distroMatch = /\(((?:Debian|Ubuntu|Fedora|SUSE|Red Hat)[^)]*)\)/.exec(
-    raw,
-  );
-  const distro = distroMatch ? distroMatch[1]!.trim() : null;
-  const version = compiler.version;
-  let request: string;
-  if (version === null) {
-    request = family;
-  } else if (family === "clang") {
-    const major = /^(\d+)/.exec(version)?.[1];
-    // Released versions are asked for exactly; a `git` snapshot by major.
-    request = /^\d+\.\d+\.\d+$/.test(version)
-      ? `clang-${version}`
-      : `clang-${major ?? version}`;
-  } else {
-    request = `gcc-${version}`;
-  }
-  return {
-    family,
-    request,
-    version,
-    distro,
-    triple: family === "gcc" ? tripleOfCompiler(raw) : null,
-    raw,
-  };
-}
-
-/**
- * The crosstool triple named by a gcc line's program name: `powerpc-linux-gcc`
- * → `powerpc-linux`, Debian's `powerpc64-linux-gnu-gcc` → `powerpc64-linux`;
- * null for a host compiler (`gcc-11`).
- */
-export function tripleOfCompiler(raw: string): string | null {
-  const prog = raw.trim().split(/\s+/)[0] ?? "";
-  const m = /^([A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+?)-gcc(?:-[0-9.]+)?$/.exec(prog);
-  if (!m) return null;
-  const prefix = m[1]!;
-  return crosstoolOfDebian(prefix) ?? prefix;
-}
-
-interface RawArch {
-  triple: string;
-  debian?: string;
-  rules?: { triple: string; debian?: string }[];
-}
-
-function crosstoolOfDebian(debian: string): string | null {
-  const arches = (table as unknown as { arches: Record<string, RawArch> })
-    .arches;
-  for (const info of Object.values(arches)) {
-    for (const rule of info.rules ?? []) {
-      if (rule.debian === debian) return rule.triple;
-    }
-    if (info.debian === debian) return info.triple;
-  }
-  return null;
-}
-
-/**
- * `ARCH` and config target from a robot config name: `powerpc-allmodconfig`
- * → powerpc + allmodconfig; `um-i386_defconfig` → um + i386_defconfig.
- * The target is null when make cannot regenerate it (randconfig, lkp's own
- * configs like `x86_64-rhel-8.3`).
- */
-export function splitConfigName(
-  name: string,
-): { arch: string; target: string | null; random: boolean } {
-  const dash = name.indexOf("-");
-  const arch = dash > 0 ? name.slice(0, dash) : name;
-  const rest = dash > 0 ? name.slice(dash + 1) : "";
-  const random = /(^|-)randconfig(-|$)/.test(rest) || /kismet/.test(rest);
-  return { arch, target: NAMED_TARGETS.test(rest) ? rest : null, random };
-}
+export const ROBOT_SPARSE_CF = "CF=-fdiagnostic-prefix -D__CHECK_ENDIAN__";
 
 function num(v: number | string | null | undefined): string | null {
   if (v === null || v === undefined || v === "") return null;
@@ -181,60 +80,6 @@ export function targetsFromDiagnostics(diags: ReportedDiagnostic[]): string[] {
   );
 }
 
-function planSource(
-  report: ReportFields,
-  options: PlanReproOptions,
-): SourcePlan {
-  const rf = report.reproduce_file ?? null;
-  const fetchUrl = options.remoteUrl ?? report.tree_url ?? rf?.tree_url ?? null;
-  const fetchRef = report.branch ?? rf?.branch ?? null;
-  if (options.commit) {
-    return {
-      commit: options.commit,
-      fetchUrl,
-      fetchRef,
-      head: report.head ?? null,
-      commitFrom: "--commit",
-    };
-  }
-  const fromReport = report.commit ??
-    (report.report_type === "patch" ? null : rf?.commit ?? null);
-  if (fromReport) {
-    return {
-      commit: fromReport,
-      fetchUrl,
-      fetchRef,
-      head: report.head ?? null,
-      commitFrom: report.commit ? "report" : "reproduce file",
-    };
-  }
-  if (report.report_type === "patch" || report.patch_link) {
-    const link = report.patch_link ?? rf?.b4_shazam ?? report.url ??
-      "<patch link>";
-    const base = report.base ?? "<base>";
-    throw new UserError(
-      "This is a patch report without a commit: the robot applied the patch onto its base",
-      {
-        hint: `apply it yourself onto its base (${base}): "${
-          checkoutBase(base)
-        } && b4 shazam ${link}", then run again with --commit <sha of the result>`,
-      },
-    );
-  }
-  if (report.head) {
-    return {
-      commit: report.head,
-      fetchUrl,
-      fetchRef,
-      head: report.head,
-      commitFrom: "head",
-    };
-  }
-  throw new UserError("The report names no commit to build", {
-    hint: "pass --commit <sha>",
-  });
-}
-
 /**
  * The commands that check out a patch report's `base:` (a sha, a name like
  * `next-20241004`, or a tree URL plus branch).
@@ -256,90 +101,129 @@ export function checkoutBase(base: string): string {
   return `git checkout --detach ${words.at(-1)}`;
 }
 
-function planConfig(
+/**
+ * The commit to build and where to fetch it from.
+ *
+ * @throws {UserError} a patch report without a commit (says what `b4
+ *   shazam` would do), a report that names no commit
+ */
+export function planSource(
   report: ReportFields,
-  options: PlanReproOptions,
-  notes: string[],
-  differences: string[],
-): ReproConfig {
-  const name = report.config_name ?? "";
-  if (options.configFile) {
-    return { kind: "file", ...options.configFile };
+  facts: ReproFacts = {},
+): SourcePlan {
+  const rf = report.reproduce_file ?? null;
+  const fetchUrl = facts.remoteUrl ?? report.tree_url ?? rf?.tree_url ?? null;
+  const fetchRef = report.branch ?? rf?.branch ?? null;
+  const head = report.head ?? null;
+  if (facts.commit) {
+    return {
+      commit: facts.commit,
+      fetchUrl,
+      fetchRef,
+      head,
+      commitFrom: "--commit",
+    };
   }
-  const url = report.config_url;
-  if (url && !isTruncatedUrl(url)) return { kind: "url", url };
-  if (url) notes.push(`the config URL is truncated, not used: ${url}`);
-  if (!name) {
-    throw new UserError("The report names no config", {
-      hint: "pass --config FILE",
-    });
+  const fromReport = report.commit ??
+    (report.report_type === "patch" ? null : rf?.commit ?? null);
+  if (fromReport) {
+    return {
+      commit: fromReport,
+      fetchUrl,
+      fetchRef,
+      head,
+      commitFrom: report.commit ? "report" : "reproduce file",
+    };
   }
-  const split = splitConfigName(name);
-  if (split.target) {
-    if (options.configAttached) {
-      differences.push("attached config missing: regenerated from its name");
-    }
-    return { kind: "target", target: split.target, name };
+  if (report.report_type === "patch" || report.patch_link) {
+    const link = report.patch_link ?? rf?.b4_shazam ?? report.url ??
+      "<patch link>";
+    const base = report.base ?? "<base>";
+    throw new UserError(
+      "This is a patch report without a commit: the robot applied the patch onto its base",
+      {
+        hint: `apply it yourself onto its base (${base}): "${
+          checkoutBase(base)
+        } && b4 shazam ${link}", then run again with --commit <sha of the result>`,
+      },
+    );
   }
-  const where = url && !isTruncatedUrl(url)
-    ? url
-    : options.configAttached
-    ? "the mail's attachment (config or .config.gz)"
-    : "the report's config link (https://download.01.org/0day-ci/archive/<date>/<id>/config), or the mail's attached config";
-  throw new UserError(
-    `Config "${name}" cannot be regenerated${
-      split.random ? " (it is a random config)" : ""
-    }`,
-    {
-      hint:
-        `the robot publishes it at ${where}; save it and pass --config FILE${
-          url && isTruncatedUrl(url)
-            ? " (the URL in this copy is truncated)"
-            : ""
-        }`,
-    },
-  );
+  if (head) {
+    return { commit: head, fetchUrl, fetchRef, head, commitFrom: "head" };
+  }
+  throw new UserError("The report names no commit to build", {
+    hint: "pass --commit <sha>",
+  });
 }
 
 /**
- * Derives the repro plan from a parsed report.
- *
- * @param report the parser's fields (plus its reproduce file, if any)
- * @param options `--commit`, `--remote-url`, a config file
- * @returns the plan; nothing is fetched or built
- * @throws {UserError} no commit (patch report: says what `b4 shazam` would
- *   do), a config that cannot be regenerated, no arch
+ * The arch: the build line's `ARCH=`, else an earlier make line's (`make
+ * ARCH=x86_64 allmodconfig` then `make C=1`), else the reproduce script's,
+ * else the config name's prefix.
  */
-export function planRepro(
+function archOf(report: ReportFields): string | null {
+  const rf = report.reproduce_file ?? null;
+  const fromLines = (lines: ReportFields["make_invocations"]) => {
+    for (const m of [...(lines ?? [])].reverse()) {
+      const a = m.args.findLast((x) => x.startsWith("ARCH="));
+      if (a !== undefined) return a.slice(5);
+    }
+    return null;
+  };
+  const raw = report.arch ?? fromLines(report.make_invocations) ??
+    rf?.make_args?.findLast((a) => a.startsWith("ARCH="))?.slice(5) ??
+    fromLines(rf?.make_invocations) ??
+    (report.config_name ? splitConfigName(report.config_name).arch : null);
+  if (!raw) return null;
+  try {
+    return archInfo(raw).name;
+  } catch {
+    return raw; // an arch kcross does not know: repro says so when it resolves
+  }
+}
+
+/**
+ * How a report's build is set up, whatever commit is built: arch, config
+ * (with the robot's CONFIG_WERROR policy), compiler, make variables,
+ * targets. Never throws: what cannot be had is in the result (`arch` null,
+ * `config.kind === "missing"`), for `report parse` to show and `bisect` to
+ * leave to the user's own options.
+ *
+ * @example
+ * ```ts
+ * import { planBuildSetup } from "./plan_repro.ts";
+ * const s = planBuildSetup({ tree_url: null, branch: null, commit: null, config_name: "powerpc-allmodconfig",
+ *   config_url: null, arch: null, compiler: null, make_args: null, targets: null, w: 1, c: null,
+ *   diagnostics: [{ file: "drivers/vfio/vfio.c", line: 1, column: 1, severity: "error", message: "m", new: true }] });
+ * if (s.arch !== "powerpc" || s.config.kind !== "target" || s.config.werror.mode !== "off") throw new Error();
+ * if (s.makeVars.join() !== "W=1" || s.targets.join() !== "drivers/vfio/") throw new Error();
+ * ```
+ */
+export function planBuildSetup(
   report: ReportFields,
-  options: PlanReproOptions = {},
-): ReproPlan {
+  facts: ConfigFacts = {},
+): BuildSetup {
   const notes: string[] = [];
   const differences: string[] = [];
   const rf = report.reproduce_file ?? null;
-  const source = planSource(report, options);
-  const nameArch = report.config_name
-    ? splitConfigName(report.config_name).arch
-    : null;
-  const rawArch = report.arch ??
-    rf?.make_args?.find((a) => a.startsWith("ARCH="))?.slice(5) ?? nameArch;
-  if (!rawArch) {
-    throw new UserError("The report names no architecture", {
-      hint: "it needs a config: line or a make line with ARCH=",
-    });
-  }
-  const arch = archInfo(rawArch).name;
-  const config = planConfig(report, options, notes, differences);
-  const compiler = compilerPlan(report.compiler);
-  if (!compiler) {
-    notes.push("the report names no compiler: using the default gcc");
-  }
+  const arch = archOf(report);
+  const config = planConfig(report, facts, notes, differences);
 
   let makeArgs = report.make_args;
+  let makeEnv = report.make_env ?? null;
   let argsFrom = "report";
   if ((!makeArgs || makeArgs.length === 0) && rf?.make_args) {
     makeArgs = rf.make_args;
+    makeEnv = rf.make_env ?? null;
     argsFrom = "reproduce file";
+  }
+  const compiler = compilerPlan(report.compiler, makeEnv?.["COMPILER"] ?? null);
+  if (!compiler) {
+    notes.push("the report names no compiler: using the default gcc");
+  } else if (!report.compiler) {
+    notes.push(
+      `the report has no compiler: line: using its make line's ${compiler.raw}`,
+    );
   }
   const makeVars: string[] = [];
   const seen = new Set<string>();
@@ -359,7 +243,9 @@ export function planRepro(
     }
   }
   if (c !== null && !seen.has("CF")) {
-    notes.push("a sparse (C=) build without the robot's CF= flags");
+    seen.add("CF");
+    makeVars.push(ROBOT_SPARSE_CF);
+    notes.push(`a sparse (C=${c}) build: with the robot's ${ROBOT_SPARSE_CF}`);
   }
 
   let targets = (makeArgs ?? []).filter((a) =>
@@ -371,7 +257,10 @@ export function planRepro(
     targetsFrom = "reproduce file";
   }
   if (targets.length === 0) {
-    targets = targetsFromDiagnostics(report.diagnostics);
+    const fresh = report.diagnostics.filter((d) => d.new);
+    targets = targetsFromDiagnostics(
+      fresh.length > 0 ? fresh : report.diagnostics,
+    );
     if (targets.length) {
       targetsFrom = "diagnostics";
       notes.push(
@@ -382,15 +271,48 @@ export function planRepro(
     }
   }
   return {
-    source,
     arch,
     config,
     compiler,
     makeVars,
     targets,
     targetsFrom,
-    reported: report.diagnostics,
     differences,
     notes,
+  };
+}
+
+/**
+ * Derives the whole reproduction from a parsed report and the facts (the
+ * user's overrides, the attachment at hand). The same (report, facts) give
+ * the same plan in `repro`, `verify` and `report parse`.
+ *
+ * @param report the parser's fields (plus its reproduce file, if any)
+ * @param facts `--commit`, `--remote-url`, a config file, `--werror`
+ * @returns the plan; nothing is fetched or built
+ * @throws {UserError} no commit (patch report: says what `b4 shazam` would
+ *   do), a config that cannot be regenerated, no arch
+ */
+export function planReproduction(
+  report: ReportFields,
+  facts: ReproFacts = {},
+): ReproPlan {
+  const source = planSource(report, facts);
+  const setup = planBuildSetup(report, facts);
+  if (setup.arch === null) {
+    throw new UserError("The report names no architecture", {
+      hint: "it needs a config: line or a make line with ARCH=",
+    });
+  }
+  archInfo(setup.arch); // an unknown arch is a user error here
+  if (setup.config.kind === "missing") {
+    throw new UserError(setup.config.message, { hint: setup.config.hint });
+  }
+  return {
+    ...setup,
+    source,
+    arch: setup.arch,
+    config: setup.config,
+    reported: report.diagnostics,
   };
 }

@@ -5,7 +5,6 @@
  * @module
  */
 import type { Output } from "../util/output.ts";
-import type { ConfigSource } from "../build/types.ts";
 import { checkMakeWords } from "../build/make_words.ts";
 import { acquireWorktree, commitTime, repoDir } from "../git/mod.ts";
 import { stateDir } from "../paths.ts";
@@ -13,7 +12,11 @@ import { chooseTriple } from "../toolchain/arch.ts";
 import { ensureCommit } from "./ensure_commit.ts";
 import type { ReproEngine } from "./engine.ts";
 import { formatVerdict, verdictRows } from "./format_verdict.ts";
-import { planRepro, type PlanReproOptions } from "./plan_repro.ts";
+import { describeConfig } from "./plan_config.ts";
+import { planReproduction, type ReproFacts } from "./plan_repro.ts";
+import { resolveReproConfig } from "./resolve_config.ts";
+import type { WerrorMode } from "../config/robot_policy.ts";
+import { InfraError, InterruptedError } from "../errors.ts";
 import type { ReportFields, ReproPlan, Verdict } from "./types.ts";
 import { createHash } from "node:crypto";
 import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
@@ -43,6 +46,8 @@ export interface RunReproOptions {
   offline?: boolean;
   /** Use ccache when it is installed (default true). */
   ccache?: boolean;
+  /** `--werror=keep|off` over the robot's CONFIG_WERROR policy. */
+  werror?: WerrorMode;
   /** Worktree pool root (default `stateDir()/worktrees`). */
   poolRoot?: string;
 }
@@ -156,13 +161,14 @@ export async function runRepro(
   const report: ReportFields = parsed.report;
 
   const stateRoot = stateDir();
-  const planOptions: PlanReproOptions = {
+  const facts: ReproFacts = {
     ...(options.commit ? { commit: options.commit } : {}),
     ...(options.remoteUrl ? { remoteUrl: options.remoteUrl } : {}),
+    ...(options.werror ? { werror: options.werror } : {}),
     configAttached: parsed.configAttached,
   };
   if (options.configFile) {
-    planOptions.configFile = {
+    facts.configFile = {
       path: options.configFile,
       from: options.configFrom ?? "--config",
     };
@@ -171,9 +177,9 @@ export async function runRepro(
     await Deno.mkdir(dir, { recursive: true });
     const path = `${dir}/${shortKey(parsed.attachedConfig)}.config`;
     await writeAtomic(path, parsed.attachedConfig);
-    planOptions.configFile = { path, from: "attached to the report" };
+    facts.configFile = { path, from: "attached to the report" };
   }
-  const plan = planRepro(report, planOptions);
+  const plan = planReproduction(report, facts);
   // Refuse before anything is fetched; the build planner checks again.
   const origin = options.reproduceText === undefined
     ? "the report"
@@ -182,18 +188,21 @@ export async function runRepro(
     origin,
     trust: options.trustMakeLine ?? false,
   });
-  const configDesc = plan.config.kind === "target"
-    ? `${plan.config.name} (make ${plan.config.target})`
-    : plan.config.kind === "url"
-    ? plan.config.url
-    : `${plan.config.path} (${plan.config.from})`;
   step(
     `report: ${report.report_type ?? "branch"} report, commit ${
       plan.source.commit ?? "?"
-    }, ARCH=${plan.arch}, config ${configDesc}, compiler ${
+    }, ARCH=${plan.arch}, config ${describeConfig(plan.config)}, compiler ${
       plan.compiler?.raw ?? "default"
     }`,
   );
+  const resolvedConfig = await resolveReproConfig(plan.config, {
+    fetchConfig: (url, o) => engine.fetchConfig(url, o),
+    cacheDir: `${stateRoot}/repro/configs`,
+    offline: options.offline === true,
+    signal: options.signal,
+    step,
+  });
+  const configDesc = resolvedConfig.description;
 
   const repo = await repoDir(options.tree);
   step(`checkout: ${repo}`);
@@ -205,6 +214,7 @@ export async function runRepro(
   step(`commit ${sha}`);
   const differences = [
     ...plan.differences,
+    ...resolvedConfig.differences,
     ...(options.setupDifferences ?? []),
   ];
   const notes = [...plan.notes];
@@ -248,16 +258,12 @@ export async function runRepro(
 
   const outDir = `${lease.slotDir}/build/${buildDirName(plan.arch, triple)}`;
   await Deno.mkdir(outDir, { recursive: true });
-  const config: ConfigSource = plan.config.kind === "target"
-    ? { kind: "target", target: plan.config.target }
-    : plan.config.kind === "url"
-    ? { kind: "url", url: plan.config.url }
-    : { kind: "file", path: plan.config.path };
   const buildPlan = await engine.planBuild({
     arch: plan.arch,
     srcTree: lease.dir,
     outDir,
-    config,
+    config: resolvedConfig.source,
+    werror: resolvedConfig.werror.mode,
     toolchain,
     triple,
     tripleReason,
@@ -280,6 +286,16 @@ export async function runRepro(
     }), ${outcome.diagnostics.length} diagnostics, record ${outcome.recordDir}`,
   );
 
+  if (outcome.result === "interrupted") {
+    throw new InterruptedError("Interrupted");
+  }
+  if (outcome.result === "infra-error") {
+    // the build could not be carried out: not a verdict on the report
+    throw new InfraError(
+      `The build could not run: ${outcome.reason ?? "infrastructure error"}`,
+      { hint: `its log is in ${outcome.recordDir}; fix the cause and retry` },
+    );
+  }
   if (otherCommit) {
     const kv = await kernelVersion(outcome.recordDir);
     differences.push(
@@ -306,7 +322,18 @@ export async function runRepro(
     );
   }
 
+  const werrorEnabled = finalConfig === null
+    ? null
+    : configLine(finalConfig, "CONFIG_WERROR") === "y";
   const comparison = engine.compare(plan.reported, outcome.diagnostics);
+  const severityRows = comparison.rows.filter((r) => r.severityHere);
+  if (severityRows.length) {
+    notes.push(
+      `${severityRows.length} reported diagnostic(s) came out with another severity only because of -Werror (CONFIG_WERROR=${
+        werrorEnabled ? "y" : "n"
+      } here; ${resolvedConfig.werror.why}): counted as reproduced`,
+    );
+  }
   const verdict: Verdict = {
     verdict: comparison.verdict,
     rows: verdictRows(comparison),
@@ -322,6 +349,7 @@ export async function runRepro(
     reportCommit: report.commit ?? null,
     arch: plan.arch,
     config: configDesc,
+    werror: { ...resolvedConfig.werror, enabled: werrorEnabled },
     targets: plan.targets,
     makeVars: plan.makeVars,
     toolchain: {

@@ -7,8 +7,9 @@
 
 import type { ReportedDiagnostic } from "../diagnostics/compare_reported.ts";
 import type { MakeInvocation } from "../report/types.ts";
+import type { WerrorChoice } from "../config/robot_policy.ts";
 
-export type { MakeInvocation, ReportedDiagnostic };
+export type { MakeInvocation, ReportedDiagnostic, WerrorChoice };
 
 /** The fields of a reproduce file that repro reads. */
 export interface ReproduceFileFields {
@@ -48,6 +49,7 @@ export interface ReportFields {
   base?: string | null;
   patch_link?: string | null;
   make_env?: Record<string, string> | null;
+  make_invocations?: MakeInvocation[] | null;
   reproduce_url?: string | null;
   reproduce_file?: ReproduceFileFields | null;
 }
@@ -66,11 +68,41 @@ export interface SourcePlan {
   commitFrom: string;
 }
 
+/** A config `make` regenerates from the report's config name. */
+export interface RegeneratedConfig {
+  kind: "target";
+  /** `allmodconfig`, `defconfig`, `i386_defconfig`… */
+  target: string;
+  /** The report's config name, `powerpc-allmodconfig`. */
+  name: string;
+  werror: WerrorChoice;
+}
+
 /** How the `.config` is obtained. */
 export type ReproConfig =
-  | { kind: "url"; url: string }
-  | { kind: "file"; path: string; from: string }
-  | { kind: "target"; target: string; name: string };
+  | {
+    kind: "url";
+    url: string;
+    /** The report's config name, if it has one. */
+    name: string | null;
+    /**
+     * What to build when the URL cannot be fetched (no network, the
+     * archive purged): the named config regenerated, or null when the name
+     * cannot be (randconfig, lkp's own configs).
+     */
+    fallback: RegeneratedConfig | null;
+    werror: WerrorChoice;
+  }
+  | { kind: "file"; path: string; from: string; werror: WerrorChoice }
+  | RegeneratedConfig;
+
+/** A report whose config cannot be had: what to tell the user. */
+export interface MissingConfig {
+  kind: "missing";
+  name: string | null;
+  message: string;
+  hint: string;
+}
 
 /** The compiler a report asks for. */
 export interface CompilerPlan {
@@ -87,28 +119,42 @@ export interface CompilerPlan {
   raw: string;
 }
 
-/** Everything `repro` will do, derived from the report alone. */
-export interface ReproPlan {
-  source: SourcePlan;
-  /** `ARCH` for make. */
-  arch: string;
-  config: ReproConfig;
+/**
+ * How a report's build is set up, whatever the commit: what `report parse`
+ * shows, `bisect --report` and `verify` build with, and `repro` carries out.
+ */
+export interface BuildSetup {
+  /** `ARCH` for make, or null when the report names none. */
+  arch: string | null;
+  config: ReproConfig | MissingConfig;
   compiler: CompilerPlan | null;
   /** Make variables other than ARCH/O/CROSS_COMPILE, e.g. `W=1`, `CF=…`. */
   makeVars: string[];
   targets: string[];
   /** Where the targets came from: `report`, `reproduce file`, `diagnostics`, `none`. */
   targetsFrom: string;
-  reported: ReportedDiagnostic[];
   /** Things that differ from the robot's setup, known before building. */
   differences: string[];
   /** Other remarks (shown, not counted as differences). */
   notes: string[];
 }
 
+/** Everything `repro` will do, derived from the report and the facts alone. */
+export interface ReproPlan extends BuildSetup {
+  source: SourcePlan;
+  arch: string;
+  config: ReproConfig;
+  reported: ReportedDiagnostic[];
+}
+
 /** Per reported diagnostic: what the build showed. */
 export interface VerdictRow {
   status: "reproduced" | "moved" | "missing";
+  /**
+   * Set when the build has it with another severity only because of
+   * `-Werror` (`error` here, `warning` in the report, or the reverse).
+   */
+  severityHere?: string;
   new: boolean;
   file: string;
   line: number;
@@ -137,6 +183,8 @@ export interface Verdict {
   reportCommit: string | null;
   arch: string;
   config: string;
+  /** CONFIG_WERROR: the policy applied and the final `.config`'s value. */
+  werror: WerrorChoice & { enabled: boolean | null };
   targets: string[];
   makeVars: string[];
   toolchain:

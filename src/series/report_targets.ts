@@ -1,20 +1,18 @@
 /**
  * What `kcross bisect --report` hunts: the report's new (`>>`) diagnostics,
- * and the build options the report implies (arch, config, compiler, W=/C=,
- * targets) as defaults the user's own options override.
+ * and the build options the report implies (arch, config and its
+ * CONFIG_WERROR policy, compiler, W=/C=, targets) as defaults the user's own
+ * options override. The options come from the one planner `repro` uses.
  *
  * @module
  */
 import type { Diagnostic } from "../diagnostics/types.ts";
 import {
-  buildRequest,
-  compilerRequest,
-  configSource,
   loadReport,
-  newDiagnostics,
   type ParsedReport,
   type ReportDiagnostic,
 } from "../report/mod.ts";
+import { planBuildSetup } from "../repro/plan_repro.ts";
 import type { ReportTargets } from "./bisect_command.ts";
 import { diagnosticKey } from "./diagnostic_key.ts";
 
@@ -55,26 +53,32 @@ function toDiagnostic(d: ReportDiagnostic): Diagnostic {
  *   ">> drivers/a.c:1:2: error: boom",
  * ].join("\n")));
  * if (r.targets[0]?.file !== "drivers/a.c") throw new Error();
- * if (r.buildOptions.join(" ") !== "--arch powerpc --config allmodconfig --compiler gcc-11.2.0") throw new Error(r.buildOptions.join(" "));
+ * if (r.buildOptions.join(" ") !== "--arch powerpc --config allmodconfig --werror=off --compiler gcc-11.2.0") throw new Error(r.buildOptions.join(" "));
  * if (r.buildTargets[0] !== "drivers/") throw new Error();
  * ```
  */
 export function reportTargets(report: ParsedReport): ReportTargets {
-  const fresh = newDiagnostics(report);
+  const fresh = report.diagnostics.filter((d) => d.new);
   const hunted = fresh.length > 0 ? fresh : report.diagnostics;
-  const request = buildRequest(report);
+  const setup = planBuildSetup(report);
   const options: string[] = [];
-  if (request.arch) options.push("--arch", request.arch);
-  const config = configSource(report);
+  if (setup.arch) options.push("--arch", setup.arch);
+  const config = setup.config;
   if (config.kind === "target") options.push("--config", config.target);
   else if (config.kind === "url") options.push("--config", config.url);
-  const compiler = compilerRequest(report)?.request;
-  if (compiler) options.push("--compiler", compiler);
-  if (request.w !== null) options.push("-W", String(request.w));
-  if (request.c !== null) options.push("-C", String(request.c));
-  options.push(
-    ...request.makeArgs.filter((a) => /^(?:CF|KCFLAGS)=/.test(a)),
-  );
+  if (config.kind !== "missing" && config.werror.mode === "off") {
+    options.push("--werror=off");
+  }
+  if (setup.compiler) options.push("--compiler", setup.compiler.request);
+  for (const v of setup.makeVars) {
+    const [k, value] = [
+      v.slice(0, v.indexOf("=")),
+      v.slice(v.indexOf("=") + 1),
+    ];
+    if (k === "W") options.push("-W", value);
+    else if (k === "C") options.push("-C", value);
+    else if (k === "CF" || k === "KCFLAGS") options.push(v);
+  }
   const seen = new Set<string>();
   const targets = hunted.map(toDiagnostic).filter((d) => {
     const key = diagnosticKey(d);
@@ -85,7 +89,7 @@ export function reportTargets(report: ParsedReport): ReportTargets {
   return {
     targets,
     buildOptions: options,
-    buildTargets: request.targets,
+    buildTargets: setup.targets,
   };
 }
 

@@ -60,9 +60,13 @@ Deno.test("kcross report parse without --json prints a readable summary with the
   assertEquals(code, 0);
   const text = out.stdout.join("\n");
   assertStringIncludes(text, "0-day robot branch report (old format)");
+  assertStringIncludes(text, "compiler:   powerpc-linux-gcc (GCC) 11.2.0");
+  // what repro would do: the planner's words
+  assertStringIncludes(text, "kcross repro would:");
+  assertStringIncludes(text, "compiler:  gcc-11.2.0 for powerpc-linux");
   assertStringIncludes(
     text,
-    "compiler:   powerpc-linux-gcc (GCC) 11.2.0  -> gcc-11.2.0",
+    "config:    powerpc-allmodconfig (make allmodconfig, CONFIG_WERROR off)",
   );
   assertStringIncludes(
     text,

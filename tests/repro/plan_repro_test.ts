@@ -1,10 +1,12 @@
 import {
-  compilerPlan,
-  planRepro,
-  splitConfigName,
+  planReproduction as planRepro,
   targetsFromDiagnostics,
-  tripleOfCompiler,
 } from "../../src/repro/plan_repro.ts";
+import {
+  compilerPlan,
+  tripleOfCompiler,
+} from "../../src/repro/plan_compiler.ts";
+import { splitConfigName } from "../../src/repro/plan_config.ts";
 import type { ReportFields } from "../../src/repro/types.ts";
 import { UserError } from "../../src/errors.ts";
 import {
@@ -35,6 +37,12 @@ Deno.test("planRepro() maps the seed report to commit, config, compiler triple, 
     kind: "target",
     target: "allmodconfig",
     name: "powerpc-allmodconfig",
+    werror: {
+      mode: "off",
+      from: "robot policy",
+      why:
+        "the robot builds allmodconfig with CONFIG_WERROR off (its reports print W=1 diagnostics as warnings)",
+    },
   });
   assertStringIncludes(plan.notes.join("\n"), "truncated");
   assertEquals(plan.compiler?.request, "gcc-11.2.0");
@@ -58,10 +66,16 @@ Deno.test("planRepro() uses a config URL, C=1 and CF= as reported", () => {
   report.w = null;
   report.c = 1;
   const plan = planRepro(report);
-  assertEquals(plan.config, {
-    kind: "url",
-    url: "https://download.01.org/0day-ci/archive/x/config.gz",
-  });
+  assertEquals(plan.config.kind, "url");
+  if (plan.config.kind !== "url") throw new Error();
+  assertEquals(
+    plan.config.url,
+    "https://download.01.org/0day-ci/archive/x/config.gz",
+  );
+  // the robot's file says what it used; the name is the fallback
+  assertEquals(plan.config.werror.mode, "keep");
+  assertEquals(plan.config.fallback?.target, "allmodconfig");
+  assertEquals(plan.config.fallback?.werror.mode, "off");
   assertEquals(plan.makeVars, [
     "C=1",
     "CF=-fdiagnostic-prefix -D__CHECK_ENDIAN__",
@@ -124,6 +138,11 @@ Deno.test("planRepro() refuses a randconfig without its file and says where it i
     kind: "file",
     path: "/tmp/c",
     from: "--config",
+    werror: {
+      mode: "keep",
+      from: "robot policy",
+      why: "CONFIG_WERROR as the robot's config file has it",
+    },
   });
   // lkp's own configs cannot be regenerated either
   assertThrows(() => planRepro(fixture("004")), UserError, "x86_64-rhel-7.2");
@@ -137,10 +156,38 @@ Deno.test("planRepro() records a missing attached config as a setup difference",
   assertStringIncludes(plan.differences.join("\n"), "attached config missing");
 });
 
+Deno.test("planRepro() applies --werror over the robot's policy", () => {
+  const keep = planRepro(fixture("000"), { werror: "keep" });
+  assertEquals(keep.config.werror.mode, "keep");
+  assertEquals(keep.config.werror.from, "--werror");
+  const report = fixture("000");
+  report.config_name = "riscv-defconfig";
+  report.arch = "riscv";
+  // make defconfig leaves CONFIG_WERROR off already: built as make gives it
+  assertEquals(planRepro(report).config.werror.mode, "keep");
+  report.config_name = "arm64-allyesconfig";
+  report.arch = "arm64";
+  assertEquals(planRepro(report).config.werror.mode, "off");
+});
+
+Deno.test("planRepro() adds the robot's sparse CF= to a C=1 build that names none", () => {
+  const plan = planRepro(fixture("029"), { commit: "abc1234" });
+  assertEquals(plan.makeVars.includes("C=1"), false);
+  const report = fixture("029");
+  report.c = 1;
+  const sparse = planRepro(report, { commit: "abc1234" });
+  assertEquals(sparse.makeVars, [
+    "W=1",
+    "C=1",
+    "CF=-fdiagnostic-prefix -D__CHECK_ENDIAN__",
+  ]);
+});
+
 Deno.test("planRepro() needs an arch and a commit", () => {
   const report = fixture("000");
   report.arch = null;
   report.config_name = null;
+  report.make_invocations = [];
   assertThrows(() => planRepro(report), UserError, "architecture");
   const noCommit = fixture("000");
   noCommit.commit = null;
@@ -171,6 +218,58 @@ Deno.test("compilerPlan() reads versions, distro builds and triples from compile
   });
   await t.step("host gcc has no triple", () => {
     assertEquals(tripleOfCompiler("gcc-11 (Debian 11.3.0-3) 11.3.0"), null);
+  });
+  await t.step("a released clang is asked for exactly", () => {
+    assertEquals(
+      compilerPlan({
+        name: "clang",
+        version: "15.0.7",
+        raw: "clang version 15.0.7",
+      })
+        ?.request,
+      "clang-15.0.7",
+    );
+  });
+  await t.step("a distro clang is served by the system provider", () => {
+    assertEquals(
+      compilerPlan({
+        name: "clang",
+        version: "14.0.6",
+        raw: "Debian clang version 14.0.6",
+      })?.distro,
+      "Debian",
+    );
+    assertEquals(
+      compilerPlan({
+        name: "clang",
+        version: "17.0.6",
+        raw:
+          "ClangBuiltLinux clang version 17.0.6 (https://github.com/llvm/llvm-project 6009708b)",
+      })?.distro,
+      null,
+    );
+  });
+  await t.step("Ubuntu gcc is a distro build, (GCC) a crosstool one", () => {
+    assertEquals(
+      compilerPlan({
+        name: "gcc",
+        version: "7.5.0",
+        raw: "gcc-7 (Ubuntu 7.5.0-6ubuntu2) 7.5.0",
+      })?.distro,
+      "Ubuntu 7.5.0-6ubuntu2",
+    );
+    assertEquals(
+      compilerPlan({
+        name: "gcc",
+        version: "13.2.0",
+        raw: "arc-elf-gcc (GCC) 13.2.0",
+      })?.distro,
+      null,
+    );
+  });
+  await t.step("without a compiler: line, the make line's COMPILER=", () => {
+    assertEquals(compilerPlan(null, "gcc-12.1.0")?.request, "gcc-12.1.0");
+    assertEquals(compilerPlan(null, "$(evil)"), null);
   });
   await t.step("unreleased clang asks for its major", () => {
     assertEquals(

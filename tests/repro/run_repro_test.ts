@@ -66,11 +66,21 @@ interface Fake extends ReproEngine {
 function fakeEngine(
   fields: ReportFields,
   recordDir: string,
-  opts: { exact?: boolean; ccText?: string } = {},
+  opts: {
+    exact?: boolean;
+    ccText?: string;
+    fetchConfig?: (url: string) => Promise<string>;
+    result?: "fail" | "infra-error";
+  } = {},
 ): Fake {
   const inputs: ReproBuildInput[] = [];
   return {
     inputs,
+    fetchConfig: (url) =>
+      opts.fetchConfig?.(url) ??
+        Promise.reject(
+          new InfraError(`Cannot fetch config "${url}": HTTP 404`),
+        ),
     parse: () => ({
       report: fields,
       attachedConfig: null,
@@ -123,7 +133,8 @@ function fakeEngine(
       );
       const content = await Deno.readTextFile(`${plan.srcTree}/a.txt`);
       return {
-        result: "fail",
+        result: opts.result ?? "fail",
+        reason: opts.result === "infra-error" ? "disk full" : null,
         id: "b1",
         recordDir,
         exitCode: 2,
@@ -200,6 +211,10 @@ Deno.test("runRepro() fetches the report's commit, builds it in a worktree and s
     assertEquals(input.makeVars, ["W=1"]);
     assertEquals(input.targets, ["drivers/vfio/"]);
     assertEquals(input.config, { kind: "target", target: "allmodconfig" });
+    // the robot builds allmodconfig with CONFIG_WERROR off
+    assertEquals(input.werror, "off");
+    assertEquals(r.verdict.werror.mode, "off");
+    assertEquals(r.verdict.werror.from, "robot policy");
     assertEquals(input.jobs, 3);
     assertEquals(input.commitTime, 1672531200);
     assert(input.srcTree.startsWith(`${t}/state/worktrees/`), input.srcTree);
@@ -290,4 +305,129 @@ Deno.test("runRepro() names the remote and commit it needs when it cannot fetch"
     else Deno.env.set("KCROSS_STATE_DIR", prevState);
     await Deno.remove(t, { recursive: true });
   }
+});
+
+async function withRepo(
+  fn: (t: string, r: Awaited<ReturnType<typeof setup>>) => Promise<void>,
+): Promise<void> {
+  const t = await Deno.makeTempDir({ prefix: "kcross-repro-" });
+  const prevState = Deno.env.get("KCROSS_STATE_DIR");
+  Deno.env.set("KCROSS_STATE_DIR", `${t}/state`);
+  try {
+    await fn(t, await setup(t));
+  } finally {
+    if (prevState === undefined) Deno.env.delete("KCROSS_STATE_DIR");
+    else Deno.env.set("KCROSS_STATE_DIR", prevState);
+    await Deno.remove(t, { recursive: true });
+  }
+}
+
+Deno.test("runRepro() regenerates a named config whose URL cannot be fetched, and names it a setup difference", async () => {
+  await withRepo(async (t, { upstream, user, two }) => {
+    const fields = {
+      ...report(upstream, two),
+      config_url: "https://download.01.org/0day-ci/archive/20220122/x/config",
+    };
+    const engine = fakeEngine(fields, `${t}/record`);
+    const r = await runRepro("x", {
+      out: recordingOutput(),
+      signal: new AbortController().signal,
+      engine,
+      tree: user,
+    });
+    assertEquals(r.verdict.verdict, "reproduced");
+    assertEquals(engine.inputs[0]!.config, {
+      kind: "target",
+      target: "allmodconfig",
+    });
+    assertEquals(engine.inputs[0]!.werror, "off");
+    const diffs = r.verdict.differences.join("\n");
+    assertStringIncludes(diffs, "config URL not fetched (HTTP 404)");
+    assertStringIncludes(diffs, "regenerated powerpc-allmodconfig");
+    assertStringIncludes(diffs, "CONFIG_WERROR off");
+  });
+});
+
+Deno.test("runRepro() downloads a config URL once and builds the file with its own CONFIG_WERROR; --werror=off overrides", async () => {
+  await withRepo(async (t, { upstream, user, two }) => {
+    const url = "https://download.01.org/0day-ci/archive/20220122/y/config";
+    let fetched = 0;
+    const engine = fakeEngine(
+      { ...report(upstream, two), config_url: url },
+      `${t}/record`,
+      { fetchConfig: () => (fetched++, Promise.resolve("CONFIG_WERROR=y\n")) },
+    );
+    const base = {
+      out: recordingOutput(),
+      signal: new AbortController().signal,
+      engine,
+      tree: user,
+    };
+    const r = await runRepro("x", base);
+    const input = engine.inputs[0]!;
+    assertEquals(input.config.kind, "file");
+    assertEquals(input.werror, "keep");
+    assertEquals(r.verdict.differences, []);
+    const path = (input.config as { path: string }).path;
+    assertEquals(await Deno.readTextFile(path), "CONFIG_WERROR=y\n");
+    // a second run, even offline, reads the download
+    await runRepro("x", { ...base, offline: true, werror: "off" });
+    assertEquals(fetched, 1);
+    assertEquals(engine.inputs[1]!.config, input.config);
+    assertEquals(engine.inputs[1]!.werror, "off");
+  });
+});
+
+Deno.test("runRepro() stops on a randconfig URL it cannot fetch: exit 3 online, 2 offline, with where to get it", async () => {
+  await withRepo(async (t, { upstream, user, two }) => {
+    const url = "https://download.01.org/0day-ci/archive/20200813/z/config";
+    const engine = fakeEngine(
+      {
+        ...report(upstream, two),
+        config_name: "s390-randconfig-r012-20200813",
+        config_url: url,
+      },
+      `${t}/record`,
+      {
+        fetchConfig: () =>
+          Promise.reject(
+            new InfraError(`Cannot fetch config "${url}": connection refused`),
+          ),
+      },
+    );
+    const base = {
+      out: recordingOutput(),
+      signal: new AbortController().signal,
+      engine,
+      tree: user,
+    };
+    const e = await assertRejects(() => runRepro("x", base), InfraError);
+    assertStringIncludes(e.message, "connection refused");
+    assertStringIncludes(e.hint ?? "", "--config FILE");
+    await assertRejects(
+      () => runRepro("x", { ...base, offline: true }),
+      UserError,
+      "--offline",
+    );
+    assertEquals(engine.inputs.length, 0);
+  });
+});
+
+Deno.test("runRepro() turns a build that could not run into an infrastructure error, not a verdict", async () => {
+  await withRepo(async (t, { upstream, user, two }) => {
+    const engine = fakeEngine(report(upstream, two), `${t}/record`, {
+      result: "infra-error",
+    });
+    const e = await assertRejects(
+      () =>
+        runRepro("x", {
+          out: recordingOutput(),
+          signal: new AbortController().signal,
+          engine,
+          tree: user,
+        }),
+      InfraError,
+    );
+    assertStringIncludes(e.message, "disk full");
+  });
 });
