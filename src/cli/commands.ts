@@ -50,7 +50,7 @@ export const commands: CommandEntry[] = [
   lazy(
     "report",
     "Parse a 0-day robot report, or fetch one from lore",
-    () => import("../lore/cli.ts"),
+    () => import("../repro/report_command.ts"),
   ),
   lazy(
     "make.cross",

@@ -7,7 +7,7 @@
  */
 import { UserError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
-import { reportCommands as parseCommands } from "../report/cli.ts";
+import { reportCommand } from "../report/cli.ts";
 import { parseReport } from "../report/mod.ts";
 import { flag, parseArgs, str } from "../util/args.ts";
 import type { Command, CommandContext } from "../util/command.ts";
@@ -38,11 +38,6 @@ Prints the cached message's path (and the reproduce/config paths).
 Exit codes: 0 fetched or cached, 2 bad Message-ID or not in the archive,
 3 network or archive failure.`;
 
-const parse = parseCommands.find((c) => c.name === "report")!;
-
-const USAGE = `${parse.usage}
-
-${FETCH_USAGE}`;
 
 async function fetchCommand(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args.slice(1), {
@@ -107,7 +102,7 @@ async function fetchCommand(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-async function run(ctx: CommandContext): Promise<number> {
+async function run(parse: Command, ctx: CommandContext): Promise<number> {
   const [sub, target] = ctx.args;
   if (sub === "fetch") return fetchCommand(ctx);
   // `report parse <Message-ID|URL>`: fetch (or find cached), parse the copy
@@ -128,12 +123,21 @@ async function run(ctx: CommandContext): Promise<number> {
   return parse.run(ctx);
 }
 
-/** Subcommands this area provides (`report` with `fetch` added). */
-export const loreCommands: Command[] = [
-  {
+/**
+ * The `report` command with `fetch` added and Message-IDs / lore URLs taken
+ * by `parse`: wraps the report area's parse command (a higher layer passes
+ * its own, e.g. one that also shows what a repro would do).
+ */
+export function withLore(parse: Command): Command {
+  return {
     name: "report",
     summary: "Parse a 0-day robot report, or fetch one from lore",
-    usage: USAGE,
-    run,
-  },
-];
+    usage: `${parse.usage}
+
+${FETCH_USAGE}`,
+    run: (ctx) => run(parse, ctx),
+  };
+}
+
+/** Subcommands this area provides (`report` with `fetch` added). */
+export const loreCommands: Command[] = [withLore(reportCommand())];

@@ -1,5 +1,7 @@
 /**
- * CLI for the report area: `kcross report parse <file|-> [--json]`.
+ * CLI for the report area: `kcross report parse <file|-> [--json]`. The
+ * report area only parses; what a repro would do with the report comes
+ * from the planner above it, handed in by `src/repro/report_command.ts`.
  *
  * @module
  */
@@ -9,9 +11,13 @@ import { UserError } from "../errors.ts";
 import { parseReport } from "./parse_report.ts";
 import { readReportInput } from "./read_input.ts";
 import { formatSummary } from "./summary.ts";
-// The command is the CLI layer: it shows the orchestrator's plan, which the
-// report area itself (a parser) knows nothing of.
-import { describePlan } from "../repro/describe_plan.ts";
+import type { ParsedReport } from "./types.ts";
+
+/** What the `report` command shows beyond the parse. */
+export interface ReportCommandOptions {
+  /** Lines saying what `kcross repro` would do with the report. */
+  describePlan?: (report: ParsedReport) => string[];
+}
 
 const USAGE =
   `Usage: kcross report parse <file|-> [--json] [--reproduce FILE] [--lenient]
@@ -29,7 +35,10 @@ Options:
 
 Exit codes: 0 parsed, 2 not a report (the message says what is missing).`;
 
-async function run(ctx: CommandContext): Promise<number> {
+async function run(
+  ctx: CommandContext,
+  options: ReportCommandOptions,
+): Promise<number> {
   const p = parseArgs(ctx.args, {
     json: { type: "boolean" },
     reproduce: { type: "string" },
@@ -61,28 +70,40 @@ async function run(ctx: CommandContext): Promise<number> {
   }
   const text = await readReportInput(file, { cwd: ctx.cwd });
   const reproPath = str(p, "reproduce");
-  const options = reproPath === undefined ? { lenient: flag(p, "lenient") } : {
-    lenient: flag(p, "lenient"),
-    reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }),
-    reproduceOrigin: reproPath,
-  };
-  const report = parseReport(text, options);
+  const parseOptions = reproPath === undefined
+    ? { lenient: flag(p, "lenient") }
+    : {
+      lenient: flag(p, "lenient"),
+      reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }),
+      reproduceOrigin: reproPath,
+    };
+  const report = parseReport(text, parseOptions);
   if (flag(p, "json")) ctx.out.out(JSON.stringify(report, null, 2));
   else {
     for (const line of formatSummary(report)) ctx.out.out(line);
-    ctx.out.out("");
-    ctx.out.out("kcross repro would:");
-    for (const line of describePlan(report)) ctx.out.out(line);
+    if (options.describePlan) {
+      ctx.out.out("");
+      ctx.out.out("kcross repro would:");
+      for (const line of options.describePlan(report)) ctx.out.out(line);
+    }
   }
   return 0;
 }
 
-/** Subcommands this area provides. */
-export const reportCommands: Command[] = [
-  {
+/**
+ * The `report` command, with what it shows beyond the parse.
+ *
+ * @example
+ * ```ts
+ * import { reportCommand } from "./cli.ts";
+ * if (reportCommand().name !== "report") throw new Error();
+ * ```
+ */
+export function reportCommand(options: ReportCommandOptions = {}): Command {
+  return {
     name: "report",
     summary: "Parse a 0-day robot report",
     usage: USAGE,
-    run,
-  },
-];
+    run: (ctx) => run(ctx, options),
+  };
+}

@@ -2,7 +2,8 @@ import { fileURLToPath } from "node:url";
 import { recordingOutput } from "../../src/util/output.ts";
 import type { RecordingOutput } from "../../src/util/output.ts";
 import { exitCodeOf, KcrossError } from "../../src/errors.ts";
-import { reportCommands } from "../../src/report/cli.ts";
+// the command as registered: the parse plus the planner's "kcross repro would:"
+import { reportCommands } from "../../src/repro/report_command.ts";
 import {
   assert,
   assertEquals,
