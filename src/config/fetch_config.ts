@@ -34,7 +34,13 @@ function timeoutFromEnv(): number | undefined {
 
 /** Why a network error happened, in a few words (`connection refused`…). */
 function reasonOf(error: unknown): string {
-  const text = String((error as { message?: unknown })?.message ?? error);
+  // fetch says "fetch failed"; the why is down its cause chain
+  const texts: string[] = [];
+  for (let e: unknown = error, i = 0; e !== undefined && i < 5; i++) {
+    texts.push(String((e as { message?: unknown })?.message ?? e));
+    e = (e as { cause?: unknown })?.cause;
+  }
+  const text = texts.join(": ");
   if (/refused/i.test(text)) return "connection refused";
   if (/dns|lookup|name or service|resolve/i.test(text)) {
     return "host not found";
