@@ -156,6 +156,9 @@ Deno.test({
         r.stdout,
       );
       assertStringIncludes(v.differences.join("\n"), "attached config missing");
+      // regenerated allmodconfig: the robot's CONFIG_WERROR policy
+      assertEquals(v.werror.mode, "off");
+      assertEquals(v.werror.enabled, false);
       assertStringIncludes(
         r.stderr,
         `git fetch --no-tags ${upstream} for-yishai`,
@@ -168,9 +171,13 @@ Deno.test({
     });
 
     // The robot publishes the config: serve it on loopback for the new format.
+    // (an old report's files are purged: 404)
     server = Deno.serve(
       { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-      () => new Response(configText),
+      (req) =>
+        new URL(req.url).pathname.includes("/purged/")
+          ? new Response("gone", { status: 404 })
+          : new Response(configText),
     );
     const url = `http://127.0.0.1:${
       (server.addr as Deno.NetAddr).port
@@ -191,6 +198,31 @@ Deno.test({
         assertStringIncludes(r.stdout, "verdict: reproduced");
         assertStringIncludes(r.stdout, ">> include/uapi/linux/vfio.h:");
         assertStringIncludes(r.stderr, "worktree (reused)");
+      },
+    );
+
+    await t.step(
+      "a purged config URL: the named config regenerated, a setup difference, still reproduced",
+      async () => {
+        await Deno.writeTextFile(
+          `${tmp}/purged.txt`,
+          (await Deno.readTextFile(`${tmp}/new.txt`)).replace(
+            "/0day-ci/archive/",
+            "/purged/0day-ci/archive/",
+          ),
+        );
+        const r = await run(
+          ["repro", `${tmp}/purged.txt`, "--tree", user, "--json"],
+          tmp,
+        );
+        assertEquals(r.code, 0, r.stderr);
+        const v = JSON.parse(r.stdout);
+        assertEquals(v.verdict, "reproduced");
+        assertStringIncludes(
+          v.differences.join("\n"),
+          "config URL not fetched (HTTP 404): regenerated powerpc-allmodconfig",
+        );
+        assertEquals(v.werror.mode, "off");
       },
     );
 
