@@ -38,7 +38,6 @@ Prints the cached message's path (and the reproduce/config paths).
 Exit codes: 0 fetched or cached, 2 bad Message-ID or not in the archive,
 3 network or archive failure.`;
 
-
 async function fetchCommand(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args.slice(1), {
     output: { type: "string", short: "o" },

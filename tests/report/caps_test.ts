@@ -129,6 +129,7 @@ Deno.test("formatVerdict() handles 130k reported diagnostics without RangeError 
     makeVars: [],
     toolchain: null,
     build: null,
+    werror: { mode: "off", from: "robot policy", why: "test", enabled: false },
   });
   assert(lines.length < ROWS_SHOWN + 10, `${lines.length}`);
   assertMatch(
