@@ -1,0 +1,132 @@
+/**
+ * End to end on real robot mails (tests/fixtures/real-reports/, verbatim):
+ * `kcross repro <mail> --commit <linux 6.1 base>` through the launcher, with
+ * the report's own config (attached) and make targets, a substitute compiler
+ * named in the verdict. Every `>>` line of these mails exists in 6.1 (see the
+ * README there). State lives in the test cache, so a second run reuses the
+ * worktree, build dir and ccache and only rebuilds what changed.
+ */
+import {
+  cloneKernelRepo,
+  haveKernelSource,
+  TEST_CACHE,
+  withTestLock,
+} from "../_support/kernel.ts";
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "../_support/assert.ts";
+import { findExecutable } from "../../src/proc/mod.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const FIXTURES = `${ROOT}tests/fixtures/real-reports`;
+const HOME = `${TEST_CACHE}/real-reports`;
+
+interface RealReport {
+  /** File under tests/fixtures/real-reports/. */
+  file: string;
+  arch: string;
+  /** Executables the build needs on PATH. */
+  needs: string[];
+  /** The substitute named in the verdict's setup differences. */
+  substitute: string;
+}
+
+const REPORTS: RealReport[] = [
+  {
+    file: "powerpc-randconfig-e500-clang.eml",
+    arch: "powerpc",
+    needs: ["clang-15", "ld.lld-15"],
+    substitute: "system/clang-15",
+  },
+];
+
+/** The user's checkout for every report: a clone of the 6.1 base, made once. */
+function realReportsTree(): Promise<{ tree: string; base: string }> {
+  return withTestLock("real-reports-tree", async () => {
+    const tree = `${HOME}/linux`;
+    try {
+      await Deno.stat(`${tree}/.git`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      await Deno.mkdir(HOME, { recursive: true });
+      await Deno.remove(tree, { recursive: true }).catch(() => {});
+      await cloneKernelRepo(tree);
+    }
+    const o = await new Deno.Command("git", {
+      args: ["rev-parse", "base^{commit}"],
+      cwd: tree,
+      stdout: "piped",
+    }).output();
+    return { tree, base: new TextDecoder().decode(o.stdout).trim() };
+  });
+}
+
+async function kcross(args: string[]) {
+  const o = await new Deno.Command(`${ROOT}kcross`, {
+    args,
+    cwd: "/",
+    env: { KCROSS_STATE_DIR: `${HOME}/state`, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return {
+    code: o.code,
+    stdout: d.decode(o.stdout),
+    stderr: d.decode(o.stderr),
+  };
+}
+
+interface Row {
+  status: string;
+  new: boolean;
+  file: string;
+  line: number;
+  message: string;
+}
+
+const PATH = Deno.env.get("PATH") ?? "";
+
+for (const r of REPORTS) {
+  Deno.test({
+    name:
+      `kcross repro reproduces the real ${r.arch} report ${r.file} on the linux 6.1 base, naming the substitute compiler`,
+    ignore: !haveKernelSource() ||
+      r.needs.some((x) => findExecutable(x, PATH) === null),
+  }, async () => {
+    const { tree, base } = await realReportsTree();
+    const res = await withTestLock(
+      "real-reports-build",
+      () =>
+        kcross([
+          "repro",
+          `${FIXTURES}/${r.file}`,
+          "--tree",
+          tree,
+          "--commit",
+          base,
+          "--allow-substitute",
+          "--json",
+        ]),
+    );
+    assertEquals(res.code, 0, res.stderr.slice(-3000));
+    const v = JSON.parse(res.stdout);
+    assertEquals(v.verdict, "reproduced");
+    assertEquals(v.commit, base);
+    assertEquals(v.arch, r.arch);
+    const fresh = (v.rows as Row[]).filter((x) => x.new);
+    assert(fresh.length > 0, res.stdout);
+    for (const row of fresh) {
+      assert(
+        row.status === "reproduced" || row.status === "moved",
+        `${row.file}:${row.line} ${row.message}: ${row.status}`,
+      );
+    }
+    const differences = (v.differences as string[]).join("\n");
+    assertStringIncludes(differences, "compiler substituted");
+    assertStringIncludes(differences, r.substitute);
+    assertStringIncludes(differences, `built commit ${base.slice(0, 12)}`);
+  });
+}
