@@ -93,6 +93,8 @@ export function toolchainSection(
     version: tc.version,
     provider: tc.provider,
     exact: tc.exact,
+    ...(tc.exactness ? { exactness: tc.exactness } : {}),
+    ...(tc.verification ? { verification: tc.verification } : {}),
     triple: tc.triple,
     crossCompile: tc.crossCompile,
     archiveSha256: tc.archiveSha256 ?? null,

@@ -17,6 +17,10 @@ export interface Expected {
   sha256: string | undefined;
   /** `pin`, `import`, `sha256sums.asc`, `gpgv+sha256sums.asc` or `none`. */
   verifiedBy: string;
+  /** Fingerprint of the key that signed the `sha256sums.asc`, when checked. */
+  signedBy?: string;
+  /** Why nothing could be verified (with `sha256: undefined`). */
+  why?: string;
 }
 
 /** The options `expectedDigest` and `notOnMirrors` read. */
@@ -24,6 +28,8 @@ export interface SourceOptions {
   signal?: AbortSignal;
   keyring?: string;
   allowUnverified?: boolean;
+  /** A `.tar.sign` will be checked: no checksum is needed then. */
+  signed?: boolean;
   download?: Omit<DownloadOptions, "signal" | "onProgress">;
 }
 
@@ -48,20 +54,36 @@ export async function expectedDigest(
     ...options.download,
     ...(options.signal ? { signal: options.signal } : {}),
   };
+  // A listing-based source (signUrl known, possibly null) says whether the
+  // directory has a sha256sums.asc: no guessing with requests.
+  const listed = source.signUrl !== undefined;
   const text = source.sumsUrl ? await fetchText(source.sumsUrl, dl) : undefined;
+  if (text === undefined && listed && source.sumsUrl) {
+    throw new InfraError(
+      `The mirror lists ${source.sumsUrl} but answers 404 for it; nothing was installed`,
+      {
+        hint:
+          "the mirror's listing disagrees with its files; retry later or use another mirror (--mirror URL)",
+      },
+    );
+  }
   if (text === undefined) {
-    if (!(await reachable(source.url, dl))) {
+    if (!listed && !(await reachable(source.url, dl))) {
       throw new NotFoundError(`Not found on the mirror: ${source.url}`);
     }
+    const why = source.sumsUrl
+      ? `${source.sumsUrl} is missing`
+      : `the mirror publishes no .tar.sign or sha256sums.asc for it`;
+    if (options.signed) return { sha256: undefined, verifiedBy: "none", why };
     if (options.allowUnverified) {
-      return { sha256: undefined, verifiedBy: "none" };
+      return {
+        sha256: undefined,
+        verifiedBy: "none",
+        why: `${why}; --allow-unverified`,
+      };
     }
     throw new InfraError(
-      `No checksum for "${plan.archiveName}": ${
-        source.sumsUrl
-          ? `${source.sumsUrl} is missing`
-          : "the mirror publishes none"
-      } and no digest is pinned`,
+      `No checksum for "${plan.archiveName}": ${why} and no digest is pinned; nothing was installed`,
       {
         hint:
           `pin its sha256 in toolchains/pins.json, or pass --allow-unverified to install it anyway`,
@@ -70,11 +92,12 @@ export async function expectedDigest(
   }
   const keyring = options.keyring ?? Deno.env.get("KCROSS_GPG_KEYRING");
   let verifiedBy = "sha256sums.asc";
+  let signedBy: string | undefined;
   if (keyring) {
     const tmp = await Deno.makeTempFile({ suffix: ".asc" });
     try {
       await Deno.writeTextFile(tmp, text);
-      await verifySignature(tmp, keyring);
+      signedBy = await verifySignature(tmp, keyring, source.sumsUrl ?? tmp);
       verifiedBy = "gpgv+sha256sums.asc";
     } finally {
       await Deno.remove(tmp).catch(() => {});
@@ -82,11 +105,20 @@ export async function expectedDigest(
   }
   const sha256 = parseSha256Sums(text).get(plan.archiveName);
   if (!sha256) {
+    if (listed) {
+      throw new InfraError(
+        `${source.sumsUrl} does not list ${plan.archiveName}, which the directory listing has; nothing was installed`,
+        {
+          hint:
+            "the mirror's checksum list disagrees with its files; retry later or use another mirror (--mirror URL)",
+        },
+      );
+    }
     throw new NotFoundError(
       `${source.sumsUrl} does not list ${plan.archiveName}`,
     );
   }
-  return { sha256, verifiedBy };
+  return { sha256, verifiedBy, ...(signedBy ? { signedBy } : {}) };
 }
 
 async function reachable(

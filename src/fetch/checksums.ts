@@ -7,6 +7,7 @@
  */
 import { InfraError } from "../errors.ts";
 import { runCaptured } from "../proc/run_captured.ts";
+import { parseGpgvStatus } from "./verify_stream.ts";
 
 /**
  * Parses checksum lines (`<64 hex>  <name>` or `<64 hex> *<name>`), ignoring
@@ -38,26 +39,34 @@ export function parseSha256Sums(text: string): Map<string, string> {
 /**
  * Checks a clear-signed file's signature with `gpgv --keyring <keyring>`.
  *
+ * @param shown how to name the file in messages (its URL)
+ * @returns the signer's primary key fingerprint
  * @throws {InfraError} when the signature does not verify
  */
 export async function verifySignature(
   file: string,
   keyring: string,
-): Promise<void> {
+  shown: string = file,
+): Promise<string> {
   let r;
   try {
-    r = await runCaptured(["gpgv", "--keyring", keyring, file]);
+    r = await runCaptured(["gpgv", "--keyring", keyring, "--status-fd", "1", file]);
   } catch (error) {
     throw new InfraError(`Cannot run "gpgv" to check "${file}"`, {
       cause: error,
       hint: "install gpgv (apt-get install gpgv), or unset KCROSS_GPG_KEYRING",
     });
   }
-  if (!r.success) {
-    const detail = r.stderr.trim().split("\n").pop();
+  const v = parseGpgvStatus(r.stdout, r.code, r.stderr);
+  if (!v.good) {
     throw new InfraError(
-      `Bad signature on checksum list "${file}": ${detail ?? "gpgv failed"}`,
-      { hint: "the mirror may be compromised or the keyring out of date" },
+      `Bad signature on checksum list ${shown}: ${v.detail}; nothing was installed`,
+      {
+        hint: v.detail.includes("does not trust")
+          ? "if the signing key changed, add the new key after checking it: kcross toolchain trust KEYFILE"
+          : "the mirror may be compromised; retry later or use another mirror (--mirror URL)",
+      },
     );
   }
+  return v.fingerprint ?? "?";
 }

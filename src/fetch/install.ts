@@ -25,6 +25,8 @@ import {
   type TarSink,
 } from "./extract.ts";
 import { acquireLock } from "./lock.ts";
+import { fetchSmallText } from "./listing.ts";
+import { startVerifiedTar, type VerifiedTarSink } from "./verify_stream.ts";
 import type { FetchPlan, FetchSource } from "./plan_fetch.ts";
 import { progressFor } from "./progress.ts";
 
@@ -33,7 +35,10 @@ export interface InstallOptions {
   /** Messages and progress (none when absent). */
   out?: Output;
   signal?: AbortSignal;
-  /** gpgv keyring for `sha256sums.asc` (else `KCROSS_GPG_KEYRING`). */
+  /**
+   * gpgv keyring for `.tar.sign` and `sha256sums.asc` (else
+   * `KCROSS_GPG_KEYRING`; the toolchain layer passes kcross's trusted keys).
+   */
   keyring?: string;
   /** Install even when no checksum is published or pinned. */
   allowUnverified?: boolean;
@@ -100,38 +105,115 @@ export async function installToolchain(
   let firstError: unknown;
   for (const source of plan.sources) {
     options.signal?.throwIfAborted();
+    let sigFile: string | undefined;
     try {
-      const expected = await expectedDigest(plan, source, options);
-      const marker = await downloadAndInstall(plan, source, expected, options);
+      const keyring = options.keyring ?? Deno.env.get("KCROSS_GPG_KEYRING");
+      const signature = source.signUrl && keyring
+        ? await fetchSignature(source.signUrl, options)
+        : undefined;
+      sigFile = signature;
+      const expected = await expectedDigest(plan, source, {
+        ...options,
+        ...(signature ? { signed: true } : {}),
+      });
+      const marker = await downloadAndInstall(plan, source, expected, {
+        ...options,
+        ...(signature && keyring
+          ? { verifySignature: { file: signature, keyring } }
+          : {}),
+      });
       return { dir: plan.finalDir, marker, downloaded: true };
     } catch (error) {
       options.signal?.throwIfAborted();
       if (error instanceof NotFoundError) {
+        if (source.signUrl !== undefined) {
+          // The listing named it: a 404 now means the mirror disagrees with
+          // itself (or is being updated), not that the version is unknown.
+          throw new InfraError(
+            `The mirror lists ${plan.archiveName} but answers 404 for ${source.url}; ${NOTHING}`,
+            {
+              hint:
+                "the mirror's listing disagrees with its files; retry later or use another mirror (--mirror URL)",
+            },
+          );
+        }
         notFound.push(source);
         continue;
       }
       if (error instanceof UserError) throw error;
-      if (error instanceof RejectedArchive) throw error;
+      // Integrity failures never fall through to another mirror or build.
+      if (error instanceof IntegrityError) throw error;
+      if (
+        error instanceof InfraError &&
+        /Checksum mismatch|Bad signature|does not list|No checksum/.test(
+          error.message,
+        )
+      ) throw error;
       firstError ??= error;
+    } finally {
+      if (sigFile) await Deno.remove(sigFile).catch(() => {});
     }
   }
   if (firstError) throw firstError;
   throw await notOnMirrors(plan, notFound, options);
 }
 
+/**
+ * The archive failed a check of what it is (checksum, signature, unsafe or
+ * unexpected content): exit 3, nothing installed, no other mirror or build.
+ */
+export class IntegrityError extends InfraError {}
+
 /** An archive rejected for content (unsafe members): never try elsewhere. */
-class RejectedArchive extends InfraError {}
+class RejectedArchive extends IntegrityError {}
+
+const NOTHING = "nothing was installed";
+
+/** Downloads a `.tar.sign` (small, capped) into a temp file. */
+async function fetchSignature(
+  url: string,
+  options: InstallOptions,
+): Promise<string> {
+  const text = await fetchSmallText(url, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.download?.headersTimeoutMs
+      ? { headersTimeoutMs: options.download.headersTimeoutMs }
+      : {}),
+    ...(options.download?.fetchImpl
+      ? { fetchImpl: options.download.fetchImpl }
+      : {}),
+    maxBytes: 64 * 1024,
+  });
+  if (text === undefined) {
+    throw new IntegrityError(
+      `The mirror lists ${url} but answers 404 for it; ${NOTHING}`,
+      {
+        hint:
+          "the mirror's listing disagrees with its files; retry later or use another mirror (--mirror URL)",
+      },
+    );
+  }
+  const file = await Deno.makeTempFile({
+    prefix: "kcross-",
+    suffix: ".tar.sign",
+  });
+  await Deno.writeTextFile(file, text);
+  return file;
+}
 
 async function downloadAndInstall(
   plan: FetchPlan,
   source: FetchSource,
   expected: Expected,
-  options: InstallOptions,
+  options: InstallOptions & {
+    verifySignature?: { file: string; keyring: string };
+  },
 ): Promise<InstallMarker> {
   const staging = `${plan.stagingParent}/${
     idSlug(plan.id)
   }-${crypto.randomUUID()}`;
-  let tar: TarSink | undefined;
+  let tar: TarSink | VerifiedTarSink | undefined;
+  const gz = plan.archiveName.endsWith(".tar.gz");
   const openSink = async () => {
     if (tar) {
       tar.kill();
@@ -139,7 +221,16 @@ async function downloadAndInstall(
     }
     await Deno.remove(staging, { recursive: true }).catch(() => {});
     Deno.mkdirSync(staging, { recursive: true });
-    const t = startTar(staging);
+    // One pass: with a signature (or gzip) the uncompressed tar is teed to
+    // tar and gpgv; otherwise tar -xJf reads the stream alone.
+    const t = options.verifySignature || gz
+      ? startVerifiedTar(staging, {
+        compression: gz ? "gz" : "xz",
+        ...(options.verifySignature
+          ? { signature: options.verifySignature }
+          : {}),
+      })
+      : startTar(staging);
     tar = t;
     return { write: (chunk: Uint8Array) => t.writer.write(chunk) };
   };
@@ -164,8 +255,8 @@ async function downloadAndInstall(
     const t = await tar!.done;
     if (expected.sha256 && result.sha256 !== expected.sha256) {
       discardPart(plan.partFile);
-      throw new InfraError(
-        `Checksum mismatch for "${plan.archiveName}" from ${source.url}: expected ${expected.sha256}, got ${result.sha256}`,
+      throw new IntegrityError(
+        `Checksum mismatch for "${plan.archiveName}" from ${source.url}: expected ${expected.sha256}, got ${result.sha256}; ${NOTHING}`,
         {
           hint:
             "the mirror may be serving a partial or tampered file; retry, or use another mirror (--mirror)",
@@ -176,12 +267,25 @@ async function downloadAndInstall(
     if (!t.success || classifyTarFailure(t.stderr) === "unsafe") {
       throw tarError(plan, t.stderr);
     }
+    const sig = "signature" in tar! ? await tar.signature : null;
+    if (sig && !sig.good) {
+      discardPart(plan.partFile);
+      throw new IntegrityError(
+        `Bad signature for "${plan.archiveName}" (${source.signUrl}): ${sig.detail}; ${NOTHING}`,
+        {
+          hint: sig.detail.includes("does not trust")
+            ? "if the mirror's key changed, add the new key after checking it: kcross toolchain trust KEYFILE"
+            : "the archive or its .tar.sign was altered; retry, or use another mirror (--mirror)",
+        },
+      );
+    }
+
     assertSafe(staging, plan.archiveName);
     const top = `${staging}/${plan.archiveTopDir}`;
     if (!isExecutable(`${top}/${plan.checkFile}`)) {
       discardPart(plan.partFile);
       throw new RejectedArchive(
-        `Archive "${plan.archiveName}" does not contain ${plan.archiveTopDir}/${plan.checkFile}`,
+        `Archive "${plan.archiveName}" does not contain ${plan.archiveTopDir}/${plan.checkFile}; ${NOTHING}`,
         { hint: "the mirror serves an unexpected layout; try another mirror" },
       );
     }
@@ -201,7 +305,8 @@ async function downloadAndInstall(
       archiveSha256: result.sha256,
       archiveFile,
       archiveTopDir: plan.archiveTopDir,
-      verifiedBy: expected.verifiedBy,
+      verifiedBy: expected.sha256 || !sig ? expected.verifiedBy : "tar.sign",
+      verification: verificationText(sig, expected),
       installedAt: new Date().toISOString(),
     };
     Deno.writeTextFileSync(`${top}/${MARKER}`, JSON.stringify(marker, null, 2));
@@ -213,13 +318,51 @@ async function downloadAndInstall(
     options.out?.err(
       `Installed ${plan.id} in ${plan.finalDir} (sha256 ${
         result.sha256.slice(0, 12)
-      }…, verified by ${expected.verifiedBy})`,
+      }…; ${marker.verification})`,
     );
     return marker;
   } finally {
     tar?.kill();
     await Deno.remove(staging, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * The user-facing verification status of an install.
+ *
+ * @example
+ * ```ts
+ * import { verificationText } from "./install.ts";
+ * const t = verificationText({ good: true, fingerprint: "88AF", expiredKey: false, detail: "" }, { sha256: "a", verifiedBy: "pin" });
+ * if (t !== "signature: good 88AF; sha256: ok (pin)") throw new Error(t);
+ * ```
+ */
+export function verificationText(
+  sig:
+    | { good: boolean; fingerprint: string | null; expiredKey: boolean }
+    | null,
+  expected: Expected,
+): string {
+  const parts: string[] = [];
+  if (sig?.good) {
+    parts.push(
+      `signature: good ${sig.fingerprint ?? "?"}${
+        sig.expiredKey ? " (key expired since)" : ""
+      }`,
+    );
+  }
+  if (expected.sha256) {
+    parts.push(
+      `sha256: ok (${
+        expected.signedBy
+          ? `sha256sums.asc signed by ${expected.signedBy}`
+          : expected.verifiedBy
+      })`,
+    );
+  }
+  return parts.length
+    ? parts.join("; ")
+    : `unverified (${expected.why ?? "no signature, checksum or pin"})`;
 }
 
 /** Where the verified archive of an install is kept. */
@@ -262,17 +405,17 @@ function tarError(
   discardPart(plan.partFile);
   if (kind === "unsafe") {
     return new RejectedArchive(
-      `Rejected archive "${plan.archiveName}": unsafe members: ${detail}`,
+      `Rejected archive "${plan.archiveName}": unsafe members: ${detail}; ${NOTHING}`,
       {
         cause,
         hint: "the archive is malicious or broken; nothing was installed",
       },
     );
   }
-  return new InfraError(
+  return new (kind === "truncated" ? InfraError : IntegrityError)(
     `Archive "${plan.archiveName}" is ${
       kind === "truncated" ? "truncated" : "corrupt"
-    }: ${detail}`,
+    }: ${detail}; ${NOTHING}`,
     {
       cause,
       hint: "the partial download was discarded; rerun to fetch it again",

@@ -28,6 +28,26 @@ export interface FetchSource {
   /** Directory listing (to name the versions a mirror does have). */
   listingUrl: string;
   provider: "crosstool" | "cross-package" | "llvm" | "import";
+  /**
+   * Detached `<name>.tar.sign` over the uncompressed tar, when the listing
+   * shows one (null: none published, or no listing read).
+   */
+  signUrl?: string | null;
+}
+
+/** An archive found in a mirror's listing (see toolchain/locate_on_mirror). */
+export interface ListedArchive {
+  mirror: Mirror;
+  provider: "crosstool" | "cross-package" | "llvm";
+  archiveUrl: string;
+  archiveName: string;
+  signUrl: string | null;
+  sumsUrl: string | null;
+  listingUrl: string;
+  /** gcc: the triple as the file spells it. */
+  fileTriple?: string;
+  /** 01.org clang: the archive's top dir, installed under that name. */
+  topDir?: string;
 }
 
 /** Everything an install does, decided up front. */
@@ -141,6 +161,10 @@ export interface PlanFetchInput {
   mirrors: Mirror[];
   root: string;
   cacheDir: string;
+  /** The archive as a mirror listing names it: the one source to use. */
+  listed?: ListedArchive;
+  /** LLVM host suffix (`x86_64`, `aarch64`; default `x86_64`). */
+  llvmHost?: string;
 }
 
 /**
@@ -156,10 +180,12 @@ export interface PlanFetchInput {
  * ```
  */
 export function planFetch(input: PlanFetchInput): FetchPlan {
-  const { family, version, triple, root, cacheDir } = input;
+  const { family, version, root, cacheDir } = input;
+  const triple = input.listed?.fileTriple ?? input.triple;
   if (family === "gcc" && !triple) {
     throw new UserError(`A gcc toolchain needs a target triple`);
   }
+  if (input.listed) return planListed(input, input.listed, triple);
   const vars = { version, triple: triple ?? "" };
   const sources = input.mirrors
     .filter((m) => (family === "gcc") === (m.layout !== "llvm"))
@@ -180,7 +206,9 @@ export function planFetch(input: PlanFetchInput): FetchPlan {
     Number(!published.includes(a.provider)) -
     Number(!published.includes(b.provider))
   );
-  const id = family === "gcc" ? gccId(version, triple!) : llvmId(version);
+  const id = family === "gcc"
+    ? gccId(version, triple!)
+    : llvmId(version, input.llvmHost);
   const archiveName = sources[0]
     ? sources[0].url.slice(sources[0].url.lastIndexOf("/") + 1)
     : `${idSlug(id)}.tar.xz`;
@@ -195,11 +223,52 @@ export function planFetch(input: PlanFetchInput): FetchPlan {
     root,
     finalDir: family === "gcc"
       ? gccDir(root, version, triple!)
-      : llvmDir(root, version),
+      : llvmDir(root, version, input.llvmHost),
     archiveTopDir: id,
     checkFile: family === "gcc" ? `bin/${triple}-gcc` : "bin/clang",
     stagingParent: `${root}/.kcross-staging`,
     partFile: `${cacheDir}/downloads/${archiveName}.part`,
+    lockFile: `${cacheDir}/locks/${idSlug(id)}.lock`,
+  };
+}
+
+function planListed(
+  input: PlanFetchInput,
+  listed: ListedArchive,
+  triple: string | undefined,
+): FetchPlan {
+  const { family, version, root, cacheDir } = input;
+  const llvmHost = /-(aarch64|x86_64)\.tar\./.exec(listed.archiveName)?.[1];
+  const id = family === "gcc"
+    ? gccId(version, triple!)
+    : listed.topDir ?? llvmId(version, llvmHost);
+  const archiveName = listed.archiveName;
+  return {
+    id,
+    family,
+    version,
+    triple,
+    archiveName,
+    sources: [{
+      mirror: listed.mirror,
+      url: listed.archiveUrl,
+      sumsUrl: listed.sumsUrl,
+      listingUrl: listed.listingUrl,
+      provider: listed.provider,
+      signUrl: listed.signUrl,
+    }],
+    pinnedSha256: (pins.sha256 as Record<string, string>)[archiveName],
+    root,
+    finalDir: family === "gcc"
+      ? gccDir(root, version, triple!)
+      : `${root}/${id}`,
+    archiveTopDir: id,
+    checkFile: family === "gcc" ? `bin/${triple}-gcc` : "bin/clang",
+    stagingParent: `${root}/.kcross-staging`,
+    // 01.org's clang.tar.xz is not a unique name: prefix its id.
+    partFile: `${cacheDir}/downloads/${
+      listed.topDir ? `${idSlug(id)}--` : ""
+    }${archiveName}.part`,
     lockFile: `${cacheDir}/locks/${idSlug(id)}.lock`,
   };
 }

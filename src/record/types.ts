@@ -76,6 +76,10 @@ export interface RecordMetadata {
     version: string;
     provider: ToolchainProvider;
     exact: boolean;
+    /** `build`, `version` (same version, another build) or `substitute`. */
+    exactness?: string;
+    /** How the install was verified (`signature: good <fpr>`, …). */
+    verification?: string;
     triple: string;
     crossCompile: string;
     archiveSha256: string | null;

@@ -236,6 +236,13 @@ export async function runRepro(
     // A distro build (`Debian 12.2.0-14`) is served by the system provider.
     ...(plan.compiler?.distro ? { provider: "system" as const } : {}),
   }, { out, signal: options.signal });
+  if (toolchain.exactness === "version") {
+    differences.push(
+      `compiler build differs: the report used ${
+        plan.compiler?.raw ?? request
+      }, kcross used ${toolchain.id} (same version ${toolchain.version}, another build: ${toolchain.provider})`,
+    );
+  }
   if (!toolchain.exact) {
     differences.push(
       `compiler substituted: the report used ${
@@ -357,6 +364,10 @@ export async function runRepro(
       version: toolchain.version,
       exact: toolchain.exact,
       provider: toolchain.provider,
+      ...(toolchain.exactness ? { exactness: toolchain.exactness } : {}),
+      ...(toolchain.verification
+        ? { verification: toolchain.verification }
+        : {}),
     },
     build: {
       id: outcome.id,

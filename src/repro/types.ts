@@ -188,7 +188,16 @@ export interface Verdict {
   targets: string[];
   makeVars: string[];
   toolchain:
-    | { id: string; version: string; exact: boolean; provider: string }
+    | {
+      id: string;
+      version: string;
+      exact: boolean;
+      provider: string;
+      /** `build`, `version` (another build of it) or `substitute`. */
+      exactness?: string;
+      /** `signature: good <fpr>`, `sha256: ok (…)`, `unverified (why)`. */
+      verification?: string;
+    }
     | null;
   build: {
     id: string;

@@ -1,16 +1,23 @@
 /**
- * Resolution of gcc requests: installed, fetched, system, substitute.
+ * Resolution of gcc requests: installed, fetched from the mirrors' listings
+ * (verified), a distro build of the same version when allowed, the nearest
+ * usable substitute when allowed. Never a swap after an integrity failure.
  *
  * @module
  */
 import { InfraError, UserError } from "../errors.ts";
-import type { ResolvedToolchain, ToolchainRequest } from "./types.ts";
+import type {
+  Exactness,
+  ResolvedToolchain,
+  ToolchainRequest,
+} from "./types.ts";
 import type { ResolveOptions } from "./types.ts";
 import { cacheDir as defaultCacheDir } from "../paths.ts";
 import {
   type CompilerSpec,
   matchesPartial,
   nearestVersions,
+  newestMatching,
   resolveVersion,
 } from "./catalog.ts";
 import {
@@ -27,15 +34,23 @@ import {
   type SystemGcc,
 } from "./system.ts";
 import { mirrorsFor, planFetch } from "../fetch/plan_fetch.ts";
-import { fetchInstall, rootsFor, touch } from "./_resolve_common.ts";
+import {
+  fetchFromMirrors,
+  hostFor,
+  mirrorError,
+  rootsFor,
+  touch,
+} from "./_resolve_common.ts";
+import { crosstoolNames } from "./naming.ts";
 
 function gccResult(
   request: ToolchainRequest,
   version: string,
-  exact: boolean,
+  exactness: Exactness,
   found: InstalledToolchain,
+  triple = request.triple,
 ): ResolvedToolchain {
-  const t = request.triple;
+  const t = triple;
   const libexec = gccLibexecDir(found.dir, version, t);
   const m = found.marker;
   return {
@@ -44,8 +59,13 @@ function gccResult(
     requested: request.compiler,
     version,
     provider: m?.provider ?? "crosstool",
-    exact,
-    triple: t,
+    exact: exactness !== "substitute",
+    exactness,
+    verification: m?.verification ??
+      (m?.verifiedBy
+        ? `sha256: ok (${m.verifiedBy})`
+        : "not recorded (installed outside kcross)"),
+    triple: request.triple,
     binDir: found.binDir,
     crossCompile: `${found.binDir}/${t}-`,
     ...(libexec ? { libexecDir: libexec } : {}),
@@ -57,7 +77,7 @@ function gccResult(
 function systemResult(
   request: ToolchainRequest,
   gcc: SystemGcc,
-  exact: boolean,
+  exactness: Exactness,
   cache: string,
   path: string | undefined,
 ): ResolvedToolchain {
@@ -74,7 +94,9 @@ function systemResult(
     requested: request.compiler,
     version: gcc.version,
     provider: "system",
-    exact,
+    exact: exactness !== "substitute",
+    exactness,
+    verification: "distro package (verified by the package manager)",
     triple: request.triple,
     binDir,
     crossCompile: `${binDir}/${request.triple}-`,
@@ -97,9 +119,11 @@ export async function resolveGcc(
   if (request.provider === "system") {
     const all = await findSystemGccs(triple, systemOpts);
     const match = all.find((g) => matchesPartial(g.version, spec.partial));
-    if (match) return systemResult(request, match, true, cache, options.path);
+    if (match) {
+      return systemResult(request, match, "version", cache, options.path);
+    }
     if (request.allowSubstitute && all[0]) {
-      return systemResult(request, all[0], false, cache, options.path);
+      return systemResult(request, all[0], "substitute", cache, options.path);
     }
     throw noSystemGcc(spec, triple, all);
   }
@@ -107,98 +131,107 @@ export async function resolveGcc(
   const installed = roots.flatMap((r) =>
     installedGccVersions(r.root, triple, { requireMarker: r.requireMarker })
   );
-  const { version, explicit } = resolveVersion(spec, installed);
-  if (!explicit) out?.err(`Resolved ${spec.requested} to gcc-${version}`);
-
-  for (const r of roots) {
-    const found = findInstalledGcc(r.root, version, triple, r);
-    if (found) {
-      if (r.requireMarker) touch(found.dir);
-      return gccResult(request, version, true, found);
+  const explicit = spec.partial.split(".").length === 3;
+  // make.cross takes an installed match before asking the mirror.
+  const installedPick = explicit
+    ? (installed.includes(spec.partial) ? spec.partial : undefined)
+    : newestMatching(installed, spec.partial);
+  if (installedPick) {
+    if (!explicit) {
+      out?.err(
+        `Resolved ${spec.requested} to gcc-${installedPick} (installed)`,
+      );
+    }
+    for (const r of roots) {
+      const found = findInstalledGcc(r.root, installedPick, triple, r);
+      if (found) {
+        if (r.requireMarker) touch(found.dir);
+        return gccResult(request, installedPick, "build", found);
+      }
     }
   }
 
-  let fetchError: unknown;
+  const mirrors = mirrorsFor("gcc", options.mirrors);
+  let failure: Error | undefined;
+  let near: string[] = [];
   if (!request.offline) {
-    try {
-      const root = request.installPath ?? `${cache}/toolchains`;
-      const plan = planFetch({
-        family: "gcc",
-        version,
-        triple,
-        mirrors: mirrorsFor("gcc", options.mirrors),
-        root,
-        cacheDir: cache,
-      });
+    const got = await fetchFromMirrors(spec, triple, mirrors, request, {
+      ...options,
+      cache,
+    });
+    if (got.kind === "installed") {
       return gccResult(
         request,
-        version,
-        true,
-        await fetchInstall(plan, options),
+        got.located.version,
+        "build",
+        got.found,
+        got.located.fileTriple ?? triple,
       );
-    } catch (error) {
-      options.signal?.throwIfAborted();
-      if (
-        error instanceof InfraError &&
-        /Checksum mismatch|Rejected archive/.test(error.message)
-      ) throw error;
-      fetchError = error;
+    }
+    near = got.near;
+    failure = mirrorError(
+      `gcc ${spec.partial || "(newest)"} for "${triple}"`,
+      got,
+      "",
+    );
+  }
+  // Offline (or nothing on the mirrors): the version the snapshot means.
+  let version = spec.partial;
+  try {
+    // Unknown to the snapshot, and no mirror could be read to say otherwise.
+    const choice = resolveVersion(spec, installed);
+    version = choice.version;
+    if (!explicit && request.offline) {
+      out?.err(
+        `Resolved ${spec.requested} to gcc-${version} (offline snapshot)`,
+      );
+    }
+  } catch (error) {
+    if (
+      !failure || (failure instanceof InfraError && error instanceof UserError)
+    ) {
+      if (failure && error instanceof UserError) {
+        throw new UserError(error.message, {
+          hint:
+            `${error.hint}; no mirror could be read to check (${failure.message})`,
+        });
+      }
+      throw error;
     }
   }
 
   const systems = await findSystemGccs(triple, systemOpts);
   const same = systems.find((g) => g.version === version);
-  if (same) {
-    if (fetchError) {
-      out?.err(
-        `Using the system compiler ${same.exe} (gcc ${version}): ${
-          (fetchError as Error).message
-        }`,
-      );
-    }
-    return systemResult(request, same, true, cache, options.path);
+  if (same && (request.allowDistro || request.allowSubstitute)) {
+    out?.err(
+      `warning: using ${same.exe} (gcc ${version}, a distro build of the same version, not the kernel.org build${
+        failure ? `: ${failure.message}` : request.offline ? ": offline" : ""
+      })`,
+    );
+    return systemResult(request, same, "version", cache, options.path);
   }
 
   if (request.allowSubstitute) {
-    const others: { version: string; pick: () => ResolvedToolchain }[] = [];
-    for (const r of roots) {
-      for (
-        const v of installedGccVersions(r.root, triple, {
-          requireMarker: r.requireMarker,
-        })
-      ) {
-        const f = findInstalledGcc(r.root, v, triple, r)!;
-        others.push({
-          version: v,
-          pick: () => gccResult(request, v, false, f),
-        });
-      }
-    }
-    for (const g of systems) {
-      others.push({
-        version: g.version,
-        pick: () => systemResult(request, g, false, cache, options.path),
-      });
-    }
-    const best = nearestVersions(version, others.map((o) => o.version), 1)[0];
-    const pick = others.find((o) => o.version === best);
-    if (pick) {
-      const res = pick.pick();
-      out?.err(
-        `warning: using substitute gcc ${res.version} (${res.provider}) for ${spec.requested} (${version} is not available)`,
-      );
-      return res;
-    }
+    const sub = await substitute(spec, version, request, options, {
+      cache,
+      installed,
+      systems,
+      near,
+      mirrors,
+    });
+    if (sub) return sub;
   }
 
   const available = [
     ...installed.map((v) => `gcc-${v} (installed)`),
     ...systems.map((g) => `gcc-${g.version} (system: ${g.exe})`),
   ];
-  const alt = available.length
+  const alt = same
+    ? `${same.exe} is gcc ${version} from the distro (another build of it): pass --allow-distro to use it`
+    : available.length
     ? `available instead: ${
       available.join(", ")
-    }; pass --allow-substitute to use one`
+    }; pass --allow-substitute to use the nearest`
     : `no other gcc for ${triple} is installed; a distro compiler would do with --allow-substitute (apt-get install ${
       debianPackage(debianCandidates(triple)[0] ?? "powerpc64-linux-gnu")
     })`;
@@ -207,33 +240,98 @@ export async function resolveGcc(
       family: "gcc",
       version,
       triple,
-      mirrors: mirrorsFor("gcc", options.mirrors),
+      mirrors,
       root: request.installPath ?? `${cache}/toolchains`,
       cacheDir: cache,
     });
     const src = plan.sources[0];
+    const host = hostFor(options).crosstool;
+    const name = crosstoolNames(version, triple, { host })[0]!;
+    const url = src && src.provider === "crosstool"
+      ? src.url.replace(/[^/]+\/[^/]+$/, `${version}/${name}`).replace(
+        /\/bin\/x86_64\//,
+        `/bin/${host}/`,
+      )
+      : src?.url ?? plan.archiveName;
     throw new UserError(
       `Toolchain gcc-${version} for "${triple}" is not installed and kcross is offline`,
       {
-        hint: `fetch ${src?.url ?? plan.archiveName}${
-          src?.sumsUrl ? ` (checksums: ${src.sumsUrl})` : ""
-        } and run "kcross toolchain import <file>", or run "kcross toolchain fetch gcc-${version} <arch>" online; ${alt}`,
+        hint: `fetch ${url} (with ${
+          url.replace(/\.tar\.(xz|gz)$/, ".tar.sign")
+        }${
+          src?.sumsUrl ? ` or ${src.sumsUrl}` : ""
+        }) and run "kcross toolchain import <file>", or run "kcross toolchain prefetch --compilers gcc-${version}" online; ${alt}`,
       },
     );
   }
-  if (fetchError instanceof UserError) {
-    throw new UserError(fetchError.message, {
-      hint: `${fetchError.hint ?? ""}${fetchError.hint ? "; " : ""}${alt}`,
-    });
+  const e = failure as UserError;
+  throw new (Object.getPrototypeOf(e).constructor as typeof UserError)(
+    e.message,
+    { hint: [e.hint, alt].filter((h) => h).join("; "), cause: e.cause },
+  );
+}
+
+/** The nearest usable gcc: installed, distro or on the mirror. */
+async function substitute(
+  spec: CompilerSpec,
+  version: string,
+  request: ToolchainRequest,
+  options: ResolveOptions,
+  ctx: {
+    cache: string;
+    installed: string[];
+    systems: SystemGcc[];
+    near: string[];
+    mirrors: ReturnType<typeof mirrorsFor>;
+  },
+): Promise<ResolvedToolchain | undefined> {
+  const { cache, installed, systems } = ctx;
+  const roots = rootsFor(request, cache);
+  const wanted = version || spec.partial || "999";
+  const pool = [
+    ...installed,
+    ...systems.map((g) => g.version),
+    ...(request.offline ? [] : ctx.near),
+  ];
+  const best = nearestVersions(wanted, pool, 1)[0];
+  if (!best) return undefined;
+  let res: ResolvedToolchain | undefined;
+  if (installed.includes(best)) {
+    for (const r of roots) {
+      const f = findInstalledGcc(r.root, best, request.triple, r);
+      if (f) {
+        res = gccResult(request, best, "substitute", f);
+        break;
+      }
+    }
+  } else if (systems.some((g) => g.version === best)) {
+    res = systemResult(
+      request,
+      systems.find((g) => g.version === best)!,
+      "substitute",
+      cache,
+      options.path,
+    );
+  } else {
+    const got = await fetchFromMirrors(
+      { ...spec, partial: best, requested: `gcc-${best}` },
+      request.triple,
+      ctx.mirrors,
+      request,
+      { ...options, cache },
+    );
+    if (got.kind === "installed") {
+      res = gccResult(request, best, "substitute", got.found);
+    }
   }
-  if (fetchError instanceof InfraError) {
-    throw new InfraError(fetchError.message, {
-      cause: fetchError,
-      hint: `${fetchError.hint ?? "retry"}; ${alt}`,
-    });
+  if (res) {
+    options.out?.err(
+      `warning: using substitute gcc ${res.version} (${res.provider}) for ${spec.requested} (${
+        version || spec.partial
+      } is not available)`,
+    );
   }
-  throw fetchError ??
-    new UserError(`No gcc-${version} for "${triple}"`, { hint: alt });
+  return res;
 }
 
 function noSystemGcc(

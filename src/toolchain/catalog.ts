@@ -16,10 +16,19 @@ export type Family = "gcc" | "clang";
 /** A parsed `COMPILER=` word. */
 export interface CompilerSpec {
   family: Family;
-  /** Version prefix as written (`""`, `"11"`, `"11.2"`, `"11.2.0"`). */
+  /**
+   * Version prefix as written (`""`, `"11"`, `"11.2"`, `"11.2.0"`,
+   * `"23.1.0-rc1"`); for a `…git` snapshot, the version without `git`.
+   */
   partial: string;
   /** The word verbatim. */
   requested: string;
+  /**
+   * A development snapshot (`clang version 22.0.0git`): nobody can download
+   * it, so it resolves to the newest release of its major (or the next
+   * major) as a named substitute.
+   */
+  snapshot?: boolean;
 }
 
 /**
@@ -34,18 +43,22 @@ export interface CompilerSpec {
  * ```
  */
 export function parseCompiler(word: string): CompilerSpec {
-  const m = /^(gcc|clang|llvm)(?:-([0-9]+(?:\.[0-9]+){0,2}))?$/.exec(word);
-  if (!m) {
+  const m = /^(gcc|clang|llvm)(?:-([0-9]+(?:\.[0-9]+){0,2})(-rc[0-9]+|git)?)?$/
+    .exec(
+      word,
+    );
+  const suffix = m?.[3];
+  if (!m || (suffix && m[2]!.split(".").length !== 3)) {
     throw new UserError(`Unknown compiler "${word}"`, {
       hint:
-        "use gcc, gcc-<major>, gcc-<x.y.z>, clang, clang-<major> or llvm-<x.y.z>",
+        "use gcc, gcc-<major>, gcc-<x.y.z>, clang, clang-<major>, llvm-<x.y.z> or llvm-<x.y.z>-rc<N>",
     });
   }
-  return {
-    family: m[1] === "gcc" ? "gcc" : "clang",
-    partial: m[2] ?? "",
-    requested: word,
-  };
+  const family = m[1] === "gcc" ? "gcc" : "clang";
+  if (suffix === "git") {
+    return { family, partial: m[2]!, requested: word, snapshot: true };
+  }
+  return { family, partial: `${m[2] ?? ""}${suffix ?? ""}`, requested: word };
 }
 
 /**
@@ -58,13 +71,38 @@ export function parseCompiler(word: string): CompilerSpec {
  * ```
  */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
+  const [na, ra] = splitRc(a);
+  const [nb, rb] = splitRc(b);
+  const pa = na.split(".").map(Number);
+  const pb = nb.split(".").map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return d;
   }
-  return 0;
+  // A release candidate comes before its release: 23.1.0-rc1 < 23.1.0.
+  return (ra ?? Infinity) === (rb ?? Infinity)
+    ? 0
+    : (ra ?? Infinity) < (rb ?? Infinity)
+    ? -1
+    : 1;
+}
+
+function splitRc(v: string): [string, number | undefined] {
+  const m = /^(.*)-rc([0-9]+)$/.exec(v);
+  return m ? [m[1]!, Number(m[2])] : [v, undefined];
+}
+
+/**
+ * Whether `version` is a release candidate (`23.1.0-rc1`).
+ *
+ * @example
+ * ```ts
+ * import { isPrerelease } from "./catalog.ts";
+ * if (!isPrerelease("23.1.0-rc1") || isPrerelease("21.1.8")) throw new Error();
+ * ```
+ */
+export function isPrerelease(version: string): boolean {
+  return /-rc[0-9]+$/.test(version);
 }
 
 /**
@@ -80,6 +118,27 @@ export function compareVersions(a: string, b: string): number {
 export function matchesPartial(version: string, partial: string): boolean {
   if (partial === "") return true;
   return version === partial || version.startsWith(`${partial}.`);
+}
+
+/**
+ * The newest of `versions` a partial request picks, as make.cross's
+ * `sort -V | tail -1` intends: the newest matching release, else (only
+ * release candidates exist, or one was asked for) the newest candidate.
+ *
+ * @example
+ * ```ts
+ * import { newestMatching } from "./catalog.ts";
+ * const v = ["21.1.0", "21.1.8", "21.1.0-rc3", "23.1.0-rc1"];
+ * if (newestMatching(v, "21") !== "21.1.8" || newestMatching(v, "23") !== "23.1.0-rc1") throw new Error();
+ * ```
+ */
+export function newestMatching(
+  versions: string[],
+  partial: string,
+): string | undefined {
+  const sorted = [...versions].filter((v) => matchesPartial(v, partial))
+    .sort((a, b) => compareVersions(b, a));
+  return sorted.find((v) => !isPrerelease(v)) ?? sorted[0];
 }
 
 /** Known versions of a family, newest first, and where each is published. */
@@ -157,13 +216,11 @@ export function resolveVersion(
 ): VersionChoice {
   const known = [...new Set([...knownVersions(spec.family), ...extra])]
     .sort((a, b) => compareVersions(b, a));
-  const explicit = spec.partial.split(".").length === 3;
+  const explicit = spec.partial.split(".").length === 3 && !spec.snapshot;
   if (explicit && known.includes(spec.partial)) {
     return { version: spec.partial, explicit };
   }
-  const match = explicit
-    ? undefined
-    : known.find((v) => matchesPartial(v, spec.partial));
+  const match = explicit ? undefined : newestMatching(known, spec.partial);
   if (match) return { version: match, explicit };
   const name = spec.family === "gcc" ? "gcc" : "llvm";
   const nearest = nearestVersions(spec.partial || "0", known)

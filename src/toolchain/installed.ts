@@ -7,6 +7,13 @@
  */
 import { compareVersions } from "./catalog.ts";
 import { exists, gccDir, isExecutable, llvmDir, MARKER } from "./layout.ts";
+import { hostNames } from "./naming.ts";
+
+/** This machine's LLVM host suffix (`x86_64`, `aarch64`). */
+const LLVM_HOST = hostNames().llvm;
+const LLVM_DIR = new RegExp(
+  `^llvm-([0-9]+\\.[0-9]+\\.[0-9]+(?:-rc[0-9]+)?)-${LLVM_HOST}$`,
+);
 
 /** What kcross recorded about an install (the marker file). */
 export interface InstallMarker {
@@ -23,8 +30,13 @@ export interface InstallMarker {
   archiveFile?: string;
   /** The archive member dir that became this install. */
   archiveTopDir?: string;
-  /** `sha256sums.asc`, `pin`, `gpgv+sha256sums.asc` or `import`. */
+  /** `sha256sums.asc`, `pin`, `gpgv+sha256sums.asc`, `tar.sign` or `import`. */
   verifiedBy?: string;
+  /**
+   * What was verified, as shown to users: `signature: good <fpr>`,
+   * `sha256: ok (…)`, or `unverified (why)`.
+   */
+  verification?: string;
   installedAt: string;
 }
 
@@ -78,7 +90,23 @@ export function findInstalledLlvm(
   version: string,
   options: { requireMarker: boolean },
 ): InstalledToolchain | undefined {
-  const dir = llvmDir(root, version);
+  const dir = llvmDir(root, version, LLVM_HOST);
+  if (!isExecutable(`${dir}/bin/clang`)) return undefined;
+  const marker = readMarker(dir);
+  if (options.requireMarker && !marker) return undefined;
+  return { dir, binDir: `${dir}/bin`, marker };
+}
+
+/**
+ * An 01.org cross-package clang (`<root>/clang-<major>/bin/clang`, as
+ * make.cross installs it from download.01.org), if installed.
+ */
+export function findInstalledCrossClang(
+  root: string,
+  major: string,
+  options: { requireMarker: boolean },
+): InstalledToolchain | undefined {
+  const dir = `${root}/clang-${major}`;
   if (!isExecutable(`${dir}/bin/clang`)) return undefined;
   const marker = readMarker(dir);
   if (options.requireMarker && !marker) return undefined;
@@ -106,7 +134,7 @@ export function installedLlvmVersions(
 ): string[] {
   const out: string[] = [];
   for (const name of listDir(root)) {
-    const m = /^llvm-([0-9]+\.[0-9]+\.[0-9]+)-x86_64$/.exec(name);
+    const m = LLVM_DIR.exec(name);
     if (m && findInstalledLlvm(root, m[1]!, options)) out.push(m[1]!);
   }
   return out.sort((a, b) => compareVersions(b, a));
@@ -142,9 +170,17 @@ export function listInstalled(
         }
       }
     }
-    const l = /^llvm-([0-9]+\.[0-9]+\.[0-9]+)-x86_64$/.exec(name);
+    const l = LLVM_DIR.exec(name);
     if (l && findInstalledLlvm(root, l[1]!, options)) {
-      out.push({ family: "clang", version: l[1]!, dir: llvmDir(root, l[1]!) });
+      out.push({
+        family: "clang",
+        version: l[1]!,
+        dir: llvmDir(root, l[1]!, LLVM_HOST),
+      });
+    }
+    const c = /^clang-([0-9]+)$/.exec(name);
+    if (c && findInstalledCrossClang(root, c[1]!, options)) {
+      out.push({ family: "clang", version: c[1]!, dir: `${root}/${name}` });
     }
   }
   return out;

@@ -47,13 +47,17 @@ export function gccId(version: string, triple: string): string {
  * if (llvmDir("/c", "15.0.7") !== "/c/llvm-15.0.7-x86_64") throw new Error();
  * ```
  */
-export function llvmDir(root: string, version: string): string {
-  return `${root}/${llvmId(version)}`;
+export function llvmDir(
+  root: string,
+  version: string,
+  host = "x86_64",
+): string {
+  return `${root}/${llvmId(version, host)}`;
 }
 
-/** The id of a kernel.org LLVM: `llvm-<ver>-x86_64`. */
-export function llvmId(version: string): string {
-  return `llvm-${version}-x86_64`;
+/** The id of a kernel.org LLVM: `llvm-<ver>-<host>` (`x86_64`, `aarch64`). */
+export function llvmId(version: string, host = "x86_64"): string {
+  return `llvm-${version}-${host}`;
 }
 
 /** Turns an id into a flat file-name-safe slug (for locks and downloads). */

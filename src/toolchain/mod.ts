@@ -14,6 +14,7 @@ import { resolveGcc } from "./_resolve_gcc.ts";
 import { resolveClang } from "./_resolve_clang.ts";
 
 export type {
+  Exactness,
   ResolvedToolchain,
   ResolveOptions,
   ToolchainProvider,
@@ -44,6 +45,12 @@ export async function resolveToolchain(
   const spec = parseCompiler(request.compiler);
   if (request.offline === undefined && Deno.env.get("KCROSS_OFFLINE") === "1") {
     request = { ...request, offline: true };
+  }
+  if (
+    request.allowDistro === undefined &&
+    Deno.env.get("KCROSS_ALLOW_DISTRO") === "1"
+  ) {
+    request = { ...request, allowDistro: true };
   }
   const primary = spec.family === "gcc"
     ? await resolveGcc(spec, request, options)

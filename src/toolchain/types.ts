@@ -14,6 +14,9 @@ export type ToolchainProvider =
   | "system" // distro compiler on PATH (e.g. Debian powerpc64-linux-gnu-gcc-12)
   | "import"; // a local tarball imported with `kcross toolchain import`
 
+/** How exactly a toolchain matches the request (see `ResolvedToolchain`). */
+export type Exactness = "build" | "version" | "substitute";
+
 /** A request: `COMPILER=gcc-11.2.0` for a triple. */
 export interface ToolchainRequest {
   /** As the user wrote it: `gcc`, `gcc-11`, `gcc-11.2.0`, `clang-15`, `llvm-15`. */
@@ -22,8 +25,18 @@ export interface ToolchainRequest {
   triple: string;
   /** Extra triples that must also be present (parisc64 needs hppa-linux). */
   alsoNeeds?: string[];
-  /** Accept a different version (recorded as a substitute). */
+  /**
+   * Accept the nearest usable compiler when the exact one is not available
+   * (a different build of the same version first, then the same major, then
+   * the closest version), recorded as `exactness: "version"`/`"substitute"`.
+   */
   allowSubstitute?: boolean;
+  /**
+   * Accept a distro compiler of the same version (a different build of it)
+   * when the kernel.org build is not available (`--allow-distro`, or
+   * `KCROSS_ALLOW_DISTRO=1`). Never after an integrity failure.
+   */
+  allowDistro?: boolean;
   /** make.cross's COMPILER_INSTALL_PATH (else kcross's cache). */
   installPath?: string;
   /** Use only what is installed. */
@@ -47,6 +60,18 @@ export interface ResolvedToolchain {
   provider: ToolchainProvider;
   /** True when `version` satisfies `requested` exactly (no substitute). */
   exact: boolean;
+  /**
+   * How close this is to what the robot used: `build` (the very tarball, or
+   * an install of it), `version` (same version, another build: a distro
+   * gcc), `substitute` (another version, or a release for a `…git`
+   * snapshot). Anything but `build` is a setup difference.
+   */
+  exactness?: Exactness;
+  /**
+   * How the install was verified: `signature: good <fpr>`, `sha256: ok (…)`,
+   * `unverified (why)`, or `not recorded` for installs kcross did not make.
+   */
+  verification?: string;
   triple: string;
   /** Directory holding the compiler binaries. */
   binDir: string;
@@ -76,8 +101,14 @@ export interface ResolveOptions {
   cacheDir?: string;
   /** Install from a mirror with no published or pinned checksum. */
   allowUnverified?: boolean;
-  /** gpgv keyring for `sha256sums.asc` (default `KCROSS_GPG_KEYRING`). */
+  /**
+   * gpgv keyring for `.tar.sign` and `sha256sums.asc` (default
+   * `KCROSS_GPG_KEYRING`, else kcross's trusted keys: toolchains/keys/ and
+   * those added with `kcross toolchain trust`).
+   */
   keyring?: string;
+  /** `uname -m` of the host the toolchain must run on (default this one). */
+  host?: string;
   /** Timeouts and retries of downloads. */
   download?: Omit<DownloadOptions, "signal" | "onProgress">;
   /** PATH searched for system compilers (default: the environment's). */

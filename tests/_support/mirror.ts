@@ -1,6 +1,22 @@
 /**
- * A loopback mirror laid out like kernel.org, serving real crosstool-layout
- * `.tar.xz` toolchains built at test time from the Debian cross gcc.
+ * A loopback mirror laid out like the real ones, serving real crosstool-layout
+ * toolchains built at test time from the Debian cross gcc:
+ *
+ * - kernel.org crosstool: `pub/tools/crosstool/files/bin/<host>/<ver>/` with
+ *   `<host>-gcc-<ver>-nolibc-<triple>.tar.xz` (or the `_` spelling, or
+ *   `.tar.gz`), a `<name>.tar.sign` detached signature over the uncompressed
+ *   tar, and (optionally) a clear-signed `sha256sums.asc`;
+ * - kernel.org LLVM: `pub/tools/llvm/files/llvm-<v>-<host>.tar.xz` (+ `.tar.sign`,
+ *   `sha256sums.asc`), point releases and `-rcN`;
+ * - 01.org `0day-ci/cross-package/`: `gcc-<v>-nolibc/x86_64-gcc-<v>-nolibc_<triple>.tar.xz`
+ *   and `clang-<N>/clang-<N>.tar.xz`, no checksums;
+ * - every directory answers with an nginx-autoindex HTML listing (names past
+ *   50 characters truncated in the link text, as nginx does).
+ *
+ * Signatures use a throwaway key made at test time (`gpg`), once per process
+ * unless `gpgHome` names another; `startMirror` exports its public keyring as
+ * `KCROSS_GPG_KEYRING` for in-process resolves (subprocesses get
+ * `mirror.keyring` passed explicitly).
  *
  * Each archive unpacks to `gcc-<ver>-nolibc/<triple>/bin/<triple>-<tool>`:
  * small wrappers that `exec` the Debian binary by its real path (never
@@ -33,12 +49,30 @@ export interface MirrorToolchain {
   padBytes?: number;
   /** Serve it in the 01.org cross-package layout (no sha256sums.asc). */
   crossPackage?: boolean;
+  /** Separator before the triple in the file name (default: as kernel.org names it). */
+  separator?: "-" | "_";
+  /** Compression (default xz). */
+  ext?: ".tar.xz" | ".tar.gz";
+  /** Host directory/prefix (`x86_64`, default, or `arm64`). */
+  host?: string;
+  /** Publish no `.tar.sign` for it. */
+  unsigned?: boolean;
+  /** Spell the triple this way in the file and archive (an alias). */
+  fileTriple?: string;
 }
 
 /** A kernel.org LLVM build to serve (`llvm-<v>-x86_64.tar.xz`). */
 export interface MirrorLlvm {
   version: string;
   /** The clang the wrapper runs (default /usr/lib/llvm-15/bin/clang). */
+  clang?: string;
+  /** `x86_64` (default) or `aarch64`. */
+  host?: string;
+}
+
+/** An 01.org cross-package clang (`clang-<N>/clang-<N>.tar.xz`). */
+export interface MirrorCrossClang {
+  major: string;
   clang?: string;
 }
 
@@ -58,17 +92,36 @@ export interface MirrorFaults {
   noRange?: boolean;
   /** Never send the body (stall after headers). */
   stall?: boolean;
+  /** `.tar.sign` signatures over other data (a bad signature). */
+  badSign?: boolean;
+  /** `.tar.sign` and sums signed by another (untrusted) key. */
+  foreignKey?: boolean;
+  /** sha256sums.asc whose signature does not verify (altered after signing). */
+  badSumsSignature?: boolean;
+  /** No `.tar.sign` and no sha256sums.asc anywhere. */
+  unsigned?: boolean;
+  /** Directory listings answer 404. */
+  noListing?: boolean;
+  /** Directory listings answer with something that is not an index. */
+  malformedListing?: boolean;
+  /** Listings name archives (and `.tar.sign`) that then answer 404. */
+  listingLies?: boolean;
+  /** Extra version directories (empty) in the crosstool listing. */
+  extraVersions?: string[];
 }
 
 /** Options of `startMirror`. */
 export interface MirrorOptions {
   toolchains: MirrorToolchain[];
   llvm?: MirrorLlvm[];
+  crossPackageClang?: MirrorCrossClang[];
   /** Throttle archive bodies to about this many bytes per second. */
   bytesPerSecond?: number;
   faults?: MirrorFaults;
-  /** Clear-sign sha256sums.asc with the key in this GNUPGHOME. */
+  /** Sign (sha256sums.asc, .tar.sign) with the key in this GNUPGHOME. */
   gpgHome?: string;
+  /** Publish sha256sums.asc in crosstool version dirs (default true). */
+  crosstoolSums?: boolean;
 }
 
 /** A request the mirror saw. */
@@ -84,6 +137,8 @@ export interface Mirror {
   url: string;
   /** Base URL of the 01.org cross-package layout on this server. */
   crossPackageUrl: string;
+  /** Public keyring of the key that signed everything (for gpgv). */
+  keyring: string;
   requests: MirrorRequest[];
   /** Archive body bytes sent so far (all requests). */
   bytesSent(): number;
@@ -122,6 +177,19 @@ const WRAPPED = [
   ["strip", false],
 ] as const;
 
+/** Versions kernel.org names with `_` before the triple. */
+const UNDERSCORE = ["4.6.3", "4.9.0", "7.3.0"];
+
+/** The file name a toolchain is served as. */
+export function crosstoolFileName(tc: MirrorToolchain): string {
+  const sep = tc.separator ??
+    (tc.crossPackage || UNDERSCORE.includes(tc.version) ? "_" : "-");
+  const host = tc.crossPackage ? "x86_64" : tc.host ?? "x86_64";
+  return `${host}-gcc-${tc.version}-nolibc${sep}${tc.fileTriple ?? tc.triple}${
+    tc.ext ?? ".tar.xz"
+  }`;
+}
+
 /**
  * Builds a crosstool-layout archive `x86_64-gcc-<ver>-nolibc-<triple>.tar.xz`
  * in `outDir` whose tools wrap the Debian cross binutils/gcc.
@@ -136,9 +204,10 @@ export async function buildCrosstoolArchive(
   const major = tc.debianMajor ?? 12;
   const src = await Deno.makeTempDir({ prefix: "kcross-mirror-src-" });
   try {
-    const top = `${src}/gcc-${tc.version}-nolibc/${tc.triple}`;
+    const ft = tc.fileTriple ?? tc.triple;
+    const top = `${src}/gcc-${tc.version}-nolibc/${ft}`;
     Deno.mkdirSync(`${top}/bin`, { recursive: true });
-    Deno.mkdirSync(`${top}/libexec/gcc/${tc.triple}/${tc.version}`, {
+    Deno.mkdirSync(`${top}/libexec/gcc/${ft}/${tc.version}`, {
       recursive: true,
     });
     for (const [tool, versioned] of WRAPPED) {
@@ -146,13 +215,13 @@ export async function buildCrosstoolArchive(
         ? `/usr/bin/${debian}-${tool}-${major}`
         : `/usr/bin/${debian}-${tool}`;
       Deno.writeTextFileSync(
-        `${top}/bin/${tc.triple}-${tool}`,
+        `${top}/bin/${ft}-${tool}`,
         `#!/bin/sh\nexec ${target} "$@"\n`,
         { mode: 0o755 },
       );
     }
     // A relative symlink inside the tree, as real toolchains have.
-    Deno.symlinkSync(`${tc.triple}-gcc`, `${top}/bin/${tc.triple}-cc`);
+    Deno.symlinkSync(`${ft}-gcc`, `${top}/bin/${ft}-cc`);
     if (tc.padBytes) {
       Deno.mkdirSync(`${top}/share`);
       const pad = new Uint8Array(tc.padBytes);
@@ -176,10 +245,13 @@ export async function buildCrosstoolArchive(
       "--mtime=@0",
       `gcc-${tc.version}-nolibc`,
     ]);
-    await runTool(["xz", "-0", "-T1", "-f", tarFile]);
+    const gz = tc.ext === ".tar.gz";
+    await runTool(
+      gz ? ["gzip", "-1", "-f", tarFile] : ["xz", "-0", "-T1", "-f", tarFile],
+    );
     Deno.mkdirSync(outDir, { recursive: true });
-    const out = `${outDir}/x86_64-gcc-${tc.version}-nolibc-${tc.triple}.tar.xz`;
-    Deno.renameSync(`${tarFile}.xz`, out);
+    const out = `${outDir}/${crosstoolFileName(tc)}`;
+    Deno.renameSync(`${tarFile}${gz ? ".gz" : ".xz"}`, out);
     return out;
   } finally {
     Deno.removeSync(src, { recursive: true });
@@ -194,13 +266,13 @@ export async function buildCrosstoolArchive(
  */
 export async function buildLlvmArchive(
   outDir: string,
-  llvm: MirrorLlvm,
+  llvm: MirrorLlvm & { top?: string; file?: string },
 ): Promise<string> {
   const clang = llvm.clang ?? "/usr/lib/llvm-15/bin/clang";
   const bin = clang.slice(0, clang.lastIndexOf("/"));
   const src = await Deno.makeTempDir({ prefix: "kcross-mirror-llvm-" });
   try {
-    const top = `llvm-${llvm.version}-x86_64`;
+    const top = llvm.top ?? `llvm-${llvm.version}-${llvm.host ?? "x86_64"}`;
     Deno.mkdirSync(`${src}/${top}/bin`, { recursive: true });
     for (
       const tool of ["clang", "ld.lld", "llvm-objcopy", "llvm-ar", "llvm-nm"]
@@ -212,7 +284,7 @@ export async function buildLlvmArchive(
       );
     }
     Deno.mkdirSync(outDir, { recursive: true });
-    const out = `${outDir}/${top}.tar.xz`;
+    const out = `${outDir}/${llvm.file ?? `${top}.tar.xz`}`;
     await runTool([
       "tar",
       "-cJf",
@@ -235,10 +307,10 @@ export async function buildLlvmArchive(
  *
  * @returns the GNUPGHOME and the public keyring file for `gpgv --keyring`
  */
-export async function makeSigningKey(): Promise<
+export async function makeSigningKey(given?: string): Promise<
   { home: string; keyring: string }
 > {
-  const home = await Deno.makeTempDir({ prefix: "kcross-gpg-" });
+  const home = given ?? await Deno.makeTempDir({ prefix: "kcross-gpg-" });
   Deno.chmodSync(home, 0o700);
   const env = { GNUPGHOME: home };
   await runTool([
@@ -255,7 +327,12 @@ export async function makeSigningKey(): Promise<
     "never",
   ], env);
   const keyring = `${home}/pub.gpg`;
-  await runTool(["gpg", "--batch", "--output", keyring, "--export"], env);
+  // Written aside and renamed: other workers wait for this file to appear.
+  await runTool(
+    ["gpg", "--batch", "--output", `${keyring}.tmp`, "--export"],
+    env,
+  );
+  Deno.renameSync(`${keyring}.tmp`, keyring);
   return { home, keyring };
 }
 
@@ -267,49 +344,188 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+let defaultKey: Promise<{ home: string; keyring: string }> | undefined;
+
+/**
+ * The process-wide throwaway signing key, made once per process (test
+ * modules may run in parallel workers of one process: they share the
+ * environment, so they must share the key; the first to create the
+ * directory makes it, the others wait for its public keyring).
+ */
+export function defaultSigningKey(): Promise<
+  { home: string; keyring: string }
+> {
+  defaultKey ??= (async () => {
+    const home = `${
+      Deno.env.get("TMPDIR") ?? "/tmp"
+    }/kcross-test-gpg-${Deno.pid}`;
+    const keyring = `${home}/pub.gpg`;
+    let mine = false;
+    try {
+      Deno.mkdirSync(home, { mode: 0o700 });
+      mine = true;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+    if (mine) {
+      await makeSigningKey(home);
+      return { home, keyring };
+    }
+    const deadline = Date.now() + 120_000;
+    while (!existsFile(keyring)) {
+      if (Date.now() > deadline) throw new Error(`no test key in ${home}`);
+      await sleep(50);
+    }
+    return { home, keyring };
+  })();
+  return defaultKey;
+}
+
+function existsFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+async function decompressed(archive: string, out: string): Promise<boolean> {
+  const gz = archive.endsWith(".gz");
+  const r = await new Deno.Command(gz ? "gzip" : "xz", {
+    args: ["-dc", archive],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  Deno.writeFileSync(out, r.success ? r.stdout : Deno.readFileSync(archive));
+  return r.success;
+}
+
+async function detachSign(home: string, file: string): Promise<Uint8Array> {
+  await runTool([
+    "gpg",
+    "--batch",
+    "--yes",
+    "--detach-sign",
+    "--armor",
+    "--output",
+    `${file}.sign`,
+    file,
+  ], { GNUPGHOME: home });
+  return Deno.readFileSync(`${file}.sign`);
+}
+
+/** nginx autoindex HTML for `dir` with `names` (dirs end in `/`). */
+function autoindex(dir: string, names: string[]): string {
+  const rows = names.sort().map((n) => {
+    const shown = n.length > 50 ? `${n.slice(0, 47)}..&gt;` : n;
+    const pad = " ".repeat(Math.max(1, 51 - Math.min(n.length, 50)));
+    const size = n.endsWith("/") ? "-" : String(1000 + n.length);
+    return `<a href="${encodeURI(n)}">${shown}</a>${pad}18-Aug-2022 10:12${
+      " ".repeat(20 - size.length)
+    }${size}`;
+  });
+  return `<html>\r\n<head><title>Index of ${dir}</title></head>\r\n<body>\r\n<h1>Index of ${dir}</h1><hr><pre><a href="../">../</a>\r\n${
+    rows.join("\r\n")
+  }\r\n</pre><hr></body>\r\n</html>\r\n`;
+}
+
 /**
  * Starts the mirror on a loopback port (`Deno.serve({ port: 0 })`).
  */
 export async function startMirror(options: MirrorOptions): Promise<Mirror> {
   const dir = await Deno.makeTempDir({ prefix: "kcross-mirror-" });
-  const base = "/pub/tools/crosstool/files/bin/x86_64";
+  const key = options.gpgHome
+    ? { home: options.gpgHome, keyring: `${options.gpgHome}/pub.gpg` }
+    : await defaultSigningKey();
+  if (!options.gpgHome) Deno.env.set("KCROSS_GPG_KEYRING", key.keyring);
+  const foreign = options.faults?.foreignKey
+    ? await makeSigningKey()
+    : undefined;
+  const base = "/pub/tools/crosstool/files/bin";
   const cpBase = "/0day-ci/cross-package";
   const llvmBase = "/pub/tools/llvm/files";
   const files = new Map<string, Uint8Array>();
   const digests = new Map<string, string>();
+  /** Detached signatures by URL path (`….tar.sign`). */
+  const signs = new Map<string, Uint8Array>();
+  const badSigns = new Map<string, Uint8Array>();
   /** Directories that publish a sha256sums.asc of their files. */
   const signedDirs = new Set<string>();
-  const versions = new Set<string>();
-  const add = (urlPath: string, bytes: Uint8Array, signed: boolean) => {
+  /** Every directory path (ending in `/`) with its child names. */
+  const tree = new Map<string, Set<string>>();
+  const link = (path: string) => {
+    const parts = path.split("/").filter((p) => p);
+    for (let i = 0; i < parts.length; i++) {
+      const d = `/${parts.slice(0, i).join("/")}${i ? "/" : ""}`;
+      const child = `${parts[i]}${i < parts.length - 1 ? "/" : ""}`;
+      if (!tree.has(d)) tree.set(d, new Set());
+      tree.get(d)!.add(child);
+    }
+  };
+  const signer = foreign ?? key;
+  const add = async (
+    urlPath: string,
+    archive: string,
+    opts: { sums: boolean; sign: boolean },
+  ) => {
+    const bytes = Deno.readFileSync(archive);
     files.set(urlPath, bytes);
     digests.set(urlPath, sha256Hex(bytes));
-    if (signed) signedDirs.add(urlPath.slice(0, urlPath.lastIndexOf("/")));
+    link(urlPath);
+    const d = urlPath.slice(0, urlPath.lastIndexOf("/"));
+    if (opts.sums) signedDirs.add(d);
+    if (opts.sign) {
+      const tar = `${dir}/sign-${crypto.randomUUID()}.tar`;
+      await decompressed(archive, tar);
+      const signPath = urlPath.replace(/\.tar\.(xz|gz)$/, ".tar.sign");
+      signs.set(signPath, await detachSign(signer.home, tar));
+      Deno.writeFileSync(
+        `${tar}.other`,
+        new TextEncoder().encode("other data"),
+      );
+      badSigns.set(signPath, await detachSign(signer.home, `${tar}.other`));
+      link(signPath);
+    }
   };
+  const allUnsigned = options.faults?.unsigned ?? false;
   for (const tc of options.toolchains) {
     const path = tc.archive ?? await buildCrosstoolArchive(dir, tc);
-    const bytes = Deno.readFileSync(path);
-    versions.add(tc.version);
+    const name = crosstoolFileName(tc);
     if (tc.crossPackage) {
-      add(
-        `${cpBase}/gcc-${tc.version}-nolibc/x86_64-gcc-${tc.version}-nolibc_${tc.triple}.tar.xz`,
-        bytes,
-        false,
-      );
+      await add(`${cpBase}/gcc-${tc.version}-nolibc/${name}`, path, {
+        sums: false,
+        sign: false,
+      });
     } else {
-      add(
-        `${base}/${tc.version}/x86_64-gcc-${tc.version}-nolibc-${tc.triple}.tar.xz`,
-        bytes,
-        true,
-      );
+      await add(`${base}/${tc.host ?? "x86_64"}/${tc.version}/${name}`, path, {
+        sums: !allUnsigned && (options.crosstoolSums ?? true),
+        sign: !allUnsigned && !tc.unsigned,
+      });
     }
+  }
+  for (const v of options.faults?.extraVersions ?? []) {
+    link(`${base}/x86_64/${v}/`);
   }
   for (const l of options.llvm ?? []) {
     const path = await buildLlvmArchive(dir, l);
-    add(
-      `${llvmBase}/llvm-${l.version}-x86_64.tar.xz`,
-      Deno.readFileSync(path),
-      true,
+    await add(
+      `${llvmBase}/llvm-${l.version}-${l.host ?? "x86_64"}.tar.xz`,
+      path,
+      { sums: !allUnsigned, sign: !allUnsigned },
     );
+  }
+  for (const c of options.crossPackageClang ?? []) {
+    const top = `clang-${c.major}`;
+    const path = await buildLlvmArchive(dir, {
+      version: c.major,
+      ...(c.clang ? { clang: c.clang } : {}),
+      top,
+      file: `${top}.tar.xz`,
+    });
+    await add(`${cpBase}/${top}/${top}.tar.xz`, path, {
+      sums: false,
+      sign: false,
+    });
   }
   let faults: MirrorFaults = { ...options.faults };
   let throttle = options.bytesPerSecond;
@@ -331,7 +547,6 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
       return `${shown}  ${p.slice(p.lastIndexOf("/") + 1)}`;
     });
     const text = `${lines.join("\n")}\n`;
-    if (!options.gpgHome) return text;
     const tmp = `${dir}/sums-${crypto.randomUUID()}.txt`;
     Deno.writeTextFileSync(tmp, text);
     await runTool([
@@ -342,8 +557,12 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
       "--output",
       `${tmp}.asc`,
       tmp,
-    ], { GNUPGHOME: options.gpgHome });
-    return Deno.readTextFileSync(`${tmp}.asc`);
+    ], { GNUPGHOME: signer.home });
+    const signed = Deno.readTextFileSync(`${tmp}.asc`);
+    // Altered after signing: the digest list no longer matches the signature.
+    return faults.badSumsSignature
+      ? signed.replace(/^([0-9a-f])/m, (c) => c === "0" ? "1" : "0")
+      : signed;
   };
 
   const serveArchive = (req: Request, bytes: Uint8Array): Response => {
@@ -418,43 +637,63 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
     return new Response(stream, { status, headers });
   };
 
+  const notFound = () => new Response("not found", { status: 404 });
   const server = Deno.serve({
     port: 0,
     hostname: "127.0.0.1",
     onListen() {},
   }, async (req) => {
-    const path = new URL(req.url).pathname;
+    const path = decodeURIComponent(new URL(req.url).pathname);
     requests.push({
       method: req.method,
       path,
       range: req.headers.get("range"),
     });
     const archive = files.get(path);
-    if (archive) return serveArchive(req, archive);
+    if (archive) {
+      return faults.listingLies ? notFound() : serveArchive(req, archive);
+    }
+    const sign = signs.get(path);
+    if (sign) {
+      if (faults.listingLies) return notFound();
+      return new Response(
+        new TextDecoder().decode(faults.badSign ? badSigns.get(path)! : sign),
+      );
+    }
     if (path.endsWith("/sha256sums.asc")) {
       const text = await sums(path.slice(0, path.lastIndexOf("/")));
-      return text === undefined
-        ? new Response("not found", { status: 404 })
-        : new Response(text);
+      return text === undefined ? notFound() : new Response(text);
     }
-    if (path === `${base}/`) {
-      const links = [...versions].map((v) => `<a href="${v}/">${v}/</a>`);
-      return new Response(`<html><body>${links.join("\n")}</body></html>`, {
+    const listed = tree.get(path);
+    if (listed && path.endsWith("/")) {
+      if (faults.noListing) return notFound();
+      if (faults.malformedListing) {
+        return new Response('{"error": "rate limited"}', {
+          headers: { "content-type": "application/json" },
+        });
+      }
+      const names = [...listed];
+      const d = path.slice(0, -1);
+      if (signedDirs.has(d) && !faults.noSums) names.push("sha256sums.asc");
+      return new Response(autoindex(path, names), {
         headers: { "content-type": "text/html" },
       });
     }
-    return new Response("not found", { status: 404 });
+    return notFound();
   });
   const addr = server.addr as Deno.NetAddr;
+  const tcOf = (v: string, t: string) =>
+    options.toolchains.find((x) => x.version === v && x.triple === t);
   const archivePath = (v: string, t: string) => {
-    const kernelOrg = `${base}/${v}/x86_64-gcc-${v}-nolibc-${t}.tar.xz`;
-    return files.has(kernelOrg)
-      ? kernelOrg
-      : `${cpBase}/gcc-${v}-nolibc/x86_64-gcc-${v}-nolibc_${t}.tar.xz`;
+    const tc = tcOf(v, t) ?? { version: v, triple: t };
+    return tc.crossPackage
+      ? `${cpBase}/gcc-${v}-nolibc/${crosstoolFileName(tc)}`
+      : `${base}/${tc.host ?? "x86_64"}/${v}/${crosstoolFileName(tc)}`;
   };
   return {
     url: `http://127.0.0.1:${addr.port}`,
     crossPackageUrl: `http://127.0.0.1:${addr.port}${cpBase}`,
+    keyring: key.keyring,
     requests,
     bytesSent: () => sent,
     archivePath,

@@ -95,7 +95,7 @@ Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
     assertEquals(entries.map((e) => e.id), [
       "gcc-12.2.0-nolibc/powerpc64-linux",
     ]);
-    assertEquals(entries[0]!.marker.verifiedBy, "sha256sums.asc");
+    assertMatch(entries[0]!.marker.verifiedBy ?? "", /sha256sums\.asc$/);
 
     const ls = await kcross(["cache", "ls"], cache);
     assertEquals(ls.code, 0);

@@ -27,6 +27,8 @@ async function kcross(args: string[]): Promise<Run> {
       HOME: currentCache,
       PATH: "/usr/local/bin:/usr/bin:/bin",
       NO_COLOR: "1",
+      // The loopback mirror's throwaway signing key (set by startMirror).
+      KCROSS_GPG_KEYRING: Deno.env.get("KCROSS_GPG_KEYRING") ?? "",
     },
     clearEnv: true,
     stdout: "piped",

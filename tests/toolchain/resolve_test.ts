@@ -80,17 +80,30 @@ Deno.test("offline miss says what to fetch and from where", async () => {
 });
 
 Deno.test({
-  name: "a Debian cross gcc of the same version resolves exactly via shims",
+  name:
+    "a Debian cross gcc of the same version is another build: used only with allowDistro, as exactness version",
   ignore: !haveDebianPpc64,
   async fn() {
     await using cache = await tempDir(TMP);
+    const e = await assertRejects(
+      () =>
+        resolveToolchain({
+          compiler: "gcc-12.2.0",
+          triple: "powerpc64-linux",
+          offline: true,
+        }, { cacheDir: `${cache}` }),
+      UserError,
+    );
+    assertMatch(e.hint ?? "", /--allow-distro/);
     const r = await resolveToolchain({
       compiler: "gcc-12.2.0",
       triple: "powerpc64-linux",
       offline: true,
+      allowDistro: true,
     }, { cacheDir: `${cache}` });
     assertEquals(r.provider, "system");
     assertEquals(r.exact, true);
+    assertEquals(r.exactness, "version");
     assertEquals(r.version, "12.2.0");
     assertMatch(r.crossCompile, /\/bin\/powerpc64-linux-$/);
     const link = Deno.readLinkSync(`${r.crossCompile}gcc`);

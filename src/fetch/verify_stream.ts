@@ -1,0 +1,172 @@
+/**
+ * One pass over a toolchain archive: the compressed bytes go to a
+ * decompressor (`xz -dc` / `gzip -dc`) whose output, the uncompressed tar, is
+ * teed to `tar -xf -` and, when a detached `.tar.sign` is known, to
+ * `gpgv --keyring K <sig> -` (kernel.org signs the uncompressed tar, as
+ * TuxMake checks with `xz -dc … | gpgv`). Nothing is read twice; the
+ * signature verdict is ready when tar is done.
+ *
+ * @module
+ */
+import { tarArgv, type TarSink } from "./extract.ts";
+
+/** What gpgv said about the signature. */
+export interface SignatureVerdict {
+  good: boolean;
+  /** Primary key fingerprint of the signer (from `VALIDSIG`), when good. */
+  fingerprint: string | null;
+  /** The signer's key had expired (still a valid signature, said so). */
+  expiredKey: boolean;
+  /** gpgv's last line when not good. */
+  detail: string;
+}
+
+/** A running decompress → tar (+ gpgv) pipeline. */
+export interface VerifiedTarSink extends TarSink {
+  /** Resolves after `done` with gpgv's verdict (null when no signature). */
+  signature: Promise<SignatureVerdict | null>;
+}
+
+/** Options of `startVerifiedTar`. */
+export interface VerifiedTarOptions {
+  /** How the archive is compressed. */
+  compression: "xz" | "gz";
+  /** Detached signature file and the keyring to check it against. */
+  signature?: { file: string; keyring: string };
+}
+
+function spawn(argv: string[], stdout: "piped" | "null"): Deno.ChildProcess {
+  return new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdin: "piped",
+    stdout,
+    stderr: "piped",
+    env: { LANG: "C", LC_ALL: "C" },
+  }).spawn();
+}
+
+/**
+ * Parses gpgv's `--status-fd` lines.
+ *
+ * @example
+ * ```ts
+ * import { parseGpgvStatus } from "./verify_stream.ts";
+ * const v = parseGpgvStatus("[GNUPG:] GOODSIG 60AB47FFC9095227 Arnd\n[GNUPG:] VALIDSIG A3AF 2024-01-01 1 0 4 0 1 10 01 88AFCD206B1611957187F16B60AB47FFC9095227\n", 0, "");
+ * if (!v.good || v.fingerprint !== "88AFCD206B1611957187F16B60AB47FFC9095227") throw new Error();
+ * ```
+ */
+export function parseGpgvStatus(
+  status: string,
+  code: number,
+  stderr: string,
+): SignatureVerdict {
+  const lines = status.split("\n");
+  const valid = lines.find((l) => l.startsWith("[GNUPG:] VALIDSIG "));
+  const good = lines.some((l) => /^\[GNUPG:\] (GOODSIG|EXPKEYSIG) /.test(l));
+  const bad = lines.some((l) =>
+    /^\[GNUPG:\] (BADSIG|ERRSIG|REVKEYSIG|NO_PUBKEY) /.test(l)
+  );
+  const fields = valid?.trim().split(/\s+/) ?? [];
+  const fingerprint = fields.length > 2 ? fields[fields.length - 1]! : null;
+  const ok = code === 0 && good && !bad && !!valid;
+  const last = stderr.trim().split("\n").filter((l) => l).pop() ?? "";
+  return {
+    good: ok,
+    fingerprint: ok ? fingerprint : null,
+    expiredKey: lines.some((l) => l.startsWith("[GNUPG:] EXPKEYSIG ")),
+    detail: ok
+      ? ""
+      : lines.some((l) => l.startsWith("[GNUPG:] NO_PUBKEY "))
+      ? "signed by a key kcross does not trust"
+      : lines.some((l) => l.startsWith("[GNUPG:] BADSIG "))
+      ? "BAD signature (the data does not match it)"
+      : last.replace(/^gpgv: /, "") || `gpgv exited with ${code}`,
+  };
+}
+
+/**
+ * Starts the pipeline into `dest`.
+ *
+ * @example
+ * ```ts ignore
+ * const sink = startVerifiedTar("/tmp/x", { compression: "xz", signature: { file: "a.tar.sign", keyring: "k.gpg" } });
+ * await sink.writer.write(bytes); await sink.writer.close();
+ * const t = await sink.done; const sig = await sink.signature;
+ * ```
+ */
+export function startVerifiedTar(
+  dest: string,
+  options: VerifiedTarOptions,
+): VerifiedTarSink {
+  const decompress = spawn(
+    options.compression === "xz" ? ["xz", "-dc"] : ["gzip", "-dc"],
+    "piped",
+  );
+  const tar = spawn(
+    tarArgv(dest).map((a) =>
+      a.replace(/^-x([a-zA-Z]*)J([a-zA-Z]*)$/, "-x$1$2")
+    ),
+    "null",
+  );
+  const gpgv = options.signature
+    ? spawn([
+      "gpgv",
+      "--keyring",
+      options.signature.keyring,
+      "--status-fd",
+      "1",
+      options.signature.file,
+      "-",
+    ], "piped")
+    : undefined;
+  const decompressErr = new Response(decompress.stderr).text();
+  const tarErr = new Response(tar.stderr).text();
+  const gpgvOut = gpgv ? new Response(gpgv.stdout).text() : undefined;
+  const gpgvErr = gpgv ? new Response(gpgv.stderr).text() : undefined;
+  const tarIn = tar.stdin.getWriter();
+  const gpgvIn = gpgv?.stdin.getWriter();
+  let gpgvAlive = !!gpgvIn;
+  const pump = (async () => {
+    try {
+      for await (const chunk of decompress.stdout) {
+        const writes = [tarIn.write(chunk)];
+        if (gpgvAlive) {
+          writes.push(
+            gpgvIn!.write(chunk).catch(() => {
+              gpgvAlive = false;
+            }),
+          );
+        }
+        await Promise.all(writes);
+      }
+    } catch { /* tar died: its status says why */ }
+    await tarIn.close().catch(() => {});
+    if (gpgvAlive) await gpgvIn!.close().catch(() => {});
+  })();
+  const done = (async () => {
+    const [d, t] = await Promise.all([decompress.status, tar.status, pump]);
+    const stderr = [await decompressErr, await tarErr].filter((s) => s.trim())
+      .join("\n");
+    return { success: d.success && t.success, stderr };
+  })();
+  const signature = (async () => {
+    if (!gpgv) return null;
+    await done;
+    const status = await gpgv.status;
+    return parseGpgvStatus(await gpgvOut!, status.code, await gpgvErr!);
+  })();
+  const writer = decompress.stdin.getWriter();
+  return {
+    writer,
+    done,
+    signature,
+    kill() {
+      writer.abort().catch(() => {});
+      for (const c of [decompress, tar, gpgv]) {
+        try {
+          c?.kill("SIGKILL");
+        } catch { /* already gone */ }
+      }
+    },
+  };
+}
