@@ -333,7 +333,7 @@ async function downloadAndInstall(
  * @example
  * ```ts
  * import { verificationText } from "./install.ts";
- * const t = verificationText({ good: true, fingerprint: "88AF", expiredKey: false, detail: "" }, { sha256: "a", verifiedBy: "pin" });
+ * const t = verificationText({ good: true, fingerprint: "88AF", expiredKey: false }, { sha256: "a", verifiedBy: "pin" });
  * if (t !== "signature: good 88AF; sha256: ok (pin)") throw new Error(t);
  * ```
  */

@@ -10,7 +10,7 @@ import { InfraError, UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
 import { archInfo, chooseTriple, supportedArches } from "./arch.ts";
 import { knownVersions, parseCompiler, publishedBy } from "./catalog.ts";
-import { listInstalled } from "./installed.ts";
+import { listInstalled, readMarker } from "./installed.ts";
 import { resolveToolchain } from "./mod.ts";
 import { indexable, recordPath } from "./path_index.ts";
 import {
@@ -26,24 +26,39 @@ const USAGE = `Usage: kcross toolchain <subcommand> …
   list [--arch A] [--installed] [--json]
       Known releases (and what is installed, system compilers for --arch).
   fetch <compiler> <arch> [--mirror URL]… [--install-path DIR] [--allow-substitute]
-        [--offline] [--system [--install-package]] [--config FILE | --triple T]
-        [--allow-unverified] [--quiet] [--json]
+        [--allow-distro] [--offline] [--system [--install-package]]
+        [--config FILE | --triple T] [--allow-unverified] [--quiet] [--json]
       Install a toolchain (kernel.org crosstool/LLVM, 01.org cross-package,
-      or a distro cross gcc) and print where it is. --system uses only a
-      distro gcc; --install-package installs it with apt-get first (root).
+      or a distro cross gcc) and print where it is. The mirror's listing
+      decides the exact version and file; downloads are verified (.tar.sign
+      with gpgv, signed sha256sums.asc, or a pin) or refused (exit 3) unless
+      --allow-unverified. --allow-distro accepts a distro gcc of the same
+      version (another build of it); --allow-substitute the nearest usable
+      compiler. --system uses only a distro gcc; --install-package installs
+      it with apt-get first (root).
   path <compiler> <arch> [--bin-dir] [same options as fetch]
       Print the CROSS_COMPILE prefix (gcc) or bin dir (clang); fetches on a miss
       unless --offline.
   import <tarball> [--install-path DIR] [--json]
       Install a local crosstool (gcc-<v>-nolibc/<triple>/…) or llvm-<v>-x86_64 tarball.
+  prefetch (--compilers LIST [--arches all|A,B…] | --from-reports DIR)
+           [--install-path DIR] [--mirror URL]… [--allow-unverified] [--json]
+      Download and verify every toolchain needed (e.g. --compilers
+      gcc-15.2.0,clang-21 --arches powerpc,arm64) so --offline works later.
+  trust <keyfile> [--fingerprint FPR]
+      Trust an OpenPGP key for .tar.sign/sha256sums.asc checks: a refreshed
+      copy of a pinned key (toolchains/keys.json), or another key whose
+      fingerprint you name.
 
-<compiler> is gcc, gcc-<major>, gcc-<x.y.z>, clang, clang-<major> or llvm-<x.y.z>;
-partial versions resolve to the newest known release (printed).
+<compiler> is gcc, gcc-<major>, gcc-<x.y.z>, clang, clang-<major>, llvm-<x.y.z>
+(or -rc<N>), or a snapshot clang-<x.y.z>git; partial versions resolve to the
+newest release the mirror lists (printed and recorded).
 <arch> is a kernel ARCH (${supportedArches().join(" ")}).
 
 Environment: COMPILER_INSTALL_PATH (default --install-path, as make.cross),
 KCROSS_MIRROR (mirror base URLs, comma-separated), KCROSS_CACHE_DIR,
-KCROSS_OFFLINE=1, KCROSS_GPG_KEYRING (gpgv keyring for sha256sums.asc),
+KCROSS_OFFLINE=1, KCROSS_ALLOW_DISTRO=1, KCROSS_GPG_KEYRING (gpgv keyring
+replacing kcross's trusted keys), KCROSS_HOST_ARCH (uname -m of the host),
 KCROSS_FETCH_TIMEOUT (seconds), HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
 Exit codes: 0 ok, 2 bad input or no exact toolchain, 3 download/verify/disk failure.`;
 
@@ -52,6 +67,7 @@ const RESOLVE_OPTIONS = {
   "install-path": { type: "string" },
   "allow-substitute": { type: "boolean" },
   "allow-unverified": { type: "boolean" },
+  "allow-distro": { type: "boolean" },
   offline: { type: "boolean" },
   system: { type: "boolean" },
   "install-package": { type: "boolean" },
@@ -62,10 +78,16 @@ const RESOLVE_OPTIONS = {
 } as const;
 
 function describe(t: ResolvedToolchain): string {
-  const how = t.exact ? "exact" : `SUBSTITUTE for ${t.requested}`;
+  const how = t.exactness === "version"
+    ? `same version, another build than ${t.requested}`
+    : t.exact
+    ? "exact"
+    : `SUBSTITUTE for ${t.requested}`;
   return `${
     t.family === "gcc" ? "gcc" : "llvm"
-  }-${t.version} for ${t.triple} (${t.provider}, ${how})`;
+  }-${t.version} for ${t.triple} (${t.provider}, ${how}; ${
+    t.verification ?? "verification not recorded"
+  })`;
 }
 
 async function resolveFromArgs(
@@ -111,6 +133,7 @@ async function resolveFromArgs(
         ? { alsoNeeds: choice.alsoNeeds }
         : {}),
       ...(flag(values, "allow-substitute") ? { allowSubstitute: true } : {}),
+      ...(flag(values, "allow-distro") ? { allowDistro: true } : {}),
       ...(installPath ? { installPath } : {}),
       ...(offline ? { offline } : {}),
       ...(provider ? { provider } : {}),
@@ -269,6 +292,8 @@ interface ListRow {
   source: string;
   triple: string | null;
   installed: string | null;
+  /** How an install was verified (installed rows). */
+  verification?: string;
 }
 
 async function runList(ctx: CommandContext, args: string[]): Promise<number> {
@@ -307,6 +332,7 @@ async function runList(ctx: CommandContext, args: string[]): Promise<number> {
       source: "installed",
       triple: i.triple ?? null,
       installed: i.dir,
+      verification: installedVerification(i.dir),
     });
   }
   if (arch) {
@@ -365,9 +391,38 @@ async function runList(ctx: CommandContext, args: string[]): Promise<number> {
     ctx.out.out(
       `${r.compiler.padEnd(w)}  ${r.source.padEnd(ws)}  ${r.triple ?? ""}${
         r.installed ? `  ${r.installed}` : ""
-      }`.trimEnd(),
+      }${r.verification ? `  [${r.verification}]` : ""}`.trimEnd(),
     );
   }
+  return 0;
+}
+
+function installedVerification(dir: string): string {
+  const m = readMarker(dir);
+  if (!m) return "not recorded (installed outside kcross)";
+  return m.verification ??
+    (m.verifiedBy ? `sha256: ok (${m.verifiedBy})` : "not recorded");
+}
+
+async function runTrust(ctx: CommandContext, args: string[]): Promise<number> {
+  const p = parseArgs(args, { fingerprint: { type: "string" } });
+  const [file, ...rest] = p.positionals;
+  if (!file || rest.length) {
+    throw new UserError("Expected one <keyfile>", {
+      hint:
+        "e.g. kcross toolchain trust 88AFCD206B1611957187F16B60AB47FFC9095227.asc",
+    });
+  }
+  const { trustKey } = await import("./keys.ts");
+  const fpr = str(p, "fingerprint");
+  const r = trustKey(file.startsWith("/") ? file : `${ctx.cwd}/${file}`, {
+    ...(fpr ? { expected: fpr } : {}),
+  });
+  ctx.out.out(
+    `Trusted ${r.fingerprint}${
+      r.pinned ? " (pinned by kcross)" : ""
+    }: ${r.path}`,
+  );
   return 0;
 }
 
@@ -387,6 +442,12 @@ const toolchainCommand: Command = {
         return runPath(ctx, rest);
       case "import":
         return runImport(ctx, rest);
+      case "prefetch":
+        return import("./prefetch_cli.ts").then((m) =>
+          m.runPrefetch(ctx, rest)
+        );
+      case "trust":
+        return runTrust(ctx, rest);
       default:
         return Promise.reject(
           new UserError(
@@ -394,7 +455,8 @@ const toolchainCommand: Command = {
               ? `Unknown toolchain subcommand "${sub}"`
               : "Missing toolchain subcommand",
             {
-              hint: "use list, fetch, path or import (kcross toolchain --help)",
+              hint:
+                "use list, fetch, path, import, prefetch or trust (kcross toolchain --help)",
             },
           ),
         );

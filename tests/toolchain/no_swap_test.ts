@@ -12,7 +12,7 @@ async function kcross(
   cache: string,
   keyring: string,
   args: string[],
-): Promise<{ code: number; stderr: string }> {
+): Promise<{ code: number; stderr: string; stdout: string }> {
   const r = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN, ...args],
     env: {
@@ -27,7 +27,11 @@ async function kcross(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+  return {
+    code: r.code,
+    stderr: new TextDecoder().decode(r.stderr),
+    stdout: new TextDecoder().decode(r.stdout),
+  };
 }
 
 const CASES: [string, MirrorFaults, RegExp][] = [
@@ -106,3 +110,42 @@ for (const [what, faults, message] of CASES) {
     },
   });
 }
+
+Deno.test({
+  name:
+    "even with --allow-distro an integrity failure exits 3, while an unreachable build may use the distro gcc, recorded as exactness version",
+  ignore: !haveDebianPpc64,
+  async fn() {
+    const cache = await Deno.makeTempDir({ prefix: "kcross-noswap-" });
+    const mirror = await startMirror({
+      toolchains: [{ version: "12.2.0", triple: "powerpc-linux" }],
+      faults: { badSign: true },
+    });
+    const args = [
+      "toolchain",
+      "fetch",
+      "gcc-12.2.0",
+      "powerpc",
+      "--mirror",
+      mirror.url,
+      "--allow-distro",
+      "--json",
+    ];
+    try {
+      const bad = await kcross(cache, mirror.keyring, args);
+      assertEquals(bad.code, 3, bad.stderr);
+      assertMatch(bad.stderr, /Bad signature/);
+      mirror.setFaults({ status: { code: 500, count: 1000 } });
+      const down = await kcross(cache, mirror.keyring, args);
+      assertEquals(down.code, 0, down.stderr);
+      assertMatch(
+        down.stderr,
+        /a distro build of the same version, not the kernel\.org build/,
+      );
+      assertMatch(down.stdout, /"exactness": "version"/);
+    } finally {
+      await mirror.close();
+      await Deno.remove(cache, { recursive: true });
+    }
+  },
+});
