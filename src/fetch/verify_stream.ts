@@ -9,6 +9,7 @@
  * @module
  */
 import { tarArgv, type TarSink } from "./extract.ts";
+import { spawnPiped } from "../proc/mod.ts";
 
 /** What gpgv said about the signature. */
 export interface SignatureVerdict {
@@ -36,13 +37,7 @@ export interface VerifiedTarOptions {
 }
 
 function spawn(argv: string[], stdout: "piped" | "null"): Deno.ChildProcess {
-  return new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    stdin: "piped",
-    stdout,
-    stderr: "piped",
-    env: { LANG: "C", LC_ALL: "C" },
-  }).spawn();
+  return spawnPiped(argv, { stdout });
 }
 
 /**

@@ -23,3 +23,4 @@ export {
   type SpawnOptions,
 } from "./run_captured.ts";
 export { type ProcessRunner, realProcessRunner } from "./process_runner.ts";
+export { spawnPiped, type SpawnPipedOptions } from "./spawn_piped.ts";

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { CommandContext } from "../cli/command.ts";
-import { flag, parseArgs, str, strs } from "../cli/args.ts";
+import type { CommandContext } from "../util/command.ts";
+import { flag, parseArgs, str, strs } from "../util/args.ts";
 import { KcrossError, UserError } from "../errors.ts";
 import { resolveToolchain } from "./mod.ts";
 import {

@@ -19,7 +19,7 @@ import {
 import { resolveToolchain } from "../../src/toolchain/mod.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { exitCodeOf, InfraError, UserError } from "../../src/errors.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
+import { recordingOutput } from "../../src/util/output.ts";
 import { tempDir } from "../_support/temp.ts";
 
 const TMP = "kcross-mirror-t-";
