@@ -50,7 +50,14 @@ export async function verifySignature(
 ): Promise<string> {
   let r;
   try {
-    r = await runCaptured(["gpgv", "--keyring", keyring, "--status-fd", "1", file]);
+    r = await runCaptured([
+      "gpgv",
+      "--keyring",
+      keyring,
+      "--status-fd",
+      "1",
+      file,
+    ]);
   } catch (error) {
     throw new InfraError(`Cannot run "gpgv" to check "${file}"`, {
       cause: error,
