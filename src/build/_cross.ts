@@ -45,6 +45,8 @@ export interface CrossRequest {
   baseEnv: Record<string, string>;
   kernelVersion: KernelVersion | null;
   allowSubstitute: boolean;
+  /** Accept a distro build of the exact version (`--allow-distro`). */
+  allowDistro?: boolean;
   /** Never fetch (dry run): an uninstalled toolchain stays unresolved. */
   offline: boolean;
   out?: Output;
@@ -82,6 +84,7 @@ async function resolveOrNull(
     compiler: req.compiler,
     triple,
     allowSubstitute: req.allowSubstitute,
+    ...(req.allowDistro ? { allowDistro: true } : {}),
     ...(req.installPath ? { installPath: req.installPath } : {}),
     ...(req.offline ? { offline: true } : {}),
   };

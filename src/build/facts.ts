@@ -47,6 +47,8 @@ export interface FactsRequest {
   /** The environment make.cross starts from. */
   baseEnv: Record<string, string>;
   allowSubstitute: boolean;
+  /** Accept a distro build of the exact version. */
+  allowDistro?: boolean;
   /** Never fetch (dry run). */
   offline: boolean;
   /** Count CPUs (false when the caller gives the jobs). */
@@ -207,6 +209,7 @@ export async function gatherBuildFacts(
         ? null
         : parseKernelVersion(kernelVersion),
       allowSubstitute: req.allowSubstitute,
+      ...(req.allowDistro ? { allowDistro: true } : {}),
       offline: req.offline,
       ...(req.out ? { out: req.out } : {}),
       ...(req.signal ? { signal: req.signal } : {}),

@@ -47,6 +47,8 @@ export interface NativeInput {
   makeArgs?: string[];
   allowEmpty?: boolean;
   allowSubstitute?: boolean;
+  /** Accept a distro build of the exact version (`--allow-distro`). */
+  allowDistro?: boolean;
   /** Pass make words the policy refuses (`--trust-make-line`; noted in the plan). */
   trustMakeLine?: boolean;
   /** Where `makeArgs`/`targets`/`w`/`c` came from, for errors (default "the command line"). */
@@ -267,6 +269,7 @@ function factsRequest(
     ...(installPath ? { installPath } : {}),
     baseEnv: env,
     allowSubstitute: input.allowSubstitute ?? false,
+    ...(input.allowDistro ? { allowDistro: true } : {}),
     offline: input.offline ?? false,
     needCpus: input.jobs === undefined,
     requireKernelTree: true,
@@ -362,6 +365,7 @@ export function assembleNativePlan(
     kernelVersion: facts.build.kernelVersion,
     tripleProvisional: t.provisional,
     allowSubstitute: input.allowSubstitute ?? false,
+    ...(input.allowDistro ? { allowDistro: true } : {}),
     ...(installPath ? { installPath } : {}),
     crossArgs,
   };
@@ -417,6 +421,7 @@ export async function retargetPlan(
     ...(plan.installPath ? { installPath: plan.installPath } : {}),
     baseEnv: env,
     allowSubstitute: plan.allowSubstitute ?? false,
+    ...(plan.allowDistro ? { allowDistro: true } : {}),
     offline: false,
     needCpus: false,
     ...(options.out ? { out: options.out } : {}),

@@ -57,6 +57,8 @@ export interface BuildPlan {
   tripleProvisional?: boolean;
   /** Accept a substitute compiler version (recorded as such). */
   allowSubstitute?: boolean;
+  /** Accept a distro build of the exact version (`--allow-distro`). */
+  allowDistro?: boolean;
   /** COMPILER_INSTALL_PATH used for the toolchain, when one was. */
   installPath?: string;
   /** The toolchain words inside `argv` (CROSS_COMPILE/LLVM…/KCFLAGS), for `retargetPlan`. */

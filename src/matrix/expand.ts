@@ -382,6 +382,9 @@ export function cellDigest(inputs: CellInputs, tree: TreeSpec): string {
     fragments: inputs.fragmentDigests,
     sets: inputs.sets,
     werror: inputs.werror,
+    // only when set, so the digests of cells without them do not change
+    ...(inputs.allowSubstitute ? { allowSubstitute: true } : {}),
+    ...(inputs.allowDistro ? { allowDistro: true } : {}),
   });
   return `cell-${sha256(canonical).slice(0, 32)}`;
 }

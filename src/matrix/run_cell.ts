@@ -59,6 +59,8 @@ export function nativeInput(cell: Cell, ctx: CellContext): NativeInput {
     makeArgs,
     makeOrigin: "the matrix file",
     ...(i.trustMakeLine ? { trustMakeLine: true } : {}),
+    ...(i.allowSubstitute ? { allowSubstitute: true } : {}),
+    ...(i.allowDistro ? { allowDistro: true } : {}),
   };
 }
 

@@ -45,6 +45,10 @@ export interface CellInputs {
   allowFailure: boolean;
   /** `--trust-make-line`: make words the policy refuses pass (not a digest input). */
   trustMakeLine?: boolean;
+  /** `--allow-substitute`: another compiler version may stand in (a digest input when set). */
+  allowSubstitute?: boolean;
+  /** `--allow-distro`: a distro build of the exact version may stand in (a digest input when set). */
+  allowDistro?: boolean;
 }
 
 /** One expanded cell. */

@@ -221,3 +221,29 @@ Deno.test("planNativeBuild() spells ARCH the kernel's way for an alias (aarch64 
     "Unknown arch",
   );
 });
+
+Deno.test("planNativeBuild() passes --allow-distro and --allow-substitute to the toolchain resolver", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_PPC64=y\n" },
+  });
+  const seen: { allowDistro?: boolean; allowSubstitute?: boolean }[] = [];
+  const record: Resolver = (req) => {
+    seen.push({
+      ...(req.allowDistro ? { allowDistro: true } : {}),
+      ...(req.allowSubstitute ? { allowSubstitute: true } : {}),
+    });
+    return Promise.reject(new InfraError("test: no fetch"));
+  };
+  for (
+    const extra of [
+      {},
+      { allowDistro: true },
+      { allowSubstitute: true },
+    ] as Partial<NativeInput>[]
+  ) {
+    await assertRejects(() =>
+      planNativeBuild(base(k.src, "", { ...extra, resolve: record }))
+    );
+  }
+  assertEquals(seen, [{}, { allowDistro: true }, { allowSubstitute: true }]);
+});

@@ -144,6 +144,10 @@ Deno.test("cellDigest() changes with the commit and the fragment content, not th
     cellDigest({ ...c.inputs, fragmentDigests: ["x"] }, TREE) !== c.digest,
   );
   assertEquals(cellDigest({ ...c.inputs, allowFailure: true }, TREE), c.digest);
+  // a stand-in compiler is another build: its own digest (and queue job)
+  const sub = cellDigest({ ...c.inputs, allowSubstitute: true }, TREE);
+  const distro = cellDigest({ ...c.inputs, allowDistro: true }, TREE);
+  assertEquals(new Set([c.digest, sub, distro]).size, 3);
 });
 
 Deno.test("filterCells() and shardCells() select cells; bad specs are user errors", async () => {

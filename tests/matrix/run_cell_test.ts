@@ -65,6 +65,12 @@ Deno.test("nativeInput() maps a cell to the native build options", async () => {
   assertEquals(n.targets, ["drivers/vfio/"]);
   assertEquals(n.sets, ["CONFIG_VFIO=m"]);
   assertEquals(n.outDir, c.buildDir);
+  assertEquals([n.allowSubstitute, n.allowDistro], [undefined, undefined]);
+  const allowed = nativeInput({
+    ...cell,
+    inputs: { ...cell.inputs, allowSubstitute: true, allowDistro: true },
+  }, c);
+  assertEquals([allowed.allowSubstitute, allowed.allowDistro], [true, true]);
 });
 
 Deno.test("the real cell runner plans once per toolchain at a time and maps build results", async () => {
