@@ -49,6 +49,8 @@ export interface CrossRequest {
   allowDistro?: boolean;
   /** Never fetch (dry run): an uninstalled toolchain stays unresolved. */
   offline: boolean;
+  /** Never fetch (`--offline`): an uninstalled toolchain is an error. */
+  noFetch?: boolean;
   out?: Output;
   signal?: AbortSignal;
   resolve?: Resolver;
@@ -86,7 +88,7 @@ async function resolveOrNull(
     allowSubstitute: req.allowSubstitute,
     ...(req.allowDistro ? { allowDistro: true } : {}),
     ...(req.installPath ? { installPath: req.installPath } : {}),
-    ...(req.offline ? { offline: true } : {}),
+    ...(req.offline || req.noFetch ? { offline: true } : {}),
   };
   try {
     return await resolve(request, {

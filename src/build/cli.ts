@@ -5,14 +5,8 @@
  * @module
  */
 import type { Command, CommandContext } from "../util/command.ts";
-import {
-  flag,
-  intOpt,
-  parseArgs,
-  type ParsedArgs,
-  str,
-  strs,
-} from "../util/args.ts";
+import { type AnyParsed, flag, parseArgs, str, strs } from "../util/args.ts";
+import { ccacheOf, commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
 import { UserError } from "../errors.ts";
 import { resolvePath } from "./_host.ts";
 import { formatPlan } from "./format_plan.ts";
@@ -65,19 +59,22 @@ Options:
   --set CONFIG_X=y       set a symbol (repeatable; =n or "# CONFIG_X is not set")
   --werror=off           turn CONFIG_WERROR off (default: keep the config's)
   --compiler X           gcc-11.2.0, gcc-11, gcc, clang-17… (default gcc: newest)
-  --allow-substitute     accept another version of the compiler (recorded)
+${flagHelp("allow-substitute", 25)}
+${flagHelp("allow-distro", 25)}
   --triple T             force the crosstool triple (default: from the .config)
   -W N, -C N             W=N (extra warnings), C=N (sparse)
   --out DIR              output dir, O= (default build_dir)
   --tree DIR             kernel source tree (default: the current directory)
-  --jobs N               make -j (default 2 x configured CPUs)
-  --ccache               compile through ccache
+${flagHelp("jobs", 25)}
+${flagHelp("ccache", 25)} (default: off)
+${flagHelp("no-ccache", 25)}
+${flagHelp("offline", 25)}
   --allow-empty          do not fail when a target builds nothing
   --trust-make-line      pass VAR=value words and targets the make-word
                          policy refuses (see docs/build.md; recorded)
   --record-dir DIR       write the build record there
   --dry-run              print the plan, run nothing
-  --json                 with --dry-run: the plan as JSON
+${flagHelp("json", 25, "with --dry-run: the plan as JSON")}
 
 Environment: KCROSS_TIMINGS=1 prints where the time went (start, planning,
 record, config, make, finish) on stderr; the record keeps them too.
@@ -154,22 +151,27 @@ const BUILD_OPTIONS = {
   set: { type: "string", multiple: true },
   werror: { type: "string" },
   compiler: { type: "string" },
-  "allow-substitute": { type: "boolean" },
   triple: { type: "string" },
   W: { type: "string", short: "W" },
   C: { type: "string", short: "C" },
   out: { type: "string" },
   tree: { type: "string" },
-  jobs: { type: "string", short: "j" },
-  ccache: { type: "boolean" },
   "allow-empty": { type: "boolean" },
   "trust-make-line": { type: "boolean" },
   "record-dir": { type: "string" },
   "dry-run": { type: "boolean" },
-  json: { type: "boolean" },
+  ...commonSpecs(
+    "allow-substitute",
+    "allow-distro",
+    "jobs",
+    "ccache",
+    "no-ccache",
+    "offline",
+    "json",
+  ),
 } as const;
 
-function configOf(p: ParsedArgs, cwd: string): ConfigSource | undefined {
+function configOf(p: AnyParsed, cwd: string): ConfigSource | undefined {
   const config = str(p, "config");
   const url = str(p, "config-url");
   if (config !== undefined && url !== undefined) {
@@ -224,15 +226,17 @@ async function runNative(ctx: CommandContext): Promise<number> {
     outDir: resolvePath(ctx.cwd, str(p, "out") ?? "build_dir"),
     ...(w ? { w } : {}),
     ...(c ? { c } : {}),
-    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
-    ccache: flag(p, "ccache"),
+    ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
+    ccache: ccacheOf(p, false),
     targets,
     makeArgs,
     allowEmpty: flag(p, "allow-empty"),
     allowSubstitute: flag(p, "allow-substitute"),
+    ...(flag(p, "allow-distro") ? { allowDistro: true } : {}),
     trustMakeLine: flag(p, "trust-make-line"),
     ...(triple ? { triple, tripleReason: "--triple" } : {}),
     offline: dryRun,
+    ...(flag(p, "offline") ? { noFetch: true } : {}),
     out: ctx.out,
     signal: ctx.signal,
   };
@@ -250,14 +254,11 @@ async function runNative(ctx: CommandContext): Promise<number> {
 export const buildCommands: Command[] = [
   {
     name: "build",
-    summary: "Build a kernel target with an exact toolchain (native options)",
     usage: BUILD_USAGE,
     run: runNative,
   },
   {
     name: "make.cross",
-    summary:
-      "Drop-in for lkp-tests make.cross (same command line, same make call)",
     usage: MAKE_CROSS_USAGE,
     run: runMakeCross,
   },

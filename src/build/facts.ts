@@ -51,6 +51,8 @@ export interface FactsRequest {
   allowDistro?: boolean;
   /** Never fetch (dry run). */
   offline: boolean;
+  /** Never fetch (`--offline`): an uninstalled toolchain is an error. */
+  noFetch?: boolean;
   /** Count CPUs (false when the caller gives the jobs). */
   needCpus: boolean;
   /** Fail (UserError) when `kernelDir` is not a kernel tree (native builds). */
@@ -211,6 +213,7 @@ export async function gatherBuildFacts(
       allowSubstitute: req.allowSubstitute,
       ...(req.allowDistro ? { allowDistro: true } : {}),
       offline: req.offline,
+      ...(req.noFetch ? { noFetch: true } : {}),
       ...(req.out ? { out: req.out } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.resolve ? { resolve: req.resolve } : {}),

@@ -62,6 +62,8 @@ export interface NativeInput {
   env?: Record<string, string>;
   /** Do not fetch (dry run). */
   offline?: boolean;
+  /** Never fetch (`--offline`): an uninstalled toolchain is an error. */
+  noFetch?: boolean;
   out?: Output;
   signal?: AbortSignal;
   /** Test seams. */
@@ -271,6 +273,7 @@ function factsRequest(
     allowSubstitute: input.allowSubstitute ?? false,
     ...(input.allowDistro ? { allowDistro: true } : {}),
     offline: input.offline ?? false,
+    ...(input.noFetch ? { noFetch: true } : {}),
     needCpus: input.jobs === undefined,
     requireKernelTree: true,
     ...(input.out ? { out: input.out } : {}),
@@ -366,6 +369,7 @@ export function assembleNativePlan(
     tripleProvisional: t.provisional,
     allowSubstitute: input.allowSubstitute ?? false,
     ...(input.allowDistro ? { allowDistro: true } : {}),
+    ...(input.noFetch ? { noFetch: true } : {}),
     ...(installPath ? { installPath } : {}),
     crossArgs,
   };
@@ -422,6 +426,7 @@ export async function retargetPlan(
     baseEnv: env,
     allowSubstitute: plan.allowSubstitute ?? false,
     ...(plan.allowDistro ? { allowDistro: true } : {}),
+    ...(plan.noFetch ? { noFetch: true } : {}),
     offline: false,
     needCpus: false,
     ...(options.out ? { out: options.out } : {}),

@@ -59,6 +59,8 @@ export interface BuildPlan {
   allowSubstitute?: boolean;
   /** Accept a distro build of the exact version (`--allow-distro`). */
   allowDistro?: boolean;
+  /** Never fetch a toolchain (`--offline`), also when the triple changes. */
+  noFetch?: boolean;
   /** COMPILER_INSTALL_PATH used for the toolchain, when one was. */
   installPath?: string;
   /** The toolchain words inside `argv` (CROSS_COMPILE/LLVM…/KCFLAGS), for `retargetPlan`. */

@@ -5,6 +5,7 @@
  */
 import type { Command, CommandContext } from "../util/command.ts";
 import { flag, intOpt, parseArgs, str } from "../util/args.ts";
+import { commonSpecs } from "../util/flags.ts";
 import { UserError } from "../errors.ts";
 import { formatBytes } from "../fetch/progress.ts";
 import { cacheDir } from "../paths.ts";
@@ -27,10 +28,12 @@ const USAGE = `Usage: kcross cache <subcommand> …
       (kept in the cache): the archive is re-hashed against the sha256
       recorded at install, then tar --compare checks each file's contents,
       mode and link target. Exit 1 when a tree was modified.
-  gc [--keep N | --older-than D] [--dry-run] [--json]
+  gc [--keep-newest N | --older-than D] [--dry-run] [--json]
       Remove least recently used toolchains: keep the N most recent, or remove
       those unused for D (45s, 90m, 12h, 30d, 2w). Also drops partial
       downloads older than a day. Never touches a COMPILER_INSTALL_PATH.
+      (--keep N is the deprecated spelling of --keep-newest N: --keep is a
+      yes/no flag everywhere else.)
 
 The cache is $KCROSS_CACHE_DIR, else $XDG_CACHE_HOME/kcross, else ~/.cache/kcross
 (now: ${"$"}{cache}).`;
@@ -53,7 +56,7 @@ function entryJson(e: CacheEntry) {
 }
 
 function runLs(ctx: CommandContext, args: string[]): number {
-  const p = parseArgs(args, { json: { type: "boolean" } });
+  const p = parseArgs(args, commonSpecs("json"));
   const entries = listCache(cacheDir());
   if (flag(p, "json")) {
     ctx.out.out(JSON.stringify(entries.map(entryJson), null, 2));
@@ -79,7 +82,7 @@ function runLs(ctx: CommandContext, args: string[]): number {
 }
 
 async function runVerify(ctx: CommandContext, args: string[]): Promise<number> {
-  const p = parseArgs(args, { json: { type: "boolean" } });
+  const p = parseArgs(args, commonSpecs("json"));
   const results = await verifyCache(listCache(cacheDir()));
   if (flag(p, "json")) {
     ctx.out.out(JSON.stringify(
@@ -119,24 +122,35 @@ async function runVerify(ctx: CommandContext, args: string[]): Promise<number> {
 
 async function runGc(ctx: CommandContext, args: string[]): Promise<number> {
   const p = parseArgs(args, {
-    keep: { type: "string" },
+    "keep-newest": { type: "string" },
     "older-than": { type: "string" },
     "dry-run": { type: "boolean" },
-    json: { type: "boolean" },
+    ...commonSpecs("json"),
+  }, {
+    aliases: [{
+      name: "keep",
+      spec: { type: "string" },
+      to: "keep-newest",
+      spelling: "--keep N",
+    }],
+    warn: ctx.out.err,
   });
-  const keepText = str(p, "keep");
+  const keepText = str(p, "keep-newest");
   const older = str(p, "older-than");
   if (keepText === undefined && older === undefined) {
-    throw new UserError("Say what to remove: --keep N or --older-than D", {
-      hint:
-        "e.g. kcross cache gc --keep 3, or kcross cache gc --older-than 30d",
-    });
+    throw new UserError(
+      "Say what to remove: --keep-newest N or --older-than D",
+      {
+        hint:
+          "e.g. kcross cache gc --keep-newest 3, or kcross cache gc --older-than 30d",
+      },
+    );
   }
   const keep = keepText === "0"
     ? 0
     : keepText === undefined
     ? undefined
-    : intOpt(p, "keep", 0);
+    : intOpt(p, "keep-newest", 0);
   const doomed = planGc(listCache(cacheDir()), {
     ...(keep !== undefined ? { keep } : {}),
     ...(older !== undefined ? { olderThanMs: parseDuration(older) } : {}),
@@ -165,7 +179,6 @@ async function runGc(ctx: CommandContext, args: string[]): Promise<number> {
 /** `kcross cache`. */
 const cacheCommand: Command = {
   name: "cache",
-  summary: "Inspect, verify and clean the toolchain cache",
   usage: USAGE.replace("${cache}", cacheDir()),
   run(ctx) {
     const [sub, ...rest] = ctx.args;

@@ -5,6 +5,7 @@
  */
 import type { Command, CommandContext } from "../util/command.ts";
 import { flag, parseArgs, str } from "../util/args.ts";
+import { commonSpecs } from "../util/flags.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { checkHost, detectPackageManager, installArgv } from "./mod.ts";
 import { checkForConfig, type ConfigFinding } from "./for_config.ts";
@@ -78,7 +79,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args, {
     install: { type: "boolean" },
     optional: { type: "boolean" },
-    json: { type: "boolean" },
+    ...commonSpecs("json"),
     config: { type: "string" },
   });
   const configFile = str(p, "config");
@@ -179,7 +180,6 @@ async function run(ctx: CommandContext): Promise<number> {
 /** `kcross doctor`. */
 const doctorCommand: Command = {
   name: "doctor",
-  summary: "Check the host for kernel build prerequisites",
   usage: USAGE,
   run,
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import { flag, parseArgs, str } from "../util/args.ts";
+import { commonSpecs } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { logsDiff } from "./logs_diff.ts";
@@ -56,7 +57,7 @@ async function runLogs(ctx: CommandContext): Promise<number> {
   switch (sub) {
     case "ls":
     case "list": {
-      const p = parseArgs(rest, { json: { type: "boolean" } });
+      const p = parseArgs(rest, commonSpecs("json"));
       const records = await listRecords();
       if (p.values.json) {
         ctx.out.out(JSON.stringify(records.map(listEntry), null, 2));
@@ -69,7 +70,7 @@ async function runLogs(ctx: CommandContext): Promise<number> {
     }
     case "show": {
       const p = parseArgs(rest, {
-        json: { type: "boolean" },
+        ...commonSpecs("json"),
         diagnostics: { type: "boolean" },
       });
       const id = one(p.positionals, "show <id>");
@@ -161,7 +162,6 @@ function listEntry(m: RecordMetadata) {
 /** Subcommands this area provides. */
 export const logsCommands: Command[] = [{
   name: "logs",
-  summary: "List, show, diff and rerun build records",
   usage: USAGE,
   run: runLogs,
 }];

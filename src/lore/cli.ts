@@ -10,6 +10,7 @@ import { stateDir } from "../paths.ts";
 import { reportCommand } from "../report/cli.ts";
 import { parseReport } from "../report/mod.ts";
 import { flag, parseArgs, str } from "../util/args.ts";
+import { commonSpecs } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { fetchReportArtifacts } from "./fetch_artifacts.ts";
 import { looksLikeMessageId } from "./message_id.ts";
@@ -42,7 +43,7 @@ async function fetchCommand(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args.slice(1), {
     output: { type: "string", short: "o" },
     "lore-url": { type: "string" },
-    offline: { type: "boolean" },
+    ...commonSpecs("offline"),
     "no-artifacts": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
@@ -130,7 +131,6 @@ async function run(parse: Command, ctx: CommandContext): Promise<number> {
 export function withLore(parse: Command): Command {
   return {
     name: "report",
-    summary: "Parse a 0-day robot report, or fetch one from lore",
     usage: `${parse.usage}
 
 ${FETCH_USAGE}`,

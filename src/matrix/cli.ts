@@ -3,7 +3,16 @@
  *
  * @module
  */
-import { flag, intOpt, parseArgs, str } from "../util/args.ts";
+import { type AnyParsed, flag, optInt, parseArgs, str } from "../util/args.ts";
+import {
+  ccacheOf,
+  cellsOf,
+  commonSpecs,
+  DEPRECATED,
+  deprecation,
+  flagHelp,
+  jobsOf,
+} from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { resolveTree } from "./_git.ts";
@@ -13,7 +22,7 @@ import { githubMatrix } from "./export_github.ts";
 import { loadMatrix } from "./load_matrix.ts";
 import { DEFAULT_QUEUE_NAME } from "./queue.ts";
 import { findRunDir } from "./run_store.ts";
-import { loadCellRunner } from "./runner.ts";
+import { loadCellRunner, withToolchainPolicy } from "./runner.ts";
 import type { RunSummary } from "./summary.ts";
 import { shellLine } from "../util/shell_quote.ts";
 
@@ -23,15 +32,30 @@ Plan and run arch x config x compiler matrices, on this machine or across
 workers on a BullMQ queue over Redis.
 
   kcross matrix plan <file> [--json] [--only F] [--shard i/n] [--commit REV]
-  kcross matrix run <file> [--jobs N] [--make-jobs N] [--oversubscribe]
+  kcross matrix run <file> [--cells N] [--jobs N] [--oversubscribe]
                     [--shard i/n] [--only F] [--resume RUN-ID] [--ccache]
                     [--queue redis://host:port] [--queue-name NAME] [--commit REV]
-                    [--trust-make-line]
+                    [--trust-make-line] [--allow-distro] [--offline]
   kcross matrix run --resume RUN-ID          reattach to / continue a run
-  kcross matrix worker --queue redis://host:port [--concurrency N]
-                    [--make-jobs N] [--queue-name NAME]
+  kcross matrix worker --queue redis://host:port [--cells N]
+                    [--jobs N] [--queue-name NAME] [--allow-distro] [--offline]
   kcross matrix diff <run-a> <run-b> [--json]
   kcross matrix export --github <file> [--shards N]
+
+${
+  flagHelp(
+    "cells",
+    20,
+    "cells built at once (run: fitted to the cores; worker: 1)",
+  )
+}
+${flagHelp("jobs", 20, "make -j N per cell (default: the cores shared out)")}
+${flagHelp("ccache", 20)} (default: off)
+${flagHelp("allow-distro", 20)}
+${flagHelp("offline", 20)}
+Deprecated (one release): --concurrency N (worker) for --cells; --make-jobs
+N for --jobs; in matrix run without --cells, --jobs/-j N still means the
+cells at once.
 
 --trust-make-line (plan, run) passes make variables and targets the
 make-word policy refuses (docs/matrix.md); the build records say so.
@@ -42,10 +66,32 @@ summary.md, junit.xml, summary.html, cells/*.json).
 Exit codes: 0 all cells pass, 1 a cell failed (or diff found regressions),
 2 user error, 3 infrastructure error (a cell could not run), 130 interrupted.`;
 
+/**
+ * `matrix run`'s cells and make jobs. The old spellings keep their meaning
+ * for one release: without `--cells`, `--jobs`/`-j` is still the cells at
+ * once and `--make-jobs` make's -j (each with a note); with `--cells`,
+ * `--jobs` is make's -j as everywhere else.
+ */
+function cellBudget(
+  p: AnyParsed,
+  warn: (line: string) => void,
+): { cells: number | undefined; makeJobs: number | undefined } {
+  const old = optInt(p, "make-jobs");
+  if (old !== undefined) warn(deprecation("--make-jobs", "--jobs"));
+  const cells = cellsOf(p);
+  if (cells === undefined && str(p, "jobs") !== undefined) {
+    warn(
+      "kcross: --jobs/-j in matrix run still means the cells at once; write --cells N (with --cells, --jobs N is make's -j per cell, as everywhere)",
+    );
+    return { cells: jobsOf(p), makeJobs: old };
+  }
+  return { cells, makeJobs: jobsOf(p) ?? old };
+}
+
 async function plannedCells(
   ctx: CommandContext,
   file: string,
-  p: ReturnType<typeof parseArgs>,
+  p: AnyParsed,
 ) {
   const loaded = await loadMatrix(file, ctx.cwd, {
     trustMakeLine: flag(p, "trust-make-line"),
@@ -63,7 +109,7 @@ async function plannedCells(
   return { loaded, tree, cells };
 }
 
-function onePositional(p: ReturnType<typeof parseArgs>, what: string): string {
+function onePositional(p: AnyParsed, what: string): string {
   const [file, ...extra] = p.positionals;
   if (!file || extra.length) {
     throw new UserError(`Expected one ${what}`, {
@@ -75,7 +121,7 @@ function onePositional(p: ReturnType<typeof parseArgs>, what: string): string {
 
 async function planCmd(ctx: CommandContext, args: string[]): Promise<number> {
   const p = parseArgs(args, {
-    json: { type: "boolean" },
+    ...commonSpecs("json"),
     only: { type: "string" },
     shard: { type: "string" },
     commit: { type: "string" },
@@ -117,13 +163,13 @@ async function planCmd(ctx: CommandContext, args: string[]): Promise<number> {
 
 async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
   const p = parseArgs(args, {
-    jobs: { type: "string", short: "j" },
-    "make-jobs": { type: "string" },
+    ...commonSpecs("cells", "jobs"),
+    "make-jobs": DEPRECATED.makeJobs.spec,
     oversubscribe: { type: "boolean" },
     shard: { type: "string" },
     only: { type: "string" },
     resume: { type: "string" },
-    ccache: { type: "boolean" },
+    ...commonSpecs("ccache", "no-ccache", "allow-distro", "offline"),
     queue: { type: "string" },
     "queue-name": { type: "string" },
     commit: { type: "string" },
@@ -136,23 +182,24 @@ async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
     });
   }
   const { runMatrix } = await import("./run_matrix.ts");
-  const runner = await loadCellRunner();
-  const opt = (
-    name: string,
-  ) => (str(p, name) === undefined ? undefined : intOpt(p, name, 1));
+  const budget = cellBudget(p, ctx.out.err);
+  const runner = withToolchainPolicy(await loadCellRunner(), {
+    allowDistro: flag(p, "allow-distro"),
+    offline: flag(p, "offline"),
+  });
   const result = await runMatrix({
     file,
     cwd: ctx.cwd,
     out: ctx.out,
     signal: ctx.signal,
     runner,
-    jobs: opt("jobs"),
-    makeJobs: opt("make-jobs"),
+    jobs: budget.cells,
+    makeJobs: budget.makeJobs,
     oversubscribe: flag(p, "oversubscribe"),
     shard: str(p, "shard"),
     only: str(p, "only"),
     resume: str(p, "resume"),
-    ccache: flag(p, "ccache") || undefined,
+    ccache: ccacheOf(p, false) || undefined,
     queue: str(p, "queue"),
     queueName: str(p, "queue-name") ?? Deno.env.get("KCROSS_MATRIX_QUEUE_NAME"),
     commit: str(p, "commit"),
@@ -172,9 +219,13 @@ async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
 async function workerCmd(ctx: CommandContext, args: string[]): Promise<number> {
   const p = parseArgs(args, {
     queue: { type: "string" },
-    concurrency: { type: "string" },
-    "make-jobs": { type: "string" },
+    ...commonSpecs("cells"),
+    ...commonSpecs("jobs"),
     "queue-name": { type: "string" },
+    ...commonSpecs("allow-distro", "offline"),
+  }, {
+    aliases: [DEPRECATED.concurrency, DEPRECATED.makeJobs],
+    warn: ctx.out.err,
   });
   const queueUrl = str(p, "queue");
   if (!queueUrl) {
@@ -187,11 +238,12 @@ async function workerCmd(ctx: CommandContext, args: string[]): Promise<number> {
     queueUrl,
     queueName: str(p, "queue-name") ??
       Deno.env.get("KCROSS_MATRIX_QUEUE_NAME") ?? DEFAULT_QUEUE_NAME,
-    concurrency: intOpt(p, "concurrency", 1),
-    makeJobs: str(p, "make-jobs") === undefined
-      ? undefined
-      : intOpt(p, "make-jobs", 1),
-    runner: await loadCellRunner(),
+    concurrency: cellsOf(p) ?? 1,
+    makeJobs: jobsOf(p),
+    runner: withToolchainPolicy(await loadCellRunner(), {
+      allowDistro: flag(p, "allow-distro"),
+      offline: flag(p, "offline"),
+    }),
     out: ctx.out,
     signal: ctx.signal,
   });
@@ -218,7 +270,7 @@ async function readSummary(
 }
 
 async function diffCmd(ctx: CommandContext, args: string[]): Promise<number> {
-  const p = parseArgs(args, { json: { type: "boolean" } });
+  const p = parseArgs(args, commonSpecs("json"));
   const [a, b, ...extra] = p.positionals;
   if (!a || !b || extra.length) {
     throw new UserError("Expected two run ids", {
@@ -248,9 +300,7 @@ async function exportCmd(ctx: CommandContext, args: string[]): Promise<number> {
   }
   const file = onePositional(p, "matrix file");
   const { cells } = await plannedCells(ctx, file, p);
-  const shards = str(p, "shards") === undefined
-    ? undefined
-    : intOpt(p, "shards", 1);
+  const shards = optInt(p, "shards");
   ctx.out.out(JSON.stringify(githubMatrix(cells, { file, shards }), null, 2));
   return 0;
 }
@@ -269,7 +319,6 @@ const SUBCOMMANDS: Record<
 /** Subcommands this area provides. */
 export const matrixCommands: Command[] = [{
   name: "matrix",
-  summary: "Plan and run arch x config x compiler matrices",
   usage: USAGE,
   run(ctx) {
     const [sub, ...rest] = ctx.args;

@@ -60,7 +60,8 @@ export function nativeInput(cell: Cell, ctx: CellContext): NativeInput {
     makeOrigin: "the matrix file",
     ...(i.trustMakeLine ? { trustMakeLine: true } : {}),
     ...(i.allowSubstitute ? { allowSubstitute: true } : {}),
-    ...(i.allowDistro ? { allowDistro: true } : {}),
+    ...(i.allowDistro || ctx.allowDistro ? { allowDistro: true } : {}),
+    ...(ctx.offline ? { noFetch: true } : {}),
   };
 }
 

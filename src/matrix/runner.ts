@@ -27,6 +27,10 @@ export interface CellContext {
   serialize<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Short live status for progress displays (last log line, phase). */
   status?(text: string): void;
+  /** Accept a distro compiler of the same version (`--allow-distro`). */
+  allowDistro?: boolean;
+  /** Never fetch a toolchain (`--offline`). */
+  offline?: boolean;
 }
 
 /** Runs one cell; returns an outcome (`infra` for environment failures). */
@@ -58,6 +62,25 @@ export async function loadCellRunner(
     throw new UserError(`"${path}" does not export createCellRunner()`);
   }
   return await mod.createCellRunner();
+}
+
+/**
+ * `runner` with this process's toolchain policy (`--allow-distro`,
+ * `--offline`) added to every cell's context.
+ */
+export function withToolchainPolicy(
+  runner: CellRunner,
+  policy: { allowDistro: boolean; offline: boolean },
+): CellRunner {
+  if (!policy.allowDistro && !policy.offline) return runner;
+  return {
+    run: (cell, ctx) =>
+      runner.run(cell, {
+        ...ctx,
+        ...(policy.allowDistro ? { allowDistro: true } : {}),
+        ...(policy.offline ? { offline: true } : {}),
+      }),
+  };
 }
 
 /** An outcome for a cell that could not run at all. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { flag, parseArgs, str } from "../util/args.ts";
+import { commonSpecs } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { parseReport } from "./parse_report.ts";
@@ -40,7 +41,7 @@ async function run(
   options: ReportCommandOptions,
 ): Promise<number> {
   const p = parseArgs(ctx.args, {
-    json: { type: "boolean" },
+    ...commonSpecs("json"),
     reproduce: { type: "string" },
     lenient: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -102,7 +103,6 @@ async function run(
 export function reportCommand(options: ReportCommandOptions = {}): Command {
   return {
     name: "report",
-    summary: "Parse a 0-day robot report",
     usage: USAGE,
     run: (ctx) => run(ctx, options),
   };

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { flag, intOpt, parseArgs, str } from "../util/args.ts";
+import { flag, parseArgs, str } from "../util/args.ts";
+import { ccacheOf, commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { readReportInput } from "../report/mod.ts";
@@ -34,9 +35,15 @@ Options:
   --commit SHA         build SHA (patch reports: the patch applied on base:)
   --config FILE        use this .config (randconfig reports, attachments)
   --reproduce FILE     the robot's reproduce script for this report
-  --jobs N             make -j N (default: 2 x CPUs, as make.cross)
-  --allow-substitute   build with another compiler version when the exact
-                       one cannot be had (the verdict says so)
+${flagHelp("jobs", 23)}
+${
+    flagHelp(
+      "allow-substitute",
+      23,
+      "build with another compiler version when the exact one cannot be had (the verdict says so)",
+    )
+  }
+${flagHelp("allow-distro", 23)}
   --trust-make-line    pass make variables and targets from the report that
                        the make-word policy refuses (docs/build.md; the
                        build record says so)
@@ -45,10 +52,16 @@ Options:
   --werror=keep|off    CONFIG_WERROR over the robot's policy (default: off
                        for a regenerated allmodconfig/allyesconfig, as the
                        robot builds them; a robot config file as it is)
-  --offline            never fetch (reports, files, commits): use the caches,
-                       say which remote and commit are needed
-  --no-ccache          do not use ccache
-  --json               print the verdict as JSON
+${
+    flagHelp(
+      "offline",
+      23,
+      "never fetch (reports, files, commits, toolchains): use the caches, say which remote and commit are needed",
+    )
+  }
+${flagHelp("ccache", 23, "compile through ccache (the default for repro)")}
+${flagHelp("no-ccache", 23)}
+${flagHelp("json", 23, "print the verdict as JSON")}
 
 The verdict (also written as verdict.json in the build record) is
 "reproduced" when every new (>>) diagnostic of the report was seen,
@@ -68,10 +81,10 @@ and run kcross repro on it. Everything lives in <state dir>/demo and is
 reused, so a second run takes seconds.
 
 Options:
-  --keep    keep the sample, its worktree and build dir (the default)
-  --clean   remove them and stop
-  --jobs N  make -j N
-  --json    print the verdict as JSON
+  --keep        keep the sample, its worktree and build dir (the default)
+  --clean       remove them and stop
+${flagHelp("jobs", 16, "make -j N")}
+${flagHelp("json", 16, "print the verdict as JSON")}
 
 Exit codes: 0 reproduced, 1 not reproduced, 2 user error (packages missing
 and not root), 3 infrastructure error.`;
@@ -83,14 +96,18 @@ async function repro(ctx: CommandContext): Promise<number> {
     commit: { type: "string" },
     config: { type: "string" },
     reproduce: { type: "string" },
-    jobs: { type: "string", short: "j" },
-    "allow-substitute": { type: "boolean" },
     "trust-make-line": { type: "boolean" },
-    offline: { type: "boolean" },
     "lore-url": { type: "string" },
     werror: { type: "string" },
-    "no-ccache": { type: "boolean" },
-    json: { type: "boolean" },
+    ...commonSpecs(
+      "jobs",
+      "allow-substitute",
+      "allow-distro",
+      "offline",
+      "ccache",
+      "no-ccache",
+      "json",
+    ),
   });
   const werror = str(p, "werror");
   if (werror !== undefined && werror !== "keep" && werror !== "off") {
@@ -152,12 +169,13 @@ async function repro(ctx: CommandContext): Promise<number> {
       ? { reproduceText: fetched.reproduce.text }
       : {}),
     setupDifferences: fetched.setupDifferences,
-    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
+    ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
     allowSubstitute: flag(p, "allow-substitute"),
+    allowDistro: flag(p, "allow-distro"),
     trustMakeLine: flag(p, "trust-make-line"),
     offline: flag(p, "offline"),
     ...(werror ? { werror } : {}),
-    ccache: !flag(p, "no-ccache"),
+    ccache: ccacheOf(p, true),
   });
   if (flag(p, "json")) {
     ctx.out.out(JSON.stringify(result.verdict, null, 2));
@@ -171,8 +189,7 @@ async function demo(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args, {
     keep: { type: "boolean" },
     clean: { type: "boolean" },
-    jobs: { type: "string", short: "j" },
-    json: { type: "boolean" },
+    ...commonSpecs("jobs", "json"),
   });
   if (p.positionals.length) {
     throw new UserError(`Unexpected argument "${p.positionals[0]}"`, {
@@ -187,7 +204,7 @@ async function demo(ctx: CommandContext): Promise<number> {
     signal: ctx.signal,
     engine: defaultEngine(),
     clean: flag(p, "clean"),
-    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
+    ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
   });
   if (result === null) return 0;
   if (flag(p, "json")) ctx.out.out(JSON.stringify(result.verdict, null, 2));
@@ -198,13 +215,11 @@ async function demo(ctx: CommandContext): Promise<number> {
 export const reproCommands: Command[] = [
   {
     name: "repro",
-    summary: "Reproduce a 0-day robot report and give a verdict",
     usage: REPRO_USAGE,
     run: repro,
   },
   {
     name: "demo",
-    summary: "Reproduce the seed vfio report on a sample kernel repository",
     usage: DEMO_USAGE,
     run: demo,
   },

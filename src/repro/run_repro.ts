@@ -40,6 +40,8 @@ export interface RunReproOptions {
   reproduceText?: string;
   jobs?: number;
   allowSubstitute?: boolean;
+  /** `--allow-distro`: a distro compiler of the same version. */
+  allowDistro?: boolean;
   /** `--trust-make-line`: pass make words the policy refuses (recorded). */
   trustMakeLine?: boolean;
   /** Never fetch. */
@@ -233,6 +235,8 @@ export async function runRepro(
     compiler: request,
     triple,
     ...(options.allowSubstitute ? { allowSubstitute: true } : {}),
+    ...(options.allowDistro ? { allowDistro: true } : {}),
+    ...(options.offline ? { offline: true } : {}),
     // A distro build (`Debian 12.2.0-14`) is served by the system provider.
     ...(plan.compiler?.distro ? { provider: "system" as const } : {}),
   }, { out, signal: options.signal });

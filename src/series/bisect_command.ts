@@ -38,7 +38,8 @@ Options:
   --json                  print the result as JSON
 
 Build options: as for kcross series (--arch --config --compiler -W -C --jobs
---ccache --fragment --set --werror=off [targets…]).
+--ccache --no-ccache --allow-substitute --allow-distro --offline --fragment
+--set --werror=off [targets…]).
 
 Files: ${"$"}KCROSS_STATE_DIR/bisect/<id>/result.json (with the git bisect log)
 Exit codes: 0 first bad commit found, 1 only skipped commits left (candidates
@@ -131,7 +132,6 @@ export function bisectCommandWith(
 ): Command {
   return {
     name: "bisect",
-    summary: "Find the first commit that introduces a diagnostic",
     usage: BISECT_USAGE,
     async run(ctx) {
       const split = splitArgs(ctx.args, BISECT_OWN, false);

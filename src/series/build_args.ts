@@ -8,6 +8,7 @@
  */
 import { flag, parseArgs, str, strs } from "../util/args.ts";
 import type { OptionSpec } from "../util/args.ts";
+import { ccacheOf, commonSpecs, jobsOf } from "../util/flags.ts";
 import { checkMakeWords, normaliseSet } from "../build/mod.ts";
 import { UserError } from "../errors.ts";
 
@@ -19,12 +20,17 @@ export const BUILD_OPTION_SPECS: Record<string, OptionSpec> = {
   compiler: { type: "string" },
   w: { type: "string", short: "W" },
   c: { type: "string", short: "C" },
-  jobs: { type: "string", short: "j" },
-  ccache: { type: "boolean" },
+  ...commonSpecs(
+    "jobs",
+    "ccache",
+    "no-ccache",
+    "allow-substitute",
+    "allow-distro",
+    "offline",
+  ),
   fragment: { type: "string", multiple: true },
   set: { type: "string", multiple: true },
   werror: { type: "string" },
-  "allow-substitute": { type: "boolean" },
   "allow-empty": { type: "boolean" },
   "trust-make-line": { type: "boolean" },
   seed: { type: "string" },
@@ -48,6 +54,10 @@ export interface NativeBuildOptions {
   sets: string[];
   werror: "keep" | "off";
   allowSubstitute: boolean;
+  /** `--allow-distro`: a distro compiler of the same version. */
+  allowDistro: boolean;
+  /** `--offline`: never fetch a toolchain. */
+  offline: boolean;
   allowEmpty: boolean;
   /** `--trust-make-line`: pass make words the policy refuses. */
   trustMakeLine: boolean;
@@ -102,12 +112,7 @@ export function parseBuildArgs(args: string[]): NativeBuildOptions {
       hint: "use --werror=off (or keep, the default)",
     });
   }
-  const jobs = str(p, "jobs");
-  if (jobs !== undefined && !/^[1-9][0-9]*$/.test(jobs)) {
-    throw new UserError(
-      `Bad value for --jobs: "${jobs}" is not a positive whole number`,
-    );
-  }
+  const jobs = jobsOf(p);
   const sets = strs(p, "set").map(normaliseSet);
   const targets = p.positionals.filter((w) => !MAKE_VAR.test(w));
   const makeArgs = p.positionals.filter((w) => MAKE_VAR.test(w));
@@ -126,12 +131,14 @@ export function parseBuildArgs(args: string[]): NativeBuildOptions {
     compiler: str(p, "compiler") ?? "gcc",
     w,
     c,
-    jobs: jobs === undefined ? null : Number(jobs),
-    ccache: flag(p, "ccache"),
+    jobs: jobs ?? null,
+    ccache: ccacheOf(p, false),
     fragments: strs(p, "fragment"),
     sets,
     werror,
     allowSubstitute: flag(p, "allow-substitute"),
+    allowDistro: flag(p, "allow-distro"),
+    offline: flag(p, "offline"),
     allowEmpty: flag(p, "allow-empty"),
     trustMakeLine: flag(p, "trust-make-line"),
     seed: str(p, "seed") ?? null,

@@ -98,6 +98,8 @@ export function nativeInput(
     makeArgs: options.makeArgs,
     allowEmpty: options.allowEmpty,
     allowSubstitute: options.allowSubstitute,
+    ...(options.allowDistro ? { allowDistro: true } : {}),
+    ...(options.offline ? { noFetch: true } : {}),
     trustMakeLine: options.trustMakeLine,
     ...(options.triple === null
       ? {}

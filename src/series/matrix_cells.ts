@@ -6,12 +6,13 @@
  *
  * @module
  */
-import { flag, parseArgs, str } from "../util/args.ts";
+import { flag, parseArgs } from "../util/args.ts";
+import { ccacheOf, commonSpecs, jobsOf } from "../util/flags.ts";
 import { UserError } from "../errors.ts";
 import { expandCells } from "../matrix/expand.ts";
 import { loadMatrix } from "../matrix/load_matrix.ts";
 import { keyedSerializer } from "../matrix/local.ts";
-import type { CellRunner } from "../matrix/runner.ts";
+import { type CellRunner, withToolchainPolicy } from "../matrix/runner.ts";
 import type { CellOutcome } from "../matrix/types.ts";
 import { cacheDir } from "../paths.ts";
 import { countCompiledInRecord } from "./count_compiled.ts";
@@ -52,8 +53,7 @@ export async function matrixCells(
   },
 ): Promise<SeriesCell[]> {
   const p = parseArgs(options.buildArgs, {
-    jobs: { type: "string", short: "j" },
-    ccache: { type: "boolean" },
+    ...commonSpecs("jobs", "ccache", "no-ccache", "allow-distro", "offline"),
     "trust-make-line": { type: "boolean" },
   });
   if (p.positionals.length > 0) {
@@ -64,13 +64,7 @@ export async function matrixCells(
       { hint: "put targets in the matrix file's [matrix] targets" },
     );
   }
-  const jobsText = str(p, "jobs");
-  if (jobsText !== undefined && !/^[1-9][0-9]*$/.test(jobsText)) {
-    throw new UserError(`Bad value for --jobs: "${jobsText}"`);
-  }
-  const makeJobs = jobsText === undefined
-    ? 2 * (navigator.hardwareConcurrency || 1)
-    : Number(jobsText);
+  const makeJobs = jobsOf(p) ?? 2 * (navigator.hardwareConcurrency || 1);
   const loaded = await loadMatrix(file, options.cwd, {
     trustMakeLine: flag(p, "trust-make-line"),
   });
@@ -86,9 +80,12 @@ export async function matrixCells(
   if (cells.length === 0) {
     throw new UserError(`The matrix "${file}" has no cells`);
   }
-  const runner = await options.runner();
+  const runner = withToolchainPolicy(await options.runner(), {
+    allowDistro: flag(p, "allow-distro"),
+    offline: flag(p, "offline"),
+  });
   const serialize = keyedSerializer();
-  const ccache = flag(p, "ccache");
+  const ccache = ccacheOf(p, false);
   return cells.map((cell) => ({
     name: cell.key,
     build: async (req) =>

@@ -5,6 +5,7 @@
  */
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
+import { flagHelp } from "../util/flags.ts";
 import { repoRoot, resolveCommit } from "../git/mod.ts";
 import { listRange } from "../git/rev_list.ts";
 import { splitArgs } from "./build_args.ts";
@@ -28,7 +29,12 @@ const BUILD_OPTIONS_HELP =
   --config NAME|FILE     allmodconfig, defconfig, <board>_defconfig, a .config
   --compiler X           gcc-12.2.0, gcc-11, clang-15 (default gcc)
   -W N, -C N             W=/C= as the robot builds
-  --jobs N, --ccache     make -j, ccache (recommended for series)
+${flagHelp("jobs", 25)}
+${flagHelp("ccache", 25)} (recommended for series; default: off)
+${flagHelp("no-ccache", 25)}
+${flagHelp("allow-substitute", 25)}
+${flagHelp("allow-distro", 25)}
+${flagHelp("offline", 25)}
   --fragment F, --set CONFIG_X=y, --werror=off
   --trust-make-line      pass VAR=value words and targets the make-word
                          policy refuses (docs/build.md; recorded)
@@ -130,7 +136,6 @@ export function seriesCommandWith(
 ): Command {
   return {
     name: "series",
-    summary: "Build every commit of a range and check bisectability",
     usage: SERIES_USAGE,
     async run(ctx) {
       const split = splitArgs(ctx.args, SERIES_OWN, true);

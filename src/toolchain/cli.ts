@@ -5,7 +5,8 @@
  */
 import type { Command, CommandContext } from "../util/command.ts";
 import type { Output } from "../util/output.ts";
-import { flag, parseArgs, str, strs } from "../util/args.ts";
+import { type AnyParsed, flag, parseArgs, str, strs } from "../util/args.ts";
+import { commonSpecs } from "../util/flags.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
 import { archInfo, chooseTriple, supportedArches } from "./arch.ts";
@@ -65,16 +66,18 @@ Exit codes: 0 ok, 2 bad input or no exact toolchain, 3 download/verify/disk fail
 const RESOLVE_OPTIONS = {
   mirror: { type: "string", multiple: true },
   "install-path": { type: "string" },
-  "allow-substitute": { type: "boolean" },
   "allow-unverified": { type: "boolean" },
-  "allow-distro": { type: "boolean" },
-  offline: { type: "boolean" },
   system: { type: "boolean" },
   "install-package": { type: "boolean" },
   config: { type: "string" },
   triple: { type: "string" },
-  quiet: { type: "boolean", short: "q" },
-  json: { type: "boolean" },
+  ...commonSpecs(
+    "allow-substitute",
+    "allow-distro",
+    "offline",
+    "quiet",
+    "json",
+  ),
 } as const;
 
 function describe(t: ResolvedToolchain): string {
@@ -93,7 +96,7 @@ function describe(t: ResolvedToolchain): string {
 async function resolveFromArgs(
   ctx: CommandContext,
   words: string[],
-  values: ReturnType<typeof parseArgs>,
+  values: AnyParsed,
   progressOut: Output | undefined,
 ): Promise<{ toolchain: ResolvedToolchain; arch: string; plain: boolean }> {
   const [compiler, arch] = words;
@@ -254,8 +257,7 @@ async function runPath(ctx: CommandContext, args: string[]): Promise<number> {
 async function runImport(ctx: CommandContext, args: string[]): Promise<number> {
   const p = parseArgs(args, {
     "install-path": { type: "string" },
-    json: { type: "boolean" },
-    quiet: { type: "boolean", short: "q" },
+    ...commonSpecs("json", "quiet"),
   });
   const [tarball, ...rest] = p.positionals;
   if (!tarball || rest.length) {
@@ -301,7 +303,7 @@ async function runList(ctx: CommandContext, args: string[]): Promise<number> {
     arch: { type: "string" },
     installed: { type: "boolean" },
     "install-path": { type: "string" },
-    json: { type: "boolean" },
+    ...commonSpecs("json"),
   });
   if (p.positionals.length) {
     throw new UserError(`Unexpected argument "${p.positionals[0]}"`);
@@ -429,7 +431,6 @@ async function runTrust(ctx: CommandContext, args: string[]): Promise<number> {
 /** `kcross toolchain`. */
 const toolchainCommand: Command = {
   name: "toolchain",
-  summary: "List, fetch, import and locate cross compilers",
   usage: USAGE,
   run(ctx) {
     const [sub, ...rest] = ctx.args;

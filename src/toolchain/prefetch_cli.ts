@@ -6,6 +6,7 @@
  */
 import type { CommandContext } from "../util/command.ts";
 import { flag, parseArgs, str, strs } from "../util/args.ts";
+import { commonSpecs } from "../util/flags.ts";
 import { KcrossError, UserError } from "../errors.ts";
 import { resolveToolchain } from "./mod.ts";
 import {
@@ -35,8 +36,7 @@ export async function runPrefetch(
     "install-path": { type: "string" },
     mirror: { type: "string", multiple: true },
     "allow-unverified": { type: "boolean" },
-    json: { type: "boolean" },
-    quiet: { type: "boolean", short: "q" },
+    ...commonSpecs("json", "quiet"),
   });
   if (p.positionals.length) {
     throw new UserError(`Unexpected argument "${p.positionals[0]}"`);

@@ -26,8 +26,6 @@ export interface CommandContext {
 /** A subcommand: `kcross <name> …`. */
 export interface Command {
   name: string;
-  /** One line for `kcross --help`. */
-  summary: string;
   /** Full usage text for `kcross <name> --help`. */
   usage: string;
   /** Runs the command; resolves to the exit code (0 ok, 1 failed result). */

@@ -123,6 +123,8 @@ Deno.test("cache ls, verify and gc on a real fetched toolchain", async () => {
       cache,
     );
     assertEquals(dry.code, 0);
+    // the old spelling still works, with one deprecation line
+    assertMatch(dry.stderr, /--keep N is deprecated, use --keep-newest/);
     assertEquals(listCache(cache).length, 1);
     await removeEntries(cache, planGc(listCache(cache), { keep: 0 }));
     assertEquals(listCache(cache), []);
@@ -145,5 +147,5 @@ Deno.test("cache gc without a policy is a UserError", async () => {
   const out = await kcross(["cache", "gc"], cache);
   await Deno.remove(cache, { recursive: true });
   assertEquals(out.code, 2);
-  assertMatch(out.stderr, /--keep N or --older-than D/);
+  assertMatch(out.stderr, /--keep-newest N or --older-than D/);
 });
