@@ -205,4 +205,10 @@ export interface Verdict {
     result: string;
     exitCode: number | null;
   } | null;
+  /**
+   * The digest of the build's setup (arch, triple, compiler, config,
+   * CONFIG_WERROR policy, make variables, targets): `verify` finds the
+   * report's build by it and the commit.
+   */
+  setupKey?: string;
 }
