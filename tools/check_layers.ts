@@ -34,6 +34,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   matrix: 10,
   logs: 10,
   series: 11,
+  verify: 11,
   cli: 12,
   main: 13,
 };

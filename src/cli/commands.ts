@@ -48,6 +48,11 @@ export const commands: CommandEntry[] = [
     () => import("../repro/cli.ts"),
   ),
   lazy(
+    "verify",
+    "Check that a commit fixes a robot report, and print its trailers",
+    () => import("../verify/cli.ts"),
+  ),
+  lazy(
     "report",
     "Parse a 0-day robot report, or fetch one from lore",
     () => import("../repro/report_command.ts"),

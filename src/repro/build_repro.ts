@@ -27,6 +27,15 @@ export interface ReproResult {
   result: BuildOutcome["result"];
 }
 
+/** Options for `buildReproAt`. */
+export interface BuildReproOptions extends RunReproOptions {
+  /**
+   * Another commit than the report's is built on purpose (`verify`'s fix):
+   * not a setup difference.
+   */
+  otherCommitExpected?: boolean;
+}
+
 async function readTextOrNull(path: string): Promise<string | null> {
   try {
     return await Deno.readTextFile(path);
@@ -119,14 +128,14 @@ async function droppedSymbols(recordDir: string): Promise<string[]> {
 export async function buildReproAt(
   ready: ReadyRepro,
   sha: string,
-  options: RunReproOptions,
+  options: BuildReproOptions,
 ): Promise<ReproResult> {
   const { out, engine } = options;
   const { plan, report, toolchain, triple } = ready;
   const step = (line: string) => out.err(`==> ${line}`);
   const differences = [...ready.differences];
   const notes = [...plan.notes];
-  const otherCommit = report.commit !== null &&
+  const otherCommit = !options.otherCommitExpected && report.commit !== null &&
     !sha.startsWith(report.commit) && !report.commit.startsWith(sha);
 
   await using lease = await acquireWorktree(ready.repo, sha, {

@@ -52,6 +52,10 @@ export interface ReportFields {
   make_invocations?: MakeInvocation[] | null;
   reproduce_url?: string | null;
   reproduce_file?: ReproduceFileFields | null;
+  /** `old` (inline reproduce steps) or `new` (since 2023: Closes: tag, links). */
+  format?: "old" | "new" | null;
+  /** The mail's Message-ID, when the input had headers. */
+  message_id?: string | null;
 }
 
 /** Where the commit comes from. */

@@ -1,0 +1,168 @@
+/**
+ * CLI for the verify area: `kcross verify`.
+ *
+ * @module
+ */
+import { flag, intOpt, parseArgs, str } from "../util/args.ts";
+import type { Command, CommandContext } from "../util/command.ts";
+import { UserError } from "../errors.ts";
+import { readReportInput } from "../report/mod.ts";
+import { defaultEngine } from "../repro/default_engine.ts";
+import { fetchReportFiles } from "../repro/fetch_report_files.ts";
+import { formatVerify } from "./format_verify.ts";
+import { runVerify } from "./run_verify.ts";
+
+const VERIFY_USAGE =
+  `Usage: kcross verify <report|-|Message-ID|lore URL> [--commit REV] [options]
+
+Check that a commit fixes a 0-day kernel test robot report, on the robot's
+setup: the build repro plans for the report (config, exact compiler, make
+variables, targets) is run on REV, in a kcross worktree (your working tree,
+index and HEAD are never touched), and compared with the build of the
+report's commit (its build record from an earlier repro or verify, else
+built now in the same worktree, so the fix's build is incremental). Each
+reported diagnostic is "gone", "still there" or "moved" on REV, and
+diagnostics REV brings that the report's commit did not have are listed.
+On "fixed" it prints the trailers the report asks for (Reported-by:,
+Closes: or Link:) and whether REV's commit message already has them.
+
+Options:
+  --commit REV         the fix to check (default: HEAD of the checkout)
+  --base REV           compare with REV instead of the report's commit
+                       (patch reports: the patch applied on its base)
+  --tree DIR           your kernel checkout (default: the current directory)
+  --trailers-only      print only the trailer lines (when fixed), for
+                       git commit --trailer / b4 trailers
+  --json               print the result as JSON
+  --remote-url URL     fetch the report's commit from URL
+  --config FILE        use this .config (randconfig reports, attachments)
+  --reproduce FILE     the robot's reproduce script for this report
+  --jobs N             make -j N (default: 2 x CPUs, as make.cross)
+  --allow-substitute   build with another compiler version when the exact
+                       one cannot be had (listed as a setup difference)
+  --trust-make-line    pass make words the make-word policy refuses
+  --lore-url URL       public-inbox root for a Message-ID (default
+                       $KCROSS_LORE_URL, else https://lore.kernel.org)
+  --werror=keep|off    CONFIG_WERROR over the robot's policy (as repro)
+  --offline            never fetch (reports, files, commits)
+  --no-ccache          do not use ccache
+
+Verdicts: "fixed" (every >> diagnostic is gone and nothing new), exit 0;
+"not-fixed" (one is still there or moved, or the report's commit does not
+show it here either), exit 1; "fixed-with-new-diagnostics" (gone, but REV
+brings new ones), exit 1. Exit 2 user error, 3 infrastructure error.
+The result is also written as verify.json in the fix's build record.`;
+
+async function verify(ctx: CommandContext): Promise<number> {
+  const p = parseArgs(ctx.args, {
+    tree: { type: "string" },
+    commit: { type: "string" },
+    base: { type: "string" },
+    "trailers-only": { type: "boolean" },
+    json: { type: "boolean" },
+    "remote-url": { type: "string" },
+    config: { type: "string" },
+    reproduce: { type: "string" },
+    jobs: { type: "string", short: "j" },
+    "allow-substitute": { type: "boolean" },
+    "trust-make-line": { type: "boolean" },
+    offline: { type: "boolean" },
+    "lore-url": { type: "string" },
+    werror: { type: "string" },
+    "no-ccache": { type: "boolean" },
+  });
+  const werror = str(p, "werror");
+  if (werror !== undefined && werror !== "keep" && werror !== "off") {
+    throw new UserError(`Bad value for --werror: "${werror}"`, {
+      hint: "use --werror=off or --werror=keep",
+    });
+  }
+  if (flag(p, "json") && flag(p, "trailers-only")) {
+    throw new UserError("--json and --trailers-only contradict each other");
+  }
+  const [input, ...extra] = p.positionals;
+  if (input === undefined) {
+    throw new UserError("Missing report", {
+      hint: "kcross verify <report|-|Message-ID|lore URL> [--commit REV]",
+    });
+  }
+  if (extra.length) {
+    throw new UserError(`Unexpected argument "${extra[0]}"`, {
+      hint: "kcross verify takes one report; the fix is --commit REV",
+    });
+  }
+  const abs = (v: string) => v.startsWith("/") ? v : `${ctx.cwd}/${v}`;
+  const configPath = str(p, "config");
+  if (configPath !== undefined) {
+    try {
+      await Deno.stat(abs(configPath));
+    } catch {
+      throw new UserError(`No config file "${configPath}"`);
+    }
+  }
+  const reproPath = str(p, "reproduce");
+  const loreUrl = str(p, "lore-url");
+  const fetched = await fetchReportFiles(input, {
+    cwd: ctx.cwd,
+    out: ctx.out,
+    signal: ctx.signal,
+    offline: flag(p, "offline"),
+    wantReproduce: reproPath === undefined,
+    wantConfig: configPath === undefined,
+    ...(loreUrl !== undefined ? { loreUrl } : {}),
+  });
+  const tree = str(p, "tree");
+  const rev = str(p, "commit");
+  const base = str(p, "base");
+  const remoteUrl = str(p, "remote-url");
+  const result = await runVerify(fetched.text, {
+    out: ctx.out,
+    signal: ctx.signal,
+    engine: defaultEngine(),
+    tree: tree === undefined ? ctx.cwd : abs(tree),
+    ...(rev ? { rev } : {}),
+    ...(base ? { base } : {}),
+    ...(remoteUrl ? { remoteUrl } : {}),
+    ...(configPath ? { configFile: abs(configPath) } : fetched.config
+      ? {
+        configFile: fetched.config.path,
+        configFrom: `the robot's config ${fetched.config.url}`,
+      }
+      : {}),
+    ...(reproPath
+      ? { reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }) }
+      : fetched.reproduce
+      ? { reproduceText: fetched.reproduce.text }
+      : {}),
+    setupDifferences: fetched.setupDifferences,
+    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
+    allowSubstitute: flag(p, "allow-substitute"),
+    trustMakeLine: flag(p, "trust-make-line"),
+    offline: flag(p, "offline"),
+    ...(werror ? { werror } : {}),
+    ccache: !flag(p, "no-ccache"),
+  });
+  if (flag(p, "json")) {
+    const { plan: _plan, ...rest } = result;
+    ctx.out.out(JSON.stringify(rest, null, 2));
+  } else if (flag(p, "trailers-only")) {
+    if (result.verdict === "fixed") {
+      for (const t of result.trailers) ctx.out.out(t);
+    } else {
+      ctx.out.err(`verdict: ${result.verdict} (no trailers: not fixed)`);
+    }
+  } else {
+    for (const line of formatVerify(result)) ctx.out.out(line);
+  }
+  return result.verdict === "fixed" ? 0 : 1;
+}
+
+/** Subcommands this area provides. */
+export const verifyCommands: Command[] = [
+  {
+    name: "verify",
+    summary: "Check that a commit fixes a robot report, and print its trailers",
+    usage: VERIFY_USAGE,
+    run: verify,
+  },
+];
