@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { flag, intOpt, parseArgs, str } from "../util/args.ts";
+import { flag, parseArgs, str } from "../util/args.ts";
+import { ccacheOf, commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { readReportInput } from "../report/mod.ts";
@@ -33,19 +34,32 @@ Options:
   --tree DIR           your kernel checkout (default: the current directory)
   --trailers-only      print only the trailer lines (when fixed), for
                        git commit --trailer / b4 trailers
-  --json               print the result as JSON
+${flagHelp("json", 23, "print the result as JSON")}
   --remote-url URL     fetch the report's commit from URL
   --config FILE        use this .config (randconfig reports, attachments)
   --reproduce FILE     the robot's reproduce script for this report
-  --jobs N             make -j N (default: 2 x CPUs, as make.cross)
-  --allow-substitute   build with another compiler version when the exact
-                       one cannot be had (listed as a setup difference)
+${flagHelp("jobs", 23)}
+${
+    flagHelp(
+      "allow-substitute",
+      23,
+      "build with another compiler version when the exact one cannot be had (listed as a setup difference)",
+    )
+  }
+${flagHelp("allow-distro", 23)}
   --trust-make-line    pass make words the make-word policy refuses
   --lore-url URL       public-inbox root for a Message-ID (default
                        $KCROSS_LORE_URL, else https://lore.kernel.org)
   --werror=keep|off    CONFIG_WERROR over the robot's policy (as repro)
-  --offline            never fetch (reports, files, commits)
-  --no-ccache          do not use ccache
+${
+    flagHelp(
+      "offline",
+      23,
+      "never fetch (reports, files, commits, toolchains): use the caches",
+    )
+  }
+${flagHelp("ccache", 23, "compile through ccache (the default for verify)")}
+${flagHelp("no-ccache", 23)}
 
 Verdicts: "fixed" (every >> diagnostic is gone and nothing new), exit 0;
 "not-fixed" (one is still there or moved, or the report's commit does not
@@ -59,17 +73,21 @@ async function verify(ctx: CommandContext): Promise<number> {
     commit: { type: "string" },
     base: { type: "string" },
     "trailers-only": { type: "boolean" },
-    json: { type: "boolean" },
     "remote-url": { type: "string" },
     config: { type: "string" },
     reproduce: { type: "string" },
-    jobs: { type: "string", short: "j" },
-    "allow-substitute": { type: "boolean" },
     "trust-make-line": { type: "boolean" },
-    offline: { type: "boolean" },
     "lore-url": { type: "string" },
     werror: { type: "string" },
-    "no-ccache": { type: "boolean" },
+    ...commonSpecs(
+      "jobs",
+      "allow-substitute",
+      "allow-distro",
+      "offline",
+      "ccache",
+      "no-ccache",
+      "json",
+    ),
   });
   const werror = str(p, "werror");
   if (werror !== undefined && werror !== "keep" && werror !== "off") {
@@ -135,12 +153,13 @@ async function verify(ctx: CommandContext): Promise<number> {
       ? { reproduceText: fetched.reproduce.text }
       : {}),
     setupDifferences: fetched.setupDifferences,
-    ...(str(p, "jobs") ? { jobs: intOpt(p, "jobs", 1) } : {}),
+    ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
     allowSubstitute: flag(p, "allow-substitute"),
+    allowDistro: flag(p, "allow-distro"),
     trustMakeLine: flag(p, "trust-make-line"),
     offline: flag(p, "offline"),
     ...(werror ? { werror } : {}),
-    ccache: !flag(p, "no-ccache"),
+    ccache: ccacheOf(p, true),
   });
   if (flag(p, "json")) {
     const { plan: _plan, ...rest } = result;
@@ -161,7 +180,6 @@ async function verify(ctx: CommandContext): Promise<number> {
 export const verifyCommands: Command[] = [
   {
     name: "verify",
-    summary: "Check that a commit fixes a robot report, and print its trailers",
     usage: VERIFY_USAGE,
     run: verify,
   },
