@@ -104,6 +104,7 @@ async function runVerify(ctx: CommandContext, args: string[]): Promise<number> {
         const parts = r.diff.archiveModified
           ? ["the kept archive no longer matches its recorded sha256"]
           : [
+            ...r.diff.unsafe.slice(0, 3).map((f) => `${f} (unsafe)`),
             ...r.diff.changed.slice(0, 3),
             ...r.diff.added.slice(0, 3).map((f) => `${f}: not in the archive`),
           ];

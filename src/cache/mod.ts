@@ -4,9 +4,10 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import { acquireLock } from "../fetch/lock.ts";
+import { installLockFile } from "../fetch/plan_fetch.ts";
+import { acquireFileLock } from "../util/mod.ts";
 import { type InstallMarker, readMarker } from "../toolchain/installed.ts";
-import { idSlug, MARKER } from "../toolchain/layout.ts";
+import { MARKER } from "../toolchain/layout.ts";
 import { type TreeDiff, verifyTree } from "./verify_tree.ts";
 
 export { type TreeDiff, verifyTree } from "./verify_tree.ts";
@@ -100,7 +101,7 @@ export async function verifyCache(
       continue;
     }
     const bad = diff.archiveModified || diff.changed.length > 0 ||
-      diff.added.length > 0;
+      diff.added.length > 0 || diff.unsafe.length > 0;
     out.push({ entry, status: bad ? "modified" : "ok", diff });
   }
   return out;
@@ -179,7 +180,11 @@ export async function removeEntries(
     }
   }
   for (const e of entries) {
-    using _lock = await acquireLock(`${cacheDir}/locks/${idSlug(e.id)}.lock`);
+    // The install's own lock (in its install root), so a concurrent install
+    // of the same toolchain, whatever its cache, never sees half a tree.
+    using _lock = await acquireFileLock(
+      installLockFile(`${cacheDir}/toolchains`, e.id),
+    );
     const dest = `${trash}/trash-${crypto.randomUUID()}`;
     try {
       Deno.renameSync(e.dir, dest);

@@ -10,6 +10,7 @@ import { sha256File } from "../util/mod.ts";
 import type { InstallMarker } from "../toolchain/installed.ts";
 import { MARKER } from "../toolchain/layout.ts";
 import { runCaptured } from "../proc/run_captured.ts";
+import { STRIPPED_MODE_BITS, unsafeEntries } from "../fetch/extract.ts";
 
 /** What differs between a tree and its archive. */
 export interface TreeDiff {
@@ -19,6 +20,11 @@ export interface TreeDiff {
   added: string[];
   /** The kept archive no longer has the recorded sha256. */
   archiveModified: boolean;
+  /**
+   * What an install never holds: links resolving outside the tree (alone or
+   * as a chain), special files, setuid/setgid/world-writable modes.
+   */
+  unsafe: string[];
 }
 
 async function tar(args: string[]): Promise<{ code: number; out: string }> {
@@ -45,7 +51,12 @@ export async function verifyTree(
   } catch {
     return undefined;
   }
-  const diff: TreeDiff = { changed: [], added: [], archiveModified: false };
+  const diff: TreeDiff = {
+    changed: [],
+    added: [],
+    archiveModified: false,
+    unsafe: unsafeEntries(dir, { modes: "report" }),
+  };
   if (
     marker.archiveSha256 && await sha256File(archive) !== marker.archiveSha256
   ) {
@@ -55,24 +66,24 @@ export async function verifyTree(
   // The archive's <top>/… members live at <root>/<top>/… = dir.
   const root = dir.slice(0, dir.length - top.length - 1);
   const cmp = await tar(["--compare", "-f", archive, "-C", root, top]);
+  const listed = await tar(["-tvf", archive, "--numeric-owner", top]);
+  const modes = archiveModes(listed.out);
   for (const line of cmp.out.split("\n")) {
     const m = /^(?:tar: )?(.+?): (.+)$/.exec(line.trim());
     // Owner (extracted with --no-same-owner) and mtime alone are not damage.
     if (
-      m && m[1] !== "tar" &&
-      !/^(Exiting with failure|(Mod time|Uid|Gid) differs)/.test(m[2]!)
-    ) {
-      diff.changed.push(
-        `${m[1]!.slice(top.length + 1)}: ${m[2]!.replace(/^Warning: /, "")}`,
-      );
+      !m || m[1] === "tar" ||
+      /^(Exiting with failure|(Mod time|Uid|Gid) differs)/.test(m[2]!)
+    ) continue;
+    // The install clears setuid/setgid/world-writable bits on purpose.
+    if (/^Mode differs/.test(m[2]!) && strippedOnly(root, m[1]!, modes)) {
+      continue;
     }
+    diff.changed.push(
+      `${m[1]!.slice(top.length + 1)}: ${m[2]!.replace(/^Warning: /, "")}`,
+    );
   }
-  const listed = await tar(["-tf", archive, top]);
-  const inArchive = new Set(
-    listed.out.split("\n").map((l) =>
-      l.replace(/\/$/, "").replace(/^\.\//, "")
-    ),
-  );
+  const inArchive = new Set(modes.keys());
   const walk = (abs: string, rel: string) => {
     for (const e of Deno.readDirSync(abs)) {
       const r = `${rel}/${e.name}`;
@@ -83,4 +94,53 @@ export async function verifyTree(
   };
   walk(dir, top);
   return diff;
+}
+
+/**
+ * Member modes from a `tar -tv` listing (`-rwsr-xr-x 0/0 5 2026-01-01 00:00
+ * name`, a link's ` -> target` dropped).
+ */
+function archiveModes(listing: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of listing.split("\n")) {
+    const m =
+      /^(.)([rwxsStT-]{9}) \S+\s+[0-9,\s]+ \d{4}-\d\d-\d\d \d\d:\d\d (.*)$/
+        .exec(line);
+    if (!m) continue;
+    let name = m[3]!;
+    if (m[1] === "l") name = name.replace(/ -> .*$/, "");
+    if (m[1] === "h") name = name.replace(/ link to .*$/, "");
+    out.set(name.replace(/\/$/, "").replace(/^\.\//, ""), permBits(m[2]!));
+  }
+  return out;
+}
+
+/** `rwsr-xr-x` → 0o4755. */
+function permBits(perms: string): number {
+  let mode = 0;
+  for (let i = 0; i < 9; i++) {
+    const c = perms[i]!;
+    const bit = 1 << (8 - i);
+    if (c !== "-" && c !== "S" && c !== "T") mode |= bit;
+  }
+  if (/[sS]/.test(perms[2]!)) mode |= 0o4000;
+  if (/[sS]/.test(perms[5]!)) mode |= 0o2000;
+  if (/[tT]/.test(perms[8]!)) mode |= 0o1000;
+  return mode;
+}
+
+/** Whether `name`'s mode is the archive's minus exactly the stripped bits. */
+function strippedOnly(
+  root: string,
+  name: string,
+  modes: Map<string, number>,
+): boolean {
+  const want = modes.get(name);
+  if (want === undefined) return false;
+  try {
+    const got = (Deno.lstatSync(`${root}/${name}`).mode ?? 0) & 0o7777;
+    return got === (want & ~STRIPPED_MODE_BITS);
+  } catch {
+    return false;
+  }
 }

@@ -24,7 +24,7 @@ import {
   startTar,
   type TarSink,
 } from "./extract.ts";
-import { acquireLock } from "./lock.ts";
+import { acquireFileLock } from "../util/mod.ts";
 import { fetchSmallText } from "./listing.ts";
 import { startVerifiedTar, type VerifiedTarSink } from "./verify_stream.ts";
 import type { FetchPlan, FetchSource } from "./plan_fetch.ts";
@@ -88,10 +88,21 @@ export async function installToolchain(
   const { out } = options;
   ensureWritableDir(plan.root, "toolchain directory");
   ensureWritableDir(plan.stagingParent, "toolchain directory");
-  using _lock = await acquireLock(
-    plan.lockFile,
-    () => out?.err(`Waiting for another kcross process installing ${plan.id}`),
-  );
+  // The lock is in the install root: processes with other caches (other
+  // KCROSS_CACHE_DIR or state dirs) installing into the same root wait too.
+  using _lock = await acquireFileLock(plan.lockFile, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    onWait: () =>
+      out?.err(`Waiting for another kcross process installing ${plan.id}`),
+    hint:
+      "make the toolchain directory writable, or install elsewhere (KCROSS_CACHE_DIR, --install-path)",
+  });
+  using _download = await acquireFileLock(plan.downloadLockFile, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    onWait: () =>
+      out?.err(`Waiting for another kcross process downloading ${plan.id}`),
+    hint: "make the cache writable or set KCROSS_CACHE_DIR",
+  });
   const already = installedMarker(plan);
   if (already) {
     return { dir: plan.finalDir, marker: already, downloaded: false };
@@ -280,8 +291,25 @@ async function downloadAndInstall(
       );
     }
 
-    assertSafe(staging, plan.archiveName);
     const top = `${staging}/${plan.archiveTopDir}`;
+    // Only `top` is moved into place: links are judged against it (a link
+    // to a sibling dir of the staging tree would point at another install),
+    // and `top` itself must be a real directory, not a link to elsewhere.
+    if (!isRealDir(staging, plan.archiveTopDir)) {
+      discardPart(plan.partFile);
+      throw new RejectedArchive(
+        `Archive "${plan.archiveName}" does not contain the directory ${plan.archiveTopDir}; ${NOTHING}`,
+        { hint: "the mirror serves an unexpected layout; try another mirror" },
+      );
+    }
+    try {
+      assertSafe(top, plan.archiveName);
+    } catch (error) {
+      discardPart(plan.partFile);
+      throw new RejectedArchive((error as Error).message + `; ${NOTHING}`, {
+        hint: "the archive is malicious or broken; nothing was installed",
+      });
+    }
     if (!isExecutable(`${top}/${plan.checkFile}`)) {
       discardPart(plan.partFile);
       throw new RejectedArchive(
@@ -313,7 +341,7 @@ async function downloadAndInstall(
     Deno.mkdirSync(plan.finalDir.slice(0, plan.finalDir.lastIndexOf("/")), {
       recursive: true,
     });
-    Deno.renameSync(top, plan.finalDir);
+    moveIntoPlace(top, plan);
     keepArchive(plan, archiveFile);
     options.out?.err(
       `Installed ${plan.id} in ${plan.finalDir} (sha256 ${
@@ -324,6 +352,41 @@ async function downloadAndInstall(
   } finally {
     tar?.kill();
     await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Whether `<base>/<rel>` is a directory reached through no symlink. */
+function isRealDir(base: string, rel: string): boolean {
+  try {
+    const real = Deno.realPathSync(`${base}/${rel}`);
+    return real === `${Deno.realPathSync(base)}/${rel}` &&
+      Deno.lstatSync(real).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Renames the verified tree to its final place. Only something outside
+ * kcross's lock (make.cross, a user) can have put a directory there since
+ * the lock was taken: that is a one-line error, never a stack trace.
+ *
+ * @throws {InfraError}
+ */
+function moveIntoPlace(top: string, plan: FetchPlan): void {
+  try {
+    Deno.renameSync(top, plan.finalDir);
+  } catch (error) {
+    throw new InfraError(
+      `Cannot move the verified ${plan.id} into "${plan.finalDir}": ${
+        error instanceof Error ? error.message.split("\n")[0] : String(error)
+      }; ${NOTHING}`,
+      {
+        cause: error,
+        hint:
+          "another program is writing to the install path; retry when it is done",
+      },
+    );
   }
 }
 

@@ -74,8 +74,16 @@ export interface FetchPlan {
   stagingParent: string;
   /** Partial download (resumable) and its metadata. */
   partFile: string;
-  /** Lock file serialising installs of this toolchain. */
+  /**
+   * Lock file serialising installs of this toolchain into `root`, whatever
+   * cache each process uses (see `installLockFile`).
+   */
   lockFile: string;
+  /**
+   * Lock file of the partial download in the cache (processes with one cache
+   * and different install roots share `partFile`); taken after `lockFile`.
+   */
+  downloadLockFile: string;
 }
 
 type Layouts = Record<
@@ -152,6 +160,38 @@ export function mirrorsFor(
   return (mirrorData[family] as Mirror[]).map((m) => ({ ...m }));
 }
 
+/**
+ * The lock that serialises everything that changes `<root>/<id>` (install,
+ * `cache gc`): it lives in the install root, not in a cache, because two
+ * processes with different caches may share one `COMPILER_INSTALL_PATH`.
+ *
+ * @example
+ * ```ts
+ * import { installLockFile } from "./plan_fetch.ts";
+ * if (installLockFile("/r", "gcc-12.2.0-nolibc/powerpc64-linux") !== "/r/.kcross-locks/gcc-12.2.0-nolibc__powerpc64-linux.lock") throw new Error();
+ * ```
+ */
+export function installLockFile(root: string, id: string): string {
+  return `${root}/.kcross-locks/${idSlug(id)}.lock`;
+}
+
+/**
+ * Refuses a value that cannot be one plain path component (`..`, `/`,
+ * spaces, a leading `-` or `.`).
+ *
+ * @throws {UserError}
+ */
+function assertPathWord(value: string, what: string): void {
+  if (
+    !/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/.test(value) || value.includes("..")
+  ) {
+    throw new UserError(`Bad ${what} "${value.slice(0, 100)}"`, {
+      hint:
+        "a version or triple is letters, digits, dots and dashes (e.g. gcc-12.2.0, powerpc64-linux)",
+    });
+  }
+}
+
 /** Inputs of `planFetch`. */
 export interface PlanFetchInput {
   family: Family;
@@ -185,6 +225,14 @@ export function planFetch(input: PlanFetchInput): FetchPlan {
   if (family === "gcc" && !triple) {
     throw new UserError(`A gcc toolchain needs a target triple`);
   }
+  // Each becomes a path component under the install root: a "../x" would
+  // make the install rename or replace a directory outside it.
+  assertPathWord(version, "toolchain version");
+  if (triple !== undefined) assertPathWord(triple, "target triple");
+  if (input.listed?.topDir !== undefined) {
+    assertPathWord(input.listed.topDir, "archive directory");
+  }
+  if (input.llvmHost !== undefined) assertPathWord(input.llvmHost, "host");
   if (input.listed) return planListed(input, input.listed, triple);
   const vars = { version, triple: triple ?? "" };
   const sources = input.mirrors
@@ -228,7 +276,8 @@ export function planFetch(input: PlanFetchInput): FetchPlan {
     checkFile: family === "gcc" ? `bin/${triple}-gcc` : "bin/clang",
     stagingParent: `${root}/.kcross-staging`,
     partFile: `${cacheDir}/downloads/${archiveName}.part`,
-    lockFile: `${cacheDir}/locks/${idSlug(id)}.lock`,
+    lockFile: installLockFile(root, id),
+    downloadLockFile: `${cacheDir}/locks/${idSlug(id)}.lock`,
   };
 }
 
@@ -269,6 +318,7 @@ function planListed(
     partFile: `${cacheDir}/downloads/${
       listed.topDir ? `${idSlug(id)}--` : ""
     }${archiveName}.part`,
-    lockFile: `${cacheDir}/locks/${idSlug(id)}.lock`,
+    lockFile: installLockFile(root, id),
+    downloadLockFile: `${cacheDir}/locks/${idSlug(id)}.lock`,
   };
 }

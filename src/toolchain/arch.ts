@@ -5,6 +5,7 @@
  * @module
  */
 import table from "../../toolchains/arches.json" with { type: "json" };
+import crosstool from "../../toolchains/crosstool.json" with { type: "json" };
 import { UserError } from "../errors.ts";
 
 /** A `.config`-dependent choice of triple. */
@@ -131,4 +132,52 @@ export function chooseTriple(
     alsoNeeds: info.alsoNeeds ?? [],
     decidedBy: null,
   };
+}
+
+/**
+ * Every target triple kcross knows: each arch's default, its rules' and
+ * `alsoNeeds` triples (`toolchains/arches.json`), and the other triples and
+ * spellings kernel.org publishes (`toolchains/crosstool.json`). Sorted.
+ */
+export function knownTriples(): string[] {
+  const out = new Set<string>();
+  for (const info of Object.values(raw.arches)) {
+    out.add(info.triple);
+    for (const t of info.alsoNeeds ?? []) out.add(t);
+    for (const r of info.rules ?? []) {
+      out.add(r.triple);
+      for (const t of r.alsoNeeds ?? []) out.add(t);
+    }
+  }
+  const names = crosstool as unknown as {
+    aliases: Record<string, string[]>;
+    availability: Record<string, unknown>;
+  };
+  for (const [t, spellings] of Object.entries(names.aliases)) {
+    out.add(t);
+    for (const s of spellings) out.add(s);
+  }
+  for (const t of Object.keys(names.availability)) out.add(t);
+  return [...out].sort();
+}
+
+/**
+ * Refuses a target triple the arch table does not know, before anything
+ * touches the disk (a triple becomes a directory under the install path).
+ *
+ * @throws {UserError} naming the triple and the known ones
+ * @example
+ * ```ts
+ * import { assertKnownTriple } from "./arch.ts";
+ * assertKnownTriple("powerpc64-linux");
+ * let refused = false;
+ * try { assertKnownTriple("../../x"); } catch { refused = true; }
+ * if (!refused) throw new Error();
+ * ```
+ */
+export function assertKnownTriple(triple: string): void {
+  if (knownTriples().includes(triple)) return;
+  throw new UserError(`Unknown target triple "${triple.slice(0, 100)}"`, {
+    hint: `known: ${knownTriples().join(" ")}`,
+  });
 }

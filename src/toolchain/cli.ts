@@ -9,7 +9,12 @@ import { type AnyParsed, flag, parseArgs, str, strs } from "../util/args.ts";
 import { commonSpecs } from "../util/flags.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
-import { archInfo, chooseTriple, supportedArches } from "./arch.ts";
+import {
+  archInfo,
+  assertKnownTriple,
+  chooseTriple,
+  supportedArches,
+} from "./arch.ts";
 import { knownVersions, parseCompiler, publishedBy } from "./catalog.ts";
 import { listInstalled, readMarker } from "./installed.ts";
 import { resolveToolchain } from "./mod.ts";
@@ -120,6 +125,7 @@ async function resolveFromArgs(
   }
   const choice = chooseTriple(info.name, config);
   const triple = str(values, "triple") ?? choice.triple;
+  assertKnownTriple(triple);
   const installPath = str(values, "install-path") ??
     (Deno.env.get("COMPILER_INSTALL_PATH") || undefined);
   const offline = flag(values, "offline") ||

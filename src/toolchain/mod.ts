@@ -10,6 +10,7 @@ import type {
   ToolchainRequest,
 } from "./types.ts";
 import { parseCompiler } from "./catalog.ts";
+import { assertKnownTriple } from "./arch.ts";
 import { resolveGcc } from "./_resolve_gcc.ts";
 import { resolveClang } from "./_resolve_clang.ts";
 
@@ -22,6 +23,7 @@ export type {
 } from "./types.ts";
 export {
   archInfo,
+  assertKnownTriple,
   chooseTriple,
   configEnabled,
   supportedArches,
@@ -35,7 +37,7 @@ export { parseCompiler, resolveVersion } from "./catalog.ts";
  * `exact: false`). `KCROSS_OFFLINE=1` in the environment means `offline`
  * unless the request says otherwise.
  *
- * @throws {UserError} unknown compiler/version, or no exact match without allowSubstitute
+ * @throws {UserError} unknown compiler/version/triple, or no exact match without allowSubstitute
  * @throws {InfraError} download/verify failures
  */
 export async function resolveToolchain(
@@ -43,6 +45,9 @@ export async function resolveToolchain(
   options: ResolveOptions = {},
 ): Promise<ResolvedToolchain> {
   const spec = parseCompiler(request.compiler);
+  // A triple names a directory under the install path: check it first.
+  assertKnownTriple(request.triple);
+  for (const t of request.alsoNeeds ?? []) assertKnownTriple(t);
   if (request.offline === undefined && Deno.env.get("KCROSS_OFFLINE") === "1") {
     request = { ...request, offline: true };
   }

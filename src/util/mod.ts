@@ -11,7 +11,12 @@ export {
   writeFileAtomicSync,
   writeJsonAtomic,
 } from "./atomic_write.ts";
-export { withFileLock } from "./with_file_lock.ts";
+export {
+  acquireFileLock,
+  type FileLockOptions,
+  type HeldLock,
+  withFileLock,
+} from "./with_file_lock.ts";
 export { sha256File } from "./sha256_file.ts";
 export { sha256Hex } from "./sha256_hex.ts";
 export { type Output, recordingOutput, terminalOutput } from "./output.ts";

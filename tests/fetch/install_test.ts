@@ -17,6 +17,7 @@ import {
 } from "../../src/toolchain/mod.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
+import { listCache, verifyCache } from "../../src/cache/mod.ts";
 import { exists, tempDir } from "../_support/temp.ts";
 import { haveDebianPpc64 } from "../_support/system_gcc.ts";
 
@@ -188,7 +189,36 @@ Deno.test("checksum mismatch is rejected and leaves the cache unchanged", async 
   }
 });
 
-const BAD_MEMBERS: [string, TarMember][] = [
+const TOP = `gcc-${VERSION}-nolibc/${TRIPLE}`;
+
+/**
+ * Links each harmless alone (`deep` points at the top dir, `esc` lexically
+ * stays inside) whose chain resolves outside: `esc` → top/../../../../etc.
+ */
+const CHAIN: TarMember[] = [
+  ...["a", "a/b", "a/b/c", "a/b/c/d", "a/b/c/d/e"].map((d): TarMember => ({
+    name: `${TOP}/${d}/`,
+    type: "dir",
+  })),
+  {
+    name: `${TOP}/a/b/c/d/e/deep`,
+    type: "symlink",
+    linkname: "../../../../..",
+  },
+  {
+    name: `${TOP}/esc`,
+    type: "symlink",
+    linkname: "a/b/c/d/e/deep/../../../../etc",
+  },
+];
+
+const BAD_MEMBERS: [string, TarMember | TarMember[]][] = [
+  ["a chain of symlinks resolving outside", CHAIN],
+  ["a symlink to a sibling of the installed dir", {
+    name: `${TOP}/sibling`,
+    type: "symlink",
+    linkname: "../powerpc-linux/bin",
+  }],
   ["a ../ member", { name: "../escape", content: "x" }],
   ["an absolute member", { name: "/tmp/kcross-abs-escape", content: "x" }],
   ["a symlink to /etc", {
@@ -219,7 +249,7 @@ Deno.test("malicious archive members are rejected and nothing is installed", asy
       await using work = await tempDir(TMP);
       const archive = await makeTarXz(`${work}/evil.tar.xz`, [
         ...crosstoolMembers(VERSION, TRIPLE),
-        bad,
+        ...[bad].flat(),
       ]);
       const mirror = await startMirror({
         toolchains: [{ version: VERSION, triple: TRIPLE, archive }],
@@ -239,6 +269,59 @@ Deno.test("malicious archive members are rejected and nothing is installed", asy
         await mirror.close();
       }
     });
+  }
+});
+
+Deno.test("setuid, setgid and world-writable modes from an archive are cleared, and cache verify calls the result ok", async () => {
+  await using cache = await tempDir(TMP);
+  await using work = await tempDir(TMP);
+  const archive = await makeTarXz(`${work}/modes.tar.xz`, [
+    ...crosstoolMembers(VERSION, TRIPLE),
+    { name: `${TOP}/bin/suid`, content: "#!/bin/sh\n", mode: 0o4755 },
+    { name: `${TOP}/bin/sgid`, content: "#!/bin/sh\n", mode: 0o2755 },
+    { name: `${TOP}/share/`, type: "dir", mode: 0o777 },
+    { name: `${TOP}/share/ww`, content: "x", mode: 0o666 },
+  ]);
+  const mirror = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE, archive }],
+  });
+  try {
+    await fetchGcc(cache, [mirror.url], { download: FAST });
+    const mode = (p: string) =>
+      (Deno.lstatSync(`${finalDir(`${cache}`)}/${p}`).mode ?? 0) & 0o7777;
+    assertEquals(mode("bin/suid"), 0o755);
+    assertEquals(mode("bin/sgid"), 0o755);
+    assertEquals(mode("share"), 0o775);
+    assertEquals(mode("share/ww"), 0o664);
+    const [v] = await verifyCache(listCache(`${cache}`));
+    assertEquals(v!.status, "ok", JSON.stringify(v!.diff));
+    // Set again after install: that is damage.
+    Deno.chmodSync(`${finalDir(`${cache}`)}/bin/suid`, 0o4755);
+    const [w] = await verifyCache(listCache(`${cache}`));
+    assertEquals(w!.status, "modified");
+    assertMatch(w!.diff!.unsafe.join("\n"), /bin\/suid: mode 4755 \(setuid\)/);
+  } finally {
+    await mirror.close();
+  }
+});
+
+Deno.test("cache verify flags an installed tree that holds a symlink chain resolving outside", async () => {
+  await using cache = await tempDir(TMP);
+  const mirror = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE }],
+  });
+  try {
+    await fetchGcc(cache, [mirror.url], { download: FAST });
+    const dir = finalDir(`${cache}`);
+    assertEquals((await verifyCache(listCache(`${cache}`)))[0]!.status, "ok");
+    Deno.mkdirSync(`${dir}/a/b/c/d/e`, { recursive: true });
+    Deno.symlinkSync("../../../../..", `${dir}/a/b/c/d/e/deep`);
+    Deno.symlinkSync("a/b/c/d/e/deep/../../../../etc", `${dir}/esc`);
+    const [v] = await verifyCache(listCache(`${cache}`));
+    assertEquals(v!.status, "modified");
+    assertMatch(v!.diff!.unsafe.join("\n"), /^esc: symlink .* points outside/m);
+  } finally {
+    await mirror.close();
   }
 });
 

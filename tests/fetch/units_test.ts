@@ -39,8 +39,21 @@ Deno.test("unsafeEntries() flags escaping links and special files only", async (
     Deno.symlinkSync("../../..", `${dir}/a/b/up`);
     Deno.symlinkSync("/etc/passwd", `${dir}/a/abs`);
     await new Deno.Command("mkfifo", { args: [`${dir}/a/fifo`] }).output();
+    // A chain: "deep" resolves to the top, "esc" looks inside as text.
+    Deno.mkdirSync(`${dir}/c/d`, { recursive: true });
+    Deno.symlinkSync("../..", `${dir}/c/d/deep`);
+    Deno.symlinkSync("c/d/deep/../../x", `${dir}/esc`);
+    Deno.symlinkSync("loop2", `${dir}/loop1`);
+    Deno.symlinkSync("loop1", `${dir}/loop2`);
+    Deno.symlinkSync("missing/../../..", `${dir}/c/dangling`);
     const found = unsafeEntries(dir).sort();
-    assertEquals(found.length, 3);
+    assertEquals(found.length, 7, found.join("\n"));
+    assertMatch(
+      found.join("\n"),
+      /^esc: symlink "c\/d\/deep\/\.\.\/\.\.\/x" points outside/m,
+    );
+    assertMatch(found.join("\n"), /^loop1: symlink "loop2" loops/m);
+    assertMatch(found.join("\n"), /^c\/dangling: symlink/m);
     assertMatch(found.join("\n"), /a\/abs: symlink to absolute path/);
     assertMatch(
       found.join("\n"),
@@ -124,7 +137,16 @@ Deno.test("planFetch() lays out 01.org and LLVM archives and the cache paths", (
     "https://download.01.org/0day-ci/cross-package/gcc-7.4.0-nolibc/x86_64-gcc-7.4.0-nolibc_arm-linux-gnueabi.tar.xz",
   );
   assertEquals(p.sources[0]!.sumsUrl, null);
-  assertEquals(p.lockFile, "/c/locks/gcc-7.4.0-nolibc__arm-linux-gnueabi.lock");
+  // The install lock is in the install root (shared by every cache), the
+  // download lock next to the partial download in the cache.
+  assertEquals(
+    p.lockFile,
+    "/r/.kcross-locks/gcc-7.4.0-nolibc__arm-linux-gnueabi.lock",
+  );
+  assertEquals(
+    p.downloadLockFile,
+    "/c/locks/gcc-7.4.0-nolibc__arm-linux-gnueabi.lock",
+  );
   assertEquals(p.stagingParent, "/r/.kcross-staging");
   const l = planFetch({
     family: "clang",
