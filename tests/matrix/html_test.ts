@@ -1,9 +1,10 @@
 /**
  * summary.html in a real headless Chromium (Debian's, driven by
- * puppeteer-core): it loads from file://, the grid has the expected cells,
- * clicking a cell opens its diagnostics, and nothing is logged as an error.
+ * puppeteer-core in the test-only tests/browser/ project): it loads from
+ * file://, the grid has the expected cells, clicking a cell opens its
+ * diagnostics, and nothing is logged as an error.
  */
-import puppeteer from "puppeteer-core";
+import { browse, haveChromium } from "../_support/browser.ts";
 import {
   assert,
   assertEquals,
@@ -11,8 +12,6 @@ import {
 } from "../_support/assert.ts";
 import { renderHtml } from "../../src/matrix/html.ts";
 import type { RunSummary, SummaryCell } from "../../src/matrix/summary.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 function cell(
   arch: string,
@@ -110,14 +109,6 @@ const SUMMARY: RunSummary = {
   ],
 };
 
-function haveChromium(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
 Deno.test({
   name:
     "summary.html renders the arch x config x compiler grid in headless Chromium without errors",
@@ -128,51 +119,32 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "kcross-html-" });
     const file = `${dir}/summary.html`;
     await Deno.writeTextFile(file, renderHtml(SUMMARY));
-    const browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      userDataDir: `${dir}/profile`,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
     try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warn") {
-          problems.push(m.text());
-        }
-      });
-      page.on("pageerror", (e) => problems.push(String(e)));
-      page.on(
-        "requestfailed",
-        (r) => problems.push(`request failed: ${r.url()}`),
-      );
-      page.on("request", (r) => {
-        if (!r.url().startsWith("file://")) {
-          problems.push(`network request: ${r.url()}`);
-        }
-      });
-      await page.goto(`file://${file}`, { waitUntil: "load" });
-      const grid = await page.$$eval(
-        "#grid tbody tr",
-        (rows) =>
-          rows.map((r) => ({
-            arch: r.querySelector("th")!.textContent,
+      const { results, problems } = await browse(file, [
+        {
+          eval: `[...document.querySelectorAll("#grid tbody tr")].map((r) => ({
+            arch: r.querySelector("th").textContent,
             cells: [...r.querySelectorAll("td")].map((td) =>
               [...td.querySelectorAll("a.cell")].map((a) =>
-                `${a.getAttribute("data-result")}:${a.className}`
-              ).join(",") ||
-              "-"
+                a.getAttribute("data-result") + ":" + a.className
+              ).join(",") || "-"
             ),
-          })),
-      );
+          }))`,
+        },
+        {
+          eval:
+            `[...document.querySelectorAll("#grid thead th")].map((t) => t.textContent)`,
+        },
+        { eval: `document.querySelector(".detail:target") === null` },
+        { click: "a.cell.fail" },
+        { eval: `document.querySelector(".detail:target").innerText` },
+        {
+          eval:
+            `getComputedStyle(document.querySelector(".detail:target")).display`,
+        },
+        { eval: `document.querySelectorAll("script").length` },
+      ]);
+      const [grid, heads, noPanel, , panel, visible, scripts] = results;
       assertEquals(grid, [
         {
           arch: "powerpc",
@@ -193,10 +165,6 @@ Deno.test({
           ],
         },
       ]);
-      const heads = await page.$$eval(
-        "#grid thead th",
-        (ths) => ths.map((t) => t.textContent),
-      );
       assertEquals(heads, [
         "arch",
         "allmodconfig",
@@ -206,17 +174,8 @@ Deno.test({
         "gcc-12.2.0",
         "clang-15",
       ]);
-
-      assertEquals(
-        await page.$(".detail:target"),
-        null,
-        "no panel open at first",
-      );
-      await page.click("a.cell.fail");
-      const panel = await page.$eval(
-        ".detail:target",
-        (e) => (e as unknown as { innerText: string }).innerText,
-      );
+      assertEquals(noPanel, true, "no panel open at first");
+      assert(typeof panel === "string", "the clicked cell's panel is open");
       assertStringIncludes(panel, "powerpc/allmodconfig/gcc-12.2.0");
       assertStringIncludes(
         panel,
@@ -227,17 +186,13 @@ Deno.test({
         "<script>alert(1)</script>",
         "reproducer shown as text, not run",
       );
-      const visible = await page.evaluate(
-        "getComputedStyle(document.querySelector('.detail:target')).display",
-      );
       assertEquals(visible, "block");
-      assertEquals(await page.$$eval("script", (s) => s.length), 0);
+      assertEquals(scripts, 0);
       assert(
         problems.length === 0,
         `console/page problems: ${problems.join("; ")}`,
       );
     } finally {
-      await browser.close();
       await Deno.remove(dir, { recursive: true });
     }
   },
