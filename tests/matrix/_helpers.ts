@@ -1,5 +1,9 @@
 /** Shared fixtures for the matrix tests. */
 import { createFakeMatrixTree } from "../_support/fake_matrix_tree.ts";
+import {
+  type RecordingOutput,
+  recordingOutput,
+} from "../../src/util/output.ts";
 
 /** The minimal matrix file from the issue: 2 arches x 2 configs, one compiler. */
 export const MINIMAL = `[matrix]
@@ -56,4 +60,150 @@ export function matrixWorkerArgs(
     queueUrl,
     ...extra,
   ];
+}
+
+/**
+ * Lines as they arrive, with waits on them (resolved by the line itself,
+ * never by a poll or a timer).
+ */
+export class Lines {
+  readonly all: string[] = [];
+  #waiters: {
+    re: RegExp;
+    from: number;
+    resolve: (line: string) => void;
+  }[] = [];
+  #closed: Error | null = null;
+  #onClose: ((error: Error) => void)[] = [];
+
+  #listeners = new Set<(line: string) => void>();
+
+  /** Calls `f` with each new line until the returned function is called. */
+  subscribe(f: (line: string) => void): () => void {
+    this.#listeners.add(f);
+    return () => void this.#listeners.delete(f);
+  }
+
+  push(line: string): void {
+    this.all.push(line);
+    for (const f of [...this.#listeners]) f(line);
+    this.#waiters = this.#waiters.filter((w) => {
+      if (this.all.length - 1 >= w.from && w.re.test(line)) {
+        w.resolve(line);
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** No more lines will come: pending and later waits reject with `error`. */
+  close(error: Error): void {
+    this.#closed = error;
+    for (const f of this.#onClose) f(error);
+    this.#onClose = [];
+    this.#waiters = [];
+  }
+
+  /** The first line at index ≥ `from` matching `re`. */
+  waitFor(re: RegExp, from = 0): Promise<string> {
+    const hit = this.all.slice(from).find((l) => re.test(l));
+    if (hit !== undefined) return Promise.resolve(hit);
+    if (this.#closed) return Promise.reject(this.#closed);
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ re, from, resolve });
+      this.#onClose.push(reject);
+    });
+  }
+
+  /** Resolves once `n` lines at index ≥ `from` match `re`. */
+  async waitForCount(re: RegExp, n: number, from = 0): Promise<void> {
+    let at = from;
+    for (let i = 0; i < n; i++) {
+      await this.waitFor(re, at);
+      at = this.all.findIndex((l, j) => j >= at && re.test(l)) + 1;
+    }
+  }
+}
+
+/** An Output (see src/util/output.ts) whose stderr lines can be waited on. */
+export function watchedOutput(): RecordingOutput & { lines: Lines } {
+  const out = recordingOutput();
+  const lines = new Lines();
+  return {
+    ...out,
+    err: (line) => {
+      out.stderr.push(line);
+      lines.push(line);
+    },
+    lines,
+  };
+}
+
+/** A `kcross matrix worker` subprocess whose stderr lines are collected. */
+export class WorkerProc {
+  readonly lines = new Lines();
+  readonly child: Deno.ChildProcess;
+  readonly done: Promise<void>;
+  constructor(
+    readonly name: string,
+    root: string,
+    queueUrl: string,
+    queueName: string,
+    concurrency = 1,
+  ) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: matrixWorkerArgs(queueUrl, "--concurrency", String(concurrency)),
+      env: {
+        KCROSS_STATE_DIR: `${root}/${name}/state`,
+        KCROSS_CACHE_DIR: `${root}/${name}/cache`,
+        KCROSS_MATRIX_RUNNER: `${REPO}/tests/_support/fake_matrix_tree.ts`,
+        KCROSS_MATRIX_LOCK_MS: "4000",
+        KCROSS_MATRIX_STALLED_MS: "1000",
+        KCROSS_MATRIX_QUEUE_NAME: queueName,
+        NO_COLOR: "1",
+      },
+      stdout: "null",
+      stderr: "piped",
+      stdin: "null",
+    }).spawn();
+    const child = this.child;
+    const stderr = child.stderr;
+    this.done = (async () => {
+      let buf = "";
+      for await (const chunk of stderr.pipeThrough(new TextDecoderStream())) {
+        buf += chunk;
+        const parts = buf.split("\n");
+        buf = parts.pop()!;
+        for (const l of parts) this.lines.push(l);
+      }
+      if (buf) this.lines.push(buf);
+      const status = await child.status;
+      this.lines.close(
+        new Error(
+          `${this.name} exited (${status.code}); its output:\n${
+            this.lines.all.join("\n")
+          }`,
+        ),
+      );
+    })();
+  }
+  get pid(): number {
+    return this.child.pid;
+  }
+  /** The first line at index ≥ `from` matching `re` (rejects if the worker exits first). */
+  waitFor(re: RegExp, from = 0): Promise<string> {
+    return this.lines.waitFor(re, from);
+  }
+  starts(from = 0): string[] {
+    return this.lines.all.slice(from).filter((l) => l.startsWith("start "));
+  }
+  async stop(signal: Deno.Signal = "SIGTERM"): Promise<void> {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // gone
+    }
+    await this.child.status;
+    await this.done;
+  }
 }

@@ -12,75 +12,12 @@ import {
   type RunMatrixOptions,
 } from "../../src/matrix/run_matrix.ts";
 import type { CellRunner } from "../../src/matrix/runner.ts";
-import { matrixWorkerArgs } from "./_helpers.ts";
+import { watchedOutput, WorkerProc } from "./_helpers.ts";
 
-const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-const FAKE_RUNNER = `${REPO}/tests/_support/fake_matrix_tree.ts`;
 const QUEUE = `kcross-test-${Deno.pid}`;
 const noRunner: CellRunner = {
   run: () => Promise.reject(new Error("submitter must not build")),
 };
-
-/** A worker subprocess whose stderr lines are collected. */
-class WorkerProc {
-  readonly lines: string[] = [];
-  readonly child: Deno.ChildProcess;
-  readonly done: Promise<void>;
-  constructor(readonly name: string, root: string, queueUrl: string) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: matrixWorkerArgs(queueUrl, "--concurrency", "1"),
-      env: {
-        KCROSS_STATE_DIR: `${root}/${name}/state`,
-        KCROSS_CACHE_DIR: `${root}/${name}/cache`,
-        KCROSS_MATRIX_RUNNER: FAKE_RUNNER,
-        KCROSS_MATRIX_LOCK_MS: "2000",
-        KCROSS_MATRIX_STALLED_MS: "1000",
-        KCROSS_MATRIX_QUEUE_NAME: QUEUE,
-        NO_COLOR: "1",
-      },
-      stdout: "null",
-      stderr: "piped",
-      stdin: "null",
-    }).spawn();
-    const stderr = this.child.stderr;
-    this.done = (async () => {
-      const dec = new TextDecoderStream();
-      let buf = "";
-      for await (const chunk of stderr.pipeThrough(dec)) {
-        buf += chunk;
-        const parts = buf.split("\n");
-        buf = parts.pop()!;
-        this.lines.push(...parts);
-      }
-    })();
-  }
-  get pid(): number {
-    return this.child.pid;
-  }
-  async waitFor(re: RegExp, timeoutMs = 30_000, from = 0): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      const hit = this.lines.slice(from).find((l) => re.test(l));
-      if (hit) return hit;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(
-      `${this.name}: no line matching ${re}; got:\n${this.lines.join("\n")}`,
-    );
-  }
-  starts(): string[] {
-    return this.lines.filter((l) => l.startsWith("start "));
-  }
-  async stop(signal: Deno.Signal = "SIGTERM"): Promise<void> {
-    try {
-      this.child.kill(signal);
-    } catch {
-      // gone
-    }
-    await this.child.status;
-    await this.done;
-  }
-}
 
 const MATRIX = (targets: string) =>
   `[matrix]
@@ -104,8 +41,8 @@ Deno.test({
     await Deno.mkdir(tree);
     const commit = await createFakeMatrixTree(tree);
     const workers = [
-      new WorkerProc("w1", root, redis.url),
-      new WorkerProc("w2", root, redis.url),
+      new WorkerProc("w1", root, redis.url, QUEUE),
+      new WorkerProc("w2", root, redis.url, QUEUE),
     ];
     const opts = (
       file: string,
@@ -196,15 +133,13 @@ Deno.test({
         async () => {
           const file = await write("resume.toml", MATRIX('"drivers/slow/"'));
           const ac = new AbortController();
-          const out = recordingOutput();
-          const marks = workers.map((w) => w.lines.length);
-          const watching = (async () => {
-            while (!out.stderr.some((l) => l.includes(" start "))) {
-              await new Promise((r) => setTimeout(r, 20));
-            }
-            ac.abort();
-          })();
+          const out = watchedOutput();
+          const marks = workers.map((w) => w.lines.all.length);
+          const watching = out.lines.waitFor(/ start /).then(() => ac.abort());
           const first = await runMatrix(opts(file, { signal: ac.signal, out }));
+          out.lines.close(
+            new Error(`no " start " line:\n${out.stderr.join("\n")}`),
+          );
           await watching;
           assertEquals(
             first.summary.totals.notRun,
@@ -217,9 +152,7 @@ Deno.test({
           assertEquals(resumed.runId, first.runId);
           assertEquals(resumed.summary.totals.notRun, 0);
           assertEquals(resumed.summary.totals.pass, 4);
-          const started = workers.flatMap((w, i) =>
-            w.lines.slice(marks[i]).filter((l) => l.startsWith("start "))
-          );
+          const started = workers.flatMap((w, i) => w.starts(marks[i]));
           assertEquals(
             started.length,
             4,
@@ -237,11 +170,9 @@ Deno.test({
           );
           const out = recordingOutput();
           const running = runMatrix(opts(file, { out }));
-          const marks = workers.map((w) => w.lines.length);
+          const marks = workers.map((w) => w.lines.all.length);
           await Promise.all(
-            workers.map((w, i) =>
-              w.waitFor(/^start .*\(cell-/, 30_000, marks[i])
-            ),
+            workers.map((w, i) => w.waitFor(/^start .*\(cell-/, marks[i])),
           );
           await redis.restart();
           const r = await running;
@@ -270,17 +201,16 @@ Deno.test({
               ),
           );
           const out = recordingOutput();
-          const marks = workers.map((w) => w.lines.length);
+          const marks = workers.map((w) => w.lines.all.length);
           const running = runMatrix(opts(file, { out }));
           const victim = await Promise.race(
             workers.map((w, i) =>
-              w.waitFor(/^start arm64\/defconfig/, 60_000, marks[i]).then(() =>
-                w
-              )
+              w.waitFor(/^start arm64\/defconfig/, marks[i]).then(() => w)
             ),
           );
           const survivor = workers.find((w) => w !== victim)!;
-          await new Promise((r) => setTimeout(r, 300)); // mid-cell: the shim sleeps 2 s
+          // Mid-cell: the job is active under the victim's lock (the shim
+          // sleeps 2 s in this cell).
           await victim.stop("SIGKILL");
           const r = await running;
           const cell = r.summary.cells[0]!;
@@ -292,7 +222,6 @@ Deno.test({
           );
           await survivor.waitFor(
             /^start arm64\/defconfig/,
-            1000,
             marks[workers.indexOf(survivor)],
           );
           assertEquals(
