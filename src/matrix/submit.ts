@@ -53,10 +53,16 @@ export async function submitAndWait(
   const events = new QueueEvents(options.queueName, {
     connection: eventsConnection,
   });
+  // A cell stays pending until its record is persisted: the run is over
+  // only when every record is on disk (summaries read them from there).
   const pending = new Map(cells.map((c) => [c.digest, c]));
+  // The one record write per cell, started by whichever source saw the
+  // result first (an event or the reconcile poll).
+  const writes = new Map<string, Promise<void>>();
   const started = new Set<string>();
   const records: CellRecord[] = [];
   const attempts = options.attempts ?? 3;
+  let fatal = null as { error: unknown } | null;
   let wake: () => void = () => {};
   let lastError = "";
   const onError = (error: unknown) => {
@@ -88,10 +94,11 @@ export async function submitAndWait(
     },
   });
 
-  const record = async (result: CellRecord) => {
+  const record = (result: CellRecord): Promise<void> => {
     const cell = pending.get(result.digest);
-    if (!cell) return;
-    pending.delete(result.digest);
+    if (!cell) return Promise.resolve();
+    const inFlight = writes.get(cell.digest);
+    if (inFlight) return inFlight;
     // A job reused from another submission keeps its result; the naming is ours.
     const rec = {
       ...result,
@@ -99,14 +106,27 @@ export async function submitAndWait(
       index: cell.index,
       axes: cell.axes,
     };
-    await options.onRecord(rec);
-    records.push(rec);
-    options.progress.finished(rec);
-    if (pending.size === 0) wake();
+    const write = (async () => {
+      try {
+        await options.onRecord(rec);
+      } catch (error) {
+        // The result stays in Redis; `--resume` collects it once the run
+        // directory is writable again.
+        fatal ??= { error };
+        return;
+      } finally {
+        wake();
+      }
+      pending.delete(cell.digest);
+      records.push(rec);
+      options.progress.finished(rec);
+    })();
+    writes.set(cell.digest, write);
+    return write;
   };
 
-  const finalFailure = async (cell: Cell, reason: string) => {
-    await record({
+  const finalFailure = (cell: Cell, reason: string) =>
+    record({
       key: cell.key,
       digest: cell.digest,
       index: cell.index,
@@ -124,8 +144,9 @@ export async function submitAndWait(
       outcome: infraOutcome(reason),
       finishedAt: new Date().toISOString(),
     });
-  };
 
+  // Failed jobs of earlier submissions given another go by this one.
+  const retried = new Set<string>();
   const fromJob = async (
     job: Job<CellJobData, CellJobResult> | undefined,
     cell: Cell,
@@ -143,19 +164,20 @@ export async function submitAndWait(
       return "done";
     }
     if (state === "failed") {
-      if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      // "failed" is final: BullMQ retries through "delayed"/"waiting", and a
+      // job can fail before its attempts are used up (stalled too often:
+      // an unrecoverable failure).
+      if (job.data.runId !== options.runId && !retried.has(cell.digest)) {
         // A failed job from an earlier submission: give it another go once.
-        if (job.data.runId !== options.runId) {
-          await job.retry("failed").catch(() => {});
-          return "waiting";
-        }
-        await finalFailure(cell, job.failedReason ?? "unknown");
-        return "done";
+        retried.add(cell.digest);
+        await job.retry("failed").catch(() => {});
+        return "waiting";
       }
+      await finalFailure(cell, job.failedReason ?? "unknown");
+      return "done";
     }
     return "waiting";
   };
-
   events.on("progress", ({ jobId, data }) => {
     const cell = pending.get(jobId);
     if (!cell) return;
@@ -172,18 +194,13 @@ export async function submitAndWait(
     const rec = (typeof returnvalue === "string"
       ? JSON.parse(returnvalue)
       : returnvalue) as CellJobResult;
-    record(rec).catch(onError);
+    // record() never rejects; a failed write ends the run through `fatal`.
+    void record(rec);
   });
-  events.on("failed", ({ jobId, failedReason }) => {
-    const cell = pending.get(jobId);
-    if (!cell) return;
-    queue.getJob(jobId).then(async (job) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-        await finalFailure(cell, failedReason);
-      } else {options.progress.note(
-          `${cell.key}: attempt failed (${failedReason}), retrying`,
-        );}
-    }).catch(onError);
+  events.on("failed", ({ jobId }) => {
+    // Final (retries are "delayed"/"waiting" events): reconcile now, which
+    // records it from the job's state.
+    if (pending.has(jobId)) wake();
   });
   events.on("stalled", ({ jobId }) => {
     const cell = pending.get(jobId);
@@ -196,12 +213,21 @@ export async function submitAndWait(
 
   try {
     await events.waitUntilReady();
-    // Enqueue: an existing job with the same id (same inputs) is reused.
-    await queue.addBulk(cells.map(jobFor));
-    lastError = "";
+    let enqueued = false;
     const reconcile = async () => {
+      if (!enqueued) {
+        // Enqueue: an existing job with the same id (same inputs) is reused.
+        await queue.addBulk(cells.map(jobFor));
+        enqueued = true;
+      }
       const missing: Cell[] = [];
       for (const cell of [...pending.values()]) {
+        if (fatal) return;
+        const write = writes.get(cell.digest);
+        if (write) {
+          await write;
+          continue;
+        }
         const job = await queue.getJob(cell.digest);
         if ((await fromJob(job, cell)) === "missing") missing.push(cell);
       }
@@ -213,7 +239,8 @@ export async function submitAndWait(
       }
     };
     const pollMs = options.pollMs ?? 1000;
-    while (pending.size > 0 && !options.signal.aborted) {
+    const done = () => fatal !== null || pending.size === 0;
+    while (!done() && !options.signal.aborted) {
       try {
         await reconcile();
         if (lastError) {
@@ -223,7 +250,7 @@ export async function submitAndWait(
       } catch (error) {
         onError(error);
       }
-      if (pending.size === 0) break;
+      if (done() || options.signal.aborted) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, pollMs);
         wake = () => {
@@ -236,10 +263,13 @@ export async function submitAndWait(
     }
   } finally {
     await events.close().catch(() => {});
+    // No record lands after we return: the caller writes the summaries next.
+    await Promise.all(writes.values());
     await queue.close().catch(() => {});
     // BullMQ leaves connections it was given open.
     connection.disconnect();
     eventsConnection.disconnect();
   }
+  if (fatal) throw fatal.error;
   return records;
 }

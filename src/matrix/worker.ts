@@ -53,7 +53,28 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const serialize = keyedSerializer();
   const stall = stallSettings();
   let count = 0;
-  const processor = async (
+  // Cells building here, by digest. After Redis loses its data the submitter
+  // enqueues a job again while this worker may still be building the lost
+  // one; with --concurrency > 1 it can take the new job too. Both would build
+  // in the same cell build dir at once, so the new job joins the running
+  // build and returns its record.
+  const building = new Map<string, Promise<CellJobResult>>();
+  const processor = (
+    job: Job<CellJobData, CellJobResult>,
+  ): Promise<CellJobResult> => {
+    const digest = job.data.cell.digest;
+    const running = building.get(digest);
+    if (running) {
+      options.out.err(
+        `join ${job.data.cell.key} (${job.id}): the same cell is building here already`,
+      );
+      return running;
+    }
+    const build = buildCell(job).finally(() => building.delete(digest));
+    building.set(digest, build);
+    return build;
+  };
+  const buildCell = async (
     job: Job<CellJobData, CellJobResult>,
   ): Promise<CellJobResult> => {
     const { cell, tree } = job.data;
