@@ -35,8 +35,9 @@ export const LAYERS: Readonly<Record<string, number>> = {
   logs: 10,
   series: 11,
   verify: 11,
-  cli: 12,
-  main: 13,
+  presubmit: 12,
+  cli: 13,
+  main: 14,
 };
 
 /** One finding of the check. */

@@ -102,6 +102,11 @@ export const commands: CommandEntry[] = [
     "Find the first commit that introduces a diagnostic",
     () => import("../series/cli.ts"),
   ),
+  lazy(
+    "presubmit",
+    "Check a series the way the 0-day robot will (its build profile)",
+    () => import("../presubmit/cli.ts"),
+  ),
 ];
 
 /** The registry entry named `name`, if any. */

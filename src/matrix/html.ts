@@ -53,7 +53,17 @@ function cellLabel(c: SummaryCell, extraAxes: string[]): string {
   }<small>${esc(counts)}</small>`;
 }
 
-function detail(c: SummaryCell): string {
+/** How another command (presubmit) words the page; the matrix run's own by default. */
+export interface HtmlOptions {
+  /** The page's title and heading (default `kcross matrix: <name>`). */
+  heading?: string;
+  /** Lines shown under the heading, each its own paragraph (plain text). */
+  notes?: readonly string[];
+  /** A cell's diagnostics as shown in its panel (default `diagnosticLine` of each). */
+  diagnosticLines?: (c: SummaryCell) => string[];
+}
+
+function detail(c: SummaryCell, options: HtmlOptions): string {
   const rows: [string, string][] = [
     [
       "result",
@@ -94,7 +104,8 @@ function detail(c: SummaryCell): string {
   }
   if (c.inputs.sets.length) rows.push(["set", c.inputs.sets.join(" ")]);
   if (c.message) rows.push(["message", c.message]);
-  const diags = c.diagnostics.map(diagnosticLine).join("\n");
+  const diags = (options.diagnosticLines?.(c) ??
+    c.diagnostics.map(diagnosticLine)).join("\n");
   return `<section class="detail" id="${esc(c.digest)}" data-key="${
     esc(c.key)
   }">
@@ -114,7 +125,14 @@ ${c.reproducer ? `<h3>Reproduce</h3><pre>${esc(c.reproducer)}</pre>` : ""}
  * Renders the page. Rows are arches; column groups are configs, sub-columns
  * compilers; cells varying on other axes (targets, W…) stack in one slot.
  */
-export function renderHtml(summary: RunSummary): string {
+export function renderHtml(
+  summary: RunSummary,
+  options: HtmlOptions = {},
+): string {
+  const heading = options.heading ?? `kcross matrix: ${summary.name}`;
+  const notes = (options.notes ?? []).map((n) => `<p>${esc(n)}</p>`).join(
+    "\n",
+  );
   const axis = (n: string) =>
     summary.axes.find((a) => a.name === n)?.values ?? [];
   const arches = axis("arch");
@@ -156,15 +174,16 @@ export function renderHtml(summary: RunSummary): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kcross matrix ${esc(summary.name)} · ${esc(summary.runId)}</title>
+<title>${esc(heading)} · ${esc(summary.runId)}</title>
 <style>${CSS}</style></head>
 <body id="top">
-<h1>kcross matrix: ${esc(summary.name)}</h1>
+<h1>${esc(heading)}</h1>
 <div class="meta">run ${esc(summary.runId)} · ${esc(summary.mode)} · tree ${
     esc(summary.tree.url)
   } @ ${esc(commit)}${summary.tree.dirty ? " (+ uncommitted changes)" : ""} · ${
     esc(summary.finishedAt)
   }</div>
+${notes}
 <div class="totals"><span><b>${t.cells}</b> cells</span><span><b>${t.pass}</b> pass</span><span><b>${t.fail}</b> fail</span><span><b>${t.infra}</b> infra</span>${
     t.notRun ? `<span><b>${t.notRun}</b> not run</span>` : ""
   }<span><b>${t.errors}</b> errors</span><span><b>${t.warnings}</b> warnings</span></div>
@@ -175,7 +194,7 @@ export function renderHtml(summary: RunSummary): string {
 ${body}
 </tbody></table>
 <p class="hint">Click a cell for its diagnostics.</p>
-${summary.cells.map(detail).join("\n")}
+${summary.cells.map((c) => detail(c, options)).join("\n")}
 </body></html>
 `;
 }

@@ -33,6 +33,12 @@ export function resultLine(rec: CellRecord): string {
   }`;
 }
 
+/** A progress display whose total can shrink (work found not to be needed). */
+export interface ProgressView extends ProgressSink {
+  /** `count` planned items will not run: the total shrinks by that much. */
+  drop(count: number): void;
+}
+
 /**
  * A progress display writing to `out` (stderr): redrawn block on a TTY,
  * plain `[done/total]` lines otherwise.
@@ -41,7 +47,7 @@ export function progressView(
   out: Output,
   total: number,
   now: () => number = () => performance.now(),
-): ProgressSink {
+): ProgressView {
   let done = 0;
   const running = new Map<
     string,
@@ -102,6 +108,10 @@ export function progressView(
         out.err(line);
         draw();
       } else out.err(line);
+    },
+    drop(count) {
+      total = Math.max(done, total - count);
+      if (out.isTty) draw();
     },
     close() {
       if (timer !== undefined) clearInterval(timer);

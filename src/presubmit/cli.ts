@@ -1,0 +1,10 @@
+/**
+ * CLI for the presubmit area: `kcross presubmit`.
+ *
+ * @module
+ */
+import type { Command } from "../util/command.ts";
+import { presubmitCommandWith } from "./presubmit_command.ts";
+
+/** Subcommands this area provides. */
+export const presubmitCommands: Command[] = [presubmitCommandWith()];
