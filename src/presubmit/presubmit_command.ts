@@ -3,10 +3,21 @@
  *
  * @module
  */
-import { flag, intOpt, parseArgs, str } from "../util/args.ts";
+import { flag, parseArgs, str } from "../util/args.ts";
+import {
+  ccacheOf,
+  cellsOf,
+  commonSpecs,
+  flagHelp,
+  jobsOf,
+} from "../util/flags.ts";
 import type { Command } from "../util/command.ts";
 import { UserError } from "../errors.ts";
-import { type CellRunner, loadCellRunner } from "../matrix/runner.ts";
+import {
+  type CellRunner,
+  loadCellRunner,
+  withToolchainPolicy,
+} from "../matrix/runner.ts";
 import { answerLine, formatResult } from "./render.ts";
 import { DEFAULT_PROFILE, runPresubmit } from "./run_presubmit.ts";
 import { summaryPaths } from "./write_summaries.ts";
@@ -33,19 +44,38 @@ silently: --allow-substitute or --allow-distro let another build stand in,
 and the cell says which.
 
 Options:
-  --profile FILE        a matrix file to run instead of the robot profile
-  --tree DIR            the kernel checkout (default: the current directory)
-  --ccache, --no-ccache use ccache ($KCROSS_CACHE_DIR/ccache; default: on)
-  --jobs N              make -j of each build (default: cores / cells at once)
-  --cells N             cells built at once on this machine (default: up to the cores)
-  --queue URL           build on BullMQ workers (redis://host:port[/db]) instead,
-                        every commit's cells at once (kcross matrix worker)
-  --queue-name NAME     the BullMQ queue (default kcross-matrix)
-  --allow-substitute    another version of a cell's compiler may stand in
-  --allow-distro        a distro build of a cell's exact compiler version may
-                        stand in (also KCROSS_ALLOW_DISTRO=1)
-  --trust-make-line     pass make words of the profile the make-word policy refuses
-  --json                print the result as JSON (the answer line goes to stderr)
+  --profile FILE         a matrix file to run instead of the robot profile
+  --tree DIR             the kernel checkout (default: the current directory)
+${flagHelp("ccache", 25, "compile through ccache (default: on)")}
+${flagHelp("no-ccache", 25)}
+${
+    flagHelp(
+      "jobs",
+      25,
+      "make -j N of each build (default: the cores shared out between the cells)",
+    )
+  }
+${
+    flagHelp(
+      "cells",
+      25,
+      "cells built at once on this machine (default: up to the cores)",
+    )
+  }
+  --queue URL            build on BullMQ workers (redis://host:port[/db]) instead,
+                         every commit's cells at once (kcross matrix worker)
+  --queue-name NAME      the BullMQ queue (default kcross-matrix)
+${flagHelp("allow-substitute", 25)}
+${flagHelp("allow-distro", 25)}
+${flagHelp("offline", 25)}
+  --trust-make-line      pass make words of the profile the make-word policy refuses
+${
+    flagHelp(
+      "json",
+      25,
+      "print the result as JSON (the answer line goes to stderr)",
+    )
+  }
 
 Files: $KCROSS_STATE_DIR/presubmit/<id>/ (result.json, summary.md,
 summary.html); the worktree and each cell's build dir under
@@ -66,22 +96,24 @@ export function presubmitCommandWith(
 ): Command {
   return {
     name: "presubmit",
-    summary: "Check a series the way the 0-day robot will (its build profile)",
     usage: USAGE,
     async run(ctx) {
       const p = parseArgs(ctx.args, {
         profile: { type: "string" },
         tree: { type: "string" },
-        ccache: { type: "boolean" },
-        "no-ccache": { type: "boolean" },
-        jobs: { type: "string", short: "j" },
-        cells: { type: "string" },
+        ...commonSpecs(
+          "ccache",
+          "no-ccache",
+          "jobs",
+          "cells",
+          "allow-substitute",
+          "allow-distro",
+          "offline",
+          "json",
+        ),
         queue: { type: "string" },
         "queue-name": { type: "string" },
-        "allow-substitute": { type: "boolean" },
-        "allow-distro": { type: "boolean" },
         "trust-make-line": { type: "boolean" },
-        json: { type: "boolean" },
       });
       if (p.positionals.length > 1) {
         throw new UserError(
@@ -89,15 +121,9 @@ export function presubmitCommandWith(
           { hint: "kcross presubmit origin/master..HEAD" },
         );
       }
-      if (flag(p, "ccache") && flag(p, "no-ccache")) {
-        throw new UserError("--ccache and --no-ccache contradict each other");
-      }
-      const jobs = str(p, "jobs") === undefined
-        ? undefined
-        : intOpt(p, "jobs", 1);
-      const cells = str(p, "cells") === undefined
-        ? undefined
-        : intOpt(p, "cells", 1);
+      const ccache = ccacheOf(p, true);
+      const jobs = jobsOf(p);
+      const cells = cellsOf(p);
       const queue = str(p, "queue");
       const result = await runPresubmit({
         range: p.positionals[0] ?? null,
@@ -106,8 +132,11 @@ export function presubmitCommandWith(
         tree: str(p, "tree"),
         out: ctx.out,
         signal: ctx.signal,
-        runner: queue ? idleRunner : await runner(),
-        ccache: !flag(p, "no-ccache"),
+        runner: queue ? idleRunner : withToolchainPolicy(await runner(), {
+          allowDistro: false, // travels in each cell's inputs (workers too)
+          offline: flag(p, "offline"),
+        }),
+        ccache,
         queue,
         queueName: str(p, "queue-name"),
         cells,
