@@ -6,6 +6,7 @@
  * @module
  */
 import { InfraError, InterruptedError } from "../errors.ts";
+import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 
 /**
  * The most a config may weigh, downloaded or decompressed (the 16 MB input
@@ -25,11 +26,6 @@ export interface FetchConfigOptions {
   timeoutMs?: number;
   /** Byte cap on the body and on its decompressed text (default 16 MB). */
   maxBytes?: number;
-}
-
-function timeoutFromEnv(): number | undefined {
-  const v = Deno.env.get("KCROSS_FETCH_TIMEOUT");
-  return v && /^[1-9][0-9]*$/.test(v) ? Number(v) * 1000 : undefined;
 }
 
 /** Why a network error happened, in a few words (`connection refused`…). */
@@ -62,7 +58,8 @@ export async function fetchConfig(
   options: FetchConfigOptions = {},
 ): Promise<string> {
   const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? timeoutFromEnv() ?? CONFIG_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ??
+    fetchTimeoutMs((n) => Deno.env.get(n), CONFIG_TIMEOUT_MS);
   const maxBytes = options.maxBytes ?? MAX_CONFIG_BYTES;
   const control = new AbortController();
   const onAbort = () => control.abort();

@@ -8,7 +8,8 @@
 import { InfraError, UserError } from "../errors.ts";
 import { nearestVersions } from "../toolchain/catalog.ts";
 import { parseSha256Sums, verifySignature } from "./checksums.ts";
-import { type DownloadOptions, fetchText, NotFoundError } from "./download.ts";
+import { type DownloadOptions, NotFoundError } from "./download.ts";
+import { fetchSmallText } from "./listing.ts";
 import type { FetchPlan, FetchSource } from "./plan_fetch.ts";
 
 /** The digest an archive must have, and how it is known. */
@@ -54,10 +55,13 @@ export async function expectedDigest(
     ...options.download,
     ...(options.signal ? { signal: options.signal } : {}),
   };
+  const small = smallOptions(options, SUMS_MAX_BYTES);
   // A listing-based source (signUrl known, possibly null) says whether the
   // directory has a sha256sums.asc: no guessing with requests.
   const listed = source.signUrl !== undefined;
-  const text = source.sumsUrl ? await fetchText(source.sumsUrl, dl) : undefined;
+  const text = source.sumsUrl
+    ? await fetchSmallText(source.sumsUrl, small)
+    : undefined;
   if (text === undefined && listed && source.sumsUrl) {
     throw new InfraError(
       `The mirror lists ${source.sumsUrl} but answers 404 for it; nothing was installed`,
@@ -114,11 +118,37 @@ export async function expectedDigest(
         },
       );
     }
-    throw new NotFoundError(
-      `${source.sumsUrl} does not list ${plan.archiveName}`,
-    );
+    if (await reachable(source.url, dl)) {
+      throw new InfraError(
+        `${source.sumsUrl} does not list ${plan.archiveName}, which the mirror serves; nothing was installed`,
+        {
+          hint:
+            "the mirror's checksum list disagrees with its files; retry later or use another mirror (--mirror URL)",
+        },
+      );
+    }
+    throw new NotFoundError(`Not found on the mirror: ${source.url}`);
   }
   return { sha256, verifiedBy, ...(signedBy ? { signedBy } : {}) };
+}
+
+/** A kernel.org sha256sums.asc is a few KiB; a MiB is plenty. */
+const SUMS_MAX_BYTES = 1024 * 1024;
+
+function smallOptions(
+  options: SourceOptions,
+  maxBytes?: number,
+): Parameters<typeof fetchSmallText>[1] {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.download?.headersTimeoutMs
+      ? { headersTimeoutMs: options.download.headersTimeoutMs }
+      : {}),
+    ...(options.download?.fetchImpl
+      ? { fetchImpl: options.download.fetchImpl }
+      : {}),
+    ...(maxBytes ? { maxBytes } : {}),
+  };
 }
 
 async function reachable(
@@ -153,10 +183,7 @@ export async function notOnMirrors(
   let near: string[] = [];
   for (const s of sources) {
     try {
-      const listing = await fetchText(s.listingUrl, {
-        ...options.download,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const listing = await fetchSmallText(s.listingUrl, smallOptions(options));
       const versions = [
         ...new Set(
           [...(listing ?? "").matchAll(
@@ -165,7 +192,11 @@ export async function notOnMirrors(
             .map((m) => m[1]!),
         ),
       ];
-      near = nearestVersions(plan.version, versions);
+      // The version asked for is not "near" it: its file is what is missing.
+      near = nearestVersions(
+        plan.version,
+        versions.filter((v) => v !== plan.version),
+      );
       if (near.length) break;
     } catch { /* listing is best effort */ }
   }

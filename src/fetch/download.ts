@@ -10,6 +10,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { InfraError } from "../errors.ts";
+import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 
 /** Where streamed bytes go besides the `.part` file. */
 export interface ByteSink {
@@ -62,9 +63,8 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-function timeoutFromEnv(): number | undefined {
-  const v = Deno.env.get("KCROSS_FETCH_TIMEOUT");
-  return v && /^[0-9]+$/.test(v) ? Number(v) * 1000 : undefined;
+function timeoutFromEnv(): number {
+  return fetchTimeoutMs((n) => Deno.env.get(n), DEFAULT_TIMEOUT_MS);
 }
 
 function sizeOf(path: string): number {
@@ -127,9 +127,8 @@ export async function streamDownload(
 ): Promise<DownloadResult> {
   const doFetch = options.fetchImpl ?? fetch;
   const envTimeout = timeoutFromEnv();
-  const headersTimeout = options.headersTimeoutMs ?? envTimeout ??
-    DEFAULT_TIMEOUT_MS;
-  const idleTimeout = options.idleTimeoutMs ?? envTimeout ?? DEFAULT_TIMEOUT_MS;
+  const headersTimeout = options.headersTimeoutMs ?? envTimeout;
+  const idleTimeout = options.idleTimeoutMs ?? envTimeout;
   const retries = options.retries ?? 3;
   Deno.mkdirSync(part.slice(0, part.lastIndexOf("/")), { recursive: true });
 
@@ -295,10 +294,19 @@ export async function streamDownload(
       options.signal?.removeEventListener("abort", onAbort);
     }
   }
+  // Only bytes actually kept are worth a word about resuming: a server
+  // error before any body leaves nothing behind.
+  const kept = sizeOf(part);
+  const status = /^HTTP (\d{3})/.exec(describe(lastError))?.[1];
   throw new InfraError(`Download failed: ${url}: ${describe(lastError)}`, {
     cause: lastError,
-    hint:
-      "check the network or the mirror (--mirror URL, KCROSS_MIRROR), then rerun; the partial download is kept and resumed",
+    hint: status && Number(status) >= 500
+      ? "the mirror is failing; retry later or use another mirror (--mirror URL, KCROSS_MIRROR)"
+      : `check the network or the mirror (--mirror URL, KCROSS_MIRROR), then rerun${
+        kept > 0
+          ? `; the ${kept}-byte partial download is kept and resumed`
+          : ""
+      }`,
   });
 }
 
@@ -349,48 +357,4 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason);
     }, { once: true });
   });
-}
-
-/**
- * Fetches a small text file (checksums, listings).
- *
- * @returns the text, or undefined on 404
- * @throws {InfraError} on other failures
- */
-export async function fetchText(
-  url: string,
-  options: Pick<DownloadOptions, "signal" | "headersTimeoutMs" | "fetchImpl"> =
-    {},
-): Promise<string | undefined> {
-  const timeout = options.headersTimeoutMs ?? timeoutFromEnv() ??
-    DEFAULT_TIMEOUT_MS;
-  const signals = [AbortSignal.timeout(timeout)];
-  if (options.signal) signals.push(options.signal);
-  let res: Response;
-  try {
-    res = await (options.fetchImpl ?? fetch)(url, {
-      signal: AbortSignal.any(signals),
-    });
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    throw new InfraError(`Cannot reach ${url}: ${describe(error)}`, {
-      cause: error,
-      hint:
-        "check the network or choose another mirror (--mirror URL, KCROSS_MIRROR)",
-    });
-  }
-  if (res.status === 404 || res.status === 410) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new InfraError(
-      `Cannot fetch ${url}: HTTP ${res.status} ${res.statusText}`,
-      {
-        hint: "the mirror is failing; retry later or choose another mirror",
-      },
-    );
-  }
-  return await res.text();
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
+import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import type { DownloadOptions } from "./download.ts";
 
 /** One entry of a directory listing. */
@@ -98,10 +99,8 @@ export async function fetchSmallText(
   options: SmallFetchOptions = {},
 ): Promise<string | undefined> {
   const max = options.maxBytes ?? MAX_LISTING;
-  const env = Deno.env.get("KCROSS_FETCH_TIMEOUT");
   const timeout = options.headersTimeoutMs ??
-    (env && /^[1-9][0-9]*$/.test(env) ? Number(env) * 1000 : undefined) ??
-    DEFAULT_TIMEOUT_MS;
+    fetchTimeoutMs((n) => Deno.env.get(n), DEFAULT_TIMEOUT_MS);
   const signals = [AbortSignal.timeout(timeout)];
   if (options.signal) signals.push(options.signal);
   const signal = AbortSignal.any(signals);
@@ -143,9 +142,19 @@ export async function fetchSmallText(
   } catch (error) {
     options.signal?.throwIfAborted();
     if (error instanceof InfraError) throw error;
-    const why = signal.aborted
-      ? `no answer within ${timeout / 1000} s`
-      : String((error as Error)?.message ?? error);
+    if (signal.aborted) {
+      throw new InfraError(
+        `Timed out fetching ${url}: no complete answer within ${
+          timeout / 1000
+        } s`,
+        {
+          cause: error,
+          hint:
+            "the mirror is stalling; retry, choose another mirror (--mirror URL), or raise KCROSS_FETCH_TIMEOUT (seconds)",
+        },
+      );
+    }
+    const why = String((error as Error)?.message ?? error);
     throw new InfraError(`Cannot reach ${url}: ${why}`, {
       cause: error,
       hint:

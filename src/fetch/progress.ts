@@ -12,9 +12,18 @@ export interface Progress {
   finish(): void;
 }
 
-/** Human size: `12.3 MB`. */
+/**
+ * Human size: `12.3 MB`, whole bytes under 1 kB (rates are fractions).
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./progress.ts";
+ * if (formatBytes(58.09719399675873) !== "58 B") throw new Error();
+ * if (formatBytes(1536) !== "1.5 kB") throw new Error();
+ * ```
+ */
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
+  if (n < 1024) return `${Math.round(n)} B`;
   const units = ["kB", "MB", "GB"];
   let v = n / 1024;
   let i = 0;

@@ -7,6 +7,7 @@
  */
 import { InfraError, UserError } from "../errors.ts";
 import type { EnvReader } from "../paths.ts";
+import { fetchTimeoutMs as readFetchTimeout } from "../util/fetch_timeout.ts";
 
 /** Options for {@link httpGet}. */
 export interface HttpGetOptions {
@@ -39,19 +40,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * @throws {UserError} when the variable is not a positive whole number
  */
 export function fetchTimeoutMs(env: EnvReader): number {
-  const v = env("KCROSS_FETCH_TIMEOUT");
-  if (v === undefined || v === "") return DEFAULT_TIMEOUT_MS;
-  if (!/^[0-9]{1,6}$/.test(v) || Number(v) === 0) {
-    throw new UserError(
-      `KCROSS_FETCH_TIMEOUT must be a whole number of seconds, not "${
-        v.slice(0, 40)
-      }"`,
-      {
-        hint: "unset it, or set e.g. KCROSS_FETCH_TIMEOUT=120",
-      },
-    );
-  }
-  return Number(v) * 1000;
+  return readFetchTimeout(env, DEFAULT_TIMEOUT_MS);
 }
 
 function mb(n: number): string {

@@ -292,11 +292,15 @@ async function locateCrossPackageClang(
   const layouts = crossPackageClangLayouts(major || "latest").filter((l) =>
     major ? l.dir === `clang-${major}` : l.dir !== "clang-latest" || true
   );
+  const empty: string[] = [];
   for (const l of layouts) {
     if (!listed.has(l.dir)) continue;
     const dirUrl = `${root}${l.dir}/`;
     const names = files(await readListing(dirUrl, options));
-    if (!names.has(l.archive)) continue;
+    if (!names.has(l.archive)) {
+      empty.push(`${dirUrl} has no ${l.archive}`);
+      continue;
+    }
     const sign = signOf(l.archive, names);
     return {
       mirror,
@@ -310,15 +314,19 @@ async function locateCrossPackageClang(
       topDir: l.top,
     };
   }
+  // The one asked for is never "available instead", even when its dir is
+  // listed but holds no archive.
   const majors = [...listed].map((d) => /^clang-([0-9]+)$/.exec(d)?.[1])
-    .filter((m): m is string => !!m);
+    .filter((m): m is string => !!m && m !== major);
   throw new NotOnMirror(
-    `No ${spec.requested} on the mirror: ${root} lists no ${
-      major ? `clang-${major}/` : "clang-latest/ or clang/"
-    } directory`,
+    empty.length
+      ? `No ${spec.requested} on the mirror: ${empty.join("; ")}`
+      : `No ${spec.requested} on the mirror: ${root} lists no ${
+        major ? `clang-${major}/` : "clang-latest/ or clang/"
+      } directory`,
     majors.map((m) => `clang-${m}`),
     majors.length
-      ? `clang builds listed there: ${
+      ? `other clang builds listed there: ${
         majors.sort((a, b) => Number(a) - Number(b)).map((m) => `clang-${m}`)
           .join(", ")
       }`

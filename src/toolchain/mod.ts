@@ -11,6 +11,7 @@ import type {
 } from "./types.ts";
 import { parseCompiler } from "./catalog.ts";
 import { assertKnownTriple } from "./arch.ts";
+import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { resolveGcc } from "./_resolve_gcc.ts";
 import { resolveClang } from "./_resolve_clang.ts";
 
@@ -45,6 +46,8 @@ export async function resolveToolchain(
   options: ResolveOptions = {},
 ): Promise<ResolvedToolchain> {
   const spec = parseCompiler(request.compiler);
+  // Bad settings are the user's to fix (exit 2), before any request.
+  fetchTimeoutMs((n) => Deno.env.get(n), 0);
   // A triple names a directory under the install path: check it first.
   assertKnownTriple(request.triple);
   for (const t of request.alsoNeeds ?? []) assertKnownTriple(t);

@@ -88,6 +88,10 @@ export interface MirrorFaults {
   wrongSums?: boolean;
   /** Publish no sha256sums.asc (404). */
   noSums?: boolean;
+  /** sha256sums.asc (still signed) lists none of the directory's archives. */
+  sumsOmit?: boolean;
+  /** sha256sums.asc answers 200 and then never sends its body. */
+  stallSums?: boolean;
   /** Ignore Range requests (always 200). */
   noRange?: boolean;
   /** Never send the body (stall after headers). */
@@ -538,7 +542,7 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
   const sums = async (dirPath: string): Promise<string | undefined> => {
     if (!signedDirs.has(dirPath) || faults.noSums) return undefined;
     const lines = [...files.keys()].filter((p) =>
-      p.slice(0, p.lastIndexOf("/")) === dirPath
+      p.slice(0, p.lastIndexOf("/")) === dirPath && !faults.sumsOmit
     ).map((p) => {
       const d = digests.get(p)!;
       const shown = faults.wrongSums
@@ -661,6 +665,16 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
       );
     }
     if (path.endsWith("/sha256sums.asc")) {
+      if (faults.stallSums) {
+        return new Response(
+          new ReadableStream({
+            async pull(controller) {
+              await closing.promise;
+              controller.error(new Error("mirror closed"));
+            },
+          }),
+        );
+      }
       const text = await sums(path.slice(0, path.lastIndexOf("/")));
       return text === undefined ? notFound() : new Response(text);
     }
