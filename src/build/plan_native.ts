@@ -20,7 +20,13 @@ import {
 import type { FactsCache } from "./facts_cache.ts";
 import type { ProbeRunner } from "./kcflags.ts";
 import { checkMakeWords, trustedNote } from "./make_words.ts";
-import type { BuildPlan, ConfigPlan, ConfigSource } from "./types.ts";
+import { type ResolvedTargets, resolveTargets } from "./targets.ts";
+import type {
+  ArtifactLevel,
+  BuildPlan,
+  ConfigPlan,
+  ConfigSource,
+} from "./types.ts";
 
 /** Inputs of `planNativeBuild`. */
 export interface NativeInput {
@@ -43,6 +49,16 @@ export interface NativeInput {
   jobs?: number;
   ccache?: boolean;
   targets?: string[];
+  /**
+   * Read `kernel`, `modules`, `dtbs`… in `targets` as named targets
+   * (`toolchains/targets.json`), each a phase (`kcross build`); otherwise
+   * every target is a make goal as given (repro, matrix, series).
+   */
+  namedTargets?: boolean;
+  /** What named targets collect into the record (default `default`). */
+  artifacts?: ArtifactLevel;
+  /** After a failed target, run the ones that do not depend on it. */
+  keepGoing?: boolean;
   /** Extra make words (`CF=…`, `KCFLAGS` overrides…), before the targets. */
   makeArgs?: string[];
   allowEmpty?: boolean;
@@ -245,6 +261,32 @@ function checkedMakeWords(input: NativeInput): string[] {
   });
 }
 
+/** The phases of `input`'s named targets, or null without any (pure). */
+function namedTargetsOf(input: NativeInput): ResolvedTargets | null {
+  if (!input.namedTargets) return null;
+  const r = resolveTargets(input.targets ?? [], {
+    arch: input.arch,
+    artifacts: input.artifacts ?? "default",
+  });
+  return r.phases.length ? r : null;
+}
+
+/**
+ * The config steps; none when only targets that need no `.config` run
+ * (`headers`, `perf`, `cpupower`) and no config input was given.
+ */
+function configFor(
+  input: NativeInput,
+  named: ResolvedTargets | null,
+): ConfigPlan | null {
+  const plan = configPlanOf(input);
+  const noConfig = named !== null &&
+    !named.phases.some((p) => p.name === "config") &&
+    plan.source.kind === "existing" && plan.fragments.length === 0 &&
+    plan.sets.length === 0 && plan.werror === "keep";
+  return noConfig ? null : plan;
+}
+
 function configPlanOf(input: NativeInput): ConfigPlan {
   return {
     source: input.config ?? { kind: "existing" },
@@ -300,6 +342,7 @@ export async function gatherNativeFacts(
   const arch = archInfo(options.arch).name;
   const input = { ...options, arch };
   checkedMakeWords(input);
+  namedTargetsOf(input);
   const triple = await nativeTriple(input, configPlanOf(input));
   const env = input.env ?? Deno.env.toObject();
   const build = await gatherBuildFacts(
@@ -324,7 +367,8 @@ export function assembleNativePlan(
   const notes: string[] = [];
   const trusted = checkedMakeWords(input);
   if (trusted.length) notes.push(trustedNote(trusted));
-  const config = configPlanOf(input);
+  const named = namedTargetsOf(input);
+  const config = configFor(input, named);
   const t = facts.triple;
   const { cross } = facts.build;
   const installPath = input.installPath ??
@@ -344,7 +388,7 @@ export function assembleNativePlan(
     ...(input.w ? [`W=${input.w}`] : []),
     ...(input.c ? [`C=${input.c}`] : []),
     ...(input.makeArgs ?? []),
-    ...(input.targets ?? []),
+    ...(named ? named.kbuild : input.targets ?? []),
   ];
   return {
     mode: "native",
@@ -360,6 +404,13 @@ export function assembleNativePlan(
     tripleReason: t.reason,
     config,
     targets: input.targets ?? [],
+    ...(named
+      ? {
+        phases: named.phases,
+        artifacts: input.artifacts ?? "default",
+        keepGoing: input.keepGoing ?? false,
+      }
+      : {}),
     jobs,
     ccache: input.ccache ?? false,
     allowEmpty: input.allowEmpty ?? false,

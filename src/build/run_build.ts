@@ -35,6 +35,8 @@ import {
   finishRecord,
 } from "./_run_finish.ts";
 import { type LogSink, openLogSink } from "./_run_log.ts";
+import { pendingPhases, runPhases } from "./_run_phases.ts";
+import { kernelRelease } from "./_run_release.ts";
 import {
   missingTool,
   planSection,
@@ -235,26 +237,61 @@ export async function runBuild(
         collector,
       );
       files.add("build.log").add("build.timed.log");
-      out.err(`kcross: ${shellLine(made.argv)}`);
-      const t0 = performance.now();
-      let r;
-      try {
-        r = await runProcess(made.argv, {
-          cwd: plan.cwd,
+      if (plan.phases?.length) {
+        let done;
+        try {
+          done = await runPhases({
+            plan,
+            made,
+            baseArgv: goalless(plan, made),
+            recordDir: dir,
+            sink,
+            out,
+            signal: options.signal,
+            finalConfig,
+          });
+        } finally {
+          sink.close();
+        }
+        meta.phases = done.phases;
+        meta.artifacts = done.artifacts;
+        timings.build = done.buildMs;
+        timings.artifacts = done.artifactsMs;
+        ({ result, reason, exitCode } = done);
+        exitSignal = done.signal;
+        if (sink.writeError && result !== "interrupted") {
+          result = "infra-error";
+          reason = `cannot write the log: ${sink.writeError.message}`;
+        }
+      } else {
+        out.err(`kcross: ${shellLine(made.argv)}`);
+        const t0 = performance.now();
+        let r;
+        try {
+          r = await runProcess(made.argv, {
+            cwd: plan.cwd,
+            env: made.env,
+            signal: options.signal,
+            onChunk: (c) => sink.chunk(c),
+            onLine: (l) => sink.line(l),
+          });
+        } finally {
+          sink.close();
+          timings.build = performance.now() - t0;
+        }
+        exitCode = r.code;
+        exitSignal = r.signal;
+        const checking = performance.now();
+        ({ result, reason } = await classify(plan, r, sink, finalConfig));
+        timings.check = performance.now() - checking;
+      }
+      if (result !== "interrupted") {
+        meta.tree.kernelRelease = await kernelRelease(plan, {
+          argv: goalless(plan, made),
           env: made.env,
           signal: options.signal,
-          onChunk: (c) => sink.chunk(c),
-          onLine: (l) => sink.line(l),
         });
-      } finally {
-        sink.close();
-        timings.build = performance.now() - t0;
       }
-      exitCode = r.code;
-      exitSignal = r.signal;
-      const checking = performance.now();
-      ({ result, reason } = await classify(plan, r, sink, finalConfig));
-      timings.check = performance.now() - checking;
     }
   } catch (error) {
     if (error instanceof UserError) {
@@ -283,6 +320,21 @@ export async function runBuild(
       await ccacheCounters(made.env),
     );
   }
+  if (plan.phases?.length && !meta.phases) {
+    // The config step failed (or never ran): every phase is reported.
+    meta.phases = pendingPhases(plan.phases);
+    const first = meta.phases[0];
+    if (first?.name === "config" && result !== "pass") {
+      first.status = result === "interrupted"
+        ? "interrupted"
+        : result === "infra-error"
+        ? "infra-error"
+        : "fail";
+      first.reason = reason;
+      first.exitCode = exitCode;
+    }
+    meta.artifacts = [];
+  }
   meta.result = result;
   meta.reason = reason;
   meta.exit = { code: exitCode, signal: exitSignal };
@@ -310,6 +362,11 @@ export async function runBuild(
   };
 }
 
+/** make's argv for the build without its goals (config steps, phases). */
+function goalless(plan: BuildPlan, made: PreparedMake): string[] {
+  return made.argv.filter((w, i) => i === 0 || !plan.targets.includes(w));
+}
+
 /** The config phase: make runs with the build's variables, minus its goals. */
 function configPhase(
   plan: BuildPlan,
@@ -318,9 +375,7 @@ function configPhase(
   options: RunBuildOptions,
 ): Promise<ConfigOutcome> {
   const out = options.out;
-  const configArgv = made.argv.filter((w, i) =>
-    i === 0 || !plan.targets.includes(w)
-  );
+  const configArgv = goalless(plan, made);
   return runConfig(plan.config, {
     srcTree: plan.srcTree,
     objDir: plan.outDir ?? plan.srcTree,

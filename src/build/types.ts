@@ -9,6 +9,38 @@ import type { ResolvedToolchain } from "../toolchain/types.ts";
 export type { ConfigPlan, ConfigSource } from "../config/config_plan.ts";
 import type { ConfigPlan } from "../config/config_plan.ts";
 
+/** How much `--artifacts` collects: nothing, the usual files, or everything known. */
+export type ArtifactLevel = "none" | "default" | "all";
+
+/**
+ * How one artifact is collected from the output dir (`toolchains/targets.json`).
+ * `file`: a copy of `from`; `tree`: `from` (a directory) packed as `name`
+ * (`.tar.xz`); `install`: `make <goal> <var>=<staging>` and the staging dir
+ * packed; `glob`: the files matching `pattern` in `dir` (`.` the output dir,
+ * `..` its parent) made since the phase started, each under its own name.
+ */
+export type ArtifactRule =
+  | { kind: "file"; from: string; name: string }
+  | { kind: "tree"; from: string; name: string }
+  | { kind: "install"; goal: string; var: string; name: string }
+  | { kind: "glob"; dir: string; pattern: string };
+
+/** One named target (or the Kbuild paths) as a phase of the build. */
+export interface PlannedPhase {
+  /** `kernel`, `modules`…, or `kbuild` for the Kbuild paths. */
+  name: string;
+  /** What make is given for it (`vmlinux`, `modules`, `drivers/vfio/`). */
+  goals: string[];
+  /** Phases that must pass first. */
+  requires: string[];
+  /** Skipped when this symbol is off in the final `.config`. */
+  needs?: string;
+  /** Added as a dependency, not asked for. */
+  implied: boolean;
+  /** What is collected into the record's `artifacts/` after it passes. */
+  artifacts: ArtifactRule[];
+}
+
 /** Which front door produced a plan. */
 export type BuildMode = "make.cross" | "native";
 
@@ -37,8 +69,21 @@ export interface BuildPlan {
   tripleReason: string;
   /** Config steps to run before make; null to use the build dir's `.config` as is. */
   config: ConfigPlan | null;
-  /** Goals given to make (e.g. `drivers/vfio/`); empty for the default goal. */
+  /**
+   * The goals as given (e.g. `drivers/vfio/`, or named targets such as
+   * `kernel modules`); empty for the default goal. With named targets,
+   * `argv` holds only the Kbuild paths and `phases` says what runs.
+   */
   targets: string[];
+  /**
+   * Named targets as phases in run order (config first); absent or empty:
+   * one make call with `argv` (Kbuild paths only, the drop-in).
+   */
+  phases?: PlannedPhase[];
+  /** What is collected into `artifacts/` (default `default` with phases). */
+  artifacts?: ArtifactLevel;
+  /** Run the phases that do not depend on a failed one (`--keep-going`). */
+  keepGoing?: boolean;
   jobs: number;
   ccache: boolean;
   /** Fail on a target that builds nothing (`--allow-empty` turns it off). */

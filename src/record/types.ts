@@ -34,6 +34,47 @@ export interface CcacheStats {
   counters: Record<string, number>;
 }
 
+/** How one phase (named target) ended. */
+export type PhaseStatus =
+  | "pass"
+  | "fail"
+  | "skipped"
+  | "interrupted"
+  | "infra-error";
+
+/** One phase of a build with named targets (`config`, `kernel`, `modules`…). */
+export interface PhaseRecord {
+  /** The target's name, or `kbuild` for the Kbuild paths. */
+  name: string;
+  /** The make goals it ran (`vmlinux`, `modules`, `drivers/vfio/`). */
+  goals: string[];
+  /** Added as a dependency of an asked-for target. */
+  implied: boolean;
+  status: PhaseStatus;
+  /** Why, when not `pass` (`make exited with 2`, `CONFIG_MODULES is not set`). */
+  reason: string | null;
+  /** make's exit code (null: make did not run). */
+  exitCode: number | null;
+  /** Wall time of its make call, in milliseconds. */
+  durationMs: number;
+  /** Wall time of collecting its artifacts, in milliseconds. */
+  artifactsMs: number;
+  /** Names of the artifacts it produced (see `RecordMetadata.artifacts`). */
+  artifacts: string[];
+}
+
+/** One file of the record's `artifacts/`. */
+export interface ArtifactRecord {
+  /** File name inside `artifacts/` (`Image.gz`, `modules.tar.xz`). */
+  name: string;
+  /** Path relative to the record dir (`artifacts/Image.gz`). */
+  path: string;
+  /** The phase that made it. */
+  phase: string;
+  size: number;
+  sha256: string;
+}
+
 /** The content of `metadata.json`. */
 export interface RecordMetadata {
   schema: 1;
@@ -68,6 +109,11 @@ export interface RecordMetadata {
     dirty: boolean | null;
     /** What `make kernelversion` prints. */
     kernelVersion: string | null;
+    /**
+     * What `make -s kernelrelease` printed after the build (native builds;
+     * the drop-in reads `include/config/kernel.release`); null: unknown.
+     */
+    kernelRelease?: string | null;
   };
   toolchain: {
     id: string;
@@ -107,6 +153,10 @@ export interface RecordMetadata {
   diagnostics: { errors: number; warnings: number; total: number } | null;
   /** Files in the record directory. */
   files: string[];
+  /** The phases of a build with named targets, in run order. */
+  phases?: PhaseRecord[];
+  /** The files collected into `artifacts/` (`--artifacts`). */
+  artifacts?: ArtifactRecord[];
   /** The kcross invocations that rebuild this (run by `logs rerun`). */
   reproduce: {
     /** Portable steps, as in `reproducer.sh` (paths relative to the tree). */
