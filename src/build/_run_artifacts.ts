@@ -155,7 +155,11 @@ async function installAndPack(
   }
 }
 
-/** `tar -cJf tmp -C dir .`, names sorted and owners zeroed (same tree, same bytes). */
+/**
+ * `tar -cJf tmp -C dir .`, names sorted and owners zeroed (same tree, same
+ * bytes). xz at level 1 on every core: artifacts are for handing on, and
+ * level 6 costs 5× the CPU for 15% less size (headers: 0.8 s vs 4.4 s).
+ */
 async function tarXz(dir: string, tmp: string, ctx: CollectContext) {
   const r = await runCaptured([
     "tar",
@@ -169,7 +173,7 @@ async function tarXz(dir: string, tmp: string, ctx: CollectContext) {
     dir,
     ".",
   ], {
-    env: { PATH: ctx.path, LANG: "C", LC_ALL: "C", XZ_OPT: "-T0" },
+    env: { PATH: ctx.path, LANG: "C", LC_ALL: "C", XZ_OPT: "-T0 -1" },
     inheritEnv: false,
     signal: ctx.signal,
     stdout: "discard",

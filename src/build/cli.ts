@@ -19,7 +19,18 @@ import {
 } from "./plan_native.ts";
 import { formatTimings, msSinceProcessStart, ownCpuMs } from "./_timings.ts";
 import { exitCodeForResult, runBuild } from "./run_build.ts";
-import type { BuildPlan, ConfigSource } from "./types.ts";
+import type { ArtifactLevel, BuildPlan, ConfigSource } from "./types.ts";
+import {
+  artifactRules,
+  kernelImage,
+  listTargets,
+  resolveTargets,
+  supportsArch,
+  TARGETS,
+  targetSummary,
+} from "./targets.ts";
+import { archInfo } from "../toolchain/arch.ts";
+import { METADATA } from "../record/store.ts";
 
 const MAKE_CROSS_USAGE =
   `Usage: [COMPILER=gcc-X] [COMPILER_INSTALL_PATH=DIR] [URL=…] kcross make.cross [VAR=value…] [make args…] [targets…]
@@ -45,8 +56,13 @@ Exit codes: make's result (0 pass, 1 fail or empty target), 2 user error,
 
 const BUILD_USAGE =
   `Usage: kcross build --arch ARCH [--config C] [--compiler gcc-X|clang-N] [options] [VAR=value…] [targets…]
+       kcross build --list-targets [--arch ARCH] [--json]
 
 Native build: the same make call make.cross would make, from explicit inputs.
+Targets are Kbuild paths and goals (drivers/vfio/, vmlinux) passed to make as
+given, or named targets, each a phase with its own status in the record:
+config, kernel (the arch's image), modules (after kernel), dtbs, dtbs_check,
+headers, kselftest, perf, cpupower, bindeb-pkg, targz-pkg (--list-targets).
 
 Options:
   --arch ARCH            kernel ARCH (required)
@@ -73,14 +89,27 @@ ${flagHelp("offline", 25)}
   --trust-make-line      pass VAR=value words and targets the make-word
                          policy refuses (see docs/build.md; recorded)
   --record-dir DIR       write the build record there
+  --artifacts L          what named targets leave in the record's artifacts/:
+                         none, default (image, System.map, config,
+                         modules.tar.xz, dtbs.tar.xz, headers.tar.xz,
+                         packages) or all (also vmlinux, Module.symvers, tools)
+  --keep-going           after a failed target, still run the targets that do
+                         not depend on it (default: stop)
+  --list-targets         the named targets (for --arch ARCH: those it supports)
   --dry-run              print the plan, run nothing
-${flagHelp("json", 25, "with --dry-run: the plan as JSON")}
+${
+    flagHelp(
+      "json",
+      25,
+      "print the record's metadata.json object on stdout (make's output goes to stderr); with --dry-run the plan, with --list-targets the targets",
+    )
+  }
 
 Environment: KCROSS_TIMINGS=1 prints where the time went (start, planning,
 record, config, make, finish) on stderr; the record keeps them too.
 
-Exit codes: 0 pass, 1 fail or empty target, 2 user error, 3 infrastructure
-error, 130 interrupted.`;
+Exit codes: 0 pass, 1 fail or empty target (any named target failed),
+2 user error, 3 infrastructure error, 130 interrupted.`;
 
 async function printOrRun(
   ctx: CommandContext,
@@ -97,8 +126,10 @@ async function printOrRun(
     else for (const line of formatPlan(plan)) ctx.out.out(line);
     return 0;
   }
+  // With --json stdout is the metadata object alone: make's lines go to stderr.
+  const out = opts.json ? { ...ctx.out, out: ctx.out.err } : ctx.out;
   const outcome = await runBuild(plan, {
-    out: ctx.out,
+    out,
     signal: ctx.signal,
     timings: opts.timings,
     ...(opts.recordDir
@@ -108,6 +139,15 @@ async function printOrRun(
   const wanted = Deno.env.get("KCROSS_TIMINGS");
   if (wanted && wanted !== "0") {
     ctx.out.err(formatTimings(outcome.timings));
+  }
+  if (opts.json) {
+    ctx.out.out(
+      JSON.stringify(
+        JSON.parse(await Deno.readTextFile(`${outcome.recordDir}/${METADATA}`)),
+        null,
+        2,
+      ),
+    );
   }
   return exitCodeForResult(outcome.result);
 }
@@ -159,6 +199,9 @@ const BUILD_OPTIONS = {
   "allow-empty": { type: "boolean" },
   "trust-make-line": { type: "boolean" },
   "record-dir": { type: "string" },
+  artifacts: { type: "string" },
+  "keep-going": { type: "boolean" },
+  "list-targets": { type: "boolean" },
   "dry-run": { type: "boolean" },
   ...commonSpecs(
     "allow-substitute",
@@ -170,6 +213,56 @@ const BUILD_OPTIONS = {
     "json",
   ),
 } as const;
+
+const ARTIFACT_LEVELS: readonly ArtifactLevel[] = ["none", "default", "all"];
+
+function artifactLevelOf(p: AnyParsed): ArtifactLevel | undefined {
+  const v = str(p, "artifacts");
+  if (v === undefined) return undefined;
+  if (!(ARTIFACT_LEVELS as readonly string[]).includes(v)) {
+    throw new UserError(`Bad value for --artifacts: "${v}"`, {
+      hint: "use --artifacts none, default or all",
+    });
+  }
+  return v as ArtifactLevel;
+}
+
+/** `kcross build --list-targets [--arch A] [--json]`. */
+function printTargets(ctx: CommandContext, p: AnyParsed): number {
+  const given = str(p, "arch");
+  const arch = given === undefined ? undefined : archInfo(given).name;
+  if (flag(p, "json")) {
+    const rows = TARGETS.filter((t) => !arch || supportsArch(t, arch)).map(
+      (t) => ({
+        name: t.name,
+        summary: targetSummary(t, arch),
+        goals: arch
+          ? resolveTargets([t.name], { arch, artifacts: "none" }).phases
+            .find((ph) => ph.name === t.name)!.goals
+          : t.goals,
+        requires: t.requires,
+        ...(t.needs ? { needs: t.needs } : {}),
+        ...(t.arches ? { arches: t.arches } : {}),
+        artifacts: arch
+          ? artifactRules(t, arch, "all").map((r) =>
+            r.kind === "glob" ? r.pattern : r.name
+          )
+          : undefined,
+      }),
+    );
+    ctx.out.out(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  if (arch) {
+    const img = kernelImage(arch);
+    ctx.out.out(`Named targets for ARCH=${arch} (kernel: ${img.path}):`);
+  } else ctx.out.out("Named targets (--arch ARCH: the ones it supports):");
+  for (const line of listTargets(arch)) ctx.out.out(`  ${line}`);
+  ctx.out.out(
+    "Any other word is passed to make as a goal (Kbuild paths: drivers/vfio/).",
+  );
+  return 0;
+}
 
 function configOf(p: AnyParsed, cwd: string): ConfigSource | undefined {
   const config = str(p, "config");
@@ -193,6 +286,7 @@ function configOf(p: AnyParsed, cwd: string): ConfigSource | undefined {
 async function runNative(ctx: CommandContext): Promise<number> {
   const start = startTimings();
   const p = parseArgs(ctx.args, BUILD_OPTIONS);
+  if (flag(p, "list-targets")) return printTargets(ctx, p);
   const arch = str(p, "arch");
   if (!arch) {
     throw new UserError("Missing --arch", {
@@ -215,6 +309,7 @@ async function runNative(ctx: CommandContext): Promise<number> {
   const w = str(p, "W");
   const c = str(p, "C");
   const dryRun = flag(p, "dry-run");
+  const artifacts = artifactLevelOf(p);
   const input: NativeInput = {
     srcTree,
     arch,
@@ -229,6 +324,9 @@ async function runNative(ctx: CommandContext): Promise<number> {
     ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
     ccache: ccacheOf(p, false),
     targets,
+    namedTargets: true,
+    ...(artifacts ? { artifacts } : {}),
+    keepGoing: flag(p, "keep-going"),
     makeArgs,
     allowEmpty: flag(p, "allow-empty"),
     allowSubstitute: flag(p, "allow-substitute"),

@@ -57,6 +57,25 @@ export function formatPlan(plan: BuildPlan): string[] {
     "command:",
     `  ${plan.argv.map(shellQuote).join(" ")}`,
   ];
+  if (plan.phases?.length) {
+    lines.push(
+      `phases:    (--artifacts ${plan.artifacts ?? "default"}${
+        plan.keepGoing ? ", --keep-going" : ""
+      }; each one make call with the command's words and its goals)`,
+    );
+    for (const p of plan.phases) {
+      const arts = p.artifacts.map((a) =>
+        a.kind === "glob" ? `${a.dir}/${a.pattern}` : a.name
+      );
+      lines.push(
+        `  ${p.name}${p.implied ? " (implied)" : ""}: ${
+          p.goals.length ? `make ${p.goals.join(" ")}` : "the config step"
+        }${p.requires.length ? `, after ${p.requires.join(", ")}` : ""}${
+          p.needs ? `, when ${p.needs}=y` : ""
+        }${arts.length ? ` -> ${arts.join(", ")}` : ""}`,
+      );
+    }
+  }
   if (plan.notes.length) {
     lines.push("notes:", ...plan.notes.map((n) => `  - ${n}`));
   }

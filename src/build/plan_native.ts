@@ -200,7 +200,7 @@ async function overrideLines(fragments: string[], sets: string[]) {
 
 async function nativeTriple(
   input: NativeInput,
-  cfg: ConfigPlan,
+  cfg: ConfigPlan | null,
 ): Promise<NativeFacts["triple"]> {
   if (input.triple) {
     return {
@@ -208,6 +208,12 @@ async function nativeTriple(
       reason: input.tripleReason ?? "given explicitly",
       provisional: false,
     };
+  }
+  if (cfg === null) {
+    // Targets that need no .config (headers, perf): the one there, if any.
+    const where = `${input.outDir}/.config`;
+    const d = decideTriple(input.arch, await readConfig(where), where);
+    return { triple: d.triple, reason: d.reason, provisional: false };
   }
   const lines = await overrideLines(cfg.fragments, cfg.sets);
   const steps = cfg.source.kind !== "existing" || lines.length > 0;
@@ -342,8 +348,8 @@ export async function gatherNativeFacts(
   const arch = archInfo(options.arch).name;
   const input = { ...options, arch };
   checkedMakeWords(input);
-  namedTargetsOf(input);
-  const triple = await nativeTriple(input, configPlanOf(input));
+  const named = namedTargetsOf(input);
+  const triple = await nativeTriple(input, configFor(input, named));
   const env = input.env ?? Deno.env.toObject();
   const build = await gatherBuildFacts(
     factsRequest(input, arch, triple.triple, env),

@@ -111,7 +111,13 @@ export function artifactRules(
   const rules = level === "all"
     ? [...target.artifacts.default, ...target.artifacts.all]
     : target.artifacts.default;
-  return rules.map((r) => fillRule(r, arch));
+  const names = new Set<string>();
+  return rules.map((r) => fillRule(r, arch)).filter((r) => {
+    const key = r.kind === "glob" ? `${r.dir}/${r.pattern}` : r.name;
+    if (names.has(key)) return false;
+    names.add(key);
+    return true;
+  });
 }
 
 /** What `resolveTargets` makes of a command line's goals. */
@@ -198,6 +204,13 @@ export function resolveTargets(
   return { phases, kbuild };
 }
 
+/** A target's one-line summary, its image filled in for `arch`. */
+export function targetSummary(target: TargetSpec, arch?: string): string {
+  return arch
+    ? fill(target.summary, arch)
+    : target.summary.replace("{image}", "vmlinux, Image.gz, bzImage…");
+}
+
 /**
  * The targets an arch supports, for `kcross build --list-targets`, or every
  * target with the arches it is limited to when `arch` is absent.
@@ -219,9 +232,7 @@ export function listTargets(arch?: string): string[] {
       ...(t.needs ? [`when ${t.needs}=y`] : []),
       ...(!arch && t.arches ? [`ARCH ${t.arches.join(" ")}`] : []),
     ];
-    const summary = arch
-      ? fill(t.summary, arch)
-      : t.summary.replace("{image}", "vmlinux, Image.gz, bzImage…");
+    const summary = targetSummary(t, arch);
     return `${t.name.padEnd(width)}  ${summary}${
       needs.length ? ` (${needs.join("; ")})` : ""
     }`;
