@@ -9,7 +9,11 @@ import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { logsDiff } from "./logs_diff.ts";
 import { rerun } from "./logs_rerun.ts";
-import { formatRecordSummary, formatRecordTable } from "./logs_show.ts";
+import {
+  formatArtifacts,
+  formatRecordSummary,
+  formatRecordTable,
+} from "./logs_show.ts";
 import {
   listRecords,
   readRecord,
@@ -28,6 +32,7 @@ $XDG_STATE_HOME/kcross/builds/<id>/, or KCROSS_STATE_DIR/builds).
 Subcommands:
   ls [--json]                         every record, oldest first
   show <id> [--diagnostics] [--json]  one record (summary, its diagnostics, or metadata.json)
+  show <id> --artifacts [--json]      the files in its artifacts/: name, size, sha256, path
   diff <base-id> <id>                 diagnostics of <id>, new ones prefixed ">> ",
                                       fixed ones listed after; exit 1 on new errors
   rerun <id> [--tree DIR] [--out DIR] [--trust-make-line]
@@ -72,10 +77,30 @@ async function runLogs(ctx: CommandContext): Promise<number> {
       const p = parseArgs(rest, {
         ...commonSpecs("json"),
         diagnostics: { type: "boolean" },
+        artifacts: { type: "boolean" },
       });
       const id = one(p.positionals, "show <id>");
       const meta = await readRecord(id);
       const dir = recordPath(await resolveRecordId(id));
+      if (p.values.artifacts) {
+        const list = meta.artifacts ?? [];
+        if (p.values.json) {
+          ctx.out.out(
+            JSON.stringify(
+              list.map((a) => ({ ...a, file: `${dir}/${a.path}` })),
+              null,
+              2,
+            ),
+          );
+        } else if (list.length === 0) {
+          ctx.out.err(
+            `Record "${meta.id}" has no artifacts (they come from named targets: kcross build … kernel modules)`,
+          );
+        } else {
+          for (const line of formatArtifacts(list, dir)) ctx.out.out(line);
+        }
+        return 0;
+      }
       if (p.values.diagnostics) {
         const diags = await readDiagnostics(id);
         if (p.values.json) ctx.out.out(JSON.stringify(diags, null, 2));

@@ -4,7 +4,11 @@
  * @module
  */
 import { renderReproducer } from "../record/reproducer.ts";
-import type { RecordMetadata } from "../record/types.ts";
+import type {
+  ArtifactRecord,
+  PhaseRecord,
+  RecordMetadata,
+} from "../record/types.ts";
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "-" : `${(ms / 1000).toFixed(1)}s`;
@@ -53,6 +57,44 @@ export function formatRecordTable(records: RecordMetadata[]): string[] {
   );
 }
 
+/**
+ * The record's artifacts, one per line: name, size, sha256, path.
+ *
+ * @example
+ * ```ts
+ * import { formatArtifacts } from "./logs_show.ts";
+ * const [head, row] = formatArtifacts([{ name: "Image.gz", path: "artifacts/Image.gz", phase: "kernel", size: 2048, sha256: "ab".repeat(32) }], "/r");
+ * if (!head!.startsWith("NAME") || !row!.includes("/r/artifacts/Image.gz") || !row!.includes("kernel")) throw new Error(row);
+ * ```
+ */
+export function formatArtifacts(
+  artifacts: readonly ArtifactRecord[],
+  dir: string,
+): string[] {
+  const rows = artifacts.map((a) => [
+    a.name,
+    a.phase,
+    String(a.size),
+    a.sha256,
+    `${dir}/${a.path}`,
+  ]);
+  const header = ["NAME", "TARGET", "SIZE", "SHA256", "PATH"];
+  const all = [header, ...rows];
+  const widths = header.map((_, i) =>
+    Math.max(...all.map((r) => r[i]!.length))
+  );
+  return all.map((r) =>
+    r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i]!)).join("  ")
+  );
+}
+
+function phaseLine(p: PhaseRecord): string {
+  const time = p.durationMs ? ` ${seconds(p.durationMs)}` : "";
+  const why = p.reason ? ` (${p.reason})` : "";
+  const arts = p.artifacts.length ? ` -> ${p.artifacts.join(", ")}` : "";
+  return `  ${p.name}: ${p.status}${time}${why}${arts}`;
+}
+
 /** A readable summary of one record. */
 export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
   const lines = [
@@ -66,7 +108,8 @@ export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
     (m.tree.commit
       ? ` @ ${m.tree.commit.slice(0, 12)}${m.tree.dirty ? " (dirty)" : ""}`
       : "") +
-    (m.tree.kernelVersion ? `  [${m.tree.kernelVersion}]` : ""),
+    (m.tree.kernelVersion ? `  [${m.tree.kernelVersion}]` : "") +
+    (m.tree.kernelRelease ? `  release ${m.tree.kernelRelease}` : ""),
     `arch:       ${m.plan.arch}  triple: ${m.plan.triple} (${m.plan.tripleReason})`,
   ];
   if (m.toolchain) {
@@ -113,6 +156,14 @@ export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
       seconds(t.config)
     }, build ${seconds(t.build)}`,
   );
+  if (m.phases?.length) {
+    lines.push("targets:", ...m.phases.map(phaseLine));
+  }
+  if (m.artifacts?.length) {
+    lines.push(
+      `artifacts:  ${m.artifacts.length} in ${dir}/artifacts (kcross logs show ${m.id} --artifacts)`,
+    );
+  }
   if (m.ccache) {
     lines.push(`ccache:     ${m.ccache.hits} hits, ${m.ccache.misses} misses`);
   }
