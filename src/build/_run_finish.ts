@@ -31,10 +31,7 @@ export function configSection(
     plan: plan.config,
     inputs: {
       ...config.inputs,
-      fragments: config.inputs.fragments.map((f) => ({
-        path: f.path,
-        sha256: f.sha256,
-      })),
+      fragments: config.inputs.fragments.map(({ text: _, ...f }) => f),
     },
     inputsDigest: config.inputsDigest,
     reused: config.reused,

@@ -8,6 +8,7 @@ import type { Command, CommandContext } from "../util/command.ts";
 import { type AnyParsed, flag, parseArgs, str, strs } from "../util/args.ts";
 import { ccacheOf, commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
 import { UserError } from "../errors.ts";
+import { localFragment } from "../config/mod.ts";
 import { resolvePath } from "./_host.ts";
 import { formatPlan } from "./format_plan.ts";
 import { planMakeCross } from "./plan_makecross.ts";
@@ -71,7 +72,11 @@ Options:
                          output dir's existing .config
   --config-url URL       the config from a URL (same as --config URL)
   --seed N               KCONFIG_SEED for randconfig
-  --fragment F           merge a config fragment (repeatable, in order)
+  --kconfig-add F        merge a config fragment (repeatable, in order): a
+                         file, an https:// URL (cached), an in-tree name
+                         (kvm_guest.config, arch/ARCH/configs/X.config),
+                         make:NAME.config, or CONFIG_X=y / "# CONFIG_X is not
+                         set"; --fragment F is the same
   --set CONFIG_X=y       set a symbol (repeatable; =n or "# CONFIG_X is not set")
   --werror=off           turn CONFIG_WERROR off (default: keep the config's)
   --compiler X           gcc-11.2.0, gcc-11, gcc, clang-17… (default gcc: newest)
@@ -283,9 +288,28 @@ function configOf(p: AnyParsed, cwd: string): ConfigSource | undefined {
   return src;
 }
 
+/**
+ * `--kconfig-add` (TuxMake's name) is `--fragment`: rewritten before parsing
+ * so the two keep their order on the command line.
+ */
+function kconfigAddAsFragment(args: string[]): string[] {
+  const out: string[] = [];
+  for (const [i, a] of args.entries()) {
+    if (a === "--") {
+      for (const rest of args.slice(i)) out.push(rest);
+      break;
+    }
+    if (a === "--kconfig-add") out.push("--fragment");
+    else if (a.startsWith("--kconfig-add=")) {
+      out.push(`--fragment=${a.slice("--kconfig-add=".length)}`);
+    } else out.push(a);
+  }
+  return out;
+}
+
 async function runNative(ctx: CommandContext): Promise<number> {
   const start = startTimings();
-  const p = parseArgs(ctx.args, BUILD_OPTIONS);
+  const p = parseArgs(kconfigAddAsFragment(ctx.args), BUILD_OPTIONS);
   if (flag(p, "list-targets")) return printTargets(ctx, p);
   const arch = str(p, "arch");
   if (!arch) {
@@ -315,7 +339,9 @@ async function runNative(ctx: CommandContext): Promise<number> {
     arch,
     ...(compiler ? { compiler } : {}),
     ...(config ? { config } : {}),
-    fragments: strs(p, "fragment").map((f) => resolvePath(ctx.cwd, f)),
+    fragments: strs(p, "fragment").map((f) =>
+      localFragment(f, ctx.cwd, { srcTree, arch })
+    ),
     sets: strs(p, "set"),
     werror,
     outDir: resolvePath(ctx.cwd, str(p, "out") ?? "build_dir"),

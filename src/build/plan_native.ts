@@ -7,6 +7,7 @@
 import guess from "../../toolchains/config-guess.json" with { type: "json" };
 import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
+import { fragmentCacheDir, resolveFragment } from "../config/mod.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import type { Resolver } from "./_cross.ts";
 import { decideTriple } from "./_common.ts";
@@ -182,20 +183,26 @@ export function overlayConfig(base: string, lines: string[]): string {
   return [...kept.filter((l) => l !== ""), ...over.values()].join("\n") + "\n";
 }
 
-async function overrideLines(fragments: string[], sets: string[]) {
+/**
+ * The fragment and `--set` lines over the base config, for the triple
+ * guess. Read from disk only: a URL not downloaded yet is left out (the
+ * triple is provisional then, and checked against the final `.config`).
+ */
+async function overrideLines(input: NativeInput, cfg: ConfigPlan) {
   const lines: string[] = [];
-  for (const f of fragments) {
-    try {
-      // No spread: a fragment of 10^5 lines would overflow the call stack.
-      for (const l of (await Deno.readTextFile(f)).split("\n")) lines.push(l);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new UserError(`Config fragment "${f}" does not exist`);
-      }
-      throw e;
-    }
+  for (const word of cfg.fragments) {
+    const f = await resolveFragment(word, {
+      cwd: input.srcTree,
+      srcTree: input.srcTree,
+      arch: input.arch,
+      cacheDir: fragmentCacheDir(),
+      offline: true,
+    });
+    // No spread: a fragment of 10^5 lines would overflow the call stack.
+    for (const l of f?.text.split("\n") ?? []) lines.push(l);
   }
-  return [...lines, ...sets];
+  for (const l of cfg.sets) lines.push(l);
+  return lines;
 }
 
 async function nativeTriple(
@@ -215,7 +222,7 @@ async function nativeTriple(
     const d = decideTriple(input.arch, await readConfig(where), where);
     return { triple: d.triple, reason: d.reason, provisional: false };
   }
-  const lines = await overrideLines(cfg.fragments, cfg.sets);
+  const lines = await overrideLines(input, cfg);
   const steps = cfg.source.kind !== "existing" || lines.length > 0;
   const src = cfg.source;
   let base: string | null = null;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ConfigInputs } from "../config/run_config.ts";
-import { parseConfig } from "../config/merge_config.ts";
+import { formatAssignment, parseConfig } from "../config/merge_config.ts";
 import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
 import type { KcrossInvocation } from "../record/types.ts";
 import type { ResolvedToolchain } from "../toolchain/types.ts";
@@ -126,9 +126,18 @@ export function reproducerSteps(
     inlineSets = false;
   }
   if (config && inlineSets) {
+    // In order: a URL, an in-tree name and make: are portable words; a
+    // local file's lines go inline (the file is not on the other machine).
     for (const f of config.fragments) {
+      if (f.kind === "url" || f.kind === "tree" || f.kind === "make") {
+        args.push("--kconfig-add", f.path);
+        continue;
+      }
       for (const [symbol, value] of parseConfig(f.text)) {
-        args.push("--set", `${symbol}=${value ?? "n"}`);
+        args.push(
+          "--kconfig-add",
+          formatAssignment({ symbol, value }),
+        );
       }
     }
     for (const s of config.sets) {

@@ -13,6 +13,7 @@
 import type { Output } from "../util/output.ts";
 import { shellLine } from "../util/shell_quote.ts";
 import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
+import { fragmentCacheDir } from "../config/fragment_source.ts";
 import { DiagnosticCollector } from "../diagnostics/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import {
@@ -394,6 +395,7 @@ function configPhase(
     },
     signal: options.signal,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    fragmentCache: fragmentCacheDir(),
     make: async (goals, extraEnv) => {
       const words = [...configArgv, ...goals];
       out.err(`kcross: ${shellLine(words)}`);

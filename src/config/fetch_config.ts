@@ -26,6 +26,8 @@ export interface FetchConfigOptions {
   timeoutMs?: number;
   /** Byte cap on the body and on its decompressed text (default 16 MB). */
   maxBytes?: number;
+  /** What is fetched, for messages (default `config`). */
+  what?: string;
 }
 
 /** Why a network error happened, in a few words (`connection refused`…). */
@@ -61,6 +63,7 @@ export async function fetchConfig(
   const timeoutMs = options.timeoutMs ??
     fetchTimeoutMs((n) => Deno.env.get(n), CONFIG_TIMEOUT_MS);
   const maxBytes = options.maxBytes ?? MAX_CONFIG_BYTES;
+  const what = options.what ?? "config";
   const control = new AbortController();
   const onAbort = () => control.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -77,7 +80,7 @@ export async function fetchConfig(
     if (options.signal?.aborted) {
       return new InterruptedError("Interrupted", { cause: error });
     }
-    return new InfraError(`Cannot fetch config "${url}": ${why}`, {
+    return new InfraError(`Cannot fetch ${what} "${url}": ${why}`, {
       cause: error,
       hint: hint ?? "check the URL and the network, then retry",
     });
@@ -98,7 +101,9 @@ export async function fetchConfig(
       throw fail(
         `HTTP ${response.status}`,
         undefined,
-        response.status === 404
+        what !== "config"
+          ? "check the URL (links are case sensitive), then retry"
+          : response.status === 404
           ? "the robot's archive drops old reports' files; save the config from the mail's attachment and pass --config FILE"
           : "retry later; the robot's archive links are case sensitive",
       );

@@ -33,3 +33,15 @@ export {
   srcArchOf,
 } from "./kconfig_deps.ts";
 export { decodeConfigBody, fetchConfig } from "./fetch_config.ts";
+export {
+  fragmentCacheDir,
+  type FragmentContext,
+  type FragmentKind,
+  type FragmentWord,
+  localFragment,
+  MAX_FRAGMENT_BYTES,
+  parseFragmentWord,
+  type ResolvedFragment,
+  resolveFragment,
+} from "./fragment_source.ts";
+export { refuseShellValues, shellValueIn } from "./shell_values.ts";

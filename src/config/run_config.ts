@@ -11,6 +11,8 @@ import type { ConfigPlan } from "./config_plan.ts";
 import { InterruptedError, UserError } from "../errors.ts";
 import { sha256Hex, writeJsonAtomic } from "../util/mod.ts";
 import { fetchConfig } from "./fetch_config.ts";
+import { type ResolvedFragment, resolveFragment } from "./fragment_source.ts";
+import { refuseShellValues } from "./shell_values.ts";
 import {
   explainDropped,
   readKconfigDefinitions,
@@ -48,6 +50,10 @@ export interface RunConfigContext {
   note?: (line: string) => void;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /** Where fragments downloaded from URLs are cached (absent: not cached). */
+  fragmentCache?: string;
+  /** Milliseconds for a fragment download's answer and each chunk. */
+  fetchTimeoutMs?: number;
 }
 
 /** The config inputs as recorded (plain data, no file contents). */
@@ -57,7 +63,8 @@ export interface ConfigInputs {
     | { kind: "file"; path: string; sha256: string }
     | { kind: "url"; url: string }
     | { kind: "existing"; sha256: string | null };
-  fragments: { path: string; sha256: string; text: string }[];
+  /** Each fragment as resolved: its form, digest and text. */
+  fragments: ResolvedFragment[];
   sets: string[];
   werror: "keep" | "off";
 }
@@ -192,10 +199,12 @@ export async function runConfig(
   if (inputs.sets.length) {
     fragments.push({ name: "--set", text: inputs.sets.join("\n") + "\n" });
   }
-  const needOld = fragments.length > 0 || src.kind !== "target";
-  if (fragments.length) {
-    const base = await Deno.readTextFile(dotConfig);
-    const merged = mergeConfig(base, fragments);
+  // merge_config.sh style, in order; a make: fragment is merged by the
+  // tree's own Makefile (which runs olddefconfig after it).
+  let pending: Fragment[] = [];
+  let settled = src.kind === "target";
+  const merge = async (list: Fragment[]) => {
+    const merged = mergeConfig(await Deno.readTextFile(dotConfig), list);
     for (const n of merged.notes) {
       ctx.note?.(
         `kcross: ${n.from}: ${n.symbol} ${show(n.previous)} -> ${
@@ -203,9 +212,27 @@ export async function runConfig(
         }`,
       );
     }
-    await Deno.writeTextFile(dotConfig, merged.text);
+    return merged.text;
+  };
+  for (const [i, f] of fragments.entries()) {
+    const target = inputs.fragments[i]?.target;
+    if (target === undefined) {
+      pending.push(f);
+      settled = false;
+      continue;
+    }
+    if (pending.length) {
+      await Deno.writeTextFile(dotConfig, await merge(pending));
+    }
+    pending = [];
+    await merge([f]); // the notes only: make merges it
+    const code = await ctx.make([target]);
+    checkAbort(ctx);
+    if (code !== 0) return failedOutcome(target, code);
+    settled = true;
   }
-  if (needOld) {
+  if (pending.length) await Deno.writeTextFile(dotConfig, await merge(pending));
+  if (!settled) {
     const code = await ctx.make(["olddefconfig"]);
     checkAbort(ctx);
     if (code !== 0) return failedOutcome("olddefconfig", code);
@@ -373,12 +400,23 @@ async function resolveInputs(
       break;
     }
   }
-  const fragments = [];
-  for (const path of plan.fragments) {
-    const text = await readRequired(resolvePath(ctx.cwd, path), "fragment");
-    fragments.push({ path, sha256: sha256Hex(text), text });
+  const fragments: ResolvedFragment[] = [];
+  for (const word of plan.fragments) {
+    const f = await resolveFragment(word, {
+      cwd: ctx.cwd,
+      srcTree: ctx.srcTree,
+      arch: ctx.arch,
+      ...(ctx.fragmentCache ? { cacheDir: ctx.fragmentCache } : {}),
+      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.fetchTimeoutMs ? { timeoutMs: ctx.fetchTimeoutMs } : {}),
+    });
+    if (f) fragments.push(f);
   }
   const sets = plan.sets.map((w) => formatAssignment(parseSet(w)));
+  for (const [i, line] of sets.entries()) {
+    refuseShellValues(line, `override "${plan.sets[i]}"`);
+  }
   if (plan.werror === "off") sets.push("# CONFIG_WERROR is not set");
   return { source, fragments, sets, werror: plan.werror };
 }
@@ -391,7 +429,10 @@ function digestOf(inputs: ConfigInputs, ctx: RunConfigContext): string {
     v: 1,
     arch: ctx.arch,
     source,
-    fragments: inputs.fragments.map((f) => f.sha256),
+    // A make: fragment is merged by make (then olddefconfig), not by kcross.
+    fragments: inputs.fragments.map((f) =>
+      f.kind === "make" ? `make:${f.sha256}` : f.sha256
+    ),
     sets: inputs.sets,
     extra: ctx.digestExtra,
   }));

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
+import { parseFragmentWord } from "../config/mod.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { locateKey } from "./_locate.ts";
 import type { LoadedMatrix } from "./load_matrix.ts";
@@ -317,19 +318,31 @@ async function cellInputs(
     }
     if (s.allow_failure !== undefined) allowFailure = s.allow_failure;
   }
-  const absFragments = fragments.map((f) =>
-    f.startsWith("/") ? f : `${loaded.dir}/${f}`
-  );
+  // A file's digest is its content's; the other forms (URL, in-tree name,
+  // make:, inline line) are digested by their word: the tree's commit is in
+  // the cell digest, and the record keeps the content digest of each.
+  const absFragments: string[] = [];
   const fragmentDigests: string[] = [];
-  for (const [i, f] of absFragments.entries()) {
+  for (const f of fragments) {
+    const parsed = parseFragmentWord(f);
+    if (parsed.kind !== "path") {
+      absFragments.push(parsed.kind === "url" ? parsed.url : f);
+      fragmentDigests.push(sha256(`${parsed.kind}:${f}`));
+      continue;
+    }
+    const abs = f.startsWith("/") ? f : `${loaded.dir}/${f}`;
     try {
-      fragmentDigests.push(sha256(await readFile(f)));
+      fragmentDigests.push(sha256(await readFile(abs)));
+      absFragments.push(abs);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!f.startsWith("/") && !/^\.\.?\//.test(f)) {
+        absFragments.push(f); // the tree's (kvm_guest.config, arch/…)
+        fragmentDigests.push(sha256(`tree:${f}`));
+        continue;
+      }
       throw new UserError(
-        `Cannot read config fragment "${
-          fragments[i]
-        }" named in "${loaded.file}"`,
+        `Cannot read config fragment "${f}" named in "${loaded.file}"`,
         {
           hint:
             `fragment paths are relative to the matrix file's directory (${loaded.dir})`,

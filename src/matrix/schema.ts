@@ -4,7 +4,8 @@
  * ```toml
  * name = "vfio"                 # optional label
  * werror = "keep"               # or "off" (CONFIG_WERROR=n), default keep
- * fragments = ["frag.config"]   # merged into every cell (paths relative to this file)
+ * fragments = ["frag.config"]   # merged into every cell: files (relative to this file),
+ *                               # https:// URLs, in-tree names, make:X.config, CONFIG_X=y
  * set = ["CONFIG_VFIO=m"]       # CONFIG_X overrides for every cell
  * [tree]                        # optional: default is the checkout kcross runs from
  * url = "/path/or/git-url"      # commit defaults to the checkout's HEAD

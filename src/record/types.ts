@@ -6,6 +6,7 @@
 import type { ConfigPlan } from "../config/config_plan.ts";
 import type { ConfigInputs } from "../config/run_config.ts";
 import type { DroppedSymbol } from "../config/merge_config.ts";
+import type { ResolvedFragment } from "../config/fragment_source.ts";
 import type { ToolchainProvider } from "../toolchain/types.ts";
 
 /** How a build ended, or `running` while it runs. */
@@ -136,7 +137,8 @@ export interface RecordMetadata {
   config: {
     plan: ConfigPlan | null;
     inputs: Omit<ConfigInputs, "fragments"> & {
-      fragments: { path: string; sha256: string }[];
+      /** Each fragment: its form (`file`, `url`, `tree`, `make`, `inline`), the word given, its digest; `tree`/`make` name their tree files. */
+      fragments: Omit<ResolvedFragment, "text">[];
     };
     inputsDigest: string;
     reused: boolean;

@@ -15,6 +15,7 @@ import {
 } from "../build/mod.ts";
 import type { BuildPlan, ConfigSource } from "../build/types.ts";
 import { UserError } from "../errors.ts";
+import { localFragment } from "../config/mod.ts";
 import { type NativeBuildOptions, parseBuildArgs } from "./build_args.ts";
 import { countCompiledInRecord } from "./count_compiled.ts";
 import { type CellRunner, loadCellRunner } from "../matrix/runner.ts";
@@ -60,10 +61,6 @@ export async function stepFromOutcome(
   };
 }
 
-function resolveIn(cwd: string, path: string): string {
-  return path.startsWith("/") ? path : `${cwd}/${path}`;
-}
-
 /**
  * The planner input for building `srcTree` into `outDir` with `options`
  * (relative paths resolved against `cwd`, where the user ran kcross).
@@ -87,7 +84,12 @@ export function nativeInput(
     arch: options.arch,
     compiler: options.compiler,
     config,
-    fragments: options.fragments.map((f) => resolveIn(where.cwd, f)),
+    fragments: options.fragments.map((f) =>
+      localFragment(f, where.cwd, {
+        srcTree: where.srcTree,
+        arch: options.arch,
+      })
+    ),
     sets: options.sets,
     werror: options.werror,
     ...(options.w === null ? {} : { w: options.w }),

@@ -213,7 +213,7 @@ Deno.test("runConfig() reports a failing config target and missing inputs", asyn
   await assertRejects(
     () => runConfig(plan({ fragments: ["missing.config"] }), context(tree)),
     UserError,
-    "Cannot read fragment",
+    'No config fragment "missing.config"',
   );
   await assertRejects(
     () =>

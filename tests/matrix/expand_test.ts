@@ -123,11 +123,11 @@ Deno.test("expandCells() rejects rules naming unknown axes and incomplete includ
   const e3 = await assertRejects(
     () =>
       cells(
-        `${BASE}[[override]]\nmatch = { arch = "powerpc" }\nfragments = ["nope.config"]\n`,
+        `${BASE}[[override]]\nmatch = { arch = "powerpc" }\nfragments = ["./nope.config"]\n`,
       ),
     UserError,
   );
-  assertStringIncludes(e3.message, '"nope.config"');
+  assertStringIncludes(e3.message, '"./nope.config"');
 });
 
 Deno.test("cellDigest() changes with the commit and the fragment content, not the tree URL", async () => {
