@@ -154,6 +154,11 @@ export function presubmitCommandWith(
         ctx.out.out("");
         ctx.out.out(answer);
       }
+      if (result.totals.notRun > 0) {
+        ctx.out.err(
+          `hint: ${result.totals.notRun} cell(s) could not start (see the reasons above): install their compilers (kcross toolchain fetch/prefetch, --mirror), or let another build stand in with --allow-substitute / --allow-distro (each cell then says which)`,
+        );
+      }
       return result.exitCode;
     },
   };

@@ -371,6 +371,10 @@ Deno.test("kcross presubmit prints the cells, the robot-style report and the ans
       out.stdout.at(-1)!,
       /^presubmit: 1 of 3 cells would be reported \(1 new diagnostic\); 1 of 3 not checked \(1 not run\) — see \/.*\/summary\.html$/,
     );
+    assertMatch(
+      out.stderr.at(-1)!,
+      /^hint: 1 cell\(s\) could not start .*--allow-substitute/,
+    );
   });
   await t.step("--json", async () => {
     const { code, out } = await runCli([
@@ -388,7 +392,7 @@ Deno.test("kcross presubmit prints the cells, the robot-style report and the ans
       "not-run",
     ]);
     assertMatch(
-      out.stderr.at(-1)!,
+      out.stderr.at(-2)!,
       /^presubmit: 1 of 3 cells would be reported/,
     );
   });
