@@ -28,10 +28,9 @@ import type { PresubmitCommit, PresubmitResult, StepOutcome } from "./types.ts";
 import { writeSummaries } from "./write_summaries.ts";
 
 /** The profile `kcross presubmit` runs by default. */
-export const DEFAULT_PROFILE = new URL(
-  "../../configs/robot-profile.toml",
-  import.meta.url,
-).pathname;
+export const DEFAULT_PROFILE = decodeURIComponent(
+  new URL("../../configs/robot-profile.toml", import.meta.url).pathname,
+);
 
 /** Options of a run (the CLI's flags). */
 export interface PresubmitOptions {
