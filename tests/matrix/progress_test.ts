@@ -80,3 +80,21 @@ Deno.test("resultLine() names retries, the worker and reuse", () => {
   );
   assertEquals(line, "k: infra: mirror down 1.5 s [2 attempts, on h:9]");
 });
+
+Deno.test("progressView().drop() shrinks the total for work that will not run", () => {
+  const out = recordingOutput();
+  const p = progressView(out, 6);
+  p.started("a");
+  p.finished(rec("a", "infra"));
+  p.drop(3);
+  p.started("b");
+  p.finished(rec("b", "pass"));
+  p.drop(10); // never below what is done
+  p.close();
+  assertEquals(out.stderr, [
+    "[0/6] start a",
+    "[1/6] a: infra 1.5 s",
+    "[1/3] start b",
+    "[2/3] b: pass (0 errors, 1 warnings) 1.5 s",
+  ]);
+});
