@@ -34,6 +34,33 @@ export interface BuildReproOptions extends RunReproOptions {
    * not a setup difference.
    */
   otherCommitExpected?: boolean;
+  /**
+   * Objects (`drivers/vfio/vfio_main.o`, relative to the build dir) to
+   * compile again even if make finds them up to date: an incremental build
+   * prints nothing for an object it does not rebuild, and `verify` must see
+   * what the reported files print now. Anything that is not a plain
+   * relative `.o` path is ignored.
+   */
+  recompile?: readonly string[];
+}
+
+/** Removes the objects to recompile from `outDir` (missing ones are fine). */
+async function forgetObjects(
+  outDir: string,
+  objects: readonly string[],
+): Promise<number> {
+  let n = 0;
+  for (const o of new Set(objects)) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.+/-]*\.o$/.test(o)) continue;
+    if (o.split("/").some((part) => part === ".." || part === ".")) continue;
+    try {
+      await Deno.remove(`${outDir}/${o}`);
+      n++;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+  return n;
 }
 
 async function readTextOrNull(path: string): Promise<string | null> {
@@ -147,6 +174,10 @@ export async function buildReproAt(
 
   const outDir = `${lease.slotDir}/build/${buildDirName(plan.arch, triple)}`;
   await Deno.mkdir(outDir, { recursive: true });
+  if (options.recompile?.length) {
+    const n = await forgetObjects(outDir, options.recompile);
+    if (n) step(`recompiling ${n} object(s) of the reported diagnostics`);
+  }
   const buildPlan = await engine.planBuild({
     arch: plan.arch,
     srcTree: lease.dir,

@@ -72,22 +72,30 @@ report, missing commit or config, no exact compiler), 3 infrastructure error.`;
 
 const DEMO_USAGE = `Usage: kcross demo [--keep | --clean] [--jobs N] [--json]
 
-Reproduce the seed report end to end on this machine: check (as root,
-install) the Debian packages it needs, make a sample kernel repository from
-linux-source-6.1 (a base commit and one that adds the VFIO_DEVICE_STATE_STOP
-macro collision to include/uapi/linux/vfio.h), write a robot-style report
-for it (powerpc-allmodconfig, Debian's powerpc64 gcc, W=1 drivers/vfio/),
-and run kcross repro on it. Everything lives in <state dir>/demo and is
-reused, so a second run takes seconds.
+Go through the whole loop on this machine: check (as root, install) the
+Debian packages it needs, make a sample kernel repository from
+linux-source-6.1 (a base commit, one that adds the VFIO_DEVICE_STATE_STOP
+macro collision to include/uapi/linux/vfio.h, and its fix on top), write a
+robot-style report for it (powerpc-allmodconfig, Debian's powerpc64 gcc,
+W=1 drivers/vfio/), run kcross repro on it (the >> error, reproduced),
+then kcross verify on the fix ("fixed", and the trailers to add).
+Everything lives in <state dir>/demo and is reused, so a second run is
+incremental (ccache).
 
 Options:
   --keep        keep the sample, its worktree and build dir (the default)
   --clean       remove them and stop
 ${flagHelp("jobs", 16, "make -j N")}
-${flagHelp("json", 16, "print the verdict as JSON")}
+${
+  flagHelp(
+    "json",
+    16,
+    'print the repro verdict as JSON, with verify\'s answer under "verify"',
+  )
+}
 
-Exit codes: 0 reproduced, 1 not reproduced, 2 user error (packages missing
-and not root), 3 infrastructure error.`;
+Exit codes: 0 reproduced and fixed, 1 not reproduced or not fixed, 2 user
+error (packages missing and not root), 3 infrastructure error.`;
 
 async function repro(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args, {
@@ -199,16 +207,29 @@ async function demo(ctx: CommandContext): Promise<number> {
   if (flag(p, "keep") && flag(p, "clean")) {
     throw new UserError("--keep and --clean contradict each other");
   }
+  const dispatch = ctx.dispatch;
+  if (!dispatch) {
+    throw new Error("demo needs a command dispatcher in its context");
+  }
+  const json = flag(p, "json");
   const result = await runDemo({
-    out: flag(p, "json") ? { ...ctx.out, out: () => {} } : ctx.out,
+    out: json ? { ...ctx.out, out: () => {} } : ctx.out,
     signal: ctx.signal,
     engine: defaultEngine(),
     clean: flag(p, "clean"),
     ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
+    verify: (args, out) => dispatch("verify", { ...ctx, args, out }),
+    json,
   });
   if (result === null) return 0;
-  if (flag(p, "json")) ctx.out.out(JSON.stringify(result.verdict, null, 2));
-  return result.verdict.verdict === "reproduced" ? 0 : 1;
+  if (json) {
+    ctx.out.out(
+      JSON.stringify({ ...result.verdict, verify: result.verify }, null, 2),
+    );
+  }
+  return result.verdict.verdict === "reproduced" && result.verifyCode === 0
+    ? 0
+    : 1;
 }
 
 /** Subcommands this area provides. */

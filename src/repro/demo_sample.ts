@@ -1,8 +1,9 @@
 /**
  * The demo's sample kernel repository: Debian's linux-source-6.1 as one base
- * commit plus one commit that adds the seed report's `VFIO_DEVICE_STATE_STOP`
- * macro in front of the enum that defines the same name. A bare repository
- * under `stateDir()/demo`, built once and reused.
+ * commit, one commit that adds the seed report's `VFIO_DEVICE_STATE_STOP`
+ * macro in front of the enum that defines the same name, and the fix on top
+ * (the macro removed, with the trailer the report asks for). A bare
+ * repository under `stateDir()/demo`, built once and reused.
  *
  * @module
  */
@@ -22,6 +23,18 @@ export const VFIO_COLLISION = {
   subject: "vfio: Define device migration protocol v2",
 };
 
+/**
+ * The fix of the seed bug, as a developer would send it: the stray macro
+ * goes (the enum already names the state), with the robot's tag.
+ */
+export const VFIO_FIX = {
+  subject: "vfio: Remove the VFIO_DEVICE_STATE_STOP macro",
+  body: "The enum vfio_device_mig_state defines VFIO_DEVICE_STATE_STOP; the\n" +
+    "macro of the same name turns the enumerator into '(0)' and breaks\n" +
+    "every user of <linux/vfio.h>.\n\n" +
+    "Reported-by: kernel test robot <lkp@intel.com>\n",
+};
+
 /** The sample repository, ready. */
 export interface DemoSample {
   /** The bare repository. */
@@ -29,6 +42,8 @@ export interface DemoSample {
   branch: string;
   base: string;
   bad: string;
+  /** The fix on top of `bad` (the branch's head). */
+  fix: string;
   /** Whether it was just built (false: reused). */
   created: boolean;
 }
@@ -62,9 +77,73 @@ async function readReady(dir: string): Promise<DemoSample | null> {
       allowFail: true,
     });
     if (!head.success) return null;
+    if (typeof s.fix !== "string") {
+      // a sample made before the demo had its fix: add it
+      const fix = await commitFix(s.repo, s.bad, s.branch);
+      const sample = { ...s, fix };
+      await writeJsonAtomic(`${dir}/ready.json`, sample);
+      return { ...sample, created: false };
+    }
     return { ...s, created: false };
   } catch {
     return null;
+  }
+}
+
+/**
+ * Commits the fix on top of `bad` in the bare repository (through a
+ * temporary index: there is no work tree) and moves `branch` to it.
+ *
+ * @returns the fix's sha (the same on every machine: fixed dates and names)
+ */
+async function commitFix(
+  repo: string,
+  bad: string,
+  branch: string,
+): Promise<string> {
+  const text = await showFile(repo, bad, VFIO_COLLISION.file);
+  if (!text.includes(VFIO_COLLISION.insert + VFIO_COLLISION.before)) {
+    throw new InfraError(
+      `"${VFIO_COLLISION.file}" at ${bad} has no seeded collision to fix`,
+    );
+  }
+  const tmp = await Deno.makeTempDir({ dir: `${repo}/..`, prefix: "fix." });
+  try {
+    const file = `${tmp}/vfio.h`;
+    await Deno.writeTextFile(
+      file,
+      text.replace(
+        VFIO_COLLISION.insert + VFIO_COLLISION.before,
+        VFIO_COLLISION.before,
+      ),
+    );
+    const env = {
+      ...COMMIT_ENV,
+      GIT_AUTHOR_DATE: "2022-01-23T09:00:00Z",
+      GIT_COMMITTER_DATE: "2022-01-23T09:00:00Z",
+      GIT_INDEX_FILE: `${tmp}/index`,
+    };
+    const blob = (await git(["hash-object", "-w", file], { cwd: repo }))
+      .stdout.trim();
+    await git(["read-tree", bad], { cwd: repo, env });
+    await git([
+      "update-index",
+      "--cacheinfo",
+      `100644,${blob},${VFIO_COLLISION.file}`,
+    ], { cwd: repo, env });
+    const tree = (await git(["write-tree"], { cwd: repo, env })).stdout.trim();
+    const fix = (await git([
+      "commit-tree",
+      tree,
+      "-p",
+      bad,
+      "-m",
+      `${VFIO_FIX.subject}\n\n${VFIO_FIX.body}`,
+    ], { cwd: repo, env })).stdout.trim();
+    await git(["update-ref", `refs/heads/${branch}`, fix], { cwd: repo });
+    return fix;
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
   }
 }
 
@@ -125,7 +204,9 @@ export async function ensureDemoSample(
     .trim();
   await Deno.remove(`${repo}/index`).catch(() => {});
   await Deno.remove(work, { recursive: true });
-  const sample = { repo, branch: "master", base, bad };
+  progress(`committing the fix: ${VFIO_FIX.subject}`);
+  const fix = await commitFix(repo, bad, "master");
+  const sample = { repo, branch: "master", base, bad, fix };
   await writeJsonAtomic(`${dir}/ready.json`, sample);
   return { ...sample, created: true };
 }

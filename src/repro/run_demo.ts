@@ -1,6 +1,7 @@
 /**
  * `kcross demo`: host packages → sample repository → robot-style report →
- * `repro` → the `>>` error and the verdict. Everything it makes lives under
+ * `repro` → the `>>` error and the verdict → the sample's fix → `verify` →
+ * `fixed` and the trailers. Everything it makes lives under
  * `stateDir()/demo` and is reused by the next run.
  *
  * @module
@@ -11,7 +12,12 @@ import { InfraError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import { withFileLock } from "../util/mod.ts";
 import { demoReport } from "./demo_report.ts";
-import { ensureDemoSample, showFile, VFIO_COLLISION } from "./demo_sample.ts";
+import {
+  ensureDemoSample,
+  showFile,
+  VFIO_COLLISION,
+  VFIO_FIX,
+} from "./demo_sample.ts";
 import type { ReproEngine } from "./engine.ts";
 import { demoPackages, ensurePackages, type Runner } from "./host_packages.ts";
 import { formatVerdict } from "./format_verdict.ts";
@@ -31,7 +37,26 @@ export interface RunDemoOptions {
   runner?: Runner;
   /** The cross compiler whose `--version` goes into the report. */
   compiler?: string;
+  /**
+   * Runs `kcross verify` with these arguments, printing through `out`, and
+   * returns its exit code. The command layer passes its dispatcher: verify
+   * sits above repro, so repro reaches it only that way.
+   */
+  verify: (args: string[], out: Output) => Promise<number>;
+  /** Ask verify for JSON (`demo --json`) and return it parsed. */
+  json?: boolean;
 }
+
+/** What the demo found: the reproduction, then the fix's verification. */
+export interface DemoResult extends ReproResult {
+  /** verify's exit code: 0 when the fix is `fixed`. */
+  verifyCode: number;
+  /** verify's `--json` answer, with `json`. */
+  verify?: unknown;
+}
+
+/** Steps the demo prints as `[n/STEPS]`. */
+const STEPS = 7;
 
 /** The demo's directory. */
 export function demoDir(): string {
@@ -61,16 +86,16 @@ async function compilerVersionLine(compiler: string): Promise<string> {
 /**
  * Runs the demo.
  *
- * @returns the repro result, or null after `--clean`
+ * @returns the repro result and verify's answer, or null after `--clean`
  * @throws {UserError} packages missing and not root
  * @throws {InfraError} install, extraction, build infrastructure
  */
 export async function runDemo(
   options: RunDemoOptions,
-): Promise<ReproResult | null> {
+): Promise<DemoResult | null> {
   const { out } = options;
   const dir = demoDir();
-  const step = (n: number, line: string) => out.err(`[${n}/5] ${line}`);
+  const step = (n: number, line: string) => out.err(`[${n}/${STEPS}] ${line}`);
   return await withLock(dir, async () => {
     if (options.clean) {
       const ready = `${dir}/linux.git`;
@@ -106,7 +131,9 @@ export async function runDemo(
     out.err(
       `      ${sample.created ? "created" : "reused"} ${sample.repo}: base ${
         sample.base.slice(0, 12)
-      }, ${VFIO_COLLISION.subject} ${sample.bad.slice(0, 12)}`,
+      }, ${VFIO_COLLISION.subject} ${sample.bad.slice(0, 12)}, fix ${
+        sample.fix.slice(0, 12)
+      }`,
     );
 
     step(3, "writing a robot-style report");
@@ -145,7 +172,7 @@ export async function runDemo(
       ...(options.jobs ? { jobs: options.jobs } : {}),
     });
 
-    step(5, "result");
+    step(5, "reproduced: the result");
     for (const line of formatVerdict(result.verdict)) out.out(line);
     const seen = result.verdict.rows.filter((r) =>
       r.new && r.status !== "missing"
@@ -160,7 +187,41 @@ export async function runDemo(
         }: ${r.severity}: ${r.message}`,
       );
     }
+
+    step(
+      6,
+      `the fix: ${sample.fix.slice(0, 12)} ${VFIO_FIX.subject} (on top of ${
+        sample.bad.slice(0, 12)
+      }, the head of ${sample.branch})`,
+    );
+    out.out("");
+    out.out(`the fix: ${sample.fix.slice(0, 12)} ${VFIO_FIX.subject}`);
+    const args = [
+      reportPath,
+      "--tree",
+      sample.repo,
+      "--commit",
+      sample.fix,
+      ...(options.jobs ? ["--jobs", String(options.jobs)] : []),
+      ...(options.json ? ["--json"] : []),
+    ];
+    step(
+      7,
+      `kcross verify ${reportPath} --tree ${sample.repo} --commit ${
+        sample.fix.slice(0, 12)
+      }`,
+    );
+    let json = "";
+    const verifyOut: Output = options.json
+      ? { ...out, out: (line: string) => void (json += `${line}\n`) }
+      : out;
+    if (!options.json) out.out("");
+    const verifyCode = await options.verify(args, verifyOut);
     out.err(`demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return result;
+    return {
+      ...result,
+      verifyCode,
+      ...(options.json && json ? { verify: JSON.parse(json) } : {}),
+    };
   });
 }

@@ -8,6 +8,7 @@
  */
 import { git, resolveCommit } from "../git/mod.ts";
 import { extractEmail } from "../report/mod.ts";
+import { compareReported } from "../diagnostics/mod.ts";
 import { UserError } from "../errors.ts";
 import { writeJsonAtomic } from "../util/atomic_write.ts";
 import { buildReproAt } from "../repro/build_repro.ts";
@@ -116,6 +117,12 @@ export async function runVerify(
   step(`report's commit ${reportSha}, fix ${fixSha}`);
   const ready = await resolveReproToolchain(prepared, options);
 
+  // The objects of the reported .c files, compiled in every build here:
+  // make would leave them up to date (and silent) otherwise.
+  const reportedObjects = plan.reported.map((d) => d.file)
+    .filter((f) => /\.c$/.test(f)).map((f) =>
+      f.replace(/^(\.\/)+/, "").replace(/\.c$/, ".o")
+    );
   let baseline = await findBaseline(reportSha, ready.setupKey);
   let report: VerifyBuild;
   if (baseline) {
@@ -127,7 +134,10 @@ export async function runVerify(
     };
   } else {
     step(`report's commit: no build of it with this setup yet, building it`);
-    const built = await buildReproAt(ready, reportSha, options);
+    const built = await buildReproAt(ready, reportSha, {
+      ...options,
+      recompile: reportedObjects,
+    });
     baseline = {
       id: built.verdict.build!.id,
       recordDir: built.verdict.build!.recordDir,
@@ -140,9 +150,14 @@ export async function runVerify(
     };
   }
   step(`fix: building ${fixSha}`);
+  // and the objects that printed them at the report's commit (a header's
+  // diagnostics come from every unit that includes it)
+  const printed = compareReported(plan.reported, baseline.diagnostics).matches
+    .flatMap((m) => m.found?.objects ?? []);
   const fixed = await buildReproAt(ready, fixSha, {
     ...options,
     otherCommitExpected: true,
+    recompile: [...reportedObjects, ...printed],
   });
   const rebuilt = await rebuiltInRecord(fixed.verdict.build!.recordDir);
   const judgement = judgeFix(plan.reported, {

@@ -18,6 +18,8 @@ import { sh, snapshot } from "../git/_repo.ts";
 interface Fake extends ReproEngine {
   inputs: ReproBuildInput[];
   built: string[];
+  /** Whether each build found a.o in its build dir (left by the one before). */
+  hadObject: boolean[];
 }
 
 const REPORT_TEXT = [
@@ -69,11 +71,13 @@ function fields(tree: string, commit: string): ReportFields {
 function fakeEngine(report: ReportFields, state: string): Fake {
   const inputs: ReproBuildInput[] = [];
   const built: string[] = [];
+  const hadObject: boolean[] = [];
   const real = defaultEngine();
   let n = 0;
   return {
     inputs,
     built,
+    hadObject,
     parse: () => ({ report, attachedConfig: null, configAttached: false }),
     fetchConfig: () => Promise.reject(new Error("no config fetches here")),
     resolveToolchain: (req) =>
@@ -88,8 +92,11 @@ function fakeEngine(report: ReportFields, state: string): Fake {
         binDir: "/opt/x/bin",
         crossCompile: "/opt/x/bin/powerpc-linux-",
       }),
-    planBuild: (input) => {
+    planBuild: async (input) => {
       inputs.push(input);
+      hadObject.push(
+        await Deno.stat(`${input.outDir}/a.o`).then(() => true, () => false),
+      );
       const plan: BuildPlan = {
         mode: "native",
         arch: input.arch,
@@ -109,9 +116,10 @@ function fakeEngine(report: ReportFields, state: string): Fake {
         allowEmpty: true,
         notes: [],
       };
-      return Promise.resolve(plan);
+      return plan;
     },
     runBuild: async (plan) => {
+      await Deno.writeTextFile(`${plan.outDir}/a.o`, "");
       const id = `2026-01-01T00-00-0${n++}Z-fake`;
       const recordDir = `${state}/builds/${id}`;
       await Deno.mkdir(recordDir, { recursive: true });
@@ -255,6 +263,9 @@ Deno.test("runVerify() reuses the report's build record the second time and says
     assertEquals(notFixed.trailersMissing.length, 2);
     // the report's commit was built once
     assertEquals(engine.built, [s.bad, s.fix, s.noFix]);
+    // the reported file's object is compiled again in every verify build,
+    // or an incremental make would print nothing for it
+    assertEquals(engine.hadObject, [false, false, false]);
 
     const withNew = await runVerify(REPORT_TEXT, { ...base, rev: s.other! });
     assertEquals(withNew.verdict, "fixed-with-new-diagnostics");
@@ -266,8 +277,12 @@ Deno.test("repro and verify plan the same build for the same report: verify reus
   await withState(async (t, repo, s) => {
     const engine = fakeEngine(fields(repo, s.bad!), `${t}/state`);
     const base = { out: recordingOutput(), signal, engine, tree: repo };
+    await runRepro(REPORT_TEXT, base);
+    // repro leaves the build dir as make left it
     const r = await runRepro(REPORT_TEXT, base);
     assertEquals(r.verdict.verdict, "reproduced");
+    assertEquals(engine.hadObject, [false, true]);
+    engine.inputs.splice(1);
     const v = await runVerify(REPORT_TEXT, { ...base, rev: s.fix! });
     assertEquals(v.report.from, "record");
     assertEquals(v.report.recordDir, r.verdict.build!.recordDir);
