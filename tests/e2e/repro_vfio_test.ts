@@ -1,9 +1,10 @@
 /**
  * End to end: `kcross repro` on a real linux-6.1 git repository with the
  * seed's vfio macro collision, through the real parser, Debian's powerpc64
- * gcc (system provider), the native planner, the runner and the comparer.
- * One full build of drivers/vfio/; the later runs reuse the worktree and
- * build dir.
+ * gcc (system provider), the native planner, the runner and the comparer;
+ * then `kcross verify` of a fix and of a commit that is not one. One full
+ * build of drivers/vfio/; the later runs reuse the worktree and build dir
+ * (incremental, ccache).
  */
 import { main } from "../../main.ts";
 import { recordingOutput } from "../../src/util/output.ts";
@@ -31,8 +32,41 @@ const COMMIT_ENV = {
 };
 
 /**
+ * A commit on top of `parent` in `repo` whose `path` has `text`, made with
+ * plumbing (a temporary index: no checkout, no ref, the user's index and
+ * HEAD untouched).
+ */
+async function commitFile(
+  repo: string,
+  parent: string,
+  change: { path: string; text: string; message: string },
+): Promise<string> {
+  const tmp = await Deno.makeTempDir({ prefix: "kcross-e2e-commit-" });
+  try {
+    await Deno.writeTextFile(`${tmp}/file`, change.text);
+    const blob = (await git(["hash-object", "-w", `${tmp}/file`], {
+      cwd: repo,
+    })).stdout.trim();
+    const env = { ...COMMIT_ENV, GIT_INDEX_FILE: `${tmp}/index` };
+    await git(["read-tree", parent], { cwd: repo, env });
+    await git([
+      "update-index",
+      "--cacheinfo",
+      `100644,${blob},${change.path}`,
+    ], { cwd: repo, env });
+    const tree = (await git(["write-tree"], { cwd: repo, env })).stdout.trim();
+    return (await git(
+      ["commit-tree", tree, "-p", parent, "-m", change.message],
+      { cwd: repo, env },
+    )).stdout.trim();
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+/**
  * The "robot's tree": a bare repository sharing the base objects, with the
- * collision commit on branch `for-yishai`, made with plumbing (no checkout).
+ * collision commit on branch `for-yishai`.
  */
 async function makeUpstream(
   dir: string,
@@ -44,38 +78,15 @@ async function makeUpstream(
   const text =
     (await git(["show", `${baseSha}:${VFIO_COLLISION.file}`], { cwd: dir }))
       .stdout;
-  const changed = `${dir}/vfio.h`;
-  await Deno.writeTextFile(
-    changed,
-    text.replace(
+  const bad = await commitFile(dir, baseSha, {
+    path: VFIO_COLLISION.file,
+    text: text.replace(
       VFIO_COLLISION.before,
       VFIO_COLLISION.insert + VFIO_COLLISION.before,
     ),
-  );
-  const blob = (await git(["hash-object", "-w", changed], { cwd: dir })).stdout
-    .trim();
-  const env = { ...COMMIT_ENV, GIT_INDEX_FILE: `${dir}/tmp-index` };
-  await git(["read-tree", baseSha], { cwd: dir, env });
-  await git([
-    "update-index",
-    "--cacheinfo",
-    `100644,${blob},${VFIO_COLLISION.file}`,
-  ], { cwd: dir, env });
-  const tree = (await git(["write-tree"], { cwd: dir, env })).stdout.trim();
-  const bad = (await git(
-    [
-      "commit-tree",
-      tree,
-      "-p",
-      baseSha,
-      "-m",
-      "vfio: Define device migration protocol v2",
-    ],
-    { cwd: dir, env },
-  )).stdout.trim();
+    message: "vfio: Define device migration protocol v2",
+  });
   await git(["update-ref", "refs/heads/for-yishai", bad], { cwd: dir });
-  await Deno.remove(`${dir}/tmp-index`);
-  await Deno.remove(changed);
   return { base: baseSha, bad };
 }
 
@@ -251,6 +262,77 @@ Deno.test({
           v.differences.join("\n"),
           `built commit ${base.slice(0, 12)}`,
         );
+      },
+    );
+
+    // The developer's fix, and a commit that is not one, on top of the
+    // report's commit (fetched into the checkout by repro).
+    const badVfioH = await show(VFIO_COLLISION.file);
+    const fix = await commitFile(user, bad, {
+      path: VFIO_COLLISION.file,
+      text: badVfioH.replace(VFIO_COLLISION.insert, ""),
+      message: "vfio: Remove the VFIO_DEVICE_STATE_STOP macro",
+    });
+    const notFix = await commitFile(user, bad, {
+      path: "drivers/vfio/vfio_main.c",
+      text: `${await show("drivers/vfio/vfio_main.c")}/* a comment */\n`,
+      message: "vfio: Add a comment",
+    });
+
+    await t.step(
+      "verify: the fix is fixed, compared with repro's build of the report's commit, with the report's trailers",
+      async () => {
+        const r = await run([
+          "verify",
+          `${tmp}/new.txt`,
+          "--tree",
+          user,
+          "--commit",
+          fix,
+          "--json",
+        ], tmp);
+        assertEquals(r.code, 0, r.stderr);
+        const v = JSON.parse(r.stdout);
+        assertEquals(v.verdict, "fixed");
+        assertEquals(v.fix.commit, fix);
+        assertEquals(v.report.commit, bad);
+        // repro built the report's commit with this setup: no build of it here
+        assertEquals(v.report.from, "record");
+        const fresh = v.rows.filter((x: { new: boolean }) => x.new);
+        assertEquals(fresh.length, 3);
+        assert(
+          fresh.every((x: { status: string; seenAtReport: boolean }) =>
+            x.status === "gone" && x.seenAtReport
+          ),
+          r.stdout,
+        );
+        assertEquals(v.introduced, []);
+        assertEquals(v.trailers, [
+          "Reported-by: kernel test robot <lkp@intel.com>",
+          "Closes: https://lore.kernel.org/oe-kbuild-all/202201221146.IDixXFOw-lkp@intel.com/",
+        ]);
+        assertEquals(v.trailersMissing, v.trailers);
+      },
+    );
+
+    await t.step(
+      "verify: a commit that does not fix it is not-fixed, exit 1, the errors still there",
+      async () => {
+        const r = await run([
+          "verify",
+          `${tmp}/new.txt`,
+          "--tree",
+          user,
+          "--commit",
+          notFix,
+        ], tmp);
+        assertEquals(r.code, 1, r.stderr);
+        assertStringIncludes(r.stdout, "verdict: not-fixed");
+        assert(
+          /^still there +>> include\/uapi\/linux\/vfio\.h:/m.test(r.stdout),
+          r.stdout,
+        );
+        assert(!r.stdout.includes("Reported-by:"), r.stdout);
       },
     );
 
