@@ -44,8 +44,14 @@ export interface BuildReproOptions extends RunReproOptions {
   recompile?: readonly string[];
 }
 
-/** Removes the objects to recompile from `outDir` (missing ones are fine). */
-async function forgetObjects(
+/**
+ * Removes objects from build dir `outDir` so make compiles them again
+ * (missing ones are fine; anything but a plain relative `.o` path is
+ * ignored).
+ *
+ * @returns how many were removed
+ */
+export async function forgetObjects(
   outDir: string,
   objects: readonly string[],
 ): Promise<number> {

@@ -32,6 +32,9 @@ Options:
   --base REV           compare with REV instead of the report's commit
                        (patch reports: the patch applied on its base)
   --tree DIR           your kernel checkout (default: the current directory)
+  --also FILE          the same check on every cell of this matrix file
+                       (docs/matrix.md), cells in parallel, one line each;
+                       every cell must be fixed for "fixed"
   --trailers-only      print only the trailer lines (when fixed), for
                        git commit --trailer / b4 trailers
 ${flagHelp("json", 23, "print the result as JSON")}
@@ -72,6 +75,7 @@ async function verify(ctx: CommandContext): Promise<number> {
     tree: { type: "string" },
     commit: { type: "string" },
     base: { type: "string" },
+    also: { type: "string" },
     "trailers-only": { type: "boolean" },
     "remote-url": { type: "string" },
     config: { type: "string" },
@@ -140,6 +144,7 @@ async function verify(ctx: CommandContext): Promise<number> {
     tree: tree === undefined ? ctx.cwd : abs(tree),
     ...(rev ? { rev } : {}),
     ...(base ? { base } : {}),
+    ...(str(p, "also") ? { also: str(p, "also")!, cwd: ctx.cwd } : {}),
     ...(remoteUrl ? { remoteUrl } : {}),
     ...(configPath ? { configFile: abs(configPath) } : fetched.config
       ? {
@@ -172,6 +177,12 @@ async function verify(ctx: CommandContext): Promise<number> {
     }
   } else {
     for (const line of formatVerify(result)) ctx.out.out(line);
+  }
+  if (result.cells?.some((c) => c.verdict === "infra-error")) {
+    ctx.out.err(
+      "error: a matrix cell could not be built (infra-error above): its answer is missing",
+    );
+    return 3;
   }
   return result.verdict === "fixed" ? 0 : 1;
 }

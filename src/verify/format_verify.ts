@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { alsoLine } from "./also_matrix.ts";
 import type { FixRow } from "./types.ts";
 import type { VerifyResult } from "./run_verify.ts";
 
@@ -118,6 +119,10 @@ export function formatVerify(v: VerifyResult): string[] {
       v.fix.commit.slice(0, 12)
     } ${v.fix.subject} (${v.fix.recordDir})`,
   );
+  if (v.cells?.length) {
+    lines.push("", `also (${v.cells.length} cells):`);
+    for (const c of v.cells) lines.push(`  ${alsoLine(c)}`);
+  }
   if (v.differences.length) {
     lines.push("", "setup differences:");
     for (const d of v.differences) lines.push(`  - ${d}`);

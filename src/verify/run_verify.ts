@@ -20,6 +20,7 @@ import {
   type RunReproOptions,
 } from "../repro/prepare_repro.ts";
 import type { ReproPlan } from "../repro/types.ts";
+import { type AlsoCell, verifyOnMatrix } from "./also_matrix.ts";
 import { findBaseline } from "./find_baseline.ts";
 import { judgeFix } from "./judge_fix.ts";
 import { rebuiltInRecord } from "./rebuilt_objects.ts";
@@ -32,6 +33,10 @@ export interface RunVerifyOptions extends Omit<RunReproOptions, "commit"> {
   rev?: string;
   /** The commit to compare with, instead of the report's (patch reports). */
   base?: string;
+  /** `--also FILE`: the check again on every cell of this matrix file. */
+  also?: string;
+  /** Where `also` is relative to. */
+  cwd?: string;
 }
 
 /** A build taking part in the verification. */
@@ -57,6 +62,8 @@ export interface VerifyResult extends FixJudgement {
   makeVars: string[];
   /** Setup differences from the robot's (as `repro` lists them). */
   differences: string[];
+  /** `--also`: one answer per matrix cell. */
+  cells?: AlsoCell[];
   plan: ReproPlan;
 }
 
@@ -176,6 +183,38 @@ export async function runVerify(
       `the fix is the report's own commit (${rev}): commit the fix, or pass --commit REV`,
     );
   }
+  let cells: AlsoCell[] | undefined;
+  if (options.also) {
+    step(`also: the same check on the cells of ${options.also}`);
+    cells = await verifyOnMatrix(options.also, {
+      cwd: options.cwd ?? Deno.cwd(),
+      repo,
+      reportCommit: reportSha,
+      fixCommit: fixSha,
+      reported: plan.reported,
+      recompile: reportedObjects,
+      out: options.out,
+      signal: options.signal,
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      ccache: options.ccache ?? true,
+      ...(options.allowDistro ? { allowDistro: true } : {}),
+      ...(options.offline ? { offline: true } : {}),
+      ...(options.trustMakeLine ? { trustMakeLine: true } : {}),
+      ...(options.poolRoot ? { poolRoot: options.poolRoot } : {}),
+    });
+    const worst = (v: string) => cells!.some((c) => c.verdict === v);
+    if (judgement.verdict !== "not-fixed") {
+      if (worst("not-fixed")) judgement.verdict = "not-fixed";
+      else if (worst("fixed-with-new-diagnostics")) {
+        judgement.verdict = "fixed-with-new-diagnostics";
+      }
+    }
+    if (cells.some((c) => c.verdict !== judgement.verdict)) {
+      judgement.notes.push(
+        "the matrix cells of --also count in the verdict: each must be fixed too",
+      );
+    }
+  }
   const email = extractEmail(reportText);
   const parsed = prepared.report;
   const trailers = reportTrailers(email.body, {
@@ -203,6 +242,7 @@ export async function runVerify(
     targets: plan.targets,
     makeVars: plan.makeVars,
     differences: fixed.verdict.differences,
+    ...(cells ? { cells } : {}),
     plan,
   };
   const { plan: _plan, ...saved } = result;
