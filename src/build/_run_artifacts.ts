@@ -102,7 +102,7 @@ async function writersOf(
       const from = `${ctx.objDir}/${rule.from}`;
       return [[rule.name, async (tmp) => {
         await mustBeDir(from, rule.from);
-        await tarXz(from, tmp, ctx);
+        await tarXz(from, tmp, ctx, rule.exclude);
       }]];
     }
     case "install":
@@ -160,9 +160,15 @@ async function installAndPack(
  * bytes). xz at level 1 on every core: artifacts are for handing on, and
  * level 6 costs 5× the CPU for 15% less size (headers: 0.8 s vs 4.4 s).
  */
-async function tarXz(dir: string, tmp: string, ctx: CollectContext) {
+async function tarXz(
+  dir: string,
+  tmp: string,
+  ctx: CollectContext,
+  exclude?: string,
+) {
   const r = await runCaptured([
     "tar",
+    ...(exclude ? [`--exclude=${exclude}`] : []),
     "--sort=name",
     "--owner=0",
     "--group=0",
