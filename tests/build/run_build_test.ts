@@ -8,6 +8,8 @@ import { exitCodeForResult, runBuild } from "../../src/build/run_build.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import type { RecordMetadata } from "../../src/record/types.ts";
 import { fakePlan, makeFakeTree } from "./_run_fake_tree.ts";
+import { scopedEnv } from "../_support/env.ts";
+import { waitGone } from "../_support/procs.ts";
 
 const BASE_ENV = {
   PATH: "/usr/bin:/bin",
@@ -18,14 +20,6 @@ const BASE_ENV = {
 
 function readMeta(dir: string): RecordMetadata {
   return JSON.parse(Deno.readTextFileSync(`${dir}/metadata.json`));
-}
-
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("runBuild() records a passing build: log, timed log, config, metadata, reproducer", async () => {
@@ -175,11 +169,10 @@ Deno.test("Ctrl-C during make ends its process group and records the build as in
       ...out,
       out: (line) => {
         origOut(line);
+        // Printed once the sleeps run and their pids are written.
         if (line === "sleeping") {
-          setTimeout(() => {
-            metaWhileRunning = readMeta(rec);
-            controller.abort();
-          }, 200);
+          metaWhileRunning = readMeta(rec);
+          controller.abort();
         }
       },
     },
@@ -199,10 +192,7 @@ Deno.test("Ctrl-C during make ends its process group and records the build as in
     Number,
   );
   assertEquals(started.length, 3);
-  for (let i = 0; i < 20 && started.some(alive); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assertEquals(started.filter(alive), [], "no stray processes");
+  assertEquals(await waitGone(started), [], "no stray processes");
 });
 
 Deno.test("infrastructure failures are infra-error, not fail", async (t) => {
@@ -290,37 +280,33 @@ Deno.test("runBuild() names the commit, dirty flag and commit-time timestamp of 
 
 Deno.test("--ccache runs the compiler through ccache with kcross's own CCACHE_DIR and records hits and misses", async () => {
   await using tree = await makeFakeTree();
-  const old = Deno.env.get("KCROSS_CACHE_DIR");
-  Deno.env.set("KCROSS_CACHE_DIR", `${tree.root}/cache`);
-  try {
-    const run = async (name: string) => {
-      const plan = fakePlan(tree, ["drivers/foo/"]);
-      plan.ccache = true;
-      const outcome = await runBuild(plan, {
-        out: recordingOutput(),
-        signal: new AbortController().signal,
-        recordDir: `${tree.root}/${name}`,
-        baseEnv: BASE_ENV,
-      });
-      assertEquals(outcome.result, "pass");
-      return readMeta(`${tree.root}/${name}`);
-    };
-    const first = await run("first");
-    assertEquals(first.plan.env.CCACHE_DIR, `${tree.root}/cache/ccache`);
-    assert(
-      first.plan.argv.includes(`CC=ccache ${tree.toolchain.crossCompile}gcc`),
-      first.plan.argv.join(" "),
-    );
-    assertEquals(first.ccache?.misses, 1);
-    assertEquals(first.ccache?.hits, 0);
-    await Deno.remove(`${tree.outDir}/drivers/foo/main.o`);
-    const second = await run("second");
-    assertEquals(second.ccache?.hits, 1);
-    assertEquals(second.ccache?.misses, 0);
-  } finally {
-    if (old === undefined) Deno.env.delete("KCROSS_CACHE_DIR");
-    else Deno.env.set("KCROSS_CACHE_DIR", old);
-  }
+  await using _env = await scopedEnv({
+    KCROSS_CACHE_DIR: `${tree.root}/cache`,
+  });
+  const run = async (name: string) => {
+    const plan = fakePlan(tree, ["drivers/foo/"]);
+    plan.ccache = true;
+    const outcome = await runBuild(plan, {
+      out: recordingOutput(),
+      signal: new AbortController().signal,
+      recordDir: `${tree.root}/${name}`,
+      baseEnv: BASE_ENV,
+    });
+    assertEquals(outcome.result, "pass");
+    return readMeta(`${tree.root}/${name}`);
+  };
+  const first = await run("first");
+  assertEquals(first.plan.env.CCACHE_DIR, `${tree.root}/cache/ccache`);
+  assert(
+    first.plan.argv.includes(`CC=ccache ${tree.toolchain.crossCompile}gcc`),
+    first.plan.argv.join(" "),
+  );
+  assertEquals(first.ccache?.misses, 1);
+  assertEquals(first.ccache?.hits, 0);
+  await Deno.remove(`${tree.outDir}/drivers/foo/main.o`);
+  const second = await run("second");
+  assertEquals(second.ccache?.hits, 1);
+  assertEquals(second.ccache?.misses, 0);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -360,9 +346,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     const started = (await Deno.readTextFile(pids)).trim().split("\n").map(
       Number,
     );
-    for (let i = 0; i < 20 && started.some(alive); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assertEquals(started.filter(alive), [], "no stray processes");
+    assertEquals(await waitGone(started), [], "no stray processes");
   });
 }

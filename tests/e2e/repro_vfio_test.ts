@@ -21,6 +21,7 @@ import {
   assertStringIncludes,
 } from "../_support/assert.ts";
 import { newFormatReport, oldFormatReport } from "./_seed_reports.ts";
+import { scopedEnv } from "../_support/env.ts";
 
 const COMMIT_ENV = {
   GIT_AUTHOR_NAME: "Jason",
@@ -124,8 +125,7 @@ Deno.test({
   sanitizeOps: false,
 }, async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "kcross-e2e-repro-" });
-  const prevState = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", `${tmp}/state`);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${tmp}/state` });
   let server: Deno.HttpServer | null = null;
   try {
     const upstream = `${tmp}/robot-tree.git`;
@@ -339,8 +339,6 @@ Deno.test({
     assertEquals(await snapshot(user), before);
   } finally {
     await server?.shutdown();
-    if (prevState === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", prevState);
     await Deno.remove(tmp, { recursive: true });
   }
 });

@@ -16,6 +16,7 @@ import {
 } from "../../src/record/store.ts";
 import type { RecordMetadata } from "../../src/record/types.ts";
 import { UserError } from "../../src/errors.ts";
+import { scopedEnv } from "../_support/env.ts";
 
 function meta(id: string, result: RecordMetadata["result"]): RecordMetadata {
   return {
@@ -56,13 +57,10 @@ function meta(id: string, result: RecordMetadata["result"]): RecordMetadata {
 
 async function withStateDir(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "kcross-state-" });
-  const old = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", dir);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: dir });
   try {
     await fn(dir);
   } finally {
-    if (old === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", old);
     await Deno.remove(dir, { recursive: true });
   }
 }

@@ -16,6 +16,7 @@ import {
   assertStringIncludes,
 } from "../_support/assert.ts";
 import { makeRepo, sh, snapshot } from "../git/_repo.ts";
+import { scopedEnv } from "../_support/env.ts";
 
 const TOOLCHAIN: ResolvedToolchain = {
   id: "gcc-11.2.0-nolibc/powerpc-linux",
@@ -188,8 +189,7 @@ async function setup(t: string) {
 
 Deno.test("runRepro() fetches the report's commit, builds it in a worktree and stores verdict.json, leaving the checkout alone", async () => {
   const t = await Deno.makeTempDir({ prefix: "kcross-repro-" });
-  const prevState = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", `${t}/state`);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t}/state` });
   try {
     const { upstream, user, two } = await setup(t);
     const before = await snapshot(user);
@@ -226,16 +226,13 @@ Deno.test("runRepro() fetches the report's commit, builds it in a worktree and s
     assertStringIncludes(out.stderr.join("\n"), "git fetch --no-tags");
     assertEquals(await snapshot(user), before);
   } finally {
-    if (prevState === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", prevState);
     await Deno.remove(t, { recursive: true });
   }
 });
 
 Deno.test("runRepro() says not-reproduced on another commit and lists setup differences", async () => {
   const t = await Deno.makeTempDir({ prefix: "kcross-repro-" });
-  const prevState = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", `${t}/state`);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t}/state` });
   try {
     const { upstream, user, one, two } = await setup(t);
     const engine = fakeEngine(report(upstream, two), `${t}/record`, {
@@ -257,16 +254,13 @@ Deno.test("runRepro() says not-reproduced on another commit and lists setup diff
     assertStringIncludes(diffs, `built commit ${one.slice(0, 12)}`);
     assertStringIncludes(diffs, "compiler version text");
   } finally {
-    if (prevState === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", prevState);
     await Deno.remove(t, { recursive: true });
   }
 });
 
 Deno.test("runRepro() names the remote and commit it needs when it cannot fetch", async () => {
   const t = await Deno.makeTempDir({ prefix: "kcross-repro-" });
-  const prevState = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", `${t}/state`);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t}/state` });
   try {
     const { user, two } = await setup(t);
     const gone = `${t}/no-such-remote`;
@@ -301,8 +295,6 @@ Deno.test("runRepro() names the remote and commit it needs when it cannot fetch"
       "Not a git",
     );
   } finally {
-    if (prevState === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", prevState);
     await Deno.remove(t, { recursive: true });
   }
 });
@@ -311,13 +303,10 @@ async function withRepo(
   fn: (t: string, r: Awaited<ReturnType<typeof setup>>) => Promise<void>,
 ): Promise<void> {
   const t = await Deno.makeTempDir({ prefix: "kcross-repro-" });
-  const prevState = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", `${t}/state`);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t}/state` });
   try {
     await fn(t, await setup(t));
   } finally {
-    if (prevState === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", prevState);
     await Deno.remove(t, { recursive: true });
   }
 }

@@ -14,6 +14,7 @@ import { recordingOutput } from "../../src/util/output.ts";
 import { UserError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
 import { sh, snapshot } from "../git/_repo.ts";
+import { scopedEnv } from "../_support/env.ts";
 
 interface Fake extends ReproEngine {
   inputs: ReproBuildInput[];
@@ -186,8 +187,7 @@ async function withState(
   fn: (t: string, repo: string, shas: Record<string, string>) => Promise<void>,
 ) {
   const t = await Deno.makeTempDir({ prefix: "kcross-verify-" });
-  const prev = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", `${t}/state`);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t}/state` });
   try {
     const repo = `${t}/linux`;
     await Deno.mkdir(repo);
@@ -209,8 +209,6 @@ async function withState(
     await Deno.writeTextFile(`${repo}/a.c`, "the user's edit\n");
     await fn(t, repo, { ...shas, noFix });
   } finally {
-    if (prev === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", prev);
     await Deno.remove(t, { recursive: true });
   }
 }
