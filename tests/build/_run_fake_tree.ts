@@ -53,10 +53,11 @@ esac
 echo "  CC      \${target}main.o"
 echo "env: LANG=$LANG TS=$KBUILD_BUILD_TIMESTAMP USER=$KBUILD_BUILD_USER HOST=$KBUILD_BUILD_HOST"
 if [ -n "$FAKE_SLEEP" ]; then
-  echo "sleeping"
   sleep "$FAKE_SLEEP" & echo $! >> "$FAKE_PIDS"
   sh -c "sleep $FAKE_SLEEP" & echo $! >> "$FAKE_PIDS"
   echo $$ >> "$FAKE_PIDS"
+  # Only now: a test that interrupts on this line finds every pid written.
+  echo "sleeping"
   wait
 fi
 echo "\${target}main.c:5:1: warning: unused thing [-Wunused]" >&2

@@ -2,18 +2,9 @@ import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
 import { runProcess } from "../../src/proc/run_process.ts";
 import { findExecutable } from "../../src/proc/find_executable.ts";
 import { InfraError } from "../../src/errors.ts";
+import { waitGone } from "../_support/procs.ts";
 
 const ENV = { PATH: "/usr/bin:/bin" };
-
-function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // A zombie has finished; only its parent's bookkeeping is left.
-    return !/^\d+ \(.*\) Z /.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("runProcess() keeps stdout and stderr lines in the order they were written", async () => {
   const lines: string[] = [];
@@ -81,9 +72,10 @@ Deno.test("aborting runProcess() ends the whole process group, leaving no strays
     const pids = `${dir}/pids`;
     const controller = new AbortController();
     // A child that ignores SIGTERM, and a grandchild: both must be gone.
+    // Each shell says "started" once its pids are written.
     const script = `trap '' TERM; sleep 300 & echo $! >> ${pids}; ` +
-      `sh -c 'sleep 300 & echo $! >> ${pids}; wait' & echo $$ >> ${pids}; ` +
-      `echo started; wait`;
+      `sh -c 'sleep 300 & echo $! >> ${pids}; echo started; wait' & ` +
+      `echo $$ >> ${pids}; echo started; wait`;
     const lines: string[] = [];
     const run = runProcess(["sh", "-c", script], {
       cwd: dir,
@@ -92,7 +84,9 @@ Deno.test("aborting runProcess() ends the whole process group, leaving no strays
       killGraceMs: 300,
       onLine: (l) => {
         lines.push(l);
-        if (l === "started") setTimeout(() => controller.abort(), 100);
+        if (lines.filter((x) => x === "started").length === 2) {
+          controller.abort();
+        }
       },
     });
     const r = await run;
@@ -102,11 +96,8 @@ Deno.test("aborting runProcess() ends the whole process group, leaving no strays
       Number,
     );
     assertEquals(started.length, 3);
-    // Allow init a moment to reap the orphans.
-    for (let i = 0; i < 20 && started.some(alive); i++) {
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    assertEquals(started.filter(alive), []);
+    // Killed orphans still need the CPU once to exit.
+    assertEquals(await waitGone(started), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
