@@ -108,17 +108,50 @@ Deno.test("acquireWorktree() from two processes at once never moves a slot under
   const repo = `${t}/repo`;
   const { one, two } = await makeRepo(repo);
   const helper = new URL("./_hold_worktree.ts", import.meta.url).pathname;
-  const spawn = (commit: string) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", helper, repo, commit, `${t}/pool`, "1500"],
+  // Each holder waits for a line on stdin before it checks HEAD and lets
+  // go: both hold at once by construction, however slowly they start.
+  const spawn = (commit: string) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", helper, repo, commit, `${t}/pool`],
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-    }).output();
-  const [a, b] = await Promise.all([spawn(one), spawn(two)]);
-  const line = (o: Deno.CommandOutput) => {
-    if (!o.success) throw new Error(new TextDecoder().decode(o.stderr));
-    return new TextDecoder().decode(o.stdout).trim().split(" ");
+    }).spawn();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let buf = "";
+    const nextLine = async (): Promise<string> => {
+      while (!buf.includes("\n")) {
+        const { value, done } = await lines.read();
+        if (done) {
+          const err = await new Response(child.stderr).text();
+          throw new Error(`holder ended early: ${buf}${err}`);
+        }
+        buf += value;
+      }
+      const i = buf.indexOf("\n");
+      const l = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      return l;
+    };
+    return { child, nextLine, close: () => lines.cancel() };
   };
+  const holders = [spawn(one), spawn(two)];
+  const held = await Promise.all(holders.map((h) => h.nextLine()));
+  for (const l of held) assert(l.startsWith("held "), l);
+  const finals = await Promise.all(holders.map(async (h) => {
+    const w = h.child.stdin.getWriter();
+    await w.write(new TextEncoder().encode("\n"));
+    await w.close();
+    const l = await h.nextLine();
+    const status = await h.child.status;
+    await h.close();
+    await h.child.stderr.cancel();
+    assert(status.success, `holder exit ${status.code}`);
+    return l;
+  }));
+  const line = (l: string) => l.trim().split(" ");
+  const [a, b] = finals as [string, string];
   const [dirA, headA] = line(a);
   const [dirB, headB] = line(b);
   assertEquals(headA, one);
