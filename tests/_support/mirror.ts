@@ -146,6 +146,8 @@ export interface Mirror {
   requests: MirrorRequest[];
   /** Archive body bytes sent so far (all requests). */
   bytesSent(): number;
+  /** Resolves once `bytesSent()` reaches `n` (no timer: the sending resolves it). */
+  whenSent(n: number): Promise<void>;
   /** URL path of a toolchain's archive. */
   archivePath(version: string, triple: string): string;
   /** sha256 of the archive served for a toolchain. */
@@ -535,6 +537,7 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
   let throttle = options.bytesPerSecond;
   const requests: MirrorRequest[] = [];
   let sent = 0;
+  let sentWaiters: { n: number; resolve: () => void }[] = [];
   let statusLeft = faults.status?.count ?? 0;
   let dropLeft = faults.dropAfter?.count ?? 0;
   const closing = Promise.withResolvers<void>();
@@ -635,6 +638,11 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
         pos += n;
         sentHere += n;
         sent += n;
+        sentWaiters = sentWaiters.filter((w) => {
+          if (sent < w.n) return true;
+          w.resolve();
+          return false;
+        });
         controller.enqueue(piece);
       },
     });
@@ -710,6 +718,10 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
     keyring: key.keyring,
     requests,
     bytesSent: () => sent,
+    whenSent: (n) =>
+      sent >= n
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => sentWaiters.push({ n, resolve })),
     archivePath,
     sha256: (v, t) => digests.get(archivePath(v, t))!,
     archiveGets: (v, t) =>

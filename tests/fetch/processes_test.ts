@@ -68,10 +68,13 @@ Deno.test("a fetch killed mid-download leaves no half entry and the next one res
   });
   try {
     const child = kcross(fetchArgs(mirror.url), `${cache}`);
-    const deadline = Date.now() + 20_000;
-    while (mirror.bytesSent() < 300_000 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // Mid-download: killed once 300 kB of the 1.5 MB (throttled) went out.
+    await Promise.race([
+      mirror.whenSent(300_000),
+      child.status.then((s) => {
+        throw new Error(`the fetch ended (${s.code}) before 300 kB were sent`);
+      }),
+    ]);
     child.kill("SIGKILL");
     const killed = await child.output();
     assert(!killed.success, "the child was killed");
