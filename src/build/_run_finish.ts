@@ -20,6 +20,7 @@ import { makeCrossLines, reproducerSteps } from "./reproducer_steps.ts";
 import { writeMetadata } from "../record/store.ts";
 import type { RecordMetadata } from "../record/types.ts";
 import { ownCpuMs } from "./_timings.ts";
+import { hostSection } from "./_run_host.ts";
 import type { BuildPlan } from "./types.ts";
 
 /** The record's `config` section. */
@@ -114,6 +115,8 @@ export interface FinishInput {
   collector?: DiagnosticCollector | null;
   /** `performance.now()` when finishing began (for `timings.finish`). */
   finishing?: number;
+  /** The PATH make ran with: the host tools recorded are looked up on it. */
+  path?: string;
 }
 
 /**
@@ -125,6 +128,16 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   const { plan, dir, meta, config, files } = input;
   const objDir = plan.outDir ?? plan.srcTree;
   const final = input.finalConfig ?? finalConfigOf(objDir);
+  // In parallel with the rest: a warm tool cache makes it file reads only.
+  const t0 = performance.now();
+  const host = hostSection({
+    plan,
+    path: input.path ?? "/usr/bin:/bin",
+    finalConfig: final,
+  }).then((h) => {
+    meta.timings["finish.host"] = performance.now() - t0;
+    return h;
+  });
   const finalConfig = await final.text();
   if (finalConfig !== null && config && !config.failed) {
     await Deno.writeTextFile(`${dir}/config`, finalConfig);
@@ -175,6 +188,7 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
     { mode: 0o755 },
   );
   files.add("reproducer.sh");
+  meta.host = await host;
   meta.finishedAt = new Date().toISOString();
   meta.files = [...files].sort();
   if (input.finishing !== undefined) {

@@ -159,6 +159,7 @@ export async function runBuild(
     },
     toolchain: toolchainSection(plan),
     config: null,
+    host: null,
     timings,
     ccache: null,
     diagnostics: null,
@@ -349,6 +350,7 @@ export async function runBuild(
     collector,
     finishing,
     finalConfig,
+    ...(made.env.PATH ? { path: made.env.PATH } : {}),
   });
   if (reason) out.err(`kcross: ${result}: ${reason}`);
   out.err(`kcross: record ${dir}`);

@@ -8,6 +8,7 @@
  */
 import { findExecutable, runProcess } from "../proc/mod.ts";
 import type { Requirement } from "./needed_tools.ts";
+import { writeFileAtomic } from "../util/mod.ts";
 
 /** One tool's version as recorded: null when absent or unreadable. */
 export interface ToolVersion {
@@ -153,9 +154,7 @@ async function writeCache(
   const dir = file.slice(0, file.lastIndexOf("/")) || ".";
   try {
     await Deno.mkdir(dir, { recursive: true });
-    const tmp = await Deno.makeTempFile({ dir, prefix: ".host-tools-" });
-    await Deno.writeTextFile(tmp, JSON.stringify(cache));
-    await Deno.rename(tmp, file);
+    await writeFileAtomic(file, JSON.stringify(cache));
   } catch {
     // A cache that cannot be written only costs the next build a probe.
   }

@@ -8,6 +8,17 @@ import type { ConfigInputs } from "../config/run_config.ts";
 import type { DroppedSymbol } from "../config/merge_config.ts";
 import type { ResolvedFragment } from "../config/fragment_source.ts";
 import type { ToolchainProvider } from "../toolchain/types.ts";
+import type { HostFacts } from "../host/host_facts.ts";
+
+/**
+ * The machine a build ran on (TuxMake's `hardware`, `os`, `uname`, `tools`
+ * and `resources` groups in one): OS, kernel, CPU, memory, the versions of
+ * the host tools it used, and the disk use of its out dir.
+ */
+export interface HostSection extends HostFacts {
+  /** Bytes the out dir takes (`du`), or null: not measured (make.cross drop-in, in-tree build) or unreadable. */
+  outDirBytes: number | null;
+}
 
 /** How a build ended, or `running` while it runs. */
 export type RecordResult =
@@ -149,6 +160,8 @@ export interface RecordMetadata {
     /** CONFIG_WERROR in the final `.config`. */
     werrorEnabled: boolean;
   } | null;
+  /** The build host and its tools (absent in records written before it existed). */
+  host?: HostSection | null;
   /** Milliseconds per phase: fetch, config, build (and any the caller adds). */
   timings: Record<string, number>;
   ccache: CcacheStats | null;

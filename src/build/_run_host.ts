@@ -1,0 +1,59 @@
+/**
+ * The record's `host` section: the machine (OS, kernel, CPU, memory), the
+ * versions of the host tools the build used and the disk use of the out
+ * dir. Cheap by design: tool versions come from a cache keyed by each
+ * binary's identity (no spawn when warm), the rest from a few file reads;
+ * the out dir's disk use costs one `du`, so the make.cross drop-in path
+ * (whose no-op rebuild must cost what make costs) leaves it out.
+ *
+ * @module
+ */
+import { diskUsage, gatherHostFacts, requirements } from "../host/mod.ts";
+import { cacheDir } from "../paths.ts";
+import type { HostSection } from "../record/types.ts";
+import type { FinalConfig } from "./_run_finish.ts";
+import type { BuildPlan } from "./types.ts";
+
+/** The tool-version cache (`<cache>/host-tools.json`). */
+export function hostToolsCache(): string {
+  return `${cacheDir()}/host-tools.json`;
+}
+
+/** What `hostSection` needs. */
+export interface HostSectionInput {
+  plan: BuildPlan;
+  /** The PATH make ran with (tools are looked up on it). */
+  path: string;
+  finalConfig: FinalConfig;
+  /** Measure the out dir with `du` (default: not in make.cross mode). */
+  diskUsage?: boolean;
+}
+
+/**
+ * Gathers the host section; never throws (a fact that cannot be read is
+ * null).
+ */
+export async function hostSection(
+  input: HostSectionInput,
+): Promise<HostSection> {
+  // Only the symbols that decide which tools are recorded (CONFIG_RUST).
+  const config = new Map<string, string>();
+  for (const r of requirements()) {
+    if (typeof r.record !== "string") continue;
+    const v = await input.finalConfig.get(r.record);
+    if (v) config.set(r.record, v);
+  }
+  const measure = input.diskUsage ?? input.plan.mode !== "make.cross";
+  const dir = input.plan.outDir ?? input.plan.srcTree;
+  const [facts, outDirBytes] = await Promise.all([
+    gatherHostFacts({
+      path: input.path,
+      config,
+      cacheFile: hostToolsCache(),
+    }),
+    measure && input.plan.outDir !== null
+      ? diskUsage(dir)
+      : Promise.resolve(null),
+  ]);
+  return { ...facts, outDirBytes };
+}

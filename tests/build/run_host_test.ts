@@ -1,0 +1,71 @@
+import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
+import { runBuild } from "../../src/build/run_build.ts";
+import { hostSection } from "../../src/build/_run_host.ts";
+import { recordingOutput } from "../../src/util/output.ts";
+import type { RecordMetadata } from "../../src/record/types.ts";
+import { fakePlan, makeFakeTree } from "./_run_fake_tree.ts";
+
+const BASE_ENV = { PATH: "/usr/bin:/bin", HOME: "/nonexistent" };
+
+function isStringOrNull(v: unknown): boolean {
+  return v === null || typeof v === "string";
+}
+
+Deno.test("a build record's host section: OS, kernel, CPU, memory, tool versions and out dir use, typed", async () => {
+  await using tree = await makeFakeTree();
+  const rec = `${tree.root}/rec`;
+  const outcome = await runBuild(fakePlan(tree, ["drivers/foo/"]), {
+    out: recordingOutput(),
+    signal: new AbortController().signal,
+    recordDir: rec,
+    baseEnv: BASE_ENV,
+  });
+  assertEquals(outcome.result, "pass");
+  const meta: RecordMetadata = JSON.parse(
+    await Deno.readTextFile(`${rec}/metadata.json`),
+  );
+  const host = meta.host!;
+  assert(host !== null && host !== undefined, "host section");
+  assert(isStringOrNull(host.os.id) && isStringOrNull(host.os.versionId));
+  assert(isStringOrNull(host.os.prettyName));
+  assertEquals(host.os.id, "debian"); // this machine's /etc/os-release
+  assertMatch(host.kernel.release, /^\d+\.\d+/);
+  assertEquals(typeof host.kernel.machine, "string");
+  assert(Number.isInteger(host.cpu.count) && host.cpu.count > 0);
+  assert(isStringOrNull(host.cpu.model));
+  assert(typeof host.memoryBytes === "number" && host.memoryBytes > 0);
+  // native build with an out dir: measured
+  assert(
+    typeof host.outDirBytes === "number" && host.outDirBytes > 0,
+    String(host.outDirBytes),
+  );
+  for (const name of ["make", "git", "bison", "flex", "bc", "perl"]) {
+    const t = host.tools[name];
+    assert(t !== undefined, `${name} recorded`);
+    assertMatch(t.path ?? "", /^\//, name);
+    assertMatch(t.version ?? "", /^\d+\.\d+/, name);
+  }
+  for (const name of ["pahole", "sparse", "ccache"]) {
+    const t = host.tools[name];
+    assert(t !== undefined, `${name} recorded (maybe absent)`);
+    assert(isStringOrNull(t.path) && isStringOrNull(t.version), name);
+  }
+  // no CONFIG_RUST: no rust tools
+  assertEquals(host.tools.rustc, undefined);
+  assertEquals(typeof meta.timings["finish.host"], "number");
+});
+
+Deno.test("hostSection() adds rustc and bindgen for CONFIG_RUST=y and leaves disk use out in make.cross mode", async () => {
+  await using tree = await makeFakeTree();
+  const plan = { ...fakePlan(tree, []), mode: "make.cross" as const };
+  const h = await hostSection({
+    plan,
+    path: "/usr/bin:/bin",
+    finalConfig: {
+      text: () => Promise.resolve("CONFIG_RUST=y\n"),
+      get: (s) => Promise.resolve(s === "CONFIG_RUST" ? "y" : undefined),
+    },
+  });
+  assert(h.tools.rustc !== undefined && h.tools.bindgen !== undefined);
+  assertEquals(h.outDirBytes, null);
+});
