@@ -20,7 +20,7 @@ import { makeCrossLines, reproducerSteps } from "./reproducer_steps.ts";
 import { writeMetadata } from "../record/store.ts";
 import type { RecordMetadata } from "../record/types.ts";
 import { ownCpuMs } from "./_timings.ts";
-import { hostSection } from "./_run_host.ts";
+import { hostSection, reproducerTools } from "./_run_host.ts";
 import type { BuildPlan } from "./types.ts";
 
 /** The record's `config` section. */
@@ -175,6 +175,7 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   const makeCross = makeCrossLines(plan, config?.inputs ?? null);
   meta.reproduce = { steps, makeCross, cwd: plan.cwd, outDir: plan.outDir };
   meta.tree.dirty = await input.dirty;
+  meta.host = await host;
   await Deno.writeTextFile(
     `${dir}/reproducer.sh`,
     renderReproducer({
@@ -184,11 +185,11 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
       kernelVersion: meta.tree.kernelVersion,
       steps,
       makeCross,
+      tools: reproducerTools(meta.host),
     }),
     { mode: 0o755 },
   );
   files.add("reproducer.sh");
-  meta.host = await host;
   meta.finishedAt = new Date().toISOString();
   meta.files = [...files].sort();
   if (input.finishing !== undefined) {

@@ -10,6 +10,7 @@
  */
 import { diskUsage, gatherHostFacts, requirements } from "../host/mod.ts";
 import { cacheDir } from "../paths.ts";
+import type { ReproducerTool } from "../record/reproducer.ts";
 import type { HostSection } from "../record/types.ts";
 import type { FinalConfig } from "./_run_finish.ts";
 import type { BuildPlan } from "./types.ts";
@@ -56,4 +57,20 @@ export async function hostSection(
       : Promise.resolve(null),
   ]);
   return { ...facts, outDirBytes };
+}
+
+/**
+ * The tools `reproducer.sh` checks: each recorded one with a version, asked
+ * the way kcross asked it, by command name (the path is this machine's).
+ */
+export function reproducerTools(host: HostSection | null): ReproducerTool[] {
+  if (!host) return [];
+  const out: ReproducerTool[] = [];
+  for (const r of requirements()) {
+    const name = r.commands?.[0];
+    if (!name || !r.version) continue;
+    const v = host.tools[name]?.version;
+    if (v) out.push({ name, argv: [name, ...r.version.args], version: v });
+  }
+  return out;
 }

@@ -18,7 +18,38 @@ export interface ReproducerInfo {
   kernelVersion: string | null;
   steps: KcrossInvocation[];
   makeCross: string[];
+  /** Host tools whose version the build recorded: checked, with a warning on a difference. */
+  tools?: ReproducerTool[];
 }
+
+/** One host tool the reproducer checks. */
+export interface ReproducerTool {
+  /** The name in the record (`make`, `perl`). */
+  name: string;
+  /** How to ask its version: the command (looked up on PATH) and arguments. */
+  argv: string[];
+  /** The version the build used. */
+  version: string;
+}
+
+/**
+ * The shell function the reproducer checks tool versions with: the first
+ * `x.y[.z]` of the tool's output, as kcross reads it; a difference or a
+ * missing tool is a warning on stderr, never a failure.
+ */
+const CHECK_TOOL = [
+  "kcross_check_tool() {",
+  "  want=$1; name=$2; shift 2",
+  '  if ! command -v "$1" >/dev/null 2>&1; then',
+  '    echo "reproducer.sh: warning: $name is not on PATH (the build used $want)" >&2',
+  "    return 0",
+  "  fi",
+  "  got=$(\"$@\" 2>&1 </dev/null | head -n 5 | grep -o -E '[0-9]+\\.[0-9]+(\\.[0-9]+)*' | head -n 1) || true",
+  '  if [ "$got" != "$want" ]; then',
+  '    echo "reproducer.sh: warning: $name ${got:-(no version)} here, the build used $want" >&2',
+  "  fi",
+  "}",
+];
 
 /**
  * Renders `reproducer.sh`: run it from the top of a kernel checkout at the
@@ -40,6 +71,19 @@ export function renderReproducer(info: ReproducerInfo): string {
     'here=$(cd "$(dirname "$0")" && pwd)',
     "",
   );
+  if (info.tools?.length) {
+    lines.push(
+      "# The host tools the build used, by version (a difference only warns).",
+      ...CHECK_TOOL,
+    );
+    for (const t of info.tools) {
+      lines.push(
+        ["kcross_check_tool", t.version, t.name, ...t.argv].map(shellQuote)
+          .join(" "),
+      );
+    }
+    lines.push("");
+  }
   for (const step of info.steps) {
     const env = Object.entries(step.env ?? {}).map(([k, v]) =>
       `${k}=${shellQuote(v)}`

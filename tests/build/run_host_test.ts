@@ -2,6 +2,7 @@ import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
 import { runBuild } from "../../src/build/run_build.ts";
 import { hostSection } from "../../src/build/_run_host.ts";
 import { recordingOutput } from "../../src/util/output.ts";
+import { runProcess } from "../../src/proc/run_process.ts";
 import type { RecordMetadata } from "../../src/record/types.ts";
 import { fakePlan, makeFakeTree } from "./_run_fake_tree.ts";
 
@@ -68,4 +69,54 @@ Deno.test("hostSection() adds rustc and bindgen for CONFIG_RUST=y and leaves dis
   });
   assert(h.tools.rustc !== undefined && h.tools.bindgen !== undefined);
   assertEquals(h.outDirBytes, null);
+});
+
+Deno.test("reproducer.sh checks the recorded tool versions and only warns on a difference", async () => {
+  await using tree = await makeFakeTree();
+  const rec = `${tree.root}/rec`;
+  const outcome = await runBuild(fakePlan(tree, ["drivers/foo/"]), {
+    out: recordingOutput(),
+    signal: new AbortController().signal,
+    recordDir: rec,
+    baseEnv: BASE_ENV,
+  });
+  assertEquals(outcome.result, "pass");
+  const meta: RecordMetadata = JSON.parse(
+    await Deno.readTextFile(`${rec}/metadata.json`),
+  );
+  const script = await Deno.readTextFile(`${rec}/reproducer.sh`);
+  assertMatch(script, /^kcross_check_tool '?4\.3'? make make --version$/m);
+  // A fake make of another version first on PATH, and a stand-in kcross.
+  const bin = `${tree.root}/fakebin`;
+  await Deno.mkdir(bin);
+  await Deno.writeTextFile(
+    `${bin}/make`,
+    '#!/bin/sh\necho "GNU Make 9.9"\n',
+    { mode: 0o755 },
+  );
+  await Deno.writeTextFile(
+    `${bin}/kcross`,
+    '#!/bin/sh\necho "kcross $*" > "$KCROSS_ARGS_FILE"\n',
+    { mode: 0o755 },
+  );
+  const stderr: string[] = [];
+  const r = await runProcess(["sh", `${rec}/reproducer.sh`], {
+    cwd: tree.srcTree,
+    env: {
+      PATH: `${bin}:/usr/bin:/bin`,
+      KCROSS_ARGS_FILE: `${tree.root}/args`,
+    },
+    onLine: (l) => stderr.push(l),
+  });
+  assertEquals(r.code, 0, stderr.join("\n"));
+  const make = meta.host!.tools.make!.version;
+  assert(
+    stderr.includes(
+      `reproducer.sh: warning: make 9.9 here, the build used ${make}`,
+    ),
+    stderr.join("\n"),
+  );
+  // The tools that match say nothing; the build step still ran.
+  assertEquals(stderr.filter((l) => l.includes("warning")).length, 1);
+  assertMatch(await Deno.readTextFile(`${tree.root}/args`), /^kcross build /);
 });
