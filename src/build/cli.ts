@@ -92,7 +92,8 @@ ${flagHelp("no-ccache", 25)}
 ${flagHelp("offline", 25)}
   --allow-empty          do not fail when a target builds nothing
   --trust-make-line      pass VAR=value words and targets the make-word
-                         policy refuses (see docs/build.md; recorded)
+                         policy refuses, and config values with $ or
+                         backticks (see docs/build.md; recorded)
   --record-dir DIR       write the build record there
   --artifacts L          what named targets leave in the record's artifacts/:
                          none, default (image, System.map, config,

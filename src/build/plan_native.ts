@@ -306,6 +306,8 @@ function configPlanOf(input: NativeInput): ConfigPlan {
     fragments: input.fragments ?? [],
     sets: (input.sets ?? []).map(normaliseSet),
     werror: input.werror ?? "keep",
+    // The same trust covers config values make would evaluate.
+    ...(input.trustMakeLine ? { trustValues: true } : {}),
   };
 }
 

@@ -21,4 +21,9 @@ export interface ConfigPlan {
   sets: string[];
   /** `keep` (robot-exact) or `off` (CONFIG_WERROR=n). */
   werror: "keep" | "off";
+  /**
+   * `--trust-make-line`: values with `$` or backticks in the file, URL,
+   * fragments and sets pass (see `checkConfigValues`).
+   */
+  trustValues?: boolean;
 }

@@ -206,6 +206,8 @@ export interface FragmentContext {
   maxBytes?: number;
   /** Read only what is on disk: an uncached URL resolves to null. */
   offline?: boolean;
+  /** `--trust-make-line`: values with `$` or backticks pass. */
+  trustValues?: boolean;
 }
 
 /**
@@ -252,7 +254,11 @@ export async function resolveFragment(
       fragment = await pathFragment(word, parsed.path, ctx);
       break;
   }
-  if (fragment) refuseShellValues(fragment.text, `config fragment "${word}"`);
+  if (fragment) {
+    refuseShellValues(fragment.text, `config fragment "${word}"`, {
+      trust: ctx.trustValues === true,
+    });
+  }
   return fragment;
 }
 
@@ -396,7 +402,9 @@ async function urlFragment(
     ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
   });
   // Checked before it is cached: a refused body is never kept.
-  refuseShellValues(text, `config fragment "${word}"`);
+  refuseShellValues(text, `config fragment "${word}"`, {
+    trust: ctx.trustValues === true,
+  });
   if (file !== null) {
     try {
       await Deno.mkdir(ctx.cacheDir!, { recursive: true });

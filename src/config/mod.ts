@@ -44,4 +44,8 @@ export {
   type ResolvedFragment,
   resolveFragment,
 } from "./fragment_source.ts";
-export { refuseShellValues, shellValueIn } from "./shell_values.ts";
+export {
+  refuseShellValues,
+  shellValueIn,
+  shellValuesIn,
+} from "./shell_values.ts";

@@ -184,6 +184,7 @@ export async function runConfig(
         ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
       });
       fetchMs = performance.now() - t0;
+      checkValues(text, `the config from "${src.url}"`, plan, ctx);
       await Deno.writeTextFile(dotConfig, text);
       break;
     }
@@ -366,6 +367,30 @@ async function readStamp(objDir: string): Promise<Stamp | null> {
   }
 }
 
+/**
+ * Refuses values make would evaluate unless the plan trusts them (then the
+ * passed symbols are noted in the log).
+ *
+ * @throws {UserError}
+ */
+function checkValues(
+  text: string,
+  origin: string,
+  plan: ConfigPlan,
+  ctx: RunConfigContext,
+): void {
+  const trusted = refuseShellValues(text, origin, {
+    trust: plan.trustValues === true,
+  });
+  if (trusted.length) {
+    ctx.note?.(
+      `kcross: config values make will evaluate passed unchecked (--trust-make-line): ${
+        trusted.join(" ")
+      } in ${origin}`,
+    );
+  }
+}
+
 async function resolveInputs(
   plan: ConfigPlan,
   ctx: RunConfigContext,
@@ -385,6 +410,7 @@ async function resolveInputs(
     }
     case "file": {
       const text = await readRequired(resolvePath(ctx.cwd, s.path), "config");
+      checkValues(text, `the config "${s.path}"`, plan, ctx);
       source = { kind: "file", path: s.path, sha256: sha256Hex(text) };
       break;
     }
@@ -410,12 +436,13 @@ async function resolveInputs(
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.fetchTimeoutMs ? { timeoutMs: ctx.fetchTimeoutMs } : {}),
+      ...(plan.trustValues ? { trustValues: true } : {}),
     });
     if (f) fragments.push(f);
   }
   const sets = plan.sets.map((w) => formatAssignment(parseSet(w)));
   for (const [i, line] of sets.entries()) {
-    refuseShellValues(line, `override "${plan.sets[i]}"`);
+    checkValues(line, `override "${plan.sets[i]}"`, plan, ctx);
   }
   if (plan.werror === "off") sets.push("# CONFIG_WERROR is not set");
   return { source, fragments, sets, werror: plan.werror };

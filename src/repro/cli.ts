@@ -45,8 +45,8 @@ ${
   }
 ${flagHelp("allow-distro", 23)}
   --trust-make-line    pass make variables and targets from the report that
-                       the make-word policy refuses (docs/build.md; the
-                       build record says so)
+                       the make-word policy refuses, and config values with
+                       $ or backticks (docs/build.md; the build record says so)
   --lore-url URL       public-inbox root for a Message-ID (default
                        $KCROSS_LORE_URL, else https://lore.kernel.org)
   --werror=keep|off    CONFIG_WERROR over the robot's policy (default: off

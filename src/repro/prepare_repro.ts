@@ -9,6 +9,7 @@
  */
 import type { Output } from "../util/output.ts";
 import { checkMakeWords } from "../build/make_words.ts";
+import { refuseShellValues } from "../config/mod.ts";
 import { repoDir } from "../git/mod.ts";
 import { stateDir } from "../paths.ts";
 import { chooseTriple } from "../toolchain/arch.ts";
@@ -145,6 +146,18 @@ export async function prepareRepro(
     signal: options.signal,
     step,
   });
+  // A config from outside (attached, downloaded, --config FILE) is refused
+  // before the commit is fetched if make would evaluate one of its values;
+  // the build's config step checks again.
+  if (config.source.kind === "file") {
+    const text = await Deno.readTextFile(config.source.path).catch((e) => {
+      if (e instanceof Deno.errors.NotFound) return ""; // the build says so
+      throw e;
+    });
+    refuseShellValues(text, `the config "${config.source.path}"`, {
+      trust: options.trustMakeLine ?? false,
+    });
+  }
   const repo = await repoDir(options.tree);
   step(`checkout: ${repo}`);
   return {

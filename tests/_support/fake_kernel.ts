@@ -24,6 +24,13 @@ export interface FakeKernelOptions {
   configs?: Record<string, string>;
   /** Empty directories to create, relative to the tree. */
   dirs?: string[];
+  /**
+   * Read `$(objtree)/.config` as make variables whenever the Makefile is
+   * read and expand `CONFIG_EXTRA_FIRMWARE` with `:=`, as kbuild does with
+   * `include/config/auto.conf` (drivers/base/firmware_loader/builtin/Makefile):
+   * a `$(shell …)` in that value runs (the config-value tests).
+   */
+  readsConfig?: boolean;
 }
 
 /** A fake kernel tree in its own temp dir; `await using` removes it. */
@@ -36,7 +43,14 @@ export interface FakeKernel extends AsyncDisposable {
   cip: string;
 }
 
-const makefile = (v: string[]) =>
+const READS_CONFIG = `
+ifneq ($(wildcard $(objtree)/.config),)
+$(eval $(file <$(objtree)/.config))
+firmware := $(addsuffix .gen.o, $(CONFIG_EXTRA_FIRMWARE))
+endif
+`;
+
+const makefile = (v: string[], readsConfig = false) =>
   `# fake kernel Makefile (kcross tests)
 VERSION = ${v[0]}
 PATCHLEVEL = ${v[1]}
@@ -47,7 +61,7 @@ NAME = kcross fake
 objtree := $(if $(O),$(O),.)
 FAKE_CONFIG ?= CONFIG_64BIT=y
 CHECKFLAGS := -D__linux__ $(CF)
-
+${readsConfig ? READS_CONFIG : ""}
 kernelversion:
 \t@echo $(VERSION).$(PATCHLEVEL).$(SUBLEVEL)$(EXTRAVERSION)
 
@@ -88,7 +102,10 @@ export async function makeFakeKernel(
   await Deno.mkdir(cip, { recursive: true });
   const m = /^(\d+)\.(\d+)\.(\d+)(.*)$/.exec(options.version ?? "6.1.0");
   if (!m) throw new Error(`bad fake kernel version ${options.version}`);
-  await Deno.writeTextFile(`${src}/Makefile`, makefile(m.slice(1)));
+  await Deno.writeTextFile(
+    `${src}/Makefile`,
+    makefile(m.slice(1), options.readsConfig),
+  );
   for (const sa of options.dts ?? []) {
     await Deno.mkdir(`${src}/arch/${sa}/boot/dts`, { recursive: true });
     await Deno.writeTextFile(`${src}/arch/${sa}/boot/dts/Makefile`, "# fake\n");
