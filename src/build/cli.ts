@@ -5,22 +5,25 @@
  * @module
  */
 import type { Command, CommandContext } from "../util/command.ts";
-import { type AnyParsed, flag, parseArgs, str, strs } from "../util/args.ts";
-import { ccacheOf, commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
+import { type AnyParsed, flag, str } from "../util/args.ts";
+import { commonSpecs, flagHelp } from "../util/flags.ts";
+import {
+  buildRequestOf,
+  parseBuildWords,
+  toNativeInput,
+} from "./build_request.ts";
 import { UserError } from "../errors.ts";
-import { localFragment } from "../config/mod.ts";
 import { resolvePath } from "./_host.ts";
 import { formatPlan } from "./format_plan.ts";
 import { planMakeCross } from "./plan_makecross.ts";
 import {
   assembleNativePlan,
-  configSourceOf,
   gatherNativeFacts,
   type NativeInput,
 } from "./plan_native.ts";
 import { formatTimings, msSinceProcessStart, ownCpuMs } from "./_timings.ts";
 import { exitCodeForResult, runBuild } from "./run_build.ts";
-import type { ArtifactLevel, BuildPlan, ConfigSource } from "./types.ts";
+import type { ArtifactLevel, BuildPlan } from "./types.ts";
 import {
   artifactRules,
   kernelImage,
@@ -188,36 +191,16 @@ async function runMakeCross(ctx: CommandContext): Promise<number> {
   });
 }
 
-const BUILD_OPTIONS = {
-  arch: { type: "string" },
-  config: { type: "string" },
-  "config-url": { type: "string" },
-  seed: { type: "string" },
-  fragment: { type: "string", multiple: true },
-  set: { type: "string", multiple: true },
-  werror: { type: "string" },
-  compiler: { type: "string" },
-  triple: { type: "string" },
-  W: { type: "string", short: "W" },
-  C: { type: "string", short: "C" },
+/** `kcross build`'s own options (the build flags are `BUILD_FLAG_SPECS`). */
+const BUILD_OWN = {
   out: { type: "string" },
   tree: { type: "string" },
-  "allow-empty": { type: "boolean" },
-  "trust-make-line": { type: "boolean" },
   "record-dir": { type: "string" },
   artifacts: { type: "string" },
   "keep-going": { type: "boolean" },
   "list-targets": { type: "boolean" },
   "dry-run": { type: "boolean" },
-  ...commonSpecs(
-    "allow-substitute",
-    "allow-distro",
-    "jobs",
-    "ccache",
-    "no-ccache",
-    "offline",
-    "json",
-  ),
+  ...commonSpecs("json"),
 } as const;
 
 const ARTIFACT_LEVELS: readonly ArtifactLevel[] = ["none", "default", "all"];
@@ -270,98 +253,23 @@ function printTargets(ctx: CommandContext, p: AnyParsed): number {
   return 0;
 }
 
-function configOf(p: AnyParsed, cwd: string): ConfigSource | undefined {
-  const config = str(p, "config");
-  const url = str(p, "config-url");
-  if (config !== undefined && url !== undefined) {
-    throw new UserError("Give --config or --config-url, not both");
-  }
-  const value = url ?? config;
-  if (value === undefined) return undefined;
-  const src = configSourceOf(value, cwd);
-  const seed = str(p, "seed");
-  if (seed !== undefined) {
-    if (src.kind !== "target" || src.target !== "randconfig") {
-      throw new UserError("--seed only goes with --config randconfig");
-    }
-    return { ...src, seed };
-  }
-  return src;
-}
-
-/**
- * `--kconfig-add` (TuxMake's name) is `--fragment`: rewritten before parsing
- * so the two keep their order on the command line.
- */
-function kconfigAddAsFragment(args: string[]): string[] {
-  const out: string[] = [];
-  for (const [i, a] of args.entries()) {
-    if (a === "--") {
-      for (const rest of args.slice(i)) out.push(rest);
-      break;
-    }
-    if (a === "--kconfig-add") out.push("--fragment");
-    else if (a.startsWith("--kconfig-add=")) {
-      out.push(`--fragment=${a.slice("--kconfig-add=".length)}`);
-    } else out.push(a);
-  }
-  return out;
-}
-
 async function runNative(ctx: CommandContext): Promise<number> {
   const start = startTimings();
-  const p = parseArgs(kconfigAddAsFragment(ctx.args), BUILD_OPTIONS);
+  const p = parseBuildWords(ctx.args, BUILD_OWN);
   if (flag(p, "list-targets")) return printTargets(ctx, p);
-  const arch = str(p, "arch");
-  if (!arch) {
-    throw new UserError("Missing --arch", {
-      hint:
-        "e.g. kcross build --arch powerpc --config allmodconfig drivers/vfio/",
-    });
-  }
-  const werror = str(p, "werror") ?? "keep";
-  if (werror !== "off" && werror !== "keep") {
-    throw new UserError(`Bad value for --werror: "${werror}"`, {
-      hint: "use --werror=off (or keep, the default)",
-    });
-  }
-  const makeArgs = p.positionals.filter((w) => /^[A-Za-z_]\w*=/.test(w));
-  const targets = p.positionals.filter((w) => !/^[A-Za-z_]\w*=/.test(w));
-  const srcTree = resolvePath(ctx.cwd, str(p, "tree") ?? ".");
-  const config = configOf(p, ctx.cwd);
-  const compiler = str(p, "compiler");
-  const triple = str(p, "triple");
-  const w = str(p, "W");
-  const c = str(p, "C");
+  const request = buildRequestOf(p);
   const dryRun = flag(p, "dry-run");
   const artifacts = artifactLevelOf(p);
   const input: NativeInput = {
-    srcTree,
-    arch,
-    ...(compiler ? { compiler } : {}),
-    ...(config ? { config } : {}),
-    fragments: strs(p, "fragment").map((f) =>
-      localFragment(f, ctx.cwd, { srcTree, arch })
-    ),
-    sets: strs(p, "set"),
-    werror,
-    outDir: resolvePath(ctx.cwd, str(p, "out") ?? "build_dir"),
-    ...(w ? { w } : {}),
-    ...(c ? { c } : {}),
-    ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
-    ccache: ccacheOf(p, false),
-    targets,
+    ...toNativeInput(request, {
+      srcTree: resolvePath(ctx.cwd, str(p, "tree") ?? "."),
+      outDir: resolvePath(ctx.cwd, str(p, "out") ?? "build_dir"),
+      cwd: ctx.cwd,
+    }),
     namedTargets: true,
     ...(artifacts ? { artifacts } : {}),
     keepGoing: flag(p, "keep-going"),
-    makeArgs,
-    allowEmpty: flag(p, "allow-empty"),
-    allowSubstitute: flag(p, "allow-substitute"),
-    ...(flag(p, "allow-distro") ? { allowDistro: true } : {}),
-    trustMakeLine: flag(p, "trust-make-line"),
-    ...(triple ? { triple, tripleReason: "--triple" } : {}),
     offline: dryRun,
-    ...(flag(p, "offline") ? { noFetch: true } : {}),
     out: ctx.out,
     signal: ctx.signal,
   };

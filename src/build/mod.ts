@@ -46,3 +46,12 @@ export {
   runBuild,
   type RunBuildOptions,
 } from "./run_build.ts";
+export {
+  BUILD_FLAG_SPECS,
+  type BuildFlagRules,
+  type BuildRequest,
+  buildRequestOf,
+  parseBuildFlags,
+  parseBuildWords,
+  toNativeInput,
+} from "./build_request.ts";

@@ -90,6 +90,8 @@ export interface BuildOutcome {
   timings: Record<string, number>;
   /** Why, for results other than pass (one line). */
   reason?: string | null;
+  /** The record as written (`metadata.json`). */
+  record: RecordMetadata;
 }
 
 /** The exit code kcross uses for a build result (0, 1, 3 or 130). */
@@ -362,6 +364,7 @@ export async function runBuild(
     diagnostics,
     timings,
     reason,
+    record: meta,
   };
 }
 

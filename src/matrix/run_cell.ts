@@ -6,11 +6,15 @@
  * @module
  */
 import type { Output } from "../util/output.ts";
-import { configSourceOf, planNativeBuild, runBuild } from "../build/mod.ts";
+import {
+  type BuildRequest,
+  planNativeBuild,
+  runBuild,
+  toNativeInput,
+} from "../build/mod.ts";
 import type { BuildOutcome, RunBuildOptions } from "../build/mod.ts";
 import type { BuildPlan } from "../build/types.ts";
 import type { NativeInput } from "../build/plan_native.ts";
-import type { RecordMetadata } from "../record/types.ts";
 import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
 import { shellQuote } from "../util/shell_quote.ts";
 import type { CellContext, CellRunner } from "./runner.ts";
@@ -25,8 +29,40 @@ export interface Engine {
 const realEngine: Engine = { plan: planNativeBuild, run: runBuild };
 
 /**
- * The native build options of a cell: `W`/`C` as such, other make variables
- * as extra make words, config values relative to the source tree.
+ * The build request of a cell: `W`/`C` as such, other make variables as
+ * extra make words; the context gives make -j, ccache and the toolchain
+ * policy.
+ */
+export function cellRequest(cell: Cell, ctx: CellContext): BuildRequest {
+  const i = cell.inputs;
+  return {
+    arch: i.arch,
+    config: i.config,
+    seed: null,
+    compiler: i.compiler,
+    fragments: i.fragments,
+    sets: i.sets,
+    werror: i.werror,
+    w: i.make.W ?? null,
+    c: i.make.C ?? null,
+    jobs: ctx.makeJobs,
+    ccache: ctx.ccache,
+    allowSubstitute: i.allowSubstitute === true,
+    allowDistro: i.allowDistro === true || ctx.allowDistro === true,
+    offline: ctx.offline === true,
+    allowEmpty: false,
+    trustMakeLine: i.trustMakeLine === true,
+    triple: null,
+    targets: i.targets,
+    makeArgs: Object.entries(i.make)
+      .filter(([k]) => k !== "W" && k !== "C")
+      .map(([k, v]) => `${k}=${v}`),
+  };
+}
+
+/**
+ * The builder's input for a cell (`cellRequest` through the one adapter,
+ * config values relative to the source tree).
  *
  * @example
  * ```ts
@@ -38,30 +74,15 @@ const realEngine: Engine = { plan: planNativeBuild, run: runBuild };
  * ```
  */
 export function nativeInput(cell: Cell, ctx: CellContext): NativeInput {
-  const i = cell.inputs;
-  const makeArgs = Object.entries(i.make)
-    .filter(([k]) => k !== "W" && k !== "C")
-    .map(([k, v]) => `${k}=${v}`);
   return {
-    srcTree: ctx.srcTree,
-    arch: i.arch,
-    compiler: i.compiler,
-    config: configSourceOf(i.config, ctx.srcTree),
-    fragments: i.fragments,
-    sets: i.sets,
-    werror: i.werror,
-    outDir: ctx.buildDir,
-    ...(i.make.W !== undefined ? { w: i.make.W } : {}),
-    ...(i.make.C !== undefined ? { c: i.make.C } : {}),
-    jobs: ctx.makeJobs,
-    ccache: ctx.ccache,
-    targets: i.targets,
-    makeArgs,
+    ...toNativeInput(cellRequest(cell, ctx), {
+      srcTree: ctx.srcTree,
+      outDir: ctx.buildDir,
+      cwd: ctx.srcTree,
+    }),
+    // the matrix loader already made them absolute or in-tree names
+    fragments: cell.inputs.fragments,
     makeOrigin: "the matrix file",
-    ...(i.trustMakeLine ? { trustMakeLine: true } : {}),
-    ...(i.allowSubstitute ? { allowSubstitute: true } : {}),
-    ...(i.allowDistro || ctx.allowDistro ? { allowDistro: true } : {}),
-    ...(ctx.offline ? { noFetch: true } : {}),
   };
 }
 
@@ -85,16 +106,6 @@ function mapResult(result: BuildOutcome["result"]): CellResult {
       return "infra";
     case "interrupted":
       return "interrupted";
-  }
-}
-
-async function readMeta(dir: string): Promise<RecordMetadata | null> {
-  try {
-    return JSON.parse(
-      await Deno.readTextFile(`${dir}/metadata.json`),
-    ) as RecordMetadata;
-  } catch {
-    return null;
   }
 }
 
@@ -122,7 +133,7 @@ export function createCellRunner(engine: Engine = realEngine): CellRunner {
         echo: false,
         timings: { plan: planMs },
       });
-      const meta = await readMeta(built.recordDir);
+      const meta = built.record;
       const steps = meta?.reproduce?.steps ?? [];
       // As the record's reproducer.sh runs it, with the record dir spelled out.
       const reproducer = steps.map((s) =>

@@ -7,7 +7,12 @@
  */
 import { parseReport } from "../report/mod.ts";
 import { resolveToolchain } from "../toolchain/mod.ts";
-import { planNativeBuild, runBuild } from "../build/mod.ts";
+import {
+  type BuildRequest,
+  planNativeBuild,
+  runBuild,
+  toNativeInput,
+} from "../build/mod.ts";
 import { compareReported } from "../diagnostics/mod.ts";
 import { fetchConfig } from "../config/mod.ts";
 import type { ReproEngine } from "./engine.ts";
@@ -39,27 +44,37 @@ export function defaultEngine(): ReproEngine {
       return resolveToolchain(request, options);
     },
     planBuild(input) {
-      const makeArgs = input.makeVars.filter((v) => !/^[WC]=/.test(v));
       const w = input.makeVars.find((v) => v.startsWith("W="))?.slice(2);
       const c = input.makeVars.find((v) => v.startsWith("C="))?.slice(2);
-      return planNativeBuild({
-        srcTree: input.srcTree,
+      const request: BuildRequest = {
         arch: input.arch,
-        compiler: input.toolchain.requested,
         config: input.config,
+        seed: null,
+        compiler: input.toolchain.requested,
+        fragments: [],
+        sets: [],
         werror: input.werror,
-        outDir: input.outDir,
-        ...(w !== undefined ? { w } : {}),
-        ...(c !== undefined ? { c } : {}),
-        ...(input.jobs !== null ? { jobs: input.jobs } : {}),
+        w: w ?? null,
+        c: c ?? null,
+        jobs: input.jobs,
         ccache: input.ccache,
-        targets: input.targets,
-        makeArgs,
-        ...(input.makeOrigin ? { makeOrigin: input.makeOrigin } : {}),
-        trustMakeLine: input.trustMakeLine ?? false,
         allowSubstitute: !input.toolchain.exact,
+        allowDistro: false,
+        offline: false,
+        allowEmpty: false,
+        trustMakeLine: input.trustMakeLine ?? false,
         triple: input.triple,
+        targets: input.targets,
+        makeArgs: input.makeVars.filter((v) => !/^[WC]=/.test(v)),
+      };
+      return planNativeBuild({
+        ...toNativeInput(request, {
+          srcTree: input.srcTree,
+          outDir: input.outDir,
+          cwd: input.srcTree,
+        }),
         tripleReason: input.tripleReason,
+        ...(input.makeOrigin ? { makeOrigin: input.makeOrigin } : {}),
         // The toolchain is already resolved (exact or an accepted substitute).
         resolve: () => Promise.resolve(input.toolchain),
       });

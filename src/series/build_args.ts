@@ -6,76 +6,24 @@
  *
  * @module
  */
-import { flag, parseArgs, str, strs } from "../util/args.ts";
+import {
+  BUILD_FLAG_SPECS,
+  type BuildRequest,
+  parseBuildFlags,
+} from "../build/mod.ts";
 import type { OptionSpec } from "../util/args.ts";
-import { ccacheOf, commonSpecs, jobsOf } from "../util/flags.ts";
-import { checkMakeWords, normaliseSet } from "../build/mod.ts";
 import { UserError } from "../errors.ts";
 
-/** The native build options `kcross build` takes, minus `--out` (a series owns its O= dir). */
-export const BUILD_OPTION_SPECS: Record<string, OptionSpec> = {
-  arch: { type: "string" },
-  config: { type: "string" },
-  "config-url": { type: "string" },
-  compiler: { type: "string" },
-  w: { type: "string", short: "W" },
-  c: { type: "string", short: "C" },
-  ...commonSpecs(
-    "jobs",
-    "ccache",
-    "no-ccache",
-    "allow-substitute",
-    "allow-distro",
-    "offline",
-  ),
-  fragment: { type: "string", multiple: true },
-  set: { type: "string", multiple: true },
-  werror: { type: "string" },
-  "allow-empty": { type: "boolean" },
-  "trust-make-line": { type: "boolean" },
-  seed: { type: "string" },
-  triple: { type: "string" },
-};
-
-const MAKE_VAR = /^[A-Za-z_]\w*=/;
-
-/** Parsed native build options. */
-export interface NativeBuildOptions {
-  arch: string;
-  /** Config target, file or URL (`allmodconfig`, a path, `https://…`). */
-  config: string;
-  compiler: string;
-  /** `W=` / `C=` values, or null. */
-  w: string | null;
-  c: string | null;
-  jobs: number | null;
-  ccache: boolean;
-  fragments: string[];
-  sets: string[];
-  werror: "keep" | "off";
-  allowSubstitute: boolean;
-  /** `--allow-distro`: a distro compiler of the same version. */
-  allowDistro: boolean;
-  /** `--offline`: never fetch a toolchain. */
-  offline: boolean;
-  allowEmpty: boolean;
-  /** `--trust-make-line`: pass make words the policy refuses. */
-  trustMakeLine: boolean;
-  /** KCONFIG_SEED for randconfig. */
-  seed: string | null;
-  /** Forced crosstool triple, or null (from the .config). */
-  triple: string | null;
-  /** make goals, e.g. `drivers/vfio/`. */
-  targets: string[];
-  /** `VAR=value` words for make (before the targets). */
-  makeArgs: string[];
-}
+/** The native build options `kcross build` takes (a series owns its O= dir: no `--out`). */
+export const BUILD_OPTION_SPECS: Readonly<Record<string, OptionSpec>> =
+  BUILD_FLAG_SPECS;
 
 /**
- * Parses the build words of a series/bisect command line.
+ * Parses the build words of a series/bisect command line (`parseBuildFlags`
+ * with `--config` required and `--out` refused).
  *
  * @param args the words left after the series' own options
- * @returns the options
+ * @returns the request
  * @throws {UserError} on a bad or missing option
  *
  * @example
@@ -85,67 +33,17 @@ export interface NativeBuildOptions {
  * if (o.w !== "1" || o.targets[0] !== "drivers/vfio/" || o.makeArgs[0] !== "CF=-D") throw new Error();
  * ```
  */
-export function parseBuildArgs(args: string[]): NativeBuildOptions {
+export function parseBuildArgs(args: string[]): BuildRequest {
   if (args.some((a) => a === "--out" || a.startsWith("--out="))) {
     throw new UserError(
       "A series builds into its own directory: --out is not accepted",
       { hint: "drop --out; the build dir lives under the series' state dir" },
     );
   }
-  const p = parseArgs(args, BUILD_OPTION_SPECS);
-  const arch = str(p, "arch");
-  if (!arch) {
-    throw new UserError("Missing --arch", {
-      hint: "e.g. --arch powerpc --config allmodconfig drivers/vfio/",
-    });
-  }
-  const config = str(p, "config") ?? str(p, "config-url");
-  if (!config) {
-    throw new UserError("Missing --config", {
-      hint:
-        "every commit is configured the same way: --config allmodconfig (or defconfig, a file, a URL)",
-    });
-  }
-  const werror = str(p, "werror") ?? "keep";
-  if (werror !== "keep" && werror !== "off") {
-    throw new UserError(`Bad value for --werror: "${werror}"`, {
-      hint: "use --werror=off (or keep, the default)",
-    });
-  }
-  const jobs = jobsOf(p);
-  const sets = strs(p, "set").map(normaliseSet);
-  const targets = p.positionals.filter((w) => !MAKE_VAR.test(w));
-  const makeArgs = p.positionals.filter((w) => MAKE_VAR.test(w));
-  const w = str(p, "w") ?? null;
-  const c = str(p, "c") ?? null;
-  // Refused before the first commit is checked out (the planner checks again).
-  checkMakeWords([
-    ...(w === null ? [] : [`W=${w}`]),
-    ...(c === null ? [] : [`C=${c}`]),
-    ...makeArgs,
-    ...targets,
-  ], { origin: "the command line", trust: flag(p, "trust-make-line") });
-  return {
-    arch,
-    config,
-    compiler: str(p, "compiler") ?? "gcc",
-    w,
-    c,
-    jobs: jobs ?? null,
-    ccache: ccacheOf(p, false),
-    fragments: strs(p, "fragment"),
-    sets,
-    werror,
-    allowSubstitute: flag(p, "allow-substitute"),
-    allowDistro: flag(p, "allow-distro"),
-    offline: flag(p, "offline"),
-    allowEmpty: flag(p, "allow-empty"),
-    trustMakeLine: flag(p, "trust-make-line"),
-    seed: str(p, "seed") ?? null,
-    triple: str(p, "triple") ?? null,
-    targets,
-    makeArgs,
-  };
+  return parseBuildFlags(args, {}, {
+    requireConfig: true,
+    archHint: "e.g. --arch powerpc --config allmodconfig drivers/vfio/",
+  }).request;
 }
 
 /** The series' own options (everything else is a build option). */
@@ -181,7 +79,7 @@ export function splitArgs(
 ): SplitArgs {
   const out: SplitArgs = { own: {}, range: null, build: [] };
   const takesValue = (name: string) =>
-    BUILD_OPTION_SPECS[name]?.type === "string" ||
+    name === "kconfig-add" || BUILD_OPTION_SPECS[name]?.type === "string" ||
     Object.values(BUILD_OPTION_SPECS).some((s) =>
       s.short === name && s.type === "string"
     );

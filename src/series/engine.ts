@@ -8,15 +8,13 @@
 import type { Output } from "../util/output.ts";
 import {
   type BuildOutcome,
-  configSourceOf,
-  type NativeInput,
+  type BuildRequest,
   planNativeBuild,
   runBuild,
+  toNativeInput,
 } from "../build/mod.ts";
-import type { BuildPlan, ConfigSource } from "../build/types.ts";
-import { UserError } from "../errors.ts";
-import { localFragment } from "../config/mod.ts";
-import { type NativeBuildOptions, parseBuildArgs } from "./build_args.ts";
+import type { BuildPlan } from "../build/types.ts";
+import { parseBuildArgs } from "./build_args.ts";
 import { countCompiledInRecord } from "./count_compiled.ts";
 import { type CellRunner, loadCellRunner } from "../matrix/runner.ts";
 import { matrixCells } from "./matrix_cells.ts";
@@ -62,54 +60,6 @@ export async function stepFromOutcome(
 }
 
 /**
- * The planner input for building `srcTree` into `outDir` with `options`
- * (relative paths resolved against `cwd`, where the user ran kcross).
- *
- * @throws {UserError} a config value that is no target, file or URL
- */
-export function nativeInput(
-  options: NativeBuildOptions,
-  where: { srcTree: string; outDir: string; cwd: string },
-): NativeInput {
-  let config: ConfigSource = configSourceOf(options.config, where.cwd);
-  if (options.seed !== null) {
-    if (config.kind !== "target" || config.target !== "randconfig") {
-      throw new UserError("--seed only goes with --config randconfig");
-    }
-    config = { ...config, seed: options.seed };
-  }
-  return {
-    srcTree: where.srcTree,
-    outDir: where.outDir,
-    arch: options.arch,
-    compiler: options.compiler,
-    config,
-    fragments: options.fragments.map((f) =>
-      localFragment(f, where.cwd, {
-        srcTree: where.srcTree,
-        arch: options.arch,
-      })
-    ),
-    sets: options.sets,
-    werror: options.werror,
-    ...(options.w === null ? {} : { w: options.w }),
-    ...(options.c === null ? {} : { c: options.c }),
-    ...(options.jobs === null ? {} : { jobs: options.jobs }),
-    ccache: options.ccache,
-    targets: options.targets,
-    makeArgs: options.makeArgs,
-    allowEmpty: options.allowEmpty,
-    allowSubstitute: options.allowSubstitute,
-    ...(options.allowDistro ? { allowDistro: true } : {}),
-    ...(options.offline ? { noFetch: true } : {}),
-    trustMakeLine: options.trustMakeLine,
-    ...(options.triple === null
-      ? {}
-      : { triple: options.triple, tripleReason: "--triple" }),
-  };
-}
-
-/**
  * A `BuildCommit` for native build options: plans once (the first commit
  * decides the toolchain, so every commit gets the same one and the toolchain
  * is resolved once), then builds each commit with that plan into the same
@@ -117,7 +67,7 @@ export function nativeInput(
  * record's build.log, not the terminal.
  */
 export function nativeBuilder(
-  options: NativeBuildOptions,
+  options: BuildRequest,
   context: { out: Output; cwd: string },
 ): BuildCommit {
   let planned: { key: string; plan: BuildPlan } | null = null;
@@ -125,7 +75,7 @@ export function nativeBuilder(
     const key = `${req.worktree}\u0000${req.outDir}`;
     if (planned?.key !== key) {
       const plan = await planNativeBuild({
-        ...nativeInput(options, {
+        ...toNativeInput(options, {
           srcTree: req.worktree,
           outDir: req.outDir,
           cwd: context.cwd,
@@ -166,7 +116,7 @@ export function defaultEngine(
         });
       }
       const parsed = parseBuildArgs(request.buildArgs);
-      configSourceOf(parsed.config, request.cwd); // a bad --config fails now
+      toNativeInput(parsed, { srcTree: "", outDir: "", cwd: request.cwd }); // a bad --config fails now
       return Promise.resolve([{
         name: "",
         build: nativeBuilder(parsed, { out: request.out, cwd: request.cwd }),

@@ -1,3 +1,4 @@
+import { fakeRecord } from "../_support/fake_record.ts";
 import { assert, assertEquals } from "../_support/assert.ts";
 import {
   createCellRunner,
@@ -65,7 +66,10 @@ Deno.test("nativeInput() maps a cell to the native build options", async () => {
   assertEquals(n.targets, ["drivers/vfio/"]);
   assertEquals(n.sets, ["CONFIG_VFIO=m"]);
   assertEquals(n.outDir, c.buildDir);
-  assertEquals([n.allowSubstitute, n.allowDistro], [undefined, undefined]);
+  assertEquals([n.allowSubstitute ?? false, n.allowDistro ?? false], [
+    false,
+    false,
+  ]);
   const allowed = nativeInput({
     ...cell,
     inputs: { ...cell.inputs, allowSubstitute: true, allowDistro: true },
@@ -94,9 +98,16 @@ Deno.test("the real cell runner plans once per toolchain at a time and maps buil
     async run() {
       const recordDir = `${c.buildDir}/rec${n}`;
       await Deno.mkdir(recordDir, { recursive: true });
-      await Deno.writeTextFile(
-        `${recordDir}/metadata.json`,
-        JSON.stringify({
+      const result = results[n++]!;
+      return {
+        result,
+        id: `r${n}`,
+        recordDir,
+        exitCode: 0,
+        diagnostics: [],
+        timings: {},
+        reason: result === "pass" ? null : `why ${result}`,
+        record: fakeRecord({
           reproduce: {
             steps: [{
               command: "build",
@@ -112,16 +123,6 @@ Deno.test("the real cell runner plans once per toolchain at a time and maps buil
           config: { inputsDigest: "abc" },
           plan: { triple: "powerpc64-linux" },
         }),
-      );
-      const result = results[n++]!;
-      return {
-        result,
-        id: `r${n}`,
-        recordDir,
-        exitCode: 0,
-        diagnostics: [],
-        timings: {},
-        reason: result === "pass" ? null : `why ${result}`,
       };
     },
   };

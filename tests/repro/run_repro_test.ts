@@ -1,3 +1,4 @@
+import { fakeRecord } from "../_support/fake_record.ts";
 import { runRepro } from "../../src/repro/run_repro.ts";
 import type {
   Comparison,
@@ -134,6 +135,7 @@ function fakeEngine(
       );
       const content = await Deno.readTextFile(`${plan.srcTree}/a.txt`);
       return {
+        record: fakeRecord(),
         result: opts.result ?? "fail",
         reason: opts.result === "infra-error" ? "disk full" : null,
         id: "b1",

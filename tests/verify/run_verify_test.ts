@@ -3,6 +3,7 @@
  * report's commit and the fix are built in one kcross worktree, the
  * report's build record is reused, and verify plans the same build as repro.
  */
+import { fakeRecord } from "../_support/fake_record.ts";
 import { runVerify } from "../../src/verify/run_verify.ts";
 import { runRepro } from "../../src/repro/run_repro.ts";
 import { defaultEngine } from "../../src/repro/default_engine.ts";
@@ -157,6 +158,7 @@ function fakeEngine(report: ReportFields, state: string): Fake {
         "  CC      a.o\n  CC      b.o\n",
       );
       return {
+        record: fakeRecord(),
         result,
         reason: null,
         id,
