@@ -115,8 +115,8 @@ export interface BuildFlagRules {
  * @example
  * ```ts
  * import { parseBuildFlags } from "./build_request.ts";
- * const { request } = parseBuildFlags(["--arch", "powerpc", "-W", "1", "--jobs", "4", "drivers/vfio/", "CF=-D"], {});
- * if (request.w !== "1" || request.jobs !== 4 || request.targets[0] !== "drivers/vfio/" || request.makeArgs[0] !== "CF=-D") throw new Error();
+ * const { request } = parseBuildFlags(["--arch", "powerpc", "-W", "1", "--jobs", "4", "drivers/vfio/", "CF=-D__CHECK_ENDIAN__"], {});
+ * if (request.w !== "1" || request.jobs !== 4 || request.targets[0] !== "drivers/vfio/" || request.makeArgs[0] !== "CF=-D__CHECK_ENDIAN__") throw new Error();
  * ```
  */
 export function parseBuildFlags<const O extends OptionSpecs>(
@@ -139,12 +139,36 @@ export function parseBuildWords<const O extends OptionSpecs>(
   args: string[],
   own: O,
 ): ParsedArgs<O> {
-  return parseArgs(args, {
+  return parseArgs(kconfigAddAsFragment(args), {
     ...BUILD_FLAG_SPECS,
     ...own,
-  }) as unknown as ParsedArgs<
-    O
-  >;
+  }) as unknown as ParsedArgs<O>;
+}
+
+/**
+ * `--kconfig-add` (TuxMake's name) is `--fragment`: rewritten before parsing
+ * so the two keep their order on the command line.
+ *
+ * @example
+ * ```ts
+ * import { kconfigAddAsFragment } from "./build_request.ts";
+ * const a = kconfigAddAsFragment(["--kconfig-add", "a", "--kconfig-add=b", "--", "--kconfig-add"]);
+ * if (a.join(" ") !== "--fragment a --fragment=b -- --kconfig-add") throw new Error(a.join(" "));
+ * ```
+ */
+export function kconfigAddAsFragment(args: string[]): string[] {
+  const out: string[] = [];
+  for (const [i, a] of args.entries()) {
+    if (a === "--") {
+      for (const rest of args.slice(i)) out.push(rest);
+      break;
+    }
+    if (a === "--kconfig-add") out.push("--fragment");
+    else if (a.startsWith("--kconfig-add=")) {
+      out.push(`--fragment=${a.slice("--kconfig-add=".length)}`);
+    } else out.push(a);
+  }
+  return out;
 }
 
 /**
@@ -226,7 +250,8 @@ function requestOf(p: AnyParsed, rules: BuildFlagRules): BuildRequest {
 
 /**
  * The builder's input for `request`, building `srcTree` into `outDir`
- * (config files and fragments relative to `cwd`). The one adapter from a
+ * (config files and fragments relative to `cwd`, see `localFragment`). The
+ * one adapter from a
  * request to `planNativeBuild`.
  *
  * @throws {UserError} a config value that is no target, file or URL
@@ -234,9 +259,9 @@ function requestOf(p: AnyParsed, rules: BuildFlagRules): BuildRequest {
  * @example
  * ```ts
  * import { parseBuildFlags, toNativeInput } from "./build_request.ts";
- * const { request } = parseBuildFlags(["--arch", "arm64", "--config", "defconfig", "--fragment", "f.cfg"], {});
+ * const { request } = parseBuildFlags(["--arch", "arm64", "--config", "defconfig", "--fragment", "/f.cfg"], {});
  * const n = toNativeInput(request, { srcTree: "/src", outDir: "/o", cwd: "/home/me" });
- * if (n.fragments?.[0] !== "/home/me/f.cfg" || n.config?.kind !== "target") throw new Error();
+ * if (n.fragments?.[0] !== "/f.cfg" || n.config?.kind !== "target") throw new Error();
  * ```
  */
 export function toNativeInput(

@@ -29,8 +29,8 @@ export const BUILD_OPTION_SPECS: Readonly<Record<string, OptionSpec>> =
  * @example
  * ```ts
  * import { parseBuildArgs } from "./build_args.ts";
- * const o = parseBuildArgs(["--arch", "powerpc", "--config", "allmodconfig", "-W", "1", "drivers/vfio/", "CF=-D"]);
- * if (o.w !== "1" || o.targets[0] !== "drivers/vfio/" || o.makeArgs[0] !== "CF=-D") throw new Error();
+ * const o = parseBuildArgs(["--arch", "powerpc", "--config", "allmodconfig", "-W", "1", "drivers/vfio/", "CF=-D__CHECK_ENDIAN__"]);
+ * if (o.w !== "1" || o.targets[0] !== "drivers/vfio/" || o.makeArgs[0] !== "CF=-D__CHECK_ENDIAN__") throw new Error();
  * ```
  */
 export function parseBuildArgs(args: string[]): BuildRequest {

@@ -103,7 +103,7 @@ export function commonSpecs<const N extends CommonName>(
  * @example
  * ```ts
  * import { flagHelp } from "./flags.ts";
- * if (!flagHelp("json", 10).startsWith("  --json    print")) throw new Error();
+ * if (!flagHelp("json", 10).startsWith("  --json  print")) throw new Error();
  * ```
  */
 export function flagHelp(
