@@ -96,6 +96,8 @@ export interface MirrorFaults {
   noRange?: boolean;
   /** Never send the body (stall after headers). */
   stall?: boolean;
+  /** Send this many body bytes of each response, then stall. */
+  stallAfter?: number;
   /** `.tar.sign` signatures over other data (a bad signature). */
   badSign?: boolean;
   /** `.tar.sign` and sums signed by another (untrusted) key. */
@@ -148,6 +150,11 @@ export interface Mirror {
   bytesSent(): number;
   /** Resolves once `bytesSent()` reaches `n` (no timer: the sending resolves it). */
   whenSent(n: number): Promise<void>;
+  /**
+   * Resolves once the mirror has seen `n` archive GETs in all (no timer:
+   * the request resolves it).
+   */
+  whenRequested(n: number): Promise<void>;
   /** URL path of a toolchain's archive. */
   archivePath(version: string, triple: string): string;
   /** sha256 of the archive served for a toolchain. */
@@ -538,6 +545,9 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
   const requests: MirrorRequest[] = [];
   let sent = 0;
   let sentWaiters: { n: number; resolve: () => void }[] = [];
+  let getWaiters: { n: number; resolve: () => void }[] = [];
+  const archiveGetCount = () =>
+    requests.filter((r) => r.method === "GET" && files.has(r.path)).length;
   let statusLeft = faults.status?.count ?? 0;
   let dropLeft = faults.dropAfter?.count ?? 0;
   const closing = Promise.withResolvers<void>();
@@ -613,6 +623,7 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
       dropAt = faults.dropAfter.bytes;
     }
     const stall = faults.stall;
+    const stallAfter = faults.stallAfter;
     let pos = start;
     let sentHere = 0;
     const chunk = 64 * 1024;
@@ -627,12 +638,20 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
           controller.close();
           return;
         }
+        if (stallAfter !== undefined && sentHere >= stallAfter) {
+          await closing.promise;
+          controller.error(new Error("mirror closed"));
+          return;
+        }
         if (dropAt !== undefined && sentHere >= dropAt) {
           controller.error(new Error("injected connection drop"));
           return;
         }
         let n = Math.min(chunk, body.length - pos);
         if (dropAt !== undefined) n = Math.min(n, dropAt - sentHere);
+        if (stallAfter !== undefined) {
+          n = Math.min(n, Math.max(stallAfter - sentHere, 1));
+        }
         const piece = body.subarray(pos, pos + n);
         if (throttle) await sleep((n / throttle) * 1000);
         pos += n;
@@ -661,6 +680,14 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
       path,
       range: req.headers.get("range"),
     });
+    if (req.method === "GET" && files.has(path)) {
+      const n = archiveGetCount();
+      getWaiters = getWaiters.filter((w) => {
+        if (n < w.n) return true;
+        w.resolve();
+        return false;
+      });
+    }
     const archive = files.get(path);
     if (archive) {
       return faults.listingLies ? notFound() : serveArchive(req, archive);
@@ -718,6 +745,10 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
     keyring: key.keyring,
     requests,
     bytesSent: () => sent,
+    whenRequested: (n) =>
+      archiveGetCount() >= n
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => getWaiters.push({ n, resolve })),
     whenSent: (n) =>
       sent >= n
         ? Promise.resolve()
