@@ -20,6 +20,7 @@ import { recordingOutput } from "../../src/util/output.ts";
 import { runPresubmit } from "../../src/presubmit/run_presubmit.ts";
 import { presubmitCommandWith } from "../../src/presubmit/presubmit_command.ts";
 import type { PresubmitResult } from "../../src/presubmit/types.ts";
+import { scopedEnv } from "../_support/env.ts";
 
 const PROFILE = `name = "test-profile"
 [make]
@@ -315,24 +316,14 @@ Deno.test("kcross presubmit prints the cells, the robot-style report and the ans
   const command = presubmitCommandWith(() => Promise.resolve(fakeRunner([])));
   const runCli = async (args: string[]) => {
     const out = recordingOutput();
-    const saved = Object.fromEntries(
-      Object.keys(env).map((k) => [k, Deno.env.get(k)]),
-    );
-    for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
-    try {
-      const code = await command.run({
-        args,
-        out,
-        cwd: r.repo,
-        signal: new AbortController().signal,
-      });
-      return { code, out };
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) Deno.env.delete(k);
-        else Deno.env.set(k, v);
-      }
-    }
+    await using _env = await scopedEnv(env);
+    const code = await command.run({
+      args,
+      out,
+      cwd: r.repo,
+      signal: new AbortController().signal,
+    });
+    return { code, out };
   };
   await t.step("text", async () => {
     const { code, out } = await runCli([

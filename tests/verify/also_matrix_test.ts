@@ -9,6 +9,7 @@ import type { Diagnostic } from "../../src/diagnostics/mod.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import { assertEquals } from "../_support/assert.ts";
 import { sh } from "../git/_repo.ts";
+import { scopedEnv } from "../_support/env.ts";
 
 const MATRIX = `name = "also"
 [matrix]
@@ -61,8 +62,7 @@ function runner(seen: string[]): CellRunner {
 
 Deno.test("verifyOnMatrix() judges every cell: the affected one fixed, another with a diagnostic of the fix's own", async () => {
   const t = await Deno.makeTempDir({ prefix: "kcross-verify-also-" });
-  const prev = Deno.env.get("KCROSS_STATE_DIR");
-  Deno.env.set("KCROSS_STATE_DIR", `${t}/state`);
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t}/state` });
   try {
     const repo = `${t}/linux`;
     await Deno.mkdir(repo);
@@ -112,8 +112,6 @@ Deno.test("verifyOnMatrix() judges every cell: the affected one fixed, another w
       true,
     );
   } finally {
-    if (prev === undefined) Deno.env.delete("KCROSS_STATE_DIR");
-    else Deno.env.set("KCROSS_STATE_DIR", prev);
     await Deno.remove(t, { recursive: true });
   }
 });
