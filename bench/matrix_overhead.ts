@@ -15,9 +15,8 @@ import { recordingOutput } from "../src/util/output.ts";
 import { runMatrix } from "../src/matrix/run_matrix.ts";
 import { supportedArches } from "../src/toolchain/arch.ts";
 import { keyedSerializer } from "../src/matrix/local.ts";
-import { matrixWorkerArgs } from "../tests/matrix/_helpers.ts";
+import { fakeMatrixWorkerArgs } from "../tests/matrix/_helpers.ts";
 
-const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const root = await Deno.makeTempDir({ prefix: "kcross-bench-overhead-" });
 Deno.env.set("KCROSS_STATE_DIR", `${root}/state`);
 Deno.env.set("KCROSS_CACHE_DIR", `${root}/cache`);
@@ -76,11 +75,10 @@ const redis = await startRedis();
 const queueName = `bench-${Deno.pid}`;
 const workers = [1, 2].map((i) =>
   new Deno.Command(Deno.execPath(), {
-    args: matrixWorkerArgs(redis.url, "--queue-name", queueName),
+    args: fakeMatrixWorkerArgs(redis.url, "--queue-name", queueName),
     env: {
       KCROSS_STATE_DIR: `${root}/w${i}`,
       KCROSS_CACHE_DIR: `${root}/wc${i}`,
-      KCROSS_MATRIX_RUNNER: `${REPO}/tests/_support/fake_matrix_tree.ts`,
     },
     stdout: "null",
     stderr: "null",

@@ -25,8 +25,8 @@ export {
 export {
   type CellContext,
   type CellRunner,
-  type CellRunnerModule,
   executeCell,
+  injectCellRunner,
   loadCellRunner,
 } from "./runner.ts";
 export {

@@ -38,30 +38,27 @@ export interface CellRunner {
   run(cell: Cell, ctx: CellContext): Promise<CellOutcome>;
 }
 
-/** A module that provides a runner (`KCROSS_MATRIX_RUNNER` points at one). */
-export interface CellRunnerModule {
-  createCellRunner(): CellRunner | Promise<CellRunner>;
+let injected: (() => CellRunner | Promise<CellRunner>) | null = null;
+
+/**
+ * Replaces the real cell runner for this process. Only an entry point calls
+ * it, before `main()`: tests and benches run `tests/_support/kcross_fake_cells.ts`,
+ * which injects the fake-tree runner and then runs kcross as usual.
+ */
+export function injectCellRunner(
+  factory: () => CellRunner | Promise<CellRunner>,
+): void {
+  injected = factory;
 }
 
 /**
- * The runner for this process: the module named by `KCROSS_MATRIX_RUNNER`
- * (tests and benches use it to run cells on a fake tree in worker
- * subprocesses), else the real build engine adapter.
+ * The runner for this process: the injected one (`injectCellRunner`), else
+ * the real build engine adapter (`run_cell.ts`, loaded when first needed).
  */
-export async function loadCellRunner(
-  env: (name: string) => string | undefined = (n) => Deno.env.get(n),
-): Promise<CellRunner> {
-  const path = env("KCROSS_MATRIX_RUNNER");
-  const spec = path
-    ? (path.startsWith("/")
-      ? `file://${path}`
-      : new URL(path, `file://${Deno.cwd()}/`).href)
-    : "./run_cell.ts";
-  const mod = await import(spec) as CellRunnerModule;
-  if (typeof mod.createCellRunner !== "function") {
-    throw new UserError(`"${path}" does not export createCellRunner()`);
-  }
-  return await mod.createCellRunner();
+export async function loadCellRunner(): Promise<CellRunner> {
+  if (injected) return await injected();
+  const { createCellRunner } = await import("./run_cell.ts");
+  return createCellRunner();
 }
 
 /**

@@ -2,7 +2,7 @@
  * A fake kernel tree for matrix tests (git repo, Makefile honouring ARCH, O=,
  * W= and directory goals, a compiler shim printing gcc-style diagnostics
  * driven by `// kcross-fake:` markers in the sources) and a cell runner that
- * builds it. Point `KCROSS_MATRIX_RUNNER` at this file to use the runner in
+ * builds it. `tests/_support/kcross_fake_cells.ts` injects this runner in
  * worker subprocesses.
  *
  * Marker syntax in a `.c` file (ARCH / config may be `*`):

@@ -50,10 +50,33 @@ export function matrixWorkerArgs(
   queueUrl: string,
   ...extra: string[]
 ): string[] {
+  return workerArgs(`${REPO}/main.ts`, queueUrl, extra);
+}
+
+/**
+ * The same for a worker whose cells build the fake kernel tree
+ * (`tests/_support/kcross_fake_cells.ts` injects that runner).
+ */
+export function fakeMatrixWorkerArgs(
+  queueUrl: string,
+  ...extra: string[]
+): string[] {
+  return workerArgs(
+    `${REPO}/tests/_support/kcross_fake_cells.ts`,
+    queueUrl,
+    extra,
+  );
+}
+
+function workerArgs(
+  entry: string,
+  queueUrl: string,
+  extra: string[],
+): string[] {
   return [
     "run",
     "-A",
-    `${REPO}/main.ts`,
+    entry,
     "matrix",
     "worker",
     "--queue",
@@ -152,11 +175,10 @@ export class WorkerProc {
     concurrency = 1,
   ) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: matrixWorkerArgs(queueUrl, "--concurrency", String(concurrency)),
+      args: fakeMatrixWorkerArgs(queueUrl, "--cells", String(concurrency)),
       env: {
         KCROSS_STATE_DIR: `${root}/${name}/state`,
         KCROSS_CACHE_DIR: `${root}/${name}/cache`,
-        KCROSS_MATRIX_RUNNER: `${REPO}/tests/_support/fake_matrix_tree.ts`,
         KCROSS_MATRIX_LOCK_MS: "4000",
         KCROSS_MATRIX_STALLED_MS: "1000",
         KCROSS_MATRIX_QUEUE_NAME: queueName,

@@ -15,12 +15,11 @@ function setup() {
 async function kcross(cwd: string, ...args: string[]) {
   const root = cwd.slice(0, cwd.lastIndexOf("/"));
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${REPO}/main.ts`, ...args],
+    args: ["run", "-A", `${REPO}/tests/_support/kcross_fake_cells.ts`, ...args],
     cwd,
     env: {
       KCROSS_STATE_DIR: `${root}/state`,
       KCROSS_CACHE_DIR: `${root}/cache`,
-      KCROSS_MATRIX_RUNNER: `${REPO}/tests/_support/fake_matrix_tree.ts`,
       NO_COLOR: "1",
     },
     stdin: "null",
