@@ -62,7 +62,7 @@ export interface VerifyOnMatrixOptions {
   trustMakeLine?: boolean;
   /** Worktree pool root (default `stateDir()/worktrees`). */
   poolRoot?: string;
-  /** The cell runner (default: the matrix area's, `KCROSS_MATRIX_RUNNER`). */
+  /** The cell runner (default: the matrix area's `loadCellRunner()`). */
   runner?: CellRunner;
 }
 
