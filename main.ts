@@ -9,6 +9,7 @@ import { commands, findCommand } from "./src/cli/commands.ts";
 import type { CommandContext } from "./src/util/command.ts";
 import { type Output, terminalOutput } from "./src/util/output.ts";
 import {
+  asHostError,
   asUserError,
   ExitCode,
   exitCodeOf,
@@ -96,7 +97,7 @@ export async function main(
       dispatch,
     });
   } catch (thrown) {
-    const error = asUserError(thrown);
+    const error = asHostError(asUserError(thrown));
     reportError(out, error);
     return controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(error);
   } finally {

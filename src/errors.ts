@@ -121,3 +121,61 @@ export function asUserError(error: unknown): unknown {
     cause: error,
   });
 }
+
+/** How Deno's operation names read in a message. */
+const OPERATIONS: Record<string, string> = {
+  mkdir: "create the directory",
+  rename: "rename",
+  remove: "remove",
+  copy: "copy to",
+  symlink: "create the link",
+  chmod: "change the mode of",
+};
+
+/** File-system errors the machine causes (not the input), by errno name. */
+const HOST_ERRORS: Record<string, string> = {
+  EROFS: "read-only file system",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+};
+
+/**
+ * The infrastructure error a file-system failure of the machine stands for
+ * (`EROFS`, `EACCES`, `EPERM`, `ENOSPC`, `EDQUOT` from any call, e.g. a
+ * state dir on a read-only mount), so it ends in one line and exit 3
+ * wherever it was thrown; any other value is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * import { asHostError, InfraError } from "./errors.ts";
+ * const e = Object.assign(new Error("Read-only file system (os error 30): mkdir '/ro/x'"), { code: "EROFS" });
+ * const h = asHostError(e);
+ * if (!(h instanceof InfraError) || !h.message.includes('"/ro/x"')) throw new Error();
+ * ```
+ */
+export function asHostError(error: unknown): unknown {
+  if (error instanceof KcrossError || !(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const what = typeof code === "string" ? HOST_ERRORS[code] : undefined;
+  if (what === undefined) return error;
+  const m = /: (\w+) '([^']*)'\s*$/.exec(error.message);
+  const path = m?.[2];
+  const shown = path === undefined
+    ? ""
+    : ` "${
+      path.length > 120 ? `${path.slice(0, 60)}…${path.slice(-59)}` : path
+    }"`;
+  const full = code === "ENOSPC" || code === "EDQUOT";
+  const verb = OPERATIONS[m?.[1] ?? ""] ?? "write";
+  return new InfraError(
+    `Cannot ${verb}${shown}: ${what}`,
+    {
+      hint: full
+        ? "free some space (kcross cache gc), or point KCROSS_CACHE_DIR / KCROSS_STATE_DIR elsewhere"
+        : "kcross's state and cache dirs must be writable: set KCROSS_STATE_DIR and KCROSS_CACHE_DIR (or XDG_STATE_HOME, XDG_CACHE_HOME) to writable places",
+      cause: error,
+    },
+  );
+}

@@ -19,13 +19,35 @@ export interface Output {
 
 const encoder = new TextEncoder();
 
-/** The real terminal: stdout and stderr of this process. */
+/**
+ * The real terminal: stdout and stderr of this process.
+ *
+ * A reader that goes away (`kcross report parse x | head -1`) is not a
+ * failure of the command: from the first broken-pipe error on, that
+ * stream's output is dropped, as a program killed by SIGPIPE would have
+ * stopped printing, and the command ends with its own exit code.
+ */
 export function terminalOutput(): Output {
+  const stdout = pipeWriter(Deno.stdout);
+  const stderr = pipeWriter(Deno.stderr);
   return {
-    out: (line) => writeAll(Deno.stdout, `${line}\n`),
-    err: (line) => writeAll(Deno.stderr, `${line}\n`),
-    errRaw: (text) => writeAll(Deno.stderr, text),
+    out: (line) => stdout(`${line}\n`),
+    err: (line) => stderr(`${line}\n`),
+    errRaw: (text) => stderr(text),
     isTty: Deno.stderr.isTerminal(),
+  };
+}
+
+function pipeWriter(stream: typeof Deno.stdout): (text: string) => void {
+  let gone = false;
+  return (text) => {
+    if (gone) return;
+    try {
+      writeAll(stream, text);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      gone = true;
+    }
   };
 }
 
