@@ -59,6 +59,7 @@ const ORDER = [
   "check",
   "finish",
   "finish.diagnostics",
+  "finish.host",
   "cpu",
   "cpu.start",
 ];

@@ -38,8 +38,8 @@ Options:
   --json                  print the result as JSON
 
 Build options: as for kcross series (--arch --config --compiler -W -C --jobs
---ccache --no-ccache --allow-substitute --allow-distro --offline --fragment
---set --werror=off [targets…]).
+--ccache --no-ccache --allow-substitute --allow-distro --offline --kconfig-add
+(--fragment) --set --werror=off [targets…]).
 
 Files: ${"$"}KCROSS_STATE_DIR/bisect/<id>/result.json (with the git bisect log)
 Exit codes: 0 first bad commit found, 1 only skipped commits left (candidates

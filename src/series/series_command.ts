@@ -35,7 +35,7 @@ ${flagHelp("no-ccache", 25)}
 ${flagHelp("allow-substitute", 25)}
 ${flagHelp("allow-distro", 25)}
 ${flagHelp("offline", 25)}
-  --fragment F, --set CONFIG_X=y, --werror=off
+  --kconfig-add F (or --fragment F), --set CONFIG_X=y, --werror=off
   --trust-make-line      pass VAR=value words and targets the make-word
                          policy refuses (docs/build.md; recorded)
   [VAR=value…] [targets…] e.g. W=1 drivers/vfio/`;

@@ -157,6 +157,58 @@ Deno.test("kcross build --dry-run --json plans a native build from a named confi
   assertEquals(plan.targets, ["drivers/vfio/"]);
 });
 
+Deno.test("kcross build --kconfig-add and --fragment keep their order; a local file becomes absolute, the tree's words stay", async () => {
+  await using k = await makeFakeKernel();
+  await Deno.writeTextFile(`${k.src}/../mine.config`, "CONFIG_A=y\n");
+  await Deno.mkdir(`${k.src}/kernel/configs`, { recursive: true });
+  await Deno.writeTextFile(
+    `${k.src}/kernel/configs/kvm_guest.config`,
+    "CONFIG_KVM_GUEST=y\n",
+  );
+  const out = recordingOutput();
+  const code = await main([
+    "build",
+    "--arch",
+    "powerpc",
+    "--config",
+    "allmodconfig",
+    "--compiler",
+    "gcc-11.2.0",
+    "--tree",
+    k.src,
+    "--kconfig-add",
+    "CONFIG_B=y",
+    "--fragment",
+    "mine.config",
+    "--kconfig-add=make:kvm_guest.config",
+    "--kconfig-add",
+    "kvm_guest.config",
+    "--dry-run",
+    "--json",
+  ], { out, cwd: `${k.src}/..` });
+  assertEquals(code, 0, out.stderr.join("\n"));
+  const plan = JSON.parse(out.stdout.join("\n")) as BuildPlan;
+  assertEquals(plan.config?.fragments, [
+    "CONFIG_B=y",
+    `${k.src}/../mine.config`,
+    "make:kvm_guest.config",
+    "kvm_guest.config",
+  ]);
+  const bad = recordingOutput();
+  assertEquals(
+    await main([
+      "build",
+      "--arch",
+      "powerpc",
+      "--kconfig-add",
+      "ftp://h/x",
+      "--dry-run",
+    ], { out: bad, cwd: k.src }),
+    2,
+  );
+  assertStringIncludes(bad.stderr.join("\n"), "not https");
+});
+
 Deno.test("kcross build without --arch is a user error (exit 2)", async () => {
   const out = recordingOutput();
   assertEquals(await main(["build", "--dry-run"], { out, cwd: "/" }), 2);

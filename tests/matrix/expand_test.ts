@@ -166,3 +166,19 @@ Deno.test("filterCells() and shardCells() select cells; bad specs are user error
   assertThrows(() => parseShard("0/3"), UserError);
   assertThrows(() => filterCells(c, "=x"), UserError);
 });
+
+Deno.test("expandCells() keeps the --kconfig-add forms that are not local files as words, each in the digest", async () => {
+  const frags = [
+    "frag.config",
+    "kvm_guest.config",
+    "make:xen.config",
+    "https://example.org/f.config",
+    "CONFIG_KVM=y",
+  ];
+  const top = (f: string[]) => `fragments = ${JSON.stringify(f)}\n${BASE}`;
+  const c = (await cells(top(frags)))[0]!;
+  assertEquals(c.inputs.fragments, ["/cfg/frag.config", ...frags.slice(1)]);
+  assertEquals(new Set(c.inputs.fragmentDigests).size, frags.length);
+  const other = (await cells(top([...frags.slice(0, 4), "CONFIG_KVM=m"])))[0]!;
+  assert(other.digest !== c.digest, "an inline line is part of the digest");
+});

@@ -106,3 +106,27 @@ Deno.test("splitArgs() wants a value for an own option that takes one", () => {
     '"--resume" needs a value',
   );
 });
+
+Deno.test("--kconfig-add is --fragment, in command-line order, and its value is no make word", () => {
+  const s = splitArgs(
+    [
+      "--arch",
+      "x",
+      "--kconfig-add",
+      "CONFIG_A=y",
+      "--fragment",
+      "f.config",
+      "--kconfig-add=make:kvm_guest.config",
+    ],
+    {},
+    false,
+  );
+  assertEquals(s.build.length, 7);
+  const p = parseBuildArgs([...s.build, "--config", "defconfig"]);
+  assertEquals(p.fragments, [
+    "CONFIG_A=y",
+    "f.config",
+    "make:kvm_guest.config",
+  ]);
+  assertEquals(p.makeArgs, []);
+});
