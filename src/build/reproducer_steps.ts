@@ -157,6 +157,12 @@ export function reproducerSteps(
   if (out !== null) args.push("--out", out);
   if (plan.ccache) args.push("--ccache");
   if (plan.allowEmpty) args.push("--allow-empty");
+  if (plan.phases?.length) {
+    if (plan.keepGoing) args.push("--keep-going");
+    if (plan.artifacts && plan.artifacts !== "default") {
+      args.push("--artifacts", plan.artifacts);
+    }
+  }
   args.push(...extraMakeVars(plan.argv), ...plan.targets);
   return [{ command: "build", args }];
 }
@@ -203,6 +209,10 @@ export function makeCrossLines(
   if (needOld) {
     lines.push(`${prefix} ${shellLine([...configWords, "olddefconfig"])}`);
   }
-  lines.push(`${prefix} ${shellLine([...words, ...plan.targets])}`);
+  // Named targets are kcross's: make.cross gets their make goals.
+  const goals = plan.phases?.length
+    ? plan.phases.filter((p) => p.name !== "config").flatMap((p) => p.goals)
+    : plan.targets;
+  lines.push(`${prefix} ${shellLine([...words, ...goals])}`);
   return lines;
 }

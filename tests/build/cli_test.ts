@@ -266,3 +266,53 @@ Deno.test("kcross make.cross runs make through the build runner and records the 
     `CROSS_COMPILE=${k.cip}/gcc-13.2.0-nolibc/aarch64-linux/bin/aarch64-linux-`,
   );
 });
+
+Deno.test("kcross build --list-targets shows what an arch supports; bad --artifacts and unknown arches are user errors", async (t) => {
+  await t.step("arm64 has dtbs and Image.gz", async () => {
+    const out = recordingOutput();
+    const code = await main(["build", "--list-targets", "--arch", "arm64"], {
+      out,
+      cwd: "/",
+    });
+    assertEquals(code, 0);
+    const text = out.stdout.join("\n");
+    assertStringIncludes(text, "arch/arm64/boot/Image.gz");
+    assert(/^ {2}dtbs\s/m.test(text), text);
+  });
+  await t.step("x86_64 as JSON: no dtbs, kernel is bzImage", async () => {
+    const out = recordingOutput();
+    const code = await main(
+      ["build", "--list-targets", "--arch", "x86_64", "--json"],
+      { out, cwd: "/" },
+    );
+    assertEquals(code, 0);
+    const rows = JSON.parse(out.stdout.join("\n")) as {
+      name: string;
+      goals: string[];
+    }[];
+    assert(!rows.some((r) => r.name === "dtbs"));
+    assertEquals(rows.find((r) => r.name === "kernel")?.goals, ["bzImage"]);
+  });
+  await t.step("errors", async () => {
+    const bad = recordingOutput();
+    assertEquals(
+      await main(
+        ["build", "--arch", "arm64", "--artifacts", "some", "kernel"],
+        {
+          out: bad,
+          cwd: "/",
+        },
+      ),
+      2,
+    );
+    assertStringIncludes(bad.stderr.join("\n"), '--artifacts: "some"');
+    const arch = recordingOutput();
+    assertEquals(
+      await main(["build", "--list-targets", "--arch", "vax"], {
+        out: arch,
+        cwd: "/",
+      }),
+      2,
+    );
+  });
+});

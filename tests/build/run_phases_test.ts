@@ -28,6 +28,7 @@ modules: FORCE
 \t@printf 'KO' > $(O)/foo.ko
 modules_install: FORCE
 \t@if [ -n "$$FAKE_INSTALL_FAIL" ]; then mkdir -p $(INSTALL_MOD_PATH)/lib; echo "install: boom" >&2; exit 2; fi
+\t@if [ -n "$$FAKE_INSTALL_HANG" ]; then mkdir -p $(INSTALL_MOD_PATH)/lib; echo "INSTALL-STARTED"; sleep 60; fi
 \t@mkdir -p $(INSTALL_MOD_PATH)/lib/modules/6.1.0-fake/kernel
 \t@cp $(O)/foo.ko $(INSTALL_MOD_PATH)/lib/modules/6.1.0-fake/kernel/
 dtbs: FORCE
@@ -211,6 +212,13 @@ Deno.test("after a failed target, dependents are skipped; the others run only wi
       "dtbs:pass",
     ]);
     assertEquals(meta.reason, "target kernel failed: make exited with 2");
+    // The reproducer keeps --keep-going; make.cross gets the make goals.
+    const step = meta.reproduce.steps[0]!.args.join(" ");
+    assertStringIncludes(step, "--keep-going modules dtbs");
+    assert(
+      meta.reproduce.makeCross.some((l) => l.endsWith("vmlinux modules dtbs")),
+      meta.reproduce.makeCross.join("\n"),
+    );
     assertEquals(meta.artifacts!.map((a) => a.name), ["config", "dtbs.tar.xz"]);
   });
 });
@@ -267,4 +275,40 @@ Deno.test("a failed config step reports every phase", async () => {
   assertEquals(outcome.result, "fail");
   assertEquals(statuses(meta), ["config:fail", "kernel:skipped"]);
   assertEquals(meta.artifacts, []);
+});
+
+Deno.test("an interrupt while artifacts are collected leaves no partial artifact", async () => {
+  await using tree = await makeFakeTree();
+  await extend(tree);
+  const rec = `${tree.root}/rec`;
+  const ac = new AbortController();
+  const out = recordingOutput();
+  // Abort when modules_install says it started (no timer).
+  const watching = {
+    ...out,
+    out: (line: string) => {
+      out.out(line);
+      if (line === "INSTALL-STARTED") ac.abort();
+    },
+  };
+  const outcome = await runBuild(phased(tree, ["modules"]), {
+    out: watching,
+    signal: ac.signal,
+    recordDir: rec,
+    baseEnv: { PATH: "/usr/bin:/bin", FAKE_INSTALL_HANG: "1" },
+  });
+  assertEquals(outcome.result, "interrupted");
+  const meta = JSON.parse(
+    await Deno.readTextFile(`${rec}/metadata.json`),
+  ) as RecordMetadata;
+  assertEquals(statuses(meta), [
+    "config:pass",
+    "kernel:pass",
+    "modules:interrupted",
+  ]);
+  assertEquals(await listDir(`${rec}/artifacts`), [
+    "System.map",
+    "config",
+    "vmlinux",
+  ]);
 });
