@@ -150,10 +150,16 @@ async function repro(ctx: CommandContext): Promise<number> {
   const tree = str(p, "tree");
   const abs = (v: string) => v.startsWith("/") ? v : `${ctx.cwd}/${v}`;
   if (configPath !== undefined) {
+    let isFile = false;
     try {
-      await Deno.stat(abs(configPath));
+      isFile = (await Deno.stat(abs(configPath))).isFile;
     } catch {
       throw new UserError(`No config file "${configPath}"`);
+    }
+    if (!isFile) {
+      throw new UserError(`"${configPath}" is not a config file`, {
+        hint: "give the path of a .config file",
+      });
     }
   }
   const commit = str(p, "commit");

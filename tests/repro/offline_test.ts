@@ -179,3 +179,23 @@ Deno.test("repro --offline with a lore URL as the report: not cached is exit 2, 
     net.close();
   }
 });
+
+Deno.test("repro --config naming a directory is a one-line user error (exit 2)", async () => {
+  await using k = await fakeTree();
+  await Deno.writeTextFile(`${k.root}/report.txt`, report(k.head, "12.2.0"));
+  const net = countingListener();
+  try {
+    const r = await run(k, net.url, [
+      "repro",
+      "--offline",
+      "--config",
+      k.root,
+      `${k.root}/report.txt`,
+    ]);
+    assertEquals(r.code, 2, r.stderr);
+    assertMatch(r.stderr, /^error: ".*" is not a config file$/m);
+    assert(!/Unexpected failure/.test(r.stderr), r.stderr);
+  } finally {
+    net.close();
+  }
+});
