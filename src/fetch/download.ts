@@ -11,6 +11,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { InfraError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
+import { formatBytes } from "./progress.ts";
 
 /** Where streamed bytes go besides the `.part` file. */
 export interface ByteSink {
@@ -34,7 +35,19 @@ export interface DownloadOptions {
   retries?: number;
   onProgress?: (received: number, total: number | undefined) => void;
   fetchImpl?: typeof fetch;
+  /** Largest archive accepted, in bytes (default `MAX_ARCHIVE_BYTES`). */
+  maxBytes?: number;
 }
+
+/**
+ * The size cap of a toolchain archive: kernel.org's largest (LLVM for
+ * x86_64) are well under 1 GiB, so a mirror streaming more is refused
+ * before it fills the disk.
+ */
+export const MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** The mirror sent (or announced) more than the cap. */
+export class TooLargeError extends InfraError {}
 
 /** Result of a completed download. */
 export interface DownloadResult {
@@ -130,6 +143,19 @@ export async function streamDownload(
   const headersTimeout = options.headersTimeoutMs ?? envTimeout;
   const idleTimeout = options.idleTimeoutMs ?? envTimeout;
   const retries = options.retries ?? 3;
+  const maxBytes = options.maxBytes ?? MAX_ARCHIVE_BYTES;
+  const tooLarge = (what: string) => {
+    discardPart(part);
+    return new TooLargeError(
+      `Refused ${url}: ${what}, over the ${
+        formatBytes(maxBytes)
+      } cap of a toolchain archive; nothing was installed`,
+      {
+        hint:
+          "the mirror serves something that is not a toolchain archive; use another mirror (--mirror URL)",
+      },
+    );
+  };
   Deno.mkdirSync(part.slice(0, part.lastIndexOf("/")), { recursive: true });
 
   const meta = readMeta(part);
@@ -222,6 +248,10 @@ export async function streamDownload(
       }
       const length = Number(res.headers.get("content-length") ?? NaN);
       const total = Number.isFinite(length) ? offset + length : undefined;
+      if (total !== undefined && total > maxBytes) {
+        await res.body?.cancel();
+        throw tooLarge(`it announces ${formatBytes(total)}`);
+      }
       if (!res.body) throw new InfraError(`Empty response from ${url}`);
       const file = await Deno.open(part, { create: true, append: true });
       const reader = res.body.getReader();
@@ -281,6 +311,9 @@ export async function streamDownload(
             pending.catch(() => {});
           }
           offset += chunk.value.length;
+          if (offset > maxBytes) {
+            throw tooLarge(`it sent more than ${formatBytes(maxBytes)}`);
+          }
           options.onProgress?.(offset, total);
         }
         await pending;

@@ -156,9 +156,10 @@ export async function installToolchain(
       if (error instanceof IntegrityError) throw error;
       if (
         error instanceof InfraError &&
-        /Checksum mismatch|Bad signature|does not list|No checksum/.test(
-          error.message,
-        )
+        /Checksum mismatch|Bad signature|does not list|No checksum|cap of a toolchain archive/
+          .test(
+            error.message,
+          )
       ) throw error;
       firstError ??= error;
     } finally {

@@ -9,7 +9,7 @@ import {
   assertRejects,
 } from "../_support/assert.ts";
 import { type MirrorFaults, startMirror } from "../_support/mirror.ts";
-import { tempDir } from "../_support/temp.ts";
+import { exists, tempDir } from "../_support/temp.ts";
 import { installToolchain } from "../../src/fetch/install.ts";
 import { planFetch } from "../../src/fetch/plan_fetch.ts";
 import { formatBytes, progressFor } from "../../src/fetch/progress.ts";
@@ -190,4 +190,50 @@ Deno.test("progress shows whole bytes per second, never raw floats", () => {
   const text = out.stderr.join("\n");
   assertMatch(text, /B\/s/);
   assert(!/\d\.\d{2,}/.test(text), text);
+});
+
+Deno.test("an archive over the size cap is refused (exit 3), announced or streamed, and nothing is kept", async () => {
+  await using cache = await tempDir("kcross-msg-");
+  const mirror = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 300_000 }],
+  });
+  try {
+    const plan = planFetch({
+      family: "gcc",
+      version: VERSION,
+      triple: TRIPLE,
+      mirrors: [{ name: "m", base: mirror.url, layout: "crosstool" }],
+      root: `${cache}/toolchains`,
+      cacheDir: `${cache}`,
+    });
+    const e = await assertRejects(
+      () =>
+        installToolchain(plan, { download: { retries: 0, maxBytes: 100_000 } }),
+      InfraError,
+    );
+    assertMatch(e.message, /^Refused .*it announces .* over the 97\.7 kB cap/);
+    assert(!exists(`${cache}/downloads/${plan.archiveName}.part`));
+    assert(!exists(plan.finalDir));
+    // A body longer than it announced is cut off at the cap too.
+    const chunked = await assertRejects(
+      () =>
+        installToolchain(plan, {
+          download: {
+            retries: 0,
+            maxBytes: 100_000,
+            fetchImpl: async (input, init) => {
+              const r = await fetch(input, init);
+              const h = new Headers(r.headers);
+              h.delete("content-length");
+              return new Response(r.body, { status: r.status, headers: h });
+            },
+          },
+        }),
+      InfraError,
+    );
+    assertMatch(chunked.message, /it sent more than 97\.7 kB/);
+    assert(!exists(`${cache}/downloads/${plan.archiveName}.part`));
+  } finally {
+    await mirror.close();
+  }
 });
