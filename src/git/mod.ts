@@ -1,7 +1,10 @@
 /**
- * Shared git helpers: run git with argv arrays, find and fetch commits, and
- * keep kcross's own worktrees — without ever touching the user's working
- * tree, index, HEAD or stash.
+ * Shared git helpers: run git with argv arrays, find and fetch commits
+ * (`ensureCommit`), and the one provider of kcross's own worktrees
+ * (`acquireWorktree` pool slots for repro, verify and presubmit;
+ * `ownedWorktree` for a series' or bisect's own tree; `urlWorktree` for
+ * matrix runs and workers) — without ever touching the user's working tree,
+ * index, HEAD or stash.
  *
  * @module
  */
@@ -20,11 +23,18 @@ export {
   resolveCommit,
 } from "./commits.ts";
 export type { FetchSpec } from "./commits.ts";
+// Worktrees come only from the provider below (pool, owned, by URL); the
+// plain operations stay inside git/ (worktreeHead is read-only).
+export { worktreeHead } from "./worktree.ts";
 export {
-  addWorktree,
-  checkoutWorktree,
-  removeWorktree,
-  worktreeHead,
-} from "./worktree.ts";
-export { acquireWorktree, poolKey, removePool, worktreeRoot } from "./pool.ts";
+  acquireWorktree,
+  dropWorktree,
+  ownedWorktree,
+  poolKey,
+  removePool,
+  worktreeRoot,
+} from "./pool.ts";
+export { localRepoPath, urlWorktree } from "./url_worktree.ts";
+export { type CommitSource, ensureCommit } from "./ensure_commit.ts";
+export type { EnsureCommitOptions } from "./ensure_commit.ts";
 export type { AcquireOptions, WorktreeLease } from "./pool.ts";

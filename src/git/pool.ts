@@ -248,3 +248,32 @@ export async function removePool(
     return names.length;
   });
 }
+
+/**
+ * A kcross-owned worktree of `repo` at a fixed `dir` (a series' or bisect's
+ * own tree, kept in its state), at `commit`: added when missing, else
+ * moved (only changed files rewritten). For trees shared between commands
+ * and processes use `acquireWorktree`.
+ *
+ * @param progress called before a worktree is added
+ * @throws {InfraError} when git fails
+ */
+export async function ownedWorktree(
+  repo: string,
+  dir: string,
+  commit: string,
+  progress: (line: string) => void = () => {},
+): Promise<void> {
+  if ((await worktreeHead(dir)) === null) {
+    progress(`git worktree add ${dir}`);
+    await removeWorktree(repo, dir);
+    await addWorktree(repo, commit, dir);
+    return;
+  }
+  await checkoutWorktree(dir, commit);
+}
+
+/** Removes a worktree made by `ownedWorktree` (files and git's bookkeeping). */
+export function dropWorktree(repo: string, dir: string): Promise<void> {
+  return removeWorktree(repo, dir);
+}

@@ -7,7 +7,8 @@
 import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
 import { cacheDir, stateDir } from "../paths.ts";
-import { ensureWorktree, resolveTree } from "./_git.ts";
+import { resolveTree } from "./_git.ts";
+import { urlWorktree } from "../git/mod.ts";
 import { expandCells, filterCells, parseShard, shardCells } from "./expand.ts";
 import { loadMatrix } from "./load_matrix.ts";
 import { planBudget, runCellsLocally } from "./local.ts";
@@ -196,7 +197,7 @@ export async function runMatrix(
       );
       const srcTree = manifest.tree.useWorkingTree
         ? manifest.tree.workingTree!
-        : await ensureWorktree(
+        : await urlWorktree(
           `${state}/matrix-src`,
           manifest.tree.url,
           manifest.tree.commit!,

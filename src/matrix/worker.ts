@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import { type Job, Worker } from "bullmq";
 import type { Output } from "../util/output.ts";
 import { cacheDir, stateDir } from "../paths.ts";
-import { ensureWorktree } from "./_git.ts";
+import { urlWorktree } from "../git/mod.ts";
 import { cellBuildDir, keyedSerializer } from "./local.ts";
 import {
   type CellJobData,
@@ -88,7 +88,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     publish("preparing source");
     let srcTree: string;
     try {
-      srcTree = await ensureWorktree(root, tree.url, tree.commit);
+      srcTree = await urlWorktree(root, tree.url, tree.commit);
     } catch (error) {
       const msg = error instanceof Error ? error.message : String(error);
       const rec = await executeCell(cell, {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ensureCommit } from "./ensure_commit.ts";
+import { ensureCommit } from "../git/mod.ts";
 import { buildReproAt, type ReproResult } from "./build_repro.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import {

@@ -9,13 +9,7 @@
 import type { Output } from "../util/output.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
-import {
-  addWorktree,
-  checkoutWorktree,
-  commitSubject,
-  removeWorktree,
-  worktreeHead,
-} from "../git/mod.ts";
+import { commitSubject, dropWorktree, ownedWorktree } from "../git/mod.ts";
 import {
   bisectLog,
   bisectMark,
@@ -79,11 +73,12 @@ export async function runBisect(
   options: RunBisectOptions,
 ): Promise<BisectOutcome> {
   const { out, signal } = options;
-  if ((await worktreeHead(options.worktree)) === null) {
-    out.err(`kcross: git worktree add ${options.worktree}`);
-    await removeWorktree(options.repo, options.worktree);
-    await addWorktree(options.repo, options.bad, options.worktree);
-  }
+  await ownedWorktree(
+    options.repo,
+    options.worktree,
+    options.bad,
+    (line) => out.err(`kcross: ${line}`),
+  );
   await Deno.mkdir(options.outDir, { recursive: true });
   const steps: BisectStep[] = [];
   const recordOf = new Map<string, string>();
@@ -143,7 +138,7 @@ export async function runBisect(
         // git named the --bad commit itself without testing it: build it so
         // the answer comes with its build record
         out.err(`kcross: building the first bad commit ${sha.slice(0, 12)}`);
-        await checkoutWorktree(options.worktree, sha);
+        await ownedWorktree(options.repo, options.worktree, sha);
         const build = await options.build({
           worktree: options.worktree,
           outDir: options.outDir,
@@ -173,7 +168,7 @@ export async function runBisect(
   } finally {
     await bisectReset(options.worktree);
     if (options.cleanup ?? true) {
-      await removeWorktree(options.repo, options.worktree);
+      await dropWorktree(options.repo, options.worktree);
     }
   }
 }

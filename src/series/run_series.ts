@@ -8,12 +8,7 @@
  */
 import type { Output } from "../util/output.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
-import {
-  addWorktree,
-  checkoutWorktree,
-  removeWorktree,
-  worktreeHead,
-} from "../git/mod.ts";
+import { dropWorktree, ownedWorktree } from "../git/mod.ts";
 import { isError, isWarning, newDiagnostics } from "./diagnostic_key.ts";
 import { formatDiagnostic } from "./diagnostic_key.ts";
 import { saveState, type SeriesState } from "./state.ts";
@@ -106,18 +101,18 @@ export async function runSeries(
   }
   state.status = "running";
   await saveState(state, options.root);
-  if ((await worktreeHead(state.worktree)) === null) {
-    out.err(`kcross: git worktree add ${state.worktree}`);
-    await removeWorktree(state.repo, state.worktree);
-    await addWorktree(state.repo, state.commits[pending]!.sha, state.worktree);
-  }
   for (let i = pending; i < total; i++) {
     const index = i + 1;
     const commit = state.commits[i]!;
     const cells = options.cells.filter((c) => !done(state, index, c.name));
     if (cells.length === 0) continue;
     if (signal.aborted) return await interrupted(state, options);
-    await checkoutWorktree(state.worktree, commit.sha);
+    await ownedWorktree(
+      state.repo,
+      state.worktree,
+      commit.sha,
+      (line) => out.err(`kcross: ${line}`),
+    );
     for (const cell of cells) {
       const label = cell.name === "" ? "" : ` [${cell.name}]`;
       out.err(
@@ -173,7 +168,7 @@ export async function runSeries(
   state.status = "done";
   await saveState(state, options.root);
   if (!options.keep) {
-    await removeWorktree(state.repo, state.worktree);
+    await dropWorktree(state.repo, state.worktree);
     await Deno.remove(state.buildDir, { recursive: true }).catch((e) => {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });

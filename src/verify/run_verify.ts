@@ -12,7 +12,7 @@ import { compareReported } from "../diagnostics/mod.ts";
 import { UserError } from "../errors.ts";
 import { writeJsonAtomic } from "../util/atomic_write.ts";
 import { buildReproAt } from "../repro/build_repro.ts";
-import { ensureCommit } from "../repro/ensure_commit.ts";
+import { ensureCommit } from "../git/mod.ts";
 import {
   type PreparedRepro,
   prepareRepro,

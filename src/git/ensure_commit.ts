@@ -1,14 +1,27 @@
 /**
- * Makes sure the user's repository has the commit a report names: use it if
- * present, else `git fetch --no-tags <url> <branch>` (into a private ref),
- * else say exactly which remote and commit are needed.
+ * The one way kcross gets a commit into a repository (the user's checkout
+ * for repro and verify, a worker's bare clone for matrix cells): use it if
+ * present, else `git fetch --no-tags <url> <ref>` for each ref (into a
+ * private ref; a branch first, then the sha itself), optionally every branch
+ * and tag as a last resort, else say exactly which remote and commit are
+ * needed.
  *
  * @module
  */
-import { fetchRef, resolveCommit } from "../git/mod.ts";
+import { fetchRef, resolveCommit } from "./commits.ts";
+import { git } from "./run_git.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { shellLine } from "../util/shell_quote.ts";
-import type { SourcePlan } from "./types.ts";
+
+/** Where a commit comes from. */
+export interface CommitSource {
+  /** The commit (full or abbreviated sha), or null (nothing to build). */
+  commit: string | null;
+  /** Remote to fetch from when the repository lacks the commit. */
+  fetchUrl: string | null;
+  /** Branch/ref to fetch before the sha itself. */
+  fetchRef: string | null;
+}
 
 /** Options for `ensureCommit`. */
 export interface EnsureCommitOptions {
@@ -16,6 +29,10 @@ export interface EnsureCommitOptions {
   progress?: (line: string) => void;
   /** Never fetch (`--offline`). */
   offline?: boolean;
+  /** Last resort: fetch every branch and tag (a matrix worker's clone). */
+  allBranches?: boolean;
+  /** The hint when the commit cannot be had (default: fetch it yourself). */
+  hint?: string;
   signal?: AbortSignal;
 }
 
@@ -28,7 +45,7 @@ export interface EnsureCommitOptions {
  */
 export async function ensureCommit(
   repo: string,
-  source: SourcePlan,
+  source: CommitSource,
   options: EnsureCommitOptions = {},
 ): Promise<string> {
   const commit = source.commit;
@@ -79,11 +96,24 @@ export async function ensureCommit(
     const got = await resolveCommit(repo, commit);
     if (got) return got;
   }
+  if (options.allBranches) {
+    progress(`git fetch --no-tags ${source.fetchUrl} (every branch and tag)`);
+    await git([
+      "fetch",
+      "-q",
+      "--no-tags",
+      source.fetchUrl,
+      "+refs/heads/*:refs/remotes/src/*",
+      "+refs/tags/*:refs/tags/*",
+    ], { cwd: repo, allowFail: true });
+    const got = await resolveCommit(repo, commit);
+    if (got) return got;
+  }
   const why = lastError instanceof Error
     ? `: ${lastError.message}`
     : " (the branch has moved past it)";
   throw new InfraError(`Cannot get commit ${need}${why}`, {
-    hint:
+    hint: options.hint ??
       `kcross needs ${source.fetchUrl} and commit ${commit}; fetch it yourself (${manual}) or pass --remote-url URL`,
     cause: lastError,
   });
