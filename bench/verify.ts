@@ -72,11 +72,12 @@ async function run(
 }
 
 const { bad, fix } = await withTestLock("bench-verify", async () => {
-  const head = await git(["rev-parse", "--verify", "--quiet", "HEAD"], {
-    cwd: repo,
-    allowFail: true,
-  });
-  if (!head.success) {
+  const ready = await Deno.stat(`${repo}/.git`).then(() => true, () => false) &&
+    (await git(["rev-parse", "--verify", "--quiet", "HEAD~1"], {
+      cwd: repo,
+      allowFail: true,
+    })).success;
+  if (!ready) {
     await Deno.remove(root, { recursive: true }).catch(() => {});
     await Deno.mkdir(root, { recursive: true });
     await cloneKernelRepo(repo);
