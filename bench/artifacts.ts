@@ -8,9 +8,9 @@
  * - `none`:    kcross build … --artifacts none    kernel modules dtbs
  * - `default`: kcross build … --artifacts default kernel modules dtbs
  *   (vmlinux, System.map, config, modules_install → modules.tar.xz,
- *   dtbs_install → dtbs.tar.xz, each hashed)
+ *   the built .dtb files → dtbs.tar.xz, each hashed)
  *
- * Both make the same make calls; `default` adds the two install calls, the
+ * Both make the same make calls; `default` adds the modules_install call, the
  * copies, the tar+xz and the sha256s. Each variant has its own output dir
  * (configured once, `config` target); before every run the objects are removed
  * (`make clean`, untimed), so each timed run is a full build. Rounds are

@@ -102,11 +102,28 @@ async function writersOf(
       const from = `${ctx.objDir}/${rule.from}`;
       return [[rule.name, async (tmp) => {
         await mustBeDir(from, rule.from);
-        await tarXz(from, tmp, ctx, rule.exclude);
+        await tarXz(
+          from,
+          tmp,
+          ctx,
+          rule.exclude ? { exclude: rule.exclude } : {},
+        );
       }]];
     }
     case "install":
       return [[rule.name, (tmp) => installAndPack(rule, tmp, ctx)]];
+    case "files": {
+      const from = `${ctx.objDir}/${rule.dir}`;
+      return [[rule.name, async (tmp) => {
+        const names = await findFiles(from, rule.patterns.map(globRegExp));
+        if (names.length === 0) {
+          throw new ArtifactError(
+            `no ${rule.patterns.join(" or ")} under ${rule.dir}/`,
+          );
+        }
+        await tarXz(from, tmp, ctx, { names });
+      }]];
+    }
     case "glob":
       return (await globNewer(rule, ctx)).map((
         path,
@@ -164,11 +181,11 @@ async function tarXz(
   dir: string,
   tmp: string,
   ctx: CollectContext,
-  exclude?: string,
+  select: { exclude?: string; names?: string[] } = {},
 ) {
   const r = await runCaptured([
     "tar",
-    ...(exclude ? [`--exclude=${exclude}`] : []),
+    ...(select.exclude ? [`--exclude=${select.exclude}`] : []),
     "--sort=name",
     "--owner=0",
     "--group=0",
@@ -177,10 +194,14 @@ async function tarXz(
     tmp,
     "-C",
     dir,
-    ".",
+    // The names go on stdin, NUL-separated (a file name is never an option).
+    ...(select.names ? ["--null", "--verbatim-files-from", "-T", "-"] : ["."]),
   ], {
     env: { PATH: ctx.path, LANG: "C", LC_ALL: "C", XZ_OPT: "-T0 -1" },
     inheritEnv: false,
+    ...(select.names
+      ? { stdin: select.names.map((n) => `${n}\0`).join("") }
+      : {}),
     signal: ctx.signal,
     stdout: "discard",
     maxBytes: 1 << 20,
@@ -207,6 +228,27 @@ export function globRegExp(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&")
     .replaceAll("*", "[^/]*").replaceAll("?", "[^/]");
   return new RegExp(`^${body}$`);
+}
+
+/** Paths (relative to `root`, sorted) of the files below it whose name matches. */
+async function findFiles(root: string, res: RegExp[]): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (rel: string) => {
+    let entries;
+    try {
+      entries = await Array.fromAsync(Deno.readDir(`${root}/${rel}`));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    for (const e of entries) {
+      const path = rel === "." ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory) await walk(path);
+      else if (e.isFile && res.some((re) => re.test(e.name))) found.push(path);
+    }
+  };
+  await walk(".");
+  return found.sort();
 }
 
 async function globNewer(

@@ -8,6 +8,7 @@
  */
 import table from "../../toolchains/targets.json" with { type: "json" };
 import { UserError } from "../errors.ts";
+import { srcArch } from "./_common.ts";
 import type { ArtifactLevel, ArtifactRule, PlannedPhase } from "./types.ts";
 
 /** One target of the table. */
@@ -89,15 +90,18 @@ export function supportsArch(target: TargetSpec, arch: string): boolean {
 
 function fill(text: string, arch: string): string {
   const img = kernelImage(arch);
-  return text.replaceAll("{imagePath}", img.path).replaceAll(
-    "{image}",
-    img.image,
-  );
+  return text.replaceAll("{imagePath}", img.path)
+    .replaceAll("{image}", img.image)
+    .replaceAll("{srcarch}", srcArch(arch));
 }
 
 function fillRule(rule: ArtifactRule, arch: string): ArtifactRule {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rule)) out[k] = fill(String(v), arch);
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(rule)) {
+    out[k] = Array.isArray(v)
+      ? v.map((x) => fill(String(x), arch))
+      : fill(String(v), arch);
+  }
   return out as unknown as ArtifactRule;
 }
 

@@ -16,13 +16,15 @@ export type ArtifactLevel = "none" | "default" | "all";
  * How one artifact is collected from the output dir (`toolchains/targets.json`).
  * `file`: a copy of `from`; `tree`: `from` (a directory) packed as `name`
  * (`.tar.xz`), names matching `exclude` left out; `install`: `make <goal> <var>=<staging>` and the staging dir
- * packed; `glob`: the files matching `pattern` in `dir` (`.` the output dir,
+ * packed; `files`: every file under `dir` matching one of `patterns`,
+ * packed with its path below `dir`; `glob`: the files matching `pattern` in `dir` (`.` the output dir,
  * `..` its parent) made since the phase started, each under its own name.
  */
 export type ArtifactRule =
   | { kind: "file"; from: string; name: string }
   | { kind: "tree"; from: string; name: string; exclude?: string }
   | { kind: "install"; goal: string; var: string; name: string }
+  | { kind: "files"; dir: string; patterns: string[]; name: string }
   | { kind: "glob"; dir: string; pattern: string };
 
 /** One named target (or the Kbuild paths) as a phase of the build. */
