@@ -6,6 +6,7 @@
 import { renderReproducer } from "../record/reproducer.ts";
 import type {
   ArtifactRecord,
+  HostSection,
   PhaseRecord,
   RecordMetadata,
 } from "../record/types.ts";
@@ -95,6 +96,43 @@ function phaseLine(p: PhaseRecord): string {
   return `  ${p.name}: ${p.status}${time}${why}${arts}`;
 }
 
+/**
+ * The record's host section in two lines: the machine, then the tool
+ * versions (absent tools left out).
+ *
+ * @example
+ * ```ts
+ * import { hostLines } from "./logs_show.ts";
+ * const l = hostLines({
+ *   os: { id: "debian", versionId: "12", prettyName: "Debian GNU/Linux 12 (bookworm)" },
+ *   kernel: { release: "6.1.0-9-amd64", machine: "x86_64" }, cpu: { model: null, count: 2 },
+ *   memoryBytes: 4 * 2 ** 30, outDirBytes: 3 * 2 ** 20,
+ *   tools: { make: { path: "/usr/bin/make", version: "4.3" }, pahole: { path: null, version: null } },
+ * });
+ * if (l[0] !== "host:       Debian GNU/Linux 12 (bookworm), Linux 6.1.0-9-amd64 x86_64, 2 CPUs, 4.0 GiB, out dir 3.0 MiB") throw new Error(l[0]);
+ * if (l[1] !== "host tools: make 4.3") throw new Error(l[1]);
+ * ```
+ */
+export function hostLines(h: HostSection): string[] {
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+  const parts = [
+    h.os.prettyName ?? h.os.id ?? "unknown OS",
+    `Linux ${h.kernel.release} ${h.kernel.machine}`,
+    `${h.cpu.count} CPUs${h.cpu.model ? ` (${h.cpu.model})` : ""}`,
+    ...(h.memoryBytes === null ? [] : [gib(h.memoryBytes)]),
+    ...(h.outDirBytes === null
+      ? []
+      : [`out dir ${(h.outDirBytes / 2 ** 20).toFixed(1)} MiB`]),
+  ];
+  const tools = Object.entries(h.tools)
+    .filter(([, t]) => t.version !== null)
+    .map(([name, t]) => `${name} ${t.version}`);
+  return [
+    `host:       ${parts.join(", ")}`,
+    ...(tools.length ? [`host tools: ${tools.join(", ")}`] : []),
+  ];
+}
+
 /** A readable summary of one record. */
 export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
   const lines = [
@@ -149,6 +187,7 @@ export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
       );
     }
   }
+  if (m.host) lines.push(...hostLines(m.host));
   lines.push(`make:       ${m.plan.argv.join(" ")}`);
   const t = m.timings;
   lines.push(

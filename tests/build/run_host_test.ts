@@ -3,6 +3,7 @@ import { runBuild } from "../../src/build/run_build.ts";
 import { hostSection } from "../../src/build/_run_host.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import { runProcess } from "../../src/proc/run_process.ts";
+import { formatRecordSummary } from "../../src/logs/logs_show.ts";
 import type { RecordMetadata } from "../../src/record/types.ts";
 import { fakePlan, makeFakeTree } from "./_run_fake_tree.ts";
 
@@ -54,6 +55,16 @@ Deno.test("a build record's host section: OS, kernel, CPU, memory, tool versions
   // no CONFIG_RUST: no rust tools
   assertEquals(host.tools.rustc, undefined);
   assertEquals(typeof meta.timings["finish.host"], "number");
+  // kcross logs show prints it
+  const summary = formatRecordSummary(meta, rec);
+  assert(
+    summary.some((l) => l.startsWith("host:       Debian")),
+    summary.join("\n"),
+  );
+  assert(
+    summary.some((l) => /^host tools: .*make \d/.test(l)),
+    summary.join("\n"),
+  );
 });
 
 Deno.test("hostSection() adds rustc and bindgen for CONFIG_RUST=y and leaves disk use out in make.cross mode", async () => {
