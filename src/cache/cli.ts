@@ -156,7 +156,13 @@ async function runGc(ctx: CommandContext, args: string[]): Promise<number> {
     ...(keep !== undefined ? { keep } : {}),
     ...(older !== undefined ? { olderThanMs: parseDuration(older) } : {}),
   });
-  if (!flag(p, "dry-run")) await removeEntries(cacheDir(), doomed);
+  if (!flag(p, "dry-run")) {
+    await removeEntries(cacheDir(), doomed, {
+      signal: ctx.signal,
+      onWait: (e) =>
+        ctx.out.err(`Waiting for another kcross process using ${e.id}`),
+    });
+  }
   if (flag(p, "json")) {
     ctx.out.out(JSON.stringify(
       {

@@ -164,10 +164,14 @@ export function planGc(entries: CacheEntry[], policy: GcPolicy): CacheEntry[] {
  * Removes entries under their toolchain lock: renamed away first (so a
  * concurrent resolve never sees half a tree), then deleted. Also clears stale
  * staging dirs and partial downloads older than a day.
+ *
+ * @param options `signal` stops a wait for another process's lock
+ *   (`InterruptedError`); `onWait` hears about such a wait
  */
 export async function removeEntries(
   cacheDir: string,
   entries: CacheEntry[],
+  options: { signal?: AbortSignal; onWait?: (entry: CacheEntry) => void } = {},
 ): Promise<void> {
   const trash = `${cacheDir}/toolchains/.kcross-staging`;
   Deno.mkdirSync(trash, { recursive: true });
@@ -184,6 +188,10 @@ export async function removeEntries(
     // of the same toolchain, whatever its cache, never sees half a tree.
     using _lock = await acquireFileLock(
       installLockFile(`${cacheDir}/toolchains`, e.id),
+      {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: () => options.onWait?.(e),
+      },
     );
     const dest = `${trash}/trash-${crypto.randomUUID()}`;
     try {

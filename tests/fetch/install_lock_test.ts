@@ -167,3 +167,50 @@ Deno.test("a --triple that is not in the arch table is refused before anything t
   );
   assertEquals(Deno.readTextFileSync(`${top}/victim/keep`), "mine");
 });
+
+Deno.test("SIGINT while cache gc waits for an install lock held by another process exits 130 and removes nothing", async () => {
+  await using cache = await tempDir("kcross-lock-gc-");
+  const id = `gcc-${VERSION}-nolibc/${TRIPLE}`;
+  const dir = `${cache}/toolchains/${id}`;
+  Deno.mkdirSync(`${dir}/bin`, { recursive: true });
+  Deno.writeTextFileSync(
+    `${dir}/.kcross.json`,
+    JSON.stringify({
+      schema: 1,
+      id,
+      family: "gcc",
+      version: VERSION,
+      provider: "crosstool",
+      installedAt: new Date().toISOString(),
+    }),
+  );
+  const lock =
+    `${cache}/toolchains/.kcross-locks/gcc-${VERSION}-nolibc__${TRIPLE}.lock`;
+  const holder = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./_hold_lock.ts", import.meta.url).pathname,
+      lock,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    await waitFor(holder.stdout.getReader(), /held/);
+    const gc = kcross(["cache", "gc", "--keep-newest", "0"], `${cache}`);
+    const err = gc.stderr.getReader();
+    const before = await waitFor(err, /Waiting for another kcross process/);
+    gc.kill("SIGINT");
+    const status = await gc.status;
+    const after = before + await rest(err);
+    await gc.stdout.cancel();
+    assertEquals(status.code, 130, after);
+    assertMatch(after, /error: Interrupted/);
+    assert(exists(`${dir}/.kcross.json`), "nothing removed");
+  } finally {
+    await holder.stdin.close();
+    await holder.status;
+  }
+});
