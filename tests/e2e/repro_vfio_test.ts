@@ -119,7 +119,7 @@ async function run(args: string[], cwd: string) {
 
 Deno.test({
   name:
-    "kcross repro reproduces the vfio collision from old and new format reports and not on the base commit, leaving the checkout byte-identical",
+    "kcross repro reproduces the vfio collision from old and new format reports and not on the base commit, kcross verify tells a fix from a non-fix, and the checkout stays byte-identical",
   ignore: !haveKernelSource(),
   sanitizeResources: false,
   sanitizeOps: false,
