@@ -6,7 +6,7 @@
  * @module
  */
 import { InfraError, UserError } from "../errors.ts";
-import { nearestVersions } from "../toolchain/catalog.ts";
+import { nearestVersions } from "../util/versions.ts";
 import { parseSha256Sums, verifySignature } from "./checksums.ts";
 import { type DownloadOptions, NotFoundError } from "./download.ts";
 import { fetchSmallText } from "./listing.ts";

@@ -8,8 +8,8 @@
  */
 import type { Output } from "../util/output.ts";
 import { InfraError, UserError } from "../errors.ts";
-import { exists, idSlug, isExecutable, MARKER } from "../toolchain/layout.ts";
-import { type InstallMarker, readMarker } from "../toolchain/installed.ts";
+import { exists, idSlug, isExecutable } from "../util/fs.ts";
+import { type InstallMarker, MARKER, readMarker } from "./marker.ts";
 import { type Expected, expectedDigest, notOnMirrors } from "./_sources.ts";
 import {
   discardPart,

@@ -9,6 +9,8 @@ import llvmData from "../../toolchains/llvm_releases.json" with {
   type: "json",
 };
 import { UserError } from "../errors.ts";
+import { compareVersions, nearestVersions } from "../util/versions.ts";
+export { compareVersions, nearestVersions } from "../util/versions.ts";
 
 /** A compiler family. */
 export type Family = "gcc" | "clang";
@@ -59,37 +61,6 @@ export function parseCompiler(word: string): CompilerSpec {
     return { family, partial: m[2]!, requested: word, snapshot: true };
   }
   return { family, partial: `${m[2] ?? ""}${suffix ?? ""}`, requested: word };
-}
-
-/**
- * Compares dotted versions numerically (`10.1.0` > `9.5.0`).
- *
- * @example
- * ```ts
- * import { compareVersions } from "./catalog.ts";
- * if (compareVersions("10.1.0", "9.5.0") <= 0) throw new Error();
- * ```
- */
-export function compareVersions(a: string, b: string): number {
-  const [na, ra] = splitRc(a);
-  const [nb, rb] = splitRc(b);
-  const pa = na.split(".").map(Number);
-  const pb = nb.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  // A release candidate comes before its release: 23.1.0-rc1 < 23.1.0.
-  return (ra ?? Infinity) === (rb ?? Infinity)
-    ? 0
-    : (ra ?? Infinity) < (rb ?? Infinity)
-    ? -1
-    : 1;
-}
-
-function splitRc(v: string): [string, number | undefined] {
-  const m = /^(.*)-rc([0-9]+)$/.exec(v);
-  return m ? [m[1]!, Number(m[2])] : [v, undefined];
 }
 
 /**
@@ -158,37 +129,6 @@ export function publishedBy(family: Family, version: string): string[] {
   if (gccData["kernel.org"].includes(version)) out.push("crosstool");
   if (gccData["cross-package"].includes(version)) out.push("cross-package");
   return out;
-}
-
-/**
- * The `n` versions closest to `wanted` among `versions` (same major first).
- *
- * @example
- * ```ts
- * import { nearestVersions } from "./catalog.ts";
- * const n = nearestVersions("11.2.1", ["12.1.0", "11.2.0", "11.3.0", "4.9.4"], 2);
- * if (n.join() !== "11.2.0,11.3.0") throw new Error(n.join());
- * ```
- */
-export function nearestVersions(
-  wanted: string,
-  versions: string[],
-  n = 3,
-): string[] {
-  const score = (v: string): number[] => {
-    const a = wanted.split(".").map(Number);
-    const b = v.split(".").map(Number);
-    return [0, 1, 2].map((i) => Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  };
-  return [...versions].sort((x, y) => {
-    const sx = score(x);
-    const sy = score(y);
-    for (let i = 0; i < 3; i++) {
-      const d = sx[i]! - sy[i]!;
-      if (d !== 0) return d;
-    }
-    return compareVersions(x, y);
-  }).slice(0, n);
 }
 
 /** A catalog answer: the exact version a request resolves to. */

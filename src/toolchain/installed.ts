@@ -6,7 +6,9 @@
  * @module
  */
 import { compareVersions } from "./catalog.ts";
-import { exists, gccDir, isExecutable, llvmDir, MARKER } from "./layout.ts";
+import { exists, gccDir, isExecutable, llvmDir } from "./layout.ts";
+import { type InstallMarker, readMarker } from "../fetch/marker.ts";
+export { type InstallMarker, readMarker } from "../fetch/marker.ts";
 import { hostNames } from "./naming.ts";
 
 /** This machine's LLVM host suffix (`x86_64`, `aarch64`). */
@@ -15,45 +17,11 @@ const LLVM_DIR = new RegExp(
   `^llvm-([0-9]+\\.[0-9]+\\.[0-9]+(?:-rc[0-9]+)?)-${LLVM_HOST}$`,
 );
 
-/** What kcross recorded about an install (the marker file). */
-export interface InstallMarker {
-  schema: 1;
-  id: string;
-  family: "gcc" | "clang";
-  version: string;
-  provider: "crosstool" | "cross-package" | "llvm" | "system" | "import";
-  triple?: string;
-  sourceUrl?: string;
-  archiveName?: string;
-  archiveSha256?: string;
-  /** The verified archive, kept for `kcross cache verify`. */
-  archiveFile?: string;
-  /** The archive member dir that became this install. */
-  archiveTopDir?: string;
-  /** `sha256sums.asc`, `pin`, `gpgv+sha256sums.asc`, `tar.sign` or `import`. */
-  verifiedBy?: string;
-  /**
-   * What was verified, as shown to users: `signature: good <fpr>`,
-   * `sha256: ok (…)`, or `unverified (why)`.
-   */
-  verification?: string;
-  installedAt: string;
-}
-
 /** An installed toolchain found on disk. */
 export interface InstalledToolchain {
   dir: string;
   binDir: string;
   marker: InstallMarker | undefined;
-}
-
-/** Reads a marker, or undefined when absent or unreadable. */
-export function readMarker(dir: string): InstallMarker | undefined {
-  try {
-    return JSON.parse(Deno.readTextFileSync(`${dir}/${MARKER}`));
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -8,7 +8,6 @@
 import { cacheDir, type EnvReader } from "../paths.ts";
 
 /** Marker written into an installed toolchain dir, last, before the rename. */
-export const MARKER = ".kcross.json";
 
 /** kcross's own install root (a COMPILER_INSTALL_PATH of its own). */
 export function toolchainRoot(env?: EnvReader): string {
@@ -60,27 +59,5 @@ export function llvmId(version: string, host = "x86_64"): string {
   return `llvm-${version}-${host}`;
 }
 
-/** Turns an id into a flat file-name-safe slug (for locks and downloads). */
-export function idSlug(id: string): string {
-  return id.replaceAll("/", "__");
-}
-
-/** Whether `path` is an executable regular file (or a link to one). */
-export function isExecutable(path: string): boolean {
-  try {
-    const st = Deno.statSync(path);
-    return st.isFile && ((st.mode ?? 0o755) & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether `path` exists (no link following on the last component). */
-export function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { exists, idSlug, isExecutable } from "../util/fs.ts";
+export { MARKER } from "../fetch/marker.ts";
