@@ -311,3 +311,33 @@ Deno.test("runVerify() stops on a revision the checkout does not have, before bu
     assertEquals(engine.built, []);
   });
 });
+
+Deno.test("runVerify() of a patch report asks for --base, and compares with it when given", async () => {
+  await withState(async (t, repo, s) => {
+    const patch: ReportFields = {
+      ...fields(repo, s.bad!),
+      commit: null,
+      head: null,
+      branch: null,
+      report_type: "patch",
+      url: "https://github.com/intel-lab-lkp/linux/commits/x",
+      base: "https://git.kernel.org/x.git main",
+      patch_link: "https://lore.kernel.org/r/x@y",
+    };
+    const engine = fakeEngine(patch, `${t}/state`);
+    const base = { out: recordingOutput(), signal, engine, tree: repo };
+    const e = await assertRejects(
+      () => runVerify(REPORT_TEXT, { ...base, rev: s.fix! }),
+      UserError,
+    );
+    assert(e.hint?.includes("--base"), e.hint);
+    assertEquals(engine.built, []);
+    const v = await runVerify(REPORT_TEXT, {
+      ...base,
+      rev: s.fix!,
+      base: s.bad!,
+    });
+    assertEquals(v.verdict, "fixed");
+    assertEquals(v.report.commit, s.bad);
+  });
+});
