@@ -154,3 +154,43 @@ export async function applyVfioCollision(dir: string): Promise<void> {
     ),
   );
 }
+
+/**
+ * The vfio test series on the repository at `repo` (a `cloneKernelRepo`):
+ * 1 a harmless comment in drivers/vfio/iova_bitmap.c, 2 the seed's vfio.h
+ * macro collision, 3 an unrelated README change, 4 the fix (the collision
+ * removed). Commits with `repo`'s identity.
+ *
+ * @returns the four shas, oldest first
+ */
+export async function makeVfioSeries(repo: string): Promise<string[]> {
+  const commit = async (subject: string) => {
+    await sh(["git", "commit", "-q", "-a", "-m", subject], repo);
+    const out = await new Deno.Command("git", {
+      args: ["rev-parse", "HEAD"],
+      cwd: repo,
+      stdout: "piped",
+    }).output();
+    return new TextDecoder().decode(out.stdout).trim();
+  };
+  const shas: string[] = [];
+  const bitmap = `${repo}/drivers/vfio/iova_bitmap.c`;
+  const text = await Deno.readTextFile(bitmap);
+  await Deno.writeTextFile(
+    bitmap,
+    `/* series test: a harmless comment */\n${text}`,
+  );
+  shas.push(await commit("vfio: iova_bitmap: add a comment"));
+  const header = `${repo}/${VFIO_COLLISION.file}`;
+  const pristine = await Deno.readTextFile(header);
+  await applyVfioCollision(repo);
+  shas.push(await commit("vfio: define VFIO_DEVICE_STATE_STOP"));
+  await Deno.writeTextFile(
+    `${repo}/README`,
+    `${await Deno.readTextFile(`${repo}/README`)}\nseries test\n`,
+  );
+  shas.push(await commit("README: an unrelated change"));
+  await Deno.writeTextFile(header, pristine);
+  shas.push(await commit("vfio: drop the colliding macro"));
+  return shas;
+}

@@ -19,10 +19,9 @@ import {
   assertStringIncludes,
 } from "../_support/assert.ts";
 import {
-  applyVfioCollision,
   cloneKernelRepo,
   haveKernelSource,
-  VFIO_COLLISION,
+  makeVfioSeries,
 } from "../_support/kernel.ts";
 import { findExecutable } from "../../src/proc/find_executable.ts";
 
@@ -86,35 +85,6 @@ async function kcross(
   };
 }
 
-async function commitAll(repo: string, subject: string): Promise<string> {
-  await git(repo, ["commit", "-q", "-a", "-m", subject]);
-  return await git(repo, ["rev-parse", "HEAD"]);
-}
-
-/** The four commits of the test series; returns their shas. */
-async function makeSeries(repo: string): Promise<string[]> {
-  const shas: string[] = [];
-  const bitmap = `${repo}/drivers/vfio/iova_bitmap.c`;
-  const text = await Deno.readTextFile(bitmap);
-  await Deno.writeTextFile(
-    bitmap,
-    `/* series test: a harmless comment */\n${text}`,
-  );
-  shas.push(await commitAll(repo, "vfio: iova_bitmap: add a comment"));
-  const header = `${repo}/${VFIO_COLLISION.file}`;
-  const pristine = await Deno.readTextFile(header);
-  await applyVfioCollision(repo);
-  shas.push(await commitAll(repo, "vfio: define VFIO_DEVICE_STATE_STOP"));
-  await Deno.writeTextFile(
-    `${repo}/README`,
-    `${await Deno.readTextFile(`${repo}/README`)}\nseries test\n`,
-  );
-  shas.push(await commitAll(repo, "README: an unrelated change"));
-  await Deno.writeTextFile(header, pristine);
-  shas.push(await commitAll(repo, "vfio: drop the colliding macro"));
-  return shas;
-}
-
 /** The CC lines of a build record's log: what that build compiled. */
 async function compiled(recordDir: string): Promise<string[]> {
   const log = await Deno.readTextFile(`${recordDir}/build.log`);
@@ -148,7 +118,7 @@ Deno.test({
     try {
       const repo = await cloneKernelRepo(`${tmp}/linux`);
       const state = `${tmp}/state`;
-      const shas = await makeSeries(repo);
+      const shas = await makeVfioSeries(repo);
       const userHead = await git(repo, ["rev-parse", "HEAD"]);
 
       const series = await kcross(repo, state, [
