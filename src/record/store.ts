@@ -92,14 +92,14 @@ export function writeMetadata(
  * Reads record `id`'s metadata. `id` may be a unique prefix of an id,
  * `latest`, or a path to a record dir.
  *
- * @throws {UserError} when there is no such record
+ * @throws {UserError} when there is no such record, or its `metadata.json`
+ *   is not a kcross build record (a record someone sent is input too)
  */
 export async function readRecord(id: string): Promise<RecordMetadata> {
   const dir = recordPath(await resolveRecordId(id));
+  let text: string;
   try {
-    return JSON.parse(
-      await Deno.readTextFile(`${dir}/${METADATA}`),
-    ) as RecordMetadata;
+    text = await Deno.readTextFile(`${dir}/${METADATA}`);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new UserError(`No build record "${id}"`, {
@@ -108,6 +108,26 @@ export async function readRecord(id: string): Promise<RecordMetadata> {
     }
     throw error;
   }
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch (error) {
+    throw notARecord(dir, `not JSON (${(error as Error).message})`);
+  }
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) {
+    throw notARecord(dir, "not a JSON object");
+  }
+  return meta as RecordMetadata;
+}
+
+function notARecord(dir: string, why: string): UserError {
+  return new UserError(
+    `Cannot read the build record "${dir}": its ${METADATA} is ${why}`,
+    {
+      hint:
+        "the record is damaged or was not written by kcross; remove it or rebuild",
+    },
+  );
 }
 
 /** Every record's metadata under the state dir, oldest first. */

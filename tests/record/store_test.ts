@@ -3,6 +3,7 @@ import {
   assertEquals,
   assertMatch,
   assertRejects,
+  assertStringIncludes,
 } from "../_support/assert.ts";
 import {
   buildsDir,
@@ -120,5 +121,25 @@ Deno.test("writeMetadata() replaces metadata.json atomically, leaving no temp fi
     assertEquals((await readRecord(root)).result, "pass");
   } finally {
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a damaged metadata.json is a one-line user error, not a stack trace", async () => {
+  const state = await Deno.makeTempDir({ prefix: "kcross-store-bad-" });
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: state });
+  try {
+    for (
+      const [name, text] of [["bad", "{bad"], ["list", "[1]"]] as const
+    ) {
+      Deno.mkdirSync(`${state}/builds/${name}`, { recursive: true });
+      Deno.writeTextFileSync(`${state}/builds/${name}/metadata.json`, text);
+      const e = await assertRejects(
+        () => readRecord(`${state}/builds/${name}`),
+        UserError,
+      );
+      assertStringIncludes(e.message, "Cannot read the build record");
+    }
+  } finally {
+    await Deno.remove(state, { recursive: true });
   }
 });
