@@ -4,7 +4,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import { installLockFile } from "../fetch/plan_fetch.ts";
+import { installLockFile } from "../toolchain/plan_fetch.ts";
 import { acquireFileLock } from "../util/mod.ts";
 import { type InstallMarker, readMarker } from "../toolchain/installed.ts";
 import { MARKER } from "../toolchain/layout.ts";

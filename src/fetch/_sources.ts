@@ -10,7 +10,7 @@ import { nearestVersions } from "../util/versions.ts";
 import { parseSha256Sums, verifySignature } from "./checksums.ts";
 import { type DownloadOptions, NotFoundError } from "./download.ts";
 import { fetchSmallText } from "./listing.ts";
-import type { FetchPlan, FetchSource } from "./plan_fetch.ts";
+import type { FetchPlan, FetchSource } from "./types.ts";
 
 /** The digest an archive must have, and how it is known. */
 export interface Expected {

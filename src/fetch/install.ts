@@ -27,7 +27,7 @@ import {
 import { acquireFileLock } from "../util/mod.ts";
 import { fetchSmallText } from "./listing.ts";
 import { startVerifiedTar, type VerifiedTarSink } from "./verify_stream.ts";
-import type { FetchPlan, FetchSource } from "./plan_fetch.ts";
+import type { FetchPlan, FetchSource } from "./types.ts";
 import { progressFor } from "./progress.ts";
 
 /** Options of `installToolchain`. */

@@ -28,7 +28,7 @@ import {
   type InstalledToolchain,
 } from "./installed.ts";
 import { findSystemClangs, type SystemClang } from "./system.ts";
-import { mirrorsFor } from "../fetch/plan_fetch.ts";
+import { mirrorsFor } from "./plan_fetch.ts";
 import {
   fetchFromMirrors,
   hostFor,

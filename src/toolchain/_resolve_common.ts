@@ -7,8 +7,8 @@
 import type { ToolchainRequest } from "./types.ts";
 import type { ResolveOptions } from "./types.ts";
 import type { InstalledToolchain } from "./installed.ts";
-import type { FetchPlan, Mirror } from "../fetch/plan_fetch.ts";
-import { planFetch } from "../fetch/plan_fetch.ts";
+import type { FetchPlan, Mirror } from "./plan_fetch.ts";
+import { planFetch } from "./plan_fetch.ts";
 import { MARKER } from "./layout.ts";
 import { InfraError, KcrossError, UserError } from "../errors.ts";
 import type { CompilerSpec } from "./catalog.ts";

@@ -33,7 +33,7 @@ import {
   findSystemGccs,
   type SystemGcc,
 } from "./system.ts";
-import { mirrorsFor, planFetch } from "../fetch/plan_fetch.ts";
+import { mirrorsFor, planFetch } from "./plan_fetch.ts";
 import {
   fetchFromMirrors,
   hostFor,

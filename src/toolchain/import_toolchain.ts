@@ -8,7 +8,7 @@ import { sha256File } from "../util/mod.ts";
 import type { Output } from "../util/output.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { type InstallResult, installToolchain } from "../fetch/install.ts";
-import { planFetch } from "../fetch/plan_fetch.ts";
+import { planFetch } from "./plan_fetch.ts";
 import { runCaptured } from "../proc/run_captured.ts";
 
 /** What an archive holds, from its member names. */

@@ -9,7 +9,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import type { Mirror } from "../fetch/plan_fetch.ts";
+import type { Mirror } from "./plan_fetch.ts";
 import {
   type ListingEntry,
   readListing,

@@ -11,7 +11,7 @@ import {
 import { type MirrorFaults, startMirror } from "../_support/mirror.ts";
 import { exists, tempDir } from "../_support/temp.ts";
 import { installToolchain } from "../../src/fetch/install.ts";
-import { planFetch } from "../../src/fetch/plan_fetch.ts";
+import { planFetch } from "../../src/toolchain/plan_fetch.ts";
 import { formatBytes, progressFor } from "../../src/fetch/progress.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import { InfraError, UserError } from "../../src/errors.ts";

@@ -5,7 +5,7 @@ import {
   mirrorsFor,
   parseMirror,
   planFetch,
-} from "../../src/fetch/plan_fetch.ts";
+} from "../../src/toolchain/plan_fetch.ts";
 import { formatBytes, progressFor } from "../../src/fetch/progress.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import { UserError } from "../../src/errors.ts";

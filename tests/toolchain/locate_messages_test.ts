@@ -5,7 +5,7 @@ import {
 } from "../../src/toolchain/locate_on_mirror.ts";
 import { parseCompiler } from "../../src/toolchain/catalog.ts";
 import { hostNames } from "../../src/toolchain/naming.ts";
-import type { Mirror } from "../../src/fetch/plan_fetch.ts";
+import type { Mirror } from "../../src/toolchain/plan_fetch.ts";
 
 function index(names: string[]): string {
   return `<html><body><pre><a href="../">../</a>\n${

@@ -13,7 +13,7 @@ import {
   locateGcc,
   NotOnMirror,
 } from "../../src/toolchain/locate_on_mirror.ts";
-import type { Mirror } from "../../src/fetch/plan_fetch.ts";
+import type { Mirror } from "../../src/toolchain/plan_fetch.ts";
 
 /** crosstool files, as `find -d 3` lists them under bin/ (host/version/file). */
 const CROSSTOOL = [
