@@ -276,7 +276,9 @@ Deno.test("a mirror that stalls mid-body: each process says so in one line (exit
       for (const [i, r] of results.entries()) {
         assertOutcome(r.status, r.stderr, `process ${i}`);
         assertEquals(r.status.code, 3, r.stderr);
-        assertMatch(r.stderr, /^error: .*Download failed/m);
+        // The stalled body (or, on a loaded machine, any request that
+        // misses the 1 s deadline) is named in the one error line.
+        assertMatch(r.stderr, /^error: .*(Download failed|Timed out)/m);
       }
       await assertOnlyComplete(`${cacheA}`, "after the stalls");
       assert(!exists(`${root}/gcc-${VERSION}-nolibc/${TRIPLE}`));

@@ -72,16 +72,14 @@ Deno.test("two caches, one install path: one download, both succeed", async () =
   await using root = await tempDir("kcross-lock-root-");
   const mirror = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE, padBytes: 400_000 }],
-    bytesPerSecond: 400_000,
+    bytesPerSecond: 200_000,
   });
   try {
     const a = kcross(fetchArgs(mirror.url, `${root}`), `${cacheA}`);
     // B starts once A is downloading: without a lock shared through the
     // install root it downloads too, and one of them deletes the other's
     // staging dir or fails to rename.
-    while (mirror.archiveGets(VERSION, TRIPLE).length === 0) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await mirror.whenRequested(1);
     const b = kcross(fetchArgs(mirror.url, `${root}`), `${cacheB}`);
     const [ra, rb] = await Promise.all([a.output(), b.output()]);
     assert(ra.success, dec.decode(ra.stderr));
@@ -111,9 +109,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     });
     const holder = kcross(fetchArgs(mirror.url, `${root}`), `${cacheA}`);
     try {
-      while (mirror.archiveGets(VERSION, TRIPLE).length === 0) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await mirror.whenRequested(1);
       const waiter = kcross(fetchArgs(mirror.url, `${root}`), `${cacheB}`);
       const err = waiter.stderr.getReader();
       const before = await waitFor(err, /Waiting for another kcross process/);
