@@ -172,7 +172,8 @@ async function main(): Promise<void> {
 
     // the cold builds: each cell at each commit of the series, on its own
     const cold: { wall: number; cpu: number; code: number }[] = [];
-    const jobs = ARCHES.flatMap((arch) => shas.map((sha) => ({ arch, sha })));
+    // commit-major, so a --cold sample spreads over the cells
+    const jobs = shas.flatMap((sha) => ARCHES.map((arch) => ({ arch, sha })));
     for (const [i, job] of jobs.slice(0, coldCount).entries()) {
       const tree = `${tmp}/cold-${i}/src`;
       const m = await measured(async () => {
