@@ -34,7 +34,11 @@ export {
   removePool,
   worktreeRoot,
 } from "./pool.ts";
-export { localRepoPath, urlWorktree } from "./url_worktree.ts";
+export {
+  localRepoPath,
+  orNullOnUserError,
+  urlWorktree,
+} from "./url_worktree.ts";
 export { type CommitSource, ensureCommit } from "./ensure_commit.ts";
 export type { EnsureCommitOptions } from "./ensure_commit.ts";
 export type { AcquireOptions, WorktreeLease } from "./pool.ts";

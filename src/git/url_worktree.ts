@@ -96,7 +96,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** `fn()`, or null when it throws a UserError (e.g. "not a git checkout"). */
-async function orNullOnUserError<T>(fn: () => Promise<T>): Promise<T | null> {
+export async function orNullOnUserError<T>(
+  fn: () => Promise<T>,
+): Promise<T | null> {
   try {
     return await fn();
   } catch (error) {

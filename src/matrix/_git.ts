@@ -6,18 +6,14 @@
  */
 import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
-import { git, localRepoPath, repoRoot, resolveCommit } from "../git/mod.ts";
+import {
+  git,
+  localRepoPath,
+  orNullOnUserError,
+  repoRoot,
+  resolveCommit,
+} from "../git/mod.ts";
 import type { TreeSpec } from "./types.ts";
-
-/** `fn()`, or null when it throws a UserError (e.g. "not a git checkout"). */
-async function orNullOnUserError<T>(fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof UserError) return null;
-    throw error;
-  }
-}
 
 /** Options for `resolveTree`. */
 export interface ResolveTreeOptions {
