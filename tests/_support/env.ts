@@ -19,7 +19,9 @@ const LOCK = `${
 
 /**
  * Sets `vars` (undefined: unset) until the result is disposed, holding the
- * process-wide test-env lock meanwhile.
+ * process-wide test-env lock meanwhile. `scopedEnv({})` only holds it: code
+ * run in-process with the default dirs sees the environment unchanged by
+ * other modules. Not reentrant: never nest two in one test.
  *
  * @example
  * ```ts ignore

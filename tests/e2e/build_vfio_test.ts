@@ -30,6 +30,7 @@ import type { RecordMetadata } from "../../src/record/types.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { findExecutable } from "../../src/proc/find_executable.ts";
 import { main } from "../../main.ts";
+import { scopedEnv } from "../_support/env.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 const GCC = "/usr/bin/powerpc64-linux-gnu-gcc";
@@ -172,7 +173,10 @@ Deno.test({
           await Deno.writeTextFile(header, text);
           await applyVfioCollision(tree);
           // The robot's command line, through the drop-in front door (the
-          // planner resolves Debian's gcc as the system provider).
+          // planner resolves Debian's gcc as the system provider). In this
+          // process, with the default state and cache dirs: no other module
+          // may point KCROSS_STATE_DIR/KCROSS_CACHE_DIR elsewhere meanwhile.
+          await using _env = await scopedEnv({});
           const build = recordingOutput();
           const code = await main([
             "make.cross",
