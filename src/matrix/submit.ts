@@ -159,8 +159,13 @@ export async function submitAndWait(
       await job.remove().catch(() => {});
       return "missing";
     }
-    if (state === "completed" && job.returnvalue) {
-      await record(job.returnvalue);
+    if (state === "completed") {
+      if (job.returnvalue?.digest === cell.digest) {
+        await record(job.returnvalue);
+      } else {await finalFailure(
+          cell,
+          "the job completed without a cell record",
+        );}
       return "done";
     }
     if (state === "failed") {
@@ -193,7 +198,11 @@ export async function submitAndWait(
     if (!cell) return;
     const rec = (typeof returnvalue === "string"
       ? JSON.parse(returnvalue)
-      : returnvalue) as CellJobResult;
+      : returnvalue) as CellJobResult | null;
+    // Not a record (another producer's job?): the poll judges the job.
+    if (rec?.digest !== jobId) {
+      return;
+    }
     // record() never rejects; a failed write ends the run through `fatal`.
     void record(rec);
   });
