@@ -211,7 +211,9 @@ export async function resolveReproToolchain(
     ...(options.allowDistro ? { allowDistro: true } : {}),
     ...(options.offline ? { offline: true } : {}),
     // A distro build (`Debian 12.2.0-14`) is served by the system provider.
-    ...(plan.compiler?.distro ? { provider: "system" as const } : {}),
+    ...(plan.compiler?.distro
+      ? { provider: "system" as const, distroBuild: plan.compiler.distro }
+      : {}),
   }, { out: options.out, signal: options.signal });
   const differences = [...prepared.differences];
   if (toolchain.exactness === "version") {

@@ -31,6 +31,7 @@ import {
   debianPackage,
   ensureShims,
   findSystemGccs,
+  isDistroBuild,
   type SystemGcc,
 } from "./system.ts";
 import { mirrorsFor, planFetch } from "./plan_fetch.ts";
@@ -120,7 +121,15 @@ export async function resolveGcc(
     const all = await findSystemGccs(triple, systemOpts);
     const match = all.find((g) => matchesPartial(g.version, spec.partial));
     if (match) {
-      return systemResult(request, match, "version", cache, options.path);
+      const same = request.distroBuild !== undefined &&
+        await isDistroBuild(match.exe, request.distroBuild);
+      return systemResult(
+        request,
+        match,
+        same ? "build" : "version",
+        cache,
+        options.path,
+      );
     }
     if (request.allowSubstitute && all[0]) {
       return systemResult(request, all[0], "substitute", cache, options.path);

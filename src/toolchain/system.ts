@@ -162,6 +162,27 @@ async function dumpVersion(exe: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Whether `exe` is the very distro build a report names: its `--version`
+ * line carries `(<build>)`, e.g. `powerpc64-linux-gnu-gcc (Debian 12.2.0-14)
+ * 12.2.0` for `Debian 12.2.0-14`.
+ *
+ * @example
+ * if (typeof isDistroBuild !== "function") throw new Error();
+ */
+export async function isDistroBuild(
+  exe: string,
+  build: string,
+): Promise<boolean> {
+  try {
+    const r = await runCaptured([exe, "--version"], { stderr: "discard" });
+    const first = r.stdout.split("\n", 1)[0] ?? "";
+    return r.success && first.includes(`(${build})`);
+  } catch {
+    return false;
+  }
+}
+
 /** The shim dir of `gcc` exposed as `triple`, under `root`. */
 export function shimDir(root: string, gcc: SystemGcc, triple: string): string {
   const base = gcc.exe.slice(gcc.exe.lastIndexOf("/") + 1);

@@ -46,6 +46,12 @@ export interface ToolchainRequest {
    * `gcc-11 (Debian 11.3.0-3) 11.3.0` line); other values are the default order.
    */
   provider?: ToolchainProvider;
+  /**
+   * The distro build a report names (`Debian 12.2.0-14`): a system compiler
+   * whose `--version` line names that very build is `exactness: "build"`,
+   * any other build of the version `"version"`.
+   */
+  distroBuild?: string;
 }
 
 /** A toolchain ready to use, with its identity for the build record. */

@@ -172,3 +172,37 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name:
+    "a report naming the very distro build gets it as exactness build; another build of the version stays version",
+  ignore: (() => {
+    try {
+      Deno.statSync("/usr/bin/powerpc64-linux-gnu-gcc");
+      return false;
+    } catch {
+      return true;
+    }
+  })(),
+  async fn() {
+    await using cache = await tempDir(TMP);
+    const line = new TextDecoder().decode(
+      (await new Deno.Command("/usr/bin/powerpc64-linux-gnu-gcc", {
+        args: ["--version"],
+        stdout: "piped",
+        stderr: "null",
+      }).output()).stdout,
+    ).split("\n", 1)[0]!;
+    const build = /\(([^)]*)\)/.exec(line)![1]!;
+    const version = line.slice(line.lastIndexOf(" ") + 1);
+    const ask = (distroBuild: string) =>
+      resolveToolchain({
+        compiler: `gcc-${version}`,
+        triple: "powerpc64-linux",
+        provider: "system",
+        distroBuild,
+      }, { cacheDir: `${cache}` });
+    assertEquals((await ask(build)).exactness, "build");
+    assertEquals((await ask(`${build}+other1`)).exactness, "version");
+  },
+});
