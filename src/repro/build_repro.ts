@@ -12,6 +12,7 @@ import { InfraError, InterruptedError } from "../errors.ts";
 import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
 import type { BuildOutcome } from "../build/run_build.ts";
 import { verdictRows } from "./format_verdict.ts";
+import { objectsUnder } from "./fresh_objects.ts";
 import type { ReadyRepro, RunReproOptions } from "./prepare_repro.ts";
 import type { ReproPlan, Verdict } from "./types.ts";
 
@@ -42,6 +43,11 @@ export interface BuildReproOptions extends RunReproOptions {
    * relative `.o` path is ignored.
    */
   recompile?: readonly string[];
+  /**
+   * Build-dir directories (`drivers/usb/dwc2`) whose every object is
+   * compiled again, like `recompile` (repro's directory targets).
+   */
+  recompileDirs?: readonly string[];
 }
 
 /**
@@ -180,9 +186,17 @@ export async function buildReproAt(
 
   const outDir = `${lease.slotDir}/build/${buildDirName(plan.arch, triple)}`;
   await Deno.mkdir(outDir, { recursive: true });
-  if (options.recompile?.length) {
-    const n = await forgetObjects(outDir, options.recompile);
-    if (n) step(`recompiling ${n} object(s) of the reported diagnostics`);
+  const recompile = [
+    ...(options.recompile ?? []),
+    ...await objectsUnder(outDir, options.recompileDirs ?? []),
+  ];
+  if (recompile.length) {
+    const n = await forgetObjects(outDir, recompile);
+    if (n) {
+      step(
+        `recompiling ${n} object(s) of the targets and reported diagnostics (kept build dir)`,
+      );
+    }
   }
   const buildPlan = await engine.planBuild({
     arch: plan.arch,

@@ -8,6 +8,7 @@
 import { ensureCommit } from "../git/mod.ts";
 import { buildReproAt, type ReproResult } from "./build_repro.ts";
 import { formatVerdict } from "./format_verdict.ts";
+import { freshObjectPaths } from "./fresh_objects.ts";
 import {
   prepareRepro,
   resolveReproToolchain,
@@ -38,7 +39,16 @@ export async function runRepro(
   });
   step(`commit ${sha}`);
   const ready = await resolveReproToolchain(prepared, options);
-  return await buildReproAt(ready, sha, options);
+  // A kept build dir prints nothing for objects make finds up to date.
+  const fresh = freshObjectPaths(
+    prepared.plan.targets,
+    prepared.plan.reported.map((d) => d.file),
+  );
+  return await buildReproAt(ready, sha, {
+    ...options,
+    recompile: fresh.files,
+    recompileDirs: fresh.dirs,
+  });
 }
 
 export { formatVerdict };
