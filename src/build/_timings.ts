@@ -56,6 +56,7 @@ const ORDER = [
   "record",
   "config",
   "build",
+  "artifacts",
   "check",
   "finish",
   "finish.diagnostics",

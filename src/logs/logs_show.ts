@@ -193,7 +193,9 @@ export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
   lines.push(
     `timings:    fetch ${seconds(t.fetch)}, config ${
       seconds(t.config)
-    }, build ${seconds(t.build)}`,
+    }, build ${seconds(t.build)}${
+      t.artifacts === undefined ? "" : `, artifacts ${seconds(t.artifacts)}`
+    }`,
   );
   if (m.phases?.length) {
     lines.push("targets:", ...m.phases.map(phaseLine));
