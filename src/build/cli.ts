@@ -275,6 +275,13 @@ async function runNative(ctx: CommandContext): Promise<number> {
   };
   const facts = await gatherNativeFacts(input);
   const plan = assembleNativePlan(input, facts);
+  if (!plan.phases?.length && (artifacts || input.keepGoing)) {
+    ctx.out.err(
+      `warning: ${
+        artifacts ? "--artifacts" : "--keep-going"
+      } applies to named targets (kernel, modules, dtbs…; see --list-targets), and none is given`,
+    );
+  }
   return await printOrRun(ctx, plan, {
     dryRun,
     json: flag(p, "json"),

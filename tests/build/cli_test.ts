@@ -316,3 +316,26 @@ Deno.test("kcross build --list-targets shows what an arch supports; bad --artifa
     );
   });
 });
+
+Deno.test("kcross build --artifacts without a named target says it has no effect", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_PPC64=y\n" },
+  });
+  const out = recordingOutput();
+  const code = await main([
+    "build",
+    "--arch",
+    "powerpc",
+    "--compiler",
+    "gcc-13.2.0",
+    "--dry-run",
+    "--artifacts",
+    "all",
+    "drivers/vfio/",
+  ], { out, cwd: k.src });
+  assertEquals(code, 0, out.stderr.join("\n"));
+  assertStringIncludes(
+    out.stderr.join("\n"),
+    "warning: --artifacts applies to named targets",
+  );
+});
