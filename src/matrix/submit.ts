@@ -160,12 +160,13 @@ export async function submitAndWait(
       return "missing";
     }
     if (state === "completed") {
-      if (job.returnvalue?.digest === cell.digest) {
-        await record(job.returnvalue);
-      } else {await finalFailure(
-          cell,
-          "the job completed without a cell record",
-        );}
+      // getJob read the hash before getState: a job that completed in
+      // between has no return value in `job` yet. Read it again.
+      const done = job.returnvalue?.digest === cell.digest
+        ? job
+        : await queue.getJob(cell.digest);
+      if (done?.returnvalue?.digest !== cell.digest) return "waiting";
+      await record(done.returnvalue);
       return "done";
     }
     if (state === "failed") {
@@ -178,7 +179,10 @@ export async function submitAndWait(
         await job.retry("failed").catch(() => {});
         return "waiting";
       }
-      await finalFailure(cell, job.failedReason ?? "unknown");
+      // As above: `job` may have been read before it failed.
+      const reason = job.failedReason ??
+        (await queue.getJob(cell.digest))?.failedReason;
+      await finalFailure(cell, reason ?? "unknown");
       return "done";
     }
     return "waiting";
