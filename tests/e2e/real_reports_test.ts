@@ -44,6 +44,17 @@ const REPORTS: RealReport[] = [
     substitute: "system/clang-15",
   },
   {
+    // Old format with a named board config only at download.01.org: regenerated
+    // from its name; "clang version 15.0.0 (<sha>)" gets the same major.
+    file: "powerpc-mpc5200_defconfig-spi-clang.eml",
+    arch: "powerpc",
+    needs: ["clang-15", "ld.lld-15"],
+    substitute: "system/clang-15",
+    differences: [
+      "regenerated powerpc-mpc5200_defconfig with make mpc5200_defconfig",
+    ],
+  },
+  {
     // New format: config and reproduce only at download.01.org; --offline
     // makes the named config regenerate with the robot's WERROR policy.
     file: "m68k-allmodconfig-dwc2-kerneldoc-gcc.eml",
