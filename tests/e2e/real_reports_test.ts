@@ -44,6 +44,14 @@ const REPORTS: RealReport[] = [
     substitute: "system/clang-15",
   },
   {
+    // Old format, attached 5.12-era config without CONFIG_WERROR: 6.1's
+    // olddefconfig turns it on, the warning comes out as an error.
+    file: "arm64-randconfig-va_layout-clang.eml",
+    arch: "arm64",
+    needs: ["clang-15", "ld.lld-15"],
+    substitute: "system/clang-15",
+  },
+  {
     // Old format with a named board config only at download.01.org: regenerated
     // from its name; "clang version 15.0.0 (<sha>)" gets the same major.
     file: "powerpc-mpc5200_defconfig-spi-clang.eml",
