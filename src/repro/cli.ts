@@ -4,15 +4,14 @@
  * @module
  */
 import { flag, parseArgs, str } from "../util/args.ts";
-import { ccacheOf, commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
+import { commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
-import { readReportInput } from "../report/mod.ts";
 import { defaultEngine } from "./default_engine.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { runDemo } from "./run_demo.ts";
 import { runRepro } from "./run_repro.ts";
-import { fetchReportFiles } from "./fetch_report_files.ts";
+import { readReportRun, REPORT_RUN_SPECS } from "./report_flags.ts";
 
 const REPRO_USAGE =
   `Usage: kcross repro <report|-|Message-ID|lore URL> [options]
@@ -98,31 +97,7 @@ Exit codes: 0 reproduced and fixed, 1 not reproduced or not fixed, 2 user
 error (packages missing and not root), 3 infrastructure error.`;
 
 async function repro(ctx: CommandContext): Promise<number> {
-  const p = parseArgs(ctx.args, {
-    tree: { type: "string" },
-    "remote-url": { type: "string" },
-    commit: { type: "string" },
-    config: { type: "string" },
-    reproduce: { type: "string" },
-    "trust-make-line": { type: "boolean" },
-    "lore-url": { type: "string" },
-    werror: { type: "string" },
-    ...commonSpecs(
-      "jobs",
-      "allow-substitute",
-      "allow-distro",
-      "offline",
-      "ccache",
-      "no-ccache",
-      "json",
-    ),
-  });
-  const werror = str(p, "werror");
-  if (werror !== undefined && werror !== "keep" && werror !== "off") {
-    throw new UserError(`Bad value for --werror: "${werror}"`, {
-      hint: "use --werror=off or --werror=keep",
-    });
-  }
+  const p = parseArgs(ctx.args, REPORT_RUN_SPECS);
   const [file, ...extra] = p.positionals;
   if (file === undefined) {
     throw new UserError("Missing report file", {
@@ -134,62 +109,11 @@ async function repro(ctx: CommandContext): Promise<number> {
       hint: "kcross repro takes one report file",
     });
   }
-  const reproPath = str(p, "reproduce");
-  const configPath = str(p, "config");
-  const loreUrl = str(p, "lore-url");
-  const fetched = await fetchReportFiles(file, {
-    cwd: ctx.cwd,
-    out: ctx.out,
-    signal: ctx.signal,
-    offline: flag(p, "offline"),
-    wantReproduce: reproPath === undefined,
-    wantConfig: configPath === undefined,
-    ...(loreUrl !== undefined ? { loreUrl } : {}),
-  });
-  const text = fetched.text;
-  const tree = str(p, "tree");
-  const abs = (v: string) => v.startsWith("/") ? v : `${ctx.cwd}/${v}`;
-  if (configPath !== undefined) {
-    let isFile = false;
-    try {
-      isFile = (await Deno.stat(abs(configPath))).isFile;
-    } catch {
-      throw new UserError(`No config file "${configPath}"`);
-    }
-    if (!isFile) {
-      throw new UserError(`"${configPath}" is not a config file`, {
-        hint: "give the path of a .config file",
-      });
-    }
-  }
+  const run = await readReportRun(ctx, p, file);
   const commit = str(p, "commit");
-  const remoteUrl = str(p, "remote-url");
-  const result = await runRepro(text, {
-    out: ctx.out,
-    signal: ctx.signal,
-    engine: defaultEngine(),
-    tree: tree === undefined ? ctx.cwd : abs(tree),
+  const result = await runRepro(run.text, {
+    ...run.options,
     ...(commit ? { commit } : {}),
-    ...(remoteUrl ? { remoteUrl } : {}),
-    ...(configPath ? { configFile: abs(configPath) } : fetched.config
-      ? {
-        configFile: fetched.config.path,
-        configFrom: `the robot's config ${fetched.config.url}`,
-      }
-      : {}),
-    ...(reproPath
-      ? { reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }) }
-      : fetched.reproduce
-      ? { reproduceText: fetched.reproduce.text }
-      : {}),
-    setupDifferences: fetched.setupDifferences,
-    ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
-    allowSubstitute: flag(p, "allow-substitute"),
-    allowDistro: flag(p, "allow-distro"),
-    trustMakeLine: flag(p, "trust-make-line"),
-    offline: flag(p, "offline"),
-    ...(werror ? { werror } : {}),
-    ccache: ccacheOf(p, true),
   });
   if (flag(p, "json")) {
     ctx.out.out(JSON.stringify(result.verdict, null, 2));

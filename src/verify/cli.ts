@@ -4,12 +4,10 @@
  * @module
  */
 import { flag, parseArgs, str } from "../util/args.ts";
-import { ccacheOf, commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
+import { flagHelp } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
-import { readReportInput } from "../report/mod.ts";
-import { defaultEngine } from "../repro/default_engine.ts";
-import { fetchReportFiles } from "../repro/fetch_report_files.ts";
+import { readReportRun, REPORT_RUN_SPECS } from "../repro/report_flags.ts";
 import { formatVerify } from "./format_verify.ts";
 import { runVerify } from "./run_verify.ts";
 
@@ -72,33 +70,11 @@ The result is also written as verify.json in the fix's build record.`;
 
 async function verify(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args, {
-    tree: { type: "string" },
-    commit: { type: "string" },
+    ...REPORT_RUN_SPECS,
     base: { type: "string" },
     also: { type: "string" },
     "trailers-only": { type: "boolean" },
-    "remote-url": { type: "string" },
-    config: { type: "string" },
-    reproduce: { type: "string" },
-    "trust-make-line": { type: "boolean" },
-    "lore-url": { type: "string" },
-    werror: { type: "string" },
-    ...commonSpecs(
-      "jobs",
-      "allow-substitute",
-      "allow-distro",
-      "offline",
-      "ccache",
-      "no-ccache",
-      "json",
-    ),
   });
-  const werror = str(p, "werror");
-  if (werror !== undefined && werror !== "keep" && werror !== "off") {
-    throw new UserError(`Bad value for --werror: "${werror}"`, {
-      hint: "use --werror=off or --werror=keep",
-    });
-  }
   if (flag(p, "json") && flag(p, "trailers-only")) {
     throw new UserError("--json and --trailers-only contradict each other");
   }
@@ -113,58 +89,15 @@ async function verify(ctx: CommandContext): Promise<number> {
       hint: "kcross verify takes one report; the fix is --commit REV",
     });
   }
-  const abs = (v: string) => v.startsWith("/") ? v : `${ctx.cwd}/${v}`;
-  const configPath = str(p, "config");
-  if (configPath !== undefined) {
-    try {
-      await Deno.stat(abs(configPath));
-    } catch {
-      throw new UserError(`No config file "${configPath}"`);
-    }
-  }
-  const reproPath = str(p, "reproduce");
-  const loreUrl = str(p, "lore-url");
-  const fetched = await fetchReportFiles(input, {
-    cwd: ctx.cwd,
-    out: ctx.out,
-    signal: ctx.signal,
-    offline: flag(p, "offline"),
-    wantReproduce: reproPath === undefined,
-    wantConfig: configPath === undefined,
-    ...(loreUrl !== undefined ? { loreUrl } : {}),
-  });
-  const tree = str(p, "tree");
+  const run = await readReportRun(ctx, p, input);
   const rev = str(p, "commit");
   const base = str(p, "base");
-  const remoteUrl = str(p, "remote-url");
-  const result = await runVerify(fetched.text, {
-    out: ctx.out,
-    signal: ctx.signal,
-    engine: defaultEngine(),
-    tree: tree === undefined ? ctx.cwd : abs(tree),
+  const also = str(p, "also");
+  const result = await runVerify(run.text, {
+    ...run.options,
     ...(rev ? { rev } : {}),
     ...(base ? { base } : {}),
-    ...(str(p, "also") ? { also: str(p, "also")!, cwd: ctx.cwd } : {}),
-    ...(remoteUrl ? { remoteUrl } : {}),
-    ...(configPath ? { configFile: abs(configPath) } : fetched.config
-      ? {
-        configFile: fetched.config.path,
-        configFrom: `the robot's config ${fetched.config.url}`,
-      }
-      : {}),
-    ...(reproPath
-      ? { reproduceText: await readReportInput(reproPath, { cwd: ctx.cwd }) }
-      : fetched.reproduce
-      ? { reproduceText: fetched.reproduce.text }
-      : {}),
-    setupDifferences: fetched.setupDifferences,
-    ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
-    allowSubstitute: flag(p, "allow-substitute"),
-    allowDistro: flag(p, "allow-distro"),
-    trustMakeLine: flag(p, "trust-make-line"),
-    offline: flag(p, "offline"),
-    ...(werror ? { werror } : {}),
-    ccache: ccacheOf(p, true),
+    ...(also ? { also, cwd: ctx.cwd } : {}),
   });
   if (flag(p, "json")) {
     const { plan: _plan, ...rest } = result;
