@@ -114,8 +114,6 @@ export function buildSummary(
       axes.set(k, list);
     }
   }
-  const count = (r: SummaryCell["result"]) =>
-    cells.filter((c) => c.result === r).length;
   return {
     version: 1,
     runId: manifest.id,
@@ -130,17 +128,24 @@ export function buildSummary(
       dirty: manifest.tree.dirtyDigest !== null,
     },
     axes: [...axes].map(([name, values]) => ({ name, values })),
-    totals: {
-      cells: cells.length,
-      pass: count("pass"),
-      fail: count("fail"),
-      infra: count("infra"),
-      interrupted: count("interrupted"),
-      notRun: count("not-run"),
-      errors: cells.reduce((n, c) => n + c.errors, 0),
-      warnings: cells.reduce((n, c) => n + c.warnings, 0),
-    },
+    totals: summaryTotals(cells),
     cells,
+  };
+}
+
+/** The counts of a summary's cells, by result, and their diagnostics. */
+export function summaryTotals(cells: SummaryCell[]): RunSummary["totals"] {
+  const count = (r: SummaryCell["result"]) =>
+    cells.filter((c) => c.result === r).length;
+  return {
+    cells: cells.length,
+    pass: count("pass"),
+    fail: count("fail"),
+    infra: count("infra"),
+    interrupted: count("interrupted"),
+    notRun: count("not-run"),
+    errors: cells.reduce((n, c) => n + c.errors, 0),
+    warnings: cells.reduce((n, c) => n + c.warnings, 0),
   };
 }
 

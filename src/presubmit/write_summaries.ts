@@ -8,7 +8,11 @@
  */
 import { formatRobot, movedKey } from "../diagnostics/mod.ts";
 import { renderHtml } from "../matrix/html.ts";
-import type { RunSummary, SummaryCell } from "../matrix/summary.ts";
+import {
+  type RunSummary,
+  type SummaryCell,
+  summaryTotals,
+} from "../matrix/summary.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic_write.ts";
 import { answerLine, cellLine, renderPresubmitMarkdown } from "./render.ts";
 import type { CellVerdict, PresubmitResult } from "./types.ts";
@@ -97,8 +101,6 @@ export function asRunSummary(result: PresubmitResult): RunSummary {
       axes.set(k, list);
     }
   }
-  const count = (r: SummaryCell["result"]) =>
-    cells.filter((c) => c.result === r).length;
   const head = result.commits.at(-1)!;
   return {
     version: 1,
@@ -110,16 +112,7 @@ export function asRunSummary(result: PresubmitResult): RunSummary {
     finishedAt: result.finishedAt,
     tree: { url: result.repo, commit: head.sha, dirty: false },
     axes: [...axes].map(([name, values]) => ({ name, values })),
-    totals: {
-      cells: cells.length,
-      pass: count("pass"),
-      fail: count("fail"),
-      infra: count("infra"),
-      interrupted: count("interrupted"),
-      notRun: count("not-run"),
-      errors: cells.reduce((n, c) => n + c.errors, 0),
-      warnings: cells.reduce((n, c) => n + c.warnings, 0),
-    },
+    totals: summaryTotals(cells),
     cells,
   };
 }

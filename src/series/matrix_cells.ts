@@ -9,8 +9,7 @@
 import { flag, parseArgs } from "../util/args.ts";
 import { ccacheOf, commonSpecs, jobsOf } from "../util/flags.ts";
 import { UserError } from "../errors.ts";
-import { expandCells } from "../matrix/expand.ts";
-import { loadMatrix } from "../matrix/load_matrix.ts";
+import { cellsOfMatrixFile } from "../matrix/expand.ts";
 import { keyedSerializer } from "../matrix/local.ts";
 import { type CellRunner, withToolchainPolicy } from "../matrix/runner.ts";
 import type { CellOutcome } from "../matrix/types.ts";
@@ -65,21 +64,9 @@ export async function matrixCells(
     );
   }
   const makeJobs = jobsOf(p) ?? 2 * (navigator.hardwareConcurrency || 1);
-  const loaded = await loadMatrix(file, options.cwd, {
+  const cells = await cellsOfMatrixFile(file, options.cwd, options.repo, {
     trustMakeLine: flag(p, "trust-make-line"),
   });
-  const cells = await expandCells(loaded, {
-    tree: {
-      url: options.repo,
-      commit: null,
-      useWorkingTree: false,
-      workingTree: null,
-      dirtyDigest: null,
-    },
-  });
-  if (cells.length === 0) {
-    throw new UserError(`The matrix "${file}" has no cells`);
-  }
   const runner = withToolchainPolicy(await options.runner(), {
     allowDistro: flag(p, "allow-distro"),
     offline: flag(p, "offline"),

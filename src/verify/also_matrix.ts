@@ -11,10 +11,8 @@ import type { Output } from "../util/output.ts";
 import { acquireWorktree } from "../git/mod.ts";
 import type { Diagnostic, ReportedDiagnostic } from "../diagnostics/mod.ts";
 import { compareReported } from "../diagnostics/mod.ts";
-import { UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
-import { expandCells } from "../matrix/expand.ts";
-import { loadMatrix } from "../matrix/load_matrix.ts";
+import { cellsOfMatrixFile } from "../matrix/expand.ts";
 import { cellBuildDir, planBudget, runCellsLocally } from "../matrix/local.ts";
 import type { ProgressSink } from "../matrix/progress.ts";
 import {
@@ -158,21 +156,12 @@ export async function verifyOnMatrix(
   file: string,
   options: VerifyOnMatrixOptions,
 ): Promise<AlsoCell[]> {
-  const loaded = await loadMatrix(file, options.cwd, {
-    ...(options.trustMakeLine ? { trustMakeLine: true } : {}),
-  });
-  const cells: Cell[] = await expandCells(loaded, {
-    tree: {
-      url: options.repo,
-      commit: null,
-      useWorkingTree: false,
-      workingTree: null,
-      dirtyDigest: null,
-    },
-  });
-  if (cells.length === 0) {
-    throw new UserError(`The matrix "${file}" has no cells`);
-  }
+  const cells: Cell[] = await cellsOfMatrixFile(
+    file,
+    options.cwd,
+    options.repo,
+    options.trustMakeLine ? { trustMakeLine: true } : {},
+  );
   const runner = withToolchainPolicy(
     options.runner ?? await loadCellRunner(),
     {
