@@ -10,7 +10,7 @@ import { UserError } from "../errors.ts";
 import { parseFragmentWord } from "../config/mod.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { locateKey } from "./_locate.ts";
-import { type LoadedMatrix, loadMatrix } from "./load_matrix.ts";
+import type { LoadedMatrix } from "./load_matrix.ts";
 import type { CellSettings } from "./schema.ts";
 import type { Cell, CellInputs, TreeSpec } from "./types.ts";
 
@@ -478,35 +478,4 @@ export function shardCells<T extends { index: number }>(
   shard: { index: number; count: number },
 ): T[] {
   return cells.filter((c) => c.index % shard.count === shard.index - 1);
-}
-
-/**
- * The cells of the matrix file `file` (relative to `cwd`) for commits of the
- * repository `repo` chosen later, per cell (`series --matrix`, `verify
- * --also`): loaded, checked and expanded.
- *
- * @throws {UserError} a bad matrix file, or one without cells
- */
-export async function cellsOfMatrixFile(
-  file: string,
-  cwd: string,
-  repo: string,
-  options: { trustMakeLine?: boolean } = {},
-): Promise<Cell[]> {
-  const loaded = await loadMatrix(file, cwd, {
-    ...(options.trustMakeLine ? { trustMakeLine: true } : {}),
-  });
-  const cells = await expandCells(loaded, {
-    tree: {
-      url: repo,
-      commit: null,
-      useWorkingTree: false,
-      workingTree: null,
-      dirtyDigest: null,
-    },
-  });
-  if (cells.length === 0) {
-    throw new UserError(`The matrix "${file}" has no cells`);
-  }
-  return cells;
 }

@@ -9,7 +9,7 @@
 import { flag, parseArgs } from "../util/args.ts";
 import { ccacheOf, commonSpecs, jobsOf } from "../util/flags.ts";
 import { UserError } from "../errors.ts";
-import { cellsOfMatrixFile } from "../matrix/expand.ts";
+import { cellsOfMatrixFile } from "../matrix/matrix_file_cells.ts";
 import { keyedSerializer } from "../matrix/local.ts";
 import { type CellRunner, withToolchainPolicy } from "../matrix/runner.ts";
 import type { CellOutcome } from "../matrix/types.ts";

@@ -12,7 +12,7 @@ import { acquireWorktree } from "../git/mod.ts";
 import type { Diagnostic, ReportedDiagnostic } from "../diagnostics/mod.ts";
 import { compareReported } from "../diagnostics/mod.ts";
 import { cacheDir } from "../paths.ts";
-import { cellsOfMatrixFile } from "../matrix/expand.ts";
+import { cellsOfMatrixFile } from "../matrix/matrix_file_cells.ts";
 import { cellBuildDir, planBudget, runCellsLocally } from "../matrix/local.ts";
 import type { ProgressSink } from "../matrix/progress.ts";
 import {

@@ -194,3 +194,10 @@ export async function makeVfioSeries(repo: string): Promise<string[]> {
   shas.push(await commit("vfio: drop the colliding macro"));
   return shas;
 }
+
+/** The CC lines of a build record's log: what that build compiled. */
+export async function compiled(recordDir: string): Promise<string[]> {
+  const log = await Deno.readTextFile(`${recordDir}/build.log`);
+  return log.split("\n").filter((l) => /^ {2}CC( \[M\])? +\S+$/.test(l))
+    .map((l) => l.trim().split(/\s+/).at(-1)!);
+}

@@ -20,6 +20,7 @@ import {
 } from "../_support/assert.ts";
 import {
   cloneKernelRepo,
+  compiled,
   haveKernelSource,
   makeVfioSeries,
 } from "../_support/kernel.ts";
@@ -83,13 +84,6 @@ async function kcross(
     stdout: new TextDecoder().decode(r.stdout),
     stderr: new TextDecoder().decode(r.stderr),
   };
-}
-
-/** The CC lines of a build record's log: what that build compiled. */
-async function compiled(recordDir: string): Promise<string[]> {
-  const log = await Deno.readTextFile(`${recordDir}/build.log`);
-  return log.split("\n").filter((l) => /^ {2}CC( \[M\])? +\S+$/.test(l))
-    .map((l) => l.trim().split(/\s+/).at(-1)!);
 }
 
 interface SeriesJson {
