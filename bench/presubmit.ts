@@ -28,6 +28,7 @@
  * @module
  */
 import { cloneKernelRepo } from "../tests/_support/kernel.ts";
+import { childCpu, commit, prepend, run as runShared } from "./_support.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const ARCHES = ["powerpc", "arm64", "riscv", "x86_64"];
@@ -46,45 +47,16 @@ compiler = ["gcc-12.2.0"]
 targets = ["${TARGET}"]
 `;
 
-async function run(
+/** The shared runner, with Debian's gcc 12.2.0 allowed for `gcc-12.2.0`. */
+function run(
   argv: string[],
   opts: { cwd?: string; env?: Record<string, string>; allowFail?: boolean } =
     {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    ...(opts.cwd ? { cwd: opts.cwd } : {}),
-    env: { LANG: "C", NO_COLOR: "1", KCROSS_ALLOW_DISTRO: "1", ...opts.env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = {
-    code: r.code,
-    stdout: new TextDecoder().decode(r.stdout),
-    stderr: new TextDecoder().decode(r.stderr),
-  };
-  if (!opts.allowFail && !r.success) {
-    throw new Error(`${argv.join(" ")} exited ${r.code}: ${out.stderr}`);
-  }
-  return out;
-}
-
-async function commit(repo: string, subject: string): Promise<string> {
-  await run(["git", "commit", "-q", "-a", "-m", subject], { cwd: repo });
-  return (await run(["git", "rev-parse", "HEAD"], { cwd: repo })).stdout
-    .trim();
-}
-
-async function prepend(path: string, text: string): Promise<void> {
-  await Deno.writeTextFile(path, text + await Deno.readTextFile(path));
-}
-
-/** CPU seconds (user + system) of this process's waited-for descendants. */
-async function childCpu(): Promise<number> {
-  const stat = await Deno.readTextFile("/proc/self/stat");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // fields[0] is field 3 (state); cutime and cstime are fields 16 and 17
-  return (Number(fields[13]) + Number(fields[14])) / 100;
+  return runShared(argv, {
+    ...opts,
+    env: { KCROSS_ALLOW_DISTRO: "1", ...opts.env },
+  });
 }
 
 async function measured<T>(
