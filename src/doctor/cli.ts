@@ -96,7 +96,7 @@ async function run(ctx: CommandContext): Promise<number> {
         hint: `run: ${shellLine(["sudo", ...argv])}`,
       });
     }
-    ctx.out.err(`+ ${argv.join(" ")}`);
+    ctx.out.err(`+ ${shellLine(argv)}`);
     if (pm === "apt-get") {
       const upd = await runCaptured(["apt-get", "update", "-q"], {
         stdout: "inherit",
@@ -113,7 +113,7 @@ async function run(ctx: CommandContext): Promise<number> {
     });
     if (!r.success) {
       throw new InfraError(
-        `"${argv.join(" ")}" failed with exit code ${r.code}`,
+        `"${shellLine(argv)}" failed with exit code ${r.code}`,
         {
           hint: "check the package manager's output above, then rerun",
         },
@@ -163,7 +163,7 @@ async function run(ctx: CommandContext): Promise<number> {
   if (stillArgv) {
     ctx.out.out("");
     ctx.out.out(
-      `Install with: ${Deno.uid() === 0 ? "" : "sudo "}${stillArgv.join(" ")}`,
+      `Install with: ${Deno.uid() === 0 ? "" : "sudo "}${shellLine(stillArgv)}`,
     );
     if (!flag(p, "install")) ctx.out.out("(or run: kcross doctor --install)");
   } else if (missing.length) {

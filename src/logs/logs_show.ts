@@ -10,6 +10,7 @@ import type {
   PhaseRecord,
   RecordMetadata,
 } from "../record/types.ts";
+import { shellLine } from "../util/shell_quote.ts";
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? "-" : `${(ms / 1000).toFixed(1)}s`;
@@ -188,7 +189,7 @@ export function formatRecordSummary(m: RecordMetadata, dir: string): string[] {
     }
   }
   if (m.host) lines.push(...hostLines(m.host));
-  lines.push(`make:       ${m.plan.argv.join(" ")}`);
+  lines.push(`make:       ${shellLine(m.plan.argv)}`);
   const t = m.timings;
   lines.push(
     `timings:    fetch ${seconds(t.fetch)}, config ${

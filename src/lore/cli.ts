@@ -45,12 +45,7 @@ async function fetchCommand(ctx: CommandContext): Promise<number> {
     "lore-url": { type: "string" },
     ...commonSpecs("offline"),
     "no-artifacts": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
   });
-  if (flag(p, "help")) {
-    ctx.out.out(FETCH_USAGE);
-    return 0;
-  }
   const [arg, ...extra] = p.positionals;
   if (arg === undefined) {
     throw new UserError("Missing Message-ID", {

@@ -44,12 +44,7 @@ async function run(
     ...commonSpecs("json"),
     reproduce: { type: "string" },
     lenient: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
   });
-  if (flag(p, "help")) {
-    ctx.out.out(USAGE);
-    return 0;
-  }
   const [sub, file, ...extra] = p.positionals;
   if (sub !== "parse") {
     throw new UserError(

@@ -15,6 +15,7 @@ import { verdictRows } from "./format_verdict.ts";
 import { objectsUnder } from "./fresh_objects.ts";
 import type { ReadyRepro, RunReproOptions } from "./prepare_repro.ts";
 import type { ReproPlan, Verdict } from "./types.ts";
+import { shellLine } from "../util/shell_quote.ts";
 
 /** What `runRepro` returns. */
 export interface ReproResult {
@@ -215,7 +216,7 @@ export async function buildReproAt(
     makeOrigin: ready.origin,
     trustMakeLine: options.trustMakeLine ?? false,
   });
-  step(`build: ${buildPlan.argv.join(" ")}`);
+  step(`build: ${shellLine(buildPlan.argv)}`);
   const outcome = await engine.runBuild(buildPlan, {
     out,
     signal: options.signal,

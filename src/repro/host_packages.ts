@@ -110,7 +110,7 @@ export async function ensurePackages(
     });
   }
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  progress(argv.join(" "));
+  progress(shellLine(argv));
   let r = await runner(argv, env);
   if (r && !r.success) {
     progress("apt-get update");
@@ -124,7 +124,7 @@ export async function ensurePackages(
           ? r.stderr.trim().split("\n").slice(-2).join(" / ")
           : "apt-get not found"
       }`,
-      { hint: `retry: ${argv.join(" ")}` },
+      { hint: `retry: ${shellLine(argv)}` },
     );
   }
   return missing;

@@ -17,6 +17,7 @@ import {
 } from "./arch.ts";
 import { knownVersions, parseCompiler, publishedBy } from "./catalog.ts";
 import { listInstalled, readMarker } from "./installed.ts";
+import { exists, MARKER } from "./layout.ts";
 import { resolveToolchain } from "./mod.ts";
 import { indexable, recordPath } from "./path_index.ts";
 import {
@@ -26,6 +27,7 @@ import {
 } from "./system.ts";
 import type { ResolvedToolchain, ToolchainProvider } from "./types.ts";
 import { runCaptured } from "../proc/run_captured.ts";
+import { shellLine } from "../util/shell_quote.ts";
 
 const USAGE = `Usage: kcross toolchain <subcommand> …
 
@@ -166,6 +168,7 @@ async function resolveFromArgs(
   const plain = !configFile && !str(values, "triple") && !provider &&
     !flag(values, "allow-substitute");
   if (plain && toolchain.exact && indexable(compiler)) {
+    const marker = cacheMarkerOf(toolchain);
     recordPath(cacheDir(), {
       compiler,
       arch,
@@ -174,6 +177,7 @@ async function resolveFromArgs(
       check: toolchain.family === "gcc"
         ? `${toolchain.crossCompile}gcc`
         : `${toolchain.binDir}/clang`,
+      ...(marker ? { marker } : {}),
     });
   }
   return { toolchain, arch, plain };
@@ -193,10 +197,10 @@ async function installPackage(
   }
   if (Deno.uid() !== 0) {
     throw new UserError("Installing a distro compiler needs root", {
-      hint: `run: sudo ${argv.join(" ")}`,
+      hint: `run: ${shellLine(["sudo", ...argv])}`,
     });
   }
-  ctx.out.err(`+ ${argv.join(" ")}`);
+  ctx.out.err(`+ ${shellLine(argv)}`);
   let r;
   try {
     r = await runCaptured(argv, {
@@ -217,12 +221,23 @@ async function installPackage(
   }
   if (!r.success) {
     throw new InfraError(
-      `"${argv.join(" ")}" failed with exit code ${r.code}`,
+      `"${shellLine(argv)}" failed with exit code ${r.code}`,
       {
         hint: "check the package name and apt sources, then rerun",
       },
     );
   }
+}
+
+/**
+ * The marker of a toolchain installed in kcross's cache (the one a resolve
+ * stamps and `cache gc` ranks by), or undefined for other installs.
+ */
+function cacheMarkerOf(t: ResolvedToolchain): string | undefined {
+  const root = `${cacheDir()}/toolchains/`;
+  if (!t.binDir.startsWith(root) || !t.binDir.endsWith("/bin")) return;
+  const marker = `${t.binDir.slice(0, -"/bin".length)}/${MARKER}`;
+  return exists(marker) ? marker : undefined;
 }
 
 function answerOf(t: ResolvedToolchain, binDir: boolean): string {

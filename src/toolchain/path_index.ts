@@ -4,7 +4,11 @@
  * `kcross toolchain path` can answer without starting the runtime.
  *
  * Line format (tab-separated):
- * `<compiler>\t<arch>\t<installPath or ->\t<printed answer>\t<file that must be executable>`
+ * `<compiler>\t<arch>\t<installPath or ->\t<printed answer>\t<file that must be executable>\t<marker to stamp or ->`
+ *
+ * The last field is the install's marker, whose mtime `cache gc` ranks by:
+ * the fast path stamps it as a full resolve does, so a toolchain used only
+ * through `toolchain path` does not age out.
  *
  * The reader is `src/toolchain/fast_path.bash` (sourced by the launcher);
  * this module is the only writer.
@@ -25,6 +29,8 @@ export interface PathIndexEntry {
   answer: string;
   /** Executable whose presence proves the entry is still valid. */
   check: string;
+  /** The install's marker, stamped on every answer (`cache gc` ranks by it). */
+  marker?: string;
 }
 
 /** Whether a compiler word is exact enough to be cached (x.y.z versions only). */
@@ -39,19 +45,30 @@ export function indexable(compiler: string): boolean {
  * ```ts
  * import { formatEntry } from "./path_index.ts";
  * const l = formatEntry({ compiler: "gcc-12.2.0", arch: "powerpc", installPath: undefined, answer: "/t/bin/powerpc-linux-", check: "/t/bin/powerpc-linux-gcc" });
- * if (l !== "gcc-12.2.0\tpowerpc\t-\t/t/bin/powerpc-linux-\t/t/bin/powerpc-linux-gcc") throw new Error(l);
+ * if (l !== "gcc-12.2.0\tpowerpc\t-\t/t/bin/powerpc-linux-\t/t/bin/powerpc-linux-gcc\t-") throw new Error(l);
  * ```
  */
 export function formatEntry(e: PathIndexEntry): string {
-  return [e.compiler, e.arch, e.installPath ?? "-", e.answer, e.check].join(
-    "\t",
-  );
+  return [
+    e.compiler,
+    e.arch,
+    e.installPath ?? "-",
+    e.answer,
+    e.check,
+    e.marker ?? "-",
+  ].join("\t");
 }
 
 /** Adds or replaces an entry (atomic write; last writer wins). */
 export function recordPath(cacheDir: string, entry: PathIndexEntry): void {
-  const fields = [entry.compiler, entry.arch, entry.installPath, entry.answer]
-    .concat(entry.check);
+  const fields = [
+    entry.compiler,
+    entry.arch,
+    entry.installPath,
+    entry.answer,
+    entry.check,
+    entry.marker,
+  ];
   if (fields.some((f) => f !== undefined && /[\t\n]/.test(f))) return;
   const file = `${cacheDir}/${PATH_INDEX}`;
   let lines: string[] = [];

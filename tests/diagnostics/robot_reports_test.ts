@@ -18,13 +18,9 @@ function reports(): {
   text: string;
   expected: ReportedDiagnostic[];
 }[] {
-  let names: string[] = [];
-  try {
-    names = [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return names
+  // A missing folder throws here, at load: a moved fixture set must fail,
+  // not register no tests and pass.
+  return [...Deno.readDirSync(dir)].map((e) => e.name)
     .map((n) => /^(\d+)\.expected\.json$/.exec(n)?.[1])
     .filter((id): id is string => id !== undefined && id !== "000") // 000 is reflowed
     .sort()
@@ -43,7 +39,13 @@ function unprefixed(text: string): string {
     .join("\n");
 }
 
-for (const r of reports()) {
+const all = reports();
+
+Deno.test("robot reports: the fixture set is there (at least 30 reports)", () => {
+  assert(all.length >= 30, `only ${all.length} robot reports in ${dir}`);
+});
+
+for (const r of all) {
   Deno.test(`robot report ${r.id}: every reported diagnostic is extracted, and compares as reproduced`, () => {
     const found = extractDiagnostics(unprefixed(r.text));
     const keys = new Set(found.map(diagnosticKey));

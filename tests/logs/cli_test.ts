@@ -31,6 +31,8 @@ Deno.test("kcross logs ls/show/diff/rerun over real records", async (t) => {
   });
   const failing = fakePlan(tree, ["drivers/foo/"]);
   failing.env = { FAKE_FAIL: "1" };
+  // A value with spaces: `logs show` prints a make line that pastes back.
+  failing.argv.splice(-1, 0, "KCFLAGS=-DA -DB");
   const bad = await runBuild(failing, {
     out: recordingOutput(),
     signal: new AbortController().signal,
@@ -62,6 +64,7 @@ Deno.test("kcross logs ls/show/diff/rerun over real records", async (t) => {
       assertStringIncludes(r.stdout, `record:     ${bad.id}`);
       assertStringIncludes(r.stdout, "result:     fail (make exited with 2)");
       assertStringIncludes(r.stdout, "kcross build --arch fake");
+      assertStringIncludes(r.stdout, "W=1 'KCFLAGS=-DA -DB' drivers/foo/\n");
       const meta = JSON.parse(
         (await kcross(["logs", "show", "--json", "latest"])).stdout,
       ) as RecordMetadata;

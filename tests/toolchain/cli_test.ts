@@ -145,7 +145,15 @@ Deno.test("toolchain path records an index entry the bash fast path answers from
       const prefix =
         `${cache}/toolchains/gcc-12.2.0-nolibc/powerpc-linux/bin/powerpc-linux-`;
       assertEquals(out.stdout, [prefix]);
+      // An answer stamps the install's marker, as a full resolve does:
+      // `cache gc` ranks installs by its mtime.
+      const marker =
+        `${cache}/toolchains/gcc-12.2.0-nolibc/powerpc-linux/.kcross.json`;
+      const old = new Date("2001-01-01T00:00:00Z");
+      Deno.utimeSync(marker, old, old);
       assertEquals(await fastPath(cache, "gcc-12.2.0", "powerpc"), prefix);
+      const stamped = Deno.statSync(marker).mtime!.getTime();
+      assert(stamped > old.getTime() + 86_400_000, `marker not stamped`);
       // Other words are never answered by the fast path.
       assertEquals(await fastPath(cache, "gcc-12", "powerpc"), "MISS");
       assertEquals(await fastPath(cache, "gcc-12.2.0", "powerpc64"), "MISS");
