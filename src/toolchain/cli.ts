@@ -5,8 +5,15 @@
  */
 import type { Command, CommandContext } from "../util/command.ts";
 import type { Output } from "../util/output.ts";
-import { type AnyParsed, flag, parseArgs, str, strs } from "../util/args.ts";
-import { commonSpecs } from "../util/flags.ts";
+import {
+  type AnyParsed,
+  flag,
+  type OptionSpecs,
+  parseArgs,
+  str,
+  strs,
+} from "../util/args.ts";
+import { commonSpecs, DEPRECATED } from "../util/flags.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
 import {
@@ -35,7 +42,7 @@ const USAGE = `Usage: kcross toolchain <subcommand> …
       Known releases (and what is installed, system compilers for --arch).
   fetch <compiler> <arch> [--mirror URL]… [--install-path DIR] [--allow-substitute]
         [--allow-distro] [--offline] [--system [--install-package]]
-        [--config FILE | --triple T] [--allow-unverified] [--quiet] [--json]
+        [--triple-from FILE | --triple T] [--allow-unverified] [--quiet] [--json]
       Install a toolchain (kernel.org crosstool/LLVM, 01.org cross-package,
       or a distro cross gcc) and print where it is. The mirror's listing
       decides the exact version and file; downloads are verified (.tar.sign
@@ -43,7 +50,9 @@ const USAGE = `Usage: kcross toolchain <subcommand> …
       --allow-unverified. --allow-distro accepts a distro gcc of the same
       version (another build of it); --allow-substitute the nearest usable
       compiler. --system uses only a distro gcc; --install-package installs
-      it with apt-get first (root).
+      it with apt-get first (root). --triple-from FILE picks the triple from
+      a kernel .config (CONFIG_PPC64=y: powerpc64-linux); --triple names it.
+      (--config FILE is the old spelling of --triple-from, kept one release.)
   path <compiler> <arch> [--bin-dir] [same options as fetch]
       Print the CROSS_COMPILE prefix (gcc) or bin dir (clang); fetches on a miss
       unless --offline.
@@ -76,7 +85,7 @@ const RESOLVE_OPTIONS = {
   "allow-unverified": { type: "boolean" },
   system: { type: "boolean" },
   "install-package": { type: "boolean" },
-  config: { type: "string" },
+  "triple-from": { type: "string" },
   triple: { type: "string" },
   ...commonSpecs(
     "allow-substitute",
@@ -114,7 +123,7 @@ async function resolveFromArgs(
   }
   parseCompiler(compiler);
   const info = archInfo(arch);
-  const configFile = str(values, "config");
+  const configFile = str(values, "triple-from");
   let config: string | null = null;
   if (configFile) {
     try {
@@ -122,7 +131,10 @@ async function resolveFromArgs(
         configFile.startsWith("/") ? configFile : `${ctx.cwd}/${configFile}`,
       );
     } catch {
-      throw new UserError(`Cannot read config "${configFile}"`);
+      throw new UserError(`Cannot read config "${configFile}"`, {
+        hint:
+          "--triple-from takes a kernel .config file, e.g. build_dir/.config",
+      });
     }
   }
   const choice = chooseTriple(info.name, config);
@@ -244,8 +256,20 @@ function answerOf(t: ResolvedToolchain, binDir: boolean): string {
   return binDir || t.family === "clang" ? t.binDir : t.crossCompile;
 }
 
+/** How `fetch` and `path` parse: `--config FILE` is `--triple-from FILE`'s old spelling. */
+function parseResolve<const O extends OptionSpecs>(
+  ctx: CommandContext,
+  args: string[],
+  options: O,
+) {
+  return parseArgs(args, options, {
+    aliases: [DEPRECATED.tripleConfig],
+    warn: (line) => ctx.out.err(line),
+  });
+}
+
 async function runFetch(ctx: CommandContext, args: string[]): Promise<number> {
-  const p = parseArgs(args, RESOLVE_OPTIONS);
+  const p = parseResolve(ctx, args, RESOLVE_OPTIONS);
   const json = flag(p, "json");
   const progress = flag(p, "quiet") ? undefined : ctx.out;
   const { toolchain } = await resolveFromArgs(ctx, p.positionals, p, progress);
@@ -264,7 +288,7 @@ async function runFetch(ctx: CommandContext, args: string[]): Promise<number> {
 }
 
 async function runPath(ctx: CommandContext, args: string[]): Promise<number> {
-  const p = parseArgs(args, {
+  const p = parseResolve(ctx, args, {
     ...RESOLVE_OPTIONS,
     "bin-dir": { type: "boolean" },
   });

@@ -143,6 +143,16 @@ export const DEPRECATED = {
     to: "cells",
     spelling: "--concurrency",
   },
+  /**
+   * `--config FILE` (toolchain fetch/path): now `--triple-from FILE`, since
+   * `--config` names the kernel config to build everywhere else.
+   */
+  tripleConfig: {
+    name: "config",
+    spec: { type: "string" },
+    to: "triple-from",
+    spelling: "--config",
+  },
 } as const satisfies Record<string, DeprecatedAlias>;
 
 /** `--jobs N`, or undefined. @throws {UserError} not a positive integer */

@@ -106,6 +106,32 @@ Deno.test("toolchain import installs a local crosstool tarball, usable offline",
   });
 });
 
+Deno.test("toolchain path --triple-from picks the triple from a .config; --config is its deprecated spelling", async () => {
+  await withCache(async (cache) => {
+    const archive = await buildCrosstoolArchive(`${cache}/in`, {
+      version: "12.2.0",
+      triple: "powerpc64-linux",
+    });
+    assertEquals((await kcross(["toolchain", "import", archive])).code, 0);
+    const config = `${cache}/dot-config`;
+    Deno.writeTextFileSync(config, "CONFIG_PPC64=y\n");
+    const prefix =
+      `${cache}/toolchains/gcc-12.2.0-nolibc/powerpc64-linux/bin/powerpc64-linux-`;
+    const words = ["toolchain", "path", "gcc-12.2.0", "powerpc", "--offline"];
+    const now = await kcross([...words, "--triple-from", config]);
+    assertEquals([now.code, now.stdout], [0, [prefix]]);
+    assert(!now.stderr.some((l) => l.includes("deprecated")), now.stderr[0]);
+    const old = await kcross([...words, "--config", config]);
+    assertEquals([old.code, old.stdout], [0, [prefix]]);
+    assertEquals(
+      old.stderr.filter((l) => l.includes("deprecated")),
+      [
+        "kcross: --config is deprecated, use --triple-from (the old spelling goes away in the next release)",
+      ],
+    );
+  });
+});
+
 Deno.test("toolchain import rejects an archive that is not a toolchain", async () => {
   await withCache(async (cache) => {
     Deno.mkdirSync(`${cache}/x/junk`, { recursive: true });
