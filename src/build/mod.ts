@@ -55,3 +55,4 @@ export {
   parseBuildWords,
   toNativeInput,
 } from "./build_request.ts";
+export { isNamedTarget, unsupportedTargets } from "./targets.ts";

@@ -124,6 +124,27 @@ export function artifactRules(
   });
 }
 
+/**
+ * The named targets among `words` that `arch` does not support, in order
+ * (empty: every one can be built). Pure.
+ *
+ * @example
+ * ```ts
+ * import { unsupportedTargets } from "./targets.ts";
+ * if (unsupportedTargets(["kernel", "dtbs", "fs/"], "x86_64").join() !== "dtbs") throw new Error();
+ * if (unsupportedTargets(["dtbs"], "arm64").length !== 0) throw new Error();
+ * ```
+ */
+export function unsupportedTargets(
+  words: readonly string[],
+  arch: string,
+): string[] {
+  return [...new Set(words)].filter((w) => {
+    const t = BY_NAME.get(w);
+    return t !== undefined && !supportsArch(t, arch);
+  });
+}
+
 /** What `resolveTargets` makes of a command line's goals. */
 export interface ResolvedTargets {
   /** Phases in run order: named targets (dependencies added), Kbuild paths as one phase. */
@@ -163,14 +184,12 @@ export function resolveTargets(
   const kbuild = words.filter((w) => !isNamedTarget(w));
   const asked = new Set(words.filter(isNamedTarget));
   if (asked.size === 0) return { phases: [], kbuild };
-  for (const name of asked) {
-    const t = BY_NAME.get(name)!;
-    if (!supportsArch(t, arch)) {
-      throw new UserError(
-        `Target "${name}" is not supported for ARCH "${arch}"`,
-        { hint: `kcross build --list-targets --arch ${arch}` },
-      );
-    }
+  const unsupported = unsupportedTargets(words, arch)[0];
+  if (unsupported !== undefined) {
+    throw new UserError(
+      `Target "${unsupported}" is not supported for ARCH "${arch}"`,
+      { hint: `kcross build --list-targets --arch ${arch}` },
+    );
   }
   const wanted = new Set<string>();
   const add = (name: string) => {

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
 import { parseFragmentWord } from "../config/mod.ts";
 import { archInfo } from "../toolchain/arch.ts";
+import { checkCellTargets } from "./_cell_targets.ts";
 import { locateKey } from "./_locate.ts";
 import type { LoadedMatrix } from "./load_matrix.ts";
 import type { CellSettings } from "./schema.ts";
@@ -288,6 +289,7 @@ export async function expandCells(
       digest: cellDigest(inputs, options.tree),
     });
   }
+  checkCellTargets(loaded, cells);
   return cells;
 }
 

@@ -16,6 +16,7 @@ import type { BuildOutcome, RunBuildOptions } from "../build/mod.ts";
 import type { BuildPlan } from "../build/types.ts";
 import type { NativeInput } from "../build/plan_native.ts";
 import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
+import { cellPhases } from "./_cell_targets.ts";
 import { shellQuote } from "../util/shell_quote.ts";
 import type { CellContext, CellRunner } from "./runner.ts";
 import type { Cell, CellOutcome, CellResult } from "./types.ts";
@@ -149,6 +150,7 @@ export function createCellRunner(engine: Engine = realEngine): CellRunner {
         ].join(" ")
       ).join(" && ");
       const tc = plan.toolchain;
+      const phases = cellPhases(meta);
       return {
         result: mapResult(built.result),
         ...(built.reason ? { message: built.reason } : {}),
@@ -163,6 +165,7 @@ export function createCellRunner(engine: Engine = realEngine): CellRunner {
         configDigest: meta?.config?.inputsDigest ?? null,
         exitCode: built.exitCode,
         timings: built.timings,
+        ...(phases ? { phases } : {}),
         extra: {
           triple: meta?.plan?.triple ?? plan.triple,
           ...(meta?.ccache ? { ccache: meta.ccache } : {}),

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics/types.ts";
 import type { RunManifest } from "./run_store.ts";
-import type { CellInputs, CellRecord, CellResult } from "./types.ts";
+import type { CellInputs, CellPhase, CellRecord, CellResult } from "./types.ts";
 
 /** A cell's line in the summary. */
 export interface SummaryCell {
@@ -27,6 +27,8 @@ export interface SummaryCell {
   reproducer: string;
   diagnostics: Diagnostic[];
   reusedFrom: string | null;
+  /** Per named target of the cell's build (absent: none asked). */
+  phases?: CellPhase[];
 }
 
 /** `summary.json`. */
@@ -104,6 +106,7 @@ export function buildSummary(
       reproducer: rec.outcome.reproducer,
       diagnostics: rec.outcome.diagnostics,
       reusedFrom: rec.reusedFrom,
+      ...(rec.outcome.phases ? { phases: rec.outcome.phases } : {}),
     };
   });
   const axes = new Map<string, string[]>();

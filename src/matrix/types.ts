@@ -5,6 +5,7 @@
  * @module
  */
 import type { Diagnostic } from "../diagnostics/types.ts";
+import type { PhaseRecord } from "../record/types.ts";
 
 /** `keep` the config's CONFIG_WERROR (robot-exact) or turn it `off`. */
 export type WerrorPolicy = "keep" | "off";
@@ -70,6 +71,16 @@ export type CellResult = "pass" | "fail" | "infra" | "interrupted";
 /** A diagnostic as stored with a cell result. */
 export type CellDiagnostic = Diagnostic;
 
+/** One named target of a cell's build (`kernel`, `modules`…): its phase record, in short. */
+export interface CellPhase {
+  name: string;
+  status: PhaseRecord["status"];
+  reason: string | null;
+  durationMs: number;
+  /** Names of the artifacts it left in the cell's record. */
+  artifacts: string[];
+}
+
 /** What a cell runner returns for one attempt. */
 export interface CellOutcome {
   /** `pass`/`fail` are results; `infra` is retried once by the scheduler. */
@@ -90,6 +101,8 @@ export interface CellOutcome {
   configDigest: string | null;
   exitCode: number | null;
   timings: Record<string, number>;
+  /** Per named target (absent: no named target, one make call). */
+  phases?: CellPhase[];
   /** Free-form extras (ccache stats, triple…). */
   extra?: Record<string, unknown>;
 }

@@ -31,6 +31,7 @@ export async function stepFromCell(o: CellOutcome): Promise<StepBuild> {
     diagnostics: o.diagnostics,
     timings: o.timings,
     ...(compiled === undefined ? {} : { compiled }),
+    ...(o.phases ? { phases: o.phases } : {}),
   };
 }
 

@@ -68,6 +68,7 @@ function toStep(
     diagnostics: build.diagnostics,
     timings: build.timings,
     ...(build.compiled === undefined ? {} : { compiled: build.compiled }),
+    ...(build.phases ? { phases: build.phases } : {}),
     ...(cell === "" ? {} : { cell }),
   };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Diagnostic } from "../diagnostics/types.ts";
+import type { CellPhase } from "../matrix/types.ts";
 
 /** One commit of a range, oldest first. */
 export interface CommitInfo {
@@ -33,6 +34,8 @@ export interface StepBuild {
   timings: Record<string, number>;
   /** Objects compiled in this build (the `CC` lines of the log), when known. */
   compiled?: number;
+  /** Per named target of the build (a matrix cell's `kernel`, `modules`…). */
+  phases?: CellPhase[];
 }
 
 /** What `BuildCommit` is asked to build. */
@@ -70,6 +73,8 @@ export interface SeriesStep {
   diagnostics: Diagnostic[];
   timings: Record<string, number>;
   compiled?: number;
+  /** Per named target (the cell's targets `kernel`, `dtbs`…), when it had any. */
+  phases?: CellPhase[];
   /** Matrix cell name, when the series runs a matrix. */
   cell?: string;
 }

@@ -182,3 +182,40 @@ Deno.test("expandCells() keeps the --kconfig-add forms that are not local files 
   const other = (await cells(top([...frags.slice(0, 4), "CONFIG_KVM=m"])))[0]!;
   assert(other.digest !== c.digest, "an inline line is part of the digest");
 });
+
+Deno.test("expandCells() takes named targets (kernel, modules, dtbs…) for the arches that build them", async () => {
+  const c = await cells(`[matrix]
+arch = ["arm64", "powerpc"]
+config = ["tinyconfig"]
+compiler = ["gcc-12.2.0"]
+targets = ["kernel modules dtbs", "bindeb-pkg targz-pkg kselftest perf cpupower headers config dtbs_check"]
+`);
+  assertEquals(c.length, 4);
+  assertEquals(c[0]!.key, "arm64/tinyconfig/gcc-12.2.0 [kernel modules dtbs]");
+  assertEquals(c[0]!.inputs.targets, ["kernel", "modules", "dtbs"]);
+});
+
+Deno.test("expandCells() refuses a cell whose arch does not build one of its named targets, naming the file, line and cell", async () => {
+  const text = `[matrix]
+arch = ["arm64", "x86_64"]
+config = ["tinyconfig"]
+compiler = ["gcc-12.2.0"]
+targets = ["kernel dtbs"]
+`;
+  const e = await assertRejects(() => cells(text), UserError);
+  assertStringIncludes(
+    e.message,
+    '/cfg/m.toml:5: cell "x86_64/tinyconfig/gcc-12.2.0": target "dtbs" is not supported for ARCH "x86_64"',
+  );
+  assertStringIncludes(e.hint ?? "", "--list-targets --arch x86_64");
+  // An override that drops dtbs for x86_64 makes the matrix valid.
+  const ok = await cells(`${text}
+[[override]]
+match = { arch = "x86_64" }
+targets = "kernel"
+`);
+  assertEquals(ok.map((x) => x.inputs.targets.join(" ")), [
+    "kernel dtbs",
+    "kernel",
+  ]);
+});

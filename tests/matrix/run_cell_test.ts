@@ -142,3 +142,66 @@ Deno.test("the real cell runner plans once per toolchain at a time and maps buil
   assertEquals(pass.configDigest, "abc");
   assert(pass.logPath!.endsWith("/build.log"));
 });
+
+Deno.test("a cell with named targets plans them as phases and records each target's result", async () => {
+  await using c = await ctx();
+  const named: Cell = {
+    ...cell,
+    inputs: { ...cell.inputs, targets: ["kernel", "dtbs"], make: {} },
+  };
+  assertEquals(nativeInput(named, c).targets, ["kernel", "dtbs"]);
+  const phase = (name: string, status: string, reason: string | null) => ({
+    name,
+    goals: [name],
+    implied: false,
+    status,
+    reason,
+    exitCode: status === "fail" ? 2 : 0,
+    durationMs: 1500.6,
+    artifactsMs: 3,
+    artifacts: status === "pass" ? [name] : [],
+  });
+  const engine: Engine = {
+    plan: (input) =>
+      Promise.resolve({ arch: input.arch, toolchain: null } as never),
+    async run() {
+      const recordDir = `${c.buildDir}/rec`;
+      await Deno.mkdir(recordDir, { recursive: true });
+      return {
+        result: "fail",
+        id: "r1",
+        recordDir,
+        exitCode: 2,
+        diagnostics: [],
+        timings: {},
+        reason: "target dtbs failed: make exited with 2",
+        record: fakeRecord({
+          phases: [
+            phase("config", "pass", null),
+            phase("kernel", "pass", null),
+            phase("dtbs", "fail", "make exited with 2"),
+          ],
+        }),
+      };
+    },
+  };
+  const o = await createCellRunner(engine).run(named, c);
+  assertEquals(o.result, "fail");
+  assertEquals(o.message, "target dtbs failed: make exited with 2");
+  assertEquals(
+    o.phases?.map((p) => `${p.name}:${p.status}:${p.durationMs}`),
+    ["config:pass:1501", "kernel:pass:1501", "dtbs:fail:1501"],
+  );
+  assertEquals(o.phases?.[2]?.reason, "make exited with 2");
+  assertEquals(o.phases?.[1]?.artifacts, ["kernel"]);
+
+  // A plain Kbuild cell has no phases.
+  const plain = await createCellRunner({
+    ...engine,
+    run: async (p, opts) => ({
+      ...(await engine.run(p, opts)),
+      record: fakeRecord({}),
+    }),
+  }).run(cell, c);
+  assertEquals(plain.phases, undefined);
+});
