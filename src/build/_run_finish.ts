@@ -117,6 +117,8 @@ export interface FinishInput {
   finishing?: number;
   /** The PATH make ran with: the host tools recorded are looked up on it. */
   path?: string;
+  /** Measure the out dir's disk use (default: not on the make.cross path). */
+  diskUsage?: boolean;
 }
 
 /**
@@ -134,6 +136,7 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
     plan,
     path: input.path ?? "/usr/bin:/bin",
     finalConfig: final,
+    ...(input.diskUsage !== undefined ? { diskUsage: input.diskUsage } : {}),
   }).then((h) => {
     meta.timings["finish.host"] = performance.now() - t0;
     return h;

@@ -3,8 +3,10 @@
  * versions of the host tools the build used and the disk use of the out
  * dir. Cheap by design: tool versions come from a cache keyed by each
  * binary's identity (no spawn when warm), the rest from a few file reads;
- * the out dir's disk use costs one `du`, so the make.cross drop-in path
- * (whose no-op rebuild must cost what make costs) leaves it out.
+ * the out dir's disk use costs one `du` (0.4 s CPU, 2 s wall at load 30 for
+ * 84k files, the size of an allmodconfig out dir), so the make.cross drop-in
+ * path (whose no-op rebuild must cost what make costs) measures it only with
+ * `KCROSS_DISK_USAGE=1`.
  *
  * @module
  */

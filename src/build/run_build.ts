@@ -353,6 +353,8 @@ export async function runBuild(
     finishing,
     finalConfig,
     ...(made.env.PATH ? { path: made.env.PATH } : {}),
+    // make.cross measures it only when asked: a no-op rebuild costs what make costs.
+    ...(baseEnv.KCROSS_DISK_USAGE === "1" ? { diskUsage: true } : {}),
   });
   if (reason) out.err(`kcross: ${result}: ${reason}`);
   out.err(`kcross: record ${dir}`);

@@ -82,6 +82,30 @@ Deno.test("hostSection() adds rustc and bindgen for CONFIG_RUST=y and leaves dis
   assertEquals(h.outDirBytes, null);
 });
 
+Deno.test("a make.cross record measures the out dir's disk use only with KCROSS_DISK_USAGE=1", async () => {
+  await using tree = await makeFakeTree();
+  const plan = {
+    ...fakePlan(tree, ["drivers/foo/"]),
+    mode: "make.cross" as const,
+  };
+  const bytes = async (name: string, env: Record<string, string>) => {
+    const outcome = await runBuild(plan, {
+      out: recordingOutput(),
+      signal: new AbortController().signal,
+      recordDir: `${tree.root}/${name}`,
+      baseEnv: env,
+    });
+    assertEquals(outcome.result, "pass");
+    return outcome.record.host?.outDirBytes;
+  };
+  assertEquals(await bytes("plain", BASE_ENV), null);
+  const measured = await bytes("asked", {
+    ...BASE_ENV,
+    KCROSS_DISK_USAGE: "1",
+  });
+  assert(typeof measured === "number" && measured > 0, String(measured));
+});
+
 Deno.test("reproducer.sh checks the recorded tool versions and only warns on a difference", async () => {
   await using tree = await makeFakeTree();
   const rec = `${tree.root}/rec`;
