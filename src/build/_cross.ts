@@ -22,6 +22,7 @@ import {
 } from "./_installed.ts";
 import type { KernelVersion } from "./kernel_version.ts";
 import { llvmEqualOne, llvmIas, longFormVars } from "./llvm_rules.ts";
+import { binutilsPrefix } from "./binutils_prefix.ts";
 
 /** Resolves a toolchain request (the toolchains area's `resolveToolchain`). */
 export type Resolver = (
@@ -213,11 +214,19 @@ async function setupClang(
   const bin = tc?.binDir ?? `<${req.compiler}>/bin`;
   env.PATH = `${bin}:${req.baseEnv.PATH ?? ""}`;
   const kv = req.kernelVersion;
-  const vars = llvmEqualOne(req.arch, clangMajorOf(req.compiler, tc), kv)
+  const llvm1 = llvmEqualOne(req.arch, clangMajorOf(req.compiler, tc), kv);
+  const vars = llvm1
     ? ["LLVM=1"]
     : longFormVars(req.arch, clang ?? `${bin}/clang`);
-  vars.push(`CROSS_COMPILE=${crossTriple}-`);
   const ias = llvmIas(req.arch, kv);
+  // The long form and LLVM_IAS=0 run GNU binutils through CROSS_COMPILE.
+  if (!llvm1 || ias === "0") {
+    const b = binutilsPrefix(crossTriple, req.triple, env.PATH);
+    vars.push(`CROSS_COMPILE=${b.prefix}`);
+    if (b.note) notes.push(b.note);
+  } else {
+    vars.push(`CROSS_COMPILE=${crossTriple}-`);
+  }
   if (ias !== null) vars.push(`LLVM_IAS=${ias}`);
   if (!kv) {
     notes.push(

@@ -16,6 +16,8 @@ const INFRA_PATTERNS: [RegExp, string][] = [
     /(?:^|\s)([\w./+-]*(?:gcc|clang|ccache)(?:-[\d.]+)?): No such file or directory$/,
     "tool not found",
   ],
+  // scripts/Kconfig.include stops the config step with these.
+  [/(?:C compiler|linker) '([^']+)' not found/, "tool not found"],
   [
     /Killed signal terminated program|fatal error: Killed signal/,
     "out of memory (compiler killed)",
@@ -35,6 +37,8 @@ const INFRA_PATTERNS: [RegExp, string][] = [
  * import { infraCause } from "./_run_classify.ts";
  * if (infraCause("/bin/sh: 1: powerpc64-linux-gcc: not found") === null) throw new Error();
  * if (infraCause("foo.c:1:2: error: expected ';'") !== null) throw new Error();
+ * const kconfig = "scripts/Kconfig.include:40: linker 's390x-linux-ld' not found";
+ * if (infraCause(kconfig) !== "tool not found: s390x-linux-ld") throw new Error();
  * ```
  */
 export function infraCause(line: string): string | null {

@@ -39,6 +39,7 @@ export {
   readKernelVersion,
 } from "./kernel_version.ts";
 export { llvmEqualOne, llvmIas, longFormVars } from "./llvm_rules.ts";
+export { BINUTILS_NOTE, binutilsPrefix } from "./binutils_prefix.ts";
 export { compareVersionSort, lastByVersion } from "./version_sort.ts";
 export {
   type BuildOutcome,

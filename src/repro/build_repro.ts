@@ -11,6 +11,7 @@ import type { Diagnostic } from "../diagnostics/types.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
 import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
 import type { BuildOutcome } from "../build/run_build.ts";
+import { BINUTILS_NOTE } from "../build/mod.ts";
 import { verdictRows } from "./format_verdict.ts";
 import { objectsUnder } from "./fresh_objects.ts";
 import type { ReadyRepro, RunReproOptions } from "./prepare_repro.ts";
@@ -217,6 +218,11 @@ export async function buildReproAt(
     trustMakeLine: options.trustMakeLine ?? false,
   });
   step(`build: ${shellLine(buildPlan.argv)}`);
+  const binutils = buildPlan.notes.find((n) => n.startsWith(BINUTILS_NOTE));
+  if (binutils) {
+    step(binutils);
+    notes.push(binutils);
+  }
   const outcome = await engine.runBuild(buildPlan, {
     out,
     signal: options.signal,
@@ -234,7 +240,25 @@ export async function buildReproAt(
     // the build could not be carried out: not a verdict on the report
     throw new InfraError(
       `The build could not run: ${outcome.reason ?? "infrastructure error"}`,
-      { hint: `its log is in ${outcome.recordDir}; fix the cause and retry` },
+      {
+        hint: `${
+          binutils ? `${binutils}; ` : ""
+        }its log is in ${outcome.recordDir}; fix the cause and retry`,
+      },
+    );
+  }
+  if (outcome.result === "fail" && outcome.record.config === null) {
+    // make stopped in olddefconfig/defconfig: nothing was compiled, so the
+    // report's diagnostics were never looked for (a missing linker, …)
+    throw new InfraError(
+      `The build stopped in its config step, before compiling anything: ${
+        outcome.reason ?? "config step failed"
+      }`,
+      {
+        hint: `${
+          binutils ? `${binutils}; ` : ""
+        }no verdict on the report; the config log is ${outcome.recordDir}/config.log`,
+      },
     );
   }
   if (otherCommit) {

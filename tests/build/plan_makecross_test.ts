@@ -17,6 +17,8 @@ import { InfraError, UserError } from "../../src/errors.ts";
 const KCFLAGS =
   "KCFLAGS=-Wno-error=return-type -Wreturn-type -funsigned-char -Wundef -falign-functions=64";
 const BASE_ENV = { PATH: "/usr/bin:/bin", HOME: "/nonexistent" };
+/** A PATH with no binutils at all (the host's must not decide a plan test). */
+const NO_BINUTILS = "/nonexistent/kcross-no-binutils";
 
 /** A resolver that must not be reached (everything is installed). */
 const noFetch: Resolver = (req) =>
@@ -274,10 +276,12 @@ Deno.test("planMakeCross() applies the clang rules by kernel version and arch", 
         configs: { build_dir: `${cfg}\n` },
       });
       const clang = await installLlvmShim(k.cip, "17.0.6");
+      // No distro binutils on this PATH, whatever the host has.
       const { plan } = await planMakeCross(
         input(k.src, ["O=build_dir", `ARCH=${arch}`], {
           COMPILER_INSTALL_PATH: k.cip,
           COMPILER: "clang-17",
+          PATH: NO_BINUTILS,
         }),
       );
       for (const w of words) {
@@ -290,7 +294,7 @@ Deno.test("planMakeCross() applies the clang rules by kernel version and arch", 
       if (v.CC !== undefined) assertEquals(v.CC, clang);
       assertEquals(
         plan.env.PATH,
-        `${k.cip}/llvm-17.0.6-x86_64/bin:/usr/bin:/bin`,
+        `${k.cip}/llvm-17.0.6-x86_64/bin:${NO_BINUTILS}`,
       );
       assertEquals(plan.env.LD_LIBRARY_PATH, undefined);
       assertEquals(plan.toolchain?.family, "clang");

@@ -177,13 +177,19 @@ Deno.test("planNativeBuild() applies the make.cross clang rules", async () => {
     configs: { build_dir: "CONFIG_PPC64=y\n" },
   });
   await installLlvmShim(k.cip, "15.0.7");
+  // No binutils on this PATH, whatever the host has.
+  const path = "/nonexistent/kcross-no-binutils";
   const plan = await planNativeBuild(
-    base(k.src, k.cip, { compiler: "clang-15" }),
+    base(k.src, k.cip, { compiler: "clang-15", env: { PATH: path } }),
   );
   assert(plan.argv.includes("LLVM_IAS=0"));
   assert(plan.argv.includes(`CC=${k.cip}/llvm-15.0.7-x86_64/bin/clang`));
   assert(plan.argv.includes("CROSS_COMPILE=powerpc64-linux-"));
-  assertEquals(plan.env.PATH, `${k.cip}/llvm-15.0.7-x86_64/bin:/usr/bin:/bin`);
+  assertEquals(plan.env.PATH, `${k.cip}/llvm-15.0.7-x86_64/bin:${path}`);
+  assertStringIncludes(
+    plan.notes.join("\n"),
+    "binutils: no powerpc64-linux-ld or powerpc64-linux-gnu-ld or powerpc64le-linux-gnu-ld on PATH, and this clang build uses GNU binutils; apt-get install binutils-powerpc64-linux-gnu",
+  );
 });
 
 Deno.test("configSourceOf() and normaliseSet() read --config and --set", () => {

@@ -73,6 +73,8 @@ function fakeEngine(
     ccText?: string;
     fetchConfig?: (url: string) => Promise<string>;
     result?: "fail" | "infra-error";
+    /** make stopped in its config step (the record has no config section). */
+    configFailed?: boolean;
   } = {},
 ): Fake {
   const inputs: ReproBuildInput[] = [];
@@ -135,9 +137,13 @@ function fakeEngine(
       );
       const content = await Deno.readTextFile(`${plan.srcTree}/a.txt`);
       return {
-        record: fakeRecord(),
+        record: fakeRecord(opts.configFailed ? { config: null } : {}),
         result: opts.result ?? "fail",
-        reason: opts.result === "infra-error" ? "disk full" : null,
+        reason: opts.result === "infra-error"
+          ? "disk full"
+          : opts.configFailed
+          ? 'config step "olddefconfig" failed (make exit 2)'
+          : null,
         id: "b1",
         recordDir,
         exitCode: 2,
@@ -420,5 +426,29 @@ Deno.test("runRepro() turns a build that could not run into an infrastructure er
       InfraError,
     );
     assertStringIncludes(e.message, "disk full");
+  });
+});
+
+Deno.test("runRepro() turns a build that stopped in its config step into an infrastructure error, not a verdict", async () => {
+  await withRepo(async (t, { upstream, user, two }) => {
+    const engine = fakeEngine(report(upstream, two), `${t}/record`, {
+      configFailed: true,
+    });
+    const e = await assertRejects(
+      () =>
+        runRepro("x", {
+          out: recordingOutput(),
+          signal: new AbortController().signal,
+          engine,
+          tree: user,
+        }),
+      InfraError,
+    );
+    assertStringIncludes(
+      e.message,
+      'The build stopped in its config step, before compiling anything: config step "olddefconfig" failed',
+    );
+    assertStringIncludes(e.hint ?? "", "no verdict on the report");
+    assertStringIncludes(e.hint ?? "", `${t}/record/config.log`);
   });
 });
