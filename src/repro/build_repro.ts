@@ -14,6 +14,7 @@ import type { BuildOutcome } from "../build/run_build.ts";
 import { BINUTILS_NOTE } from "../build/mod.ts";
 import { verdictRows } from "./format_verdict.ts";
 import { objectsUnder } from "./fresh_objects.ts";
+import { buildableTargets, kbuildTreeAt } from "./kbuild_dirs.ts";
 import type { ReadyRepro, RunReproOptions } from "./prepare_repro.ts";
 import type { ReproPlan, Verdict } from "./types.ts";
 import { shellLine } from "../util/shell_quote.ts";
@@ -200,6 +201,11 @@ export async function buildReproAt(
       );
     }
   }
+  const kbuild = buildableTargets(plan.targets, kbuildTreeAt(lease.dir));
+  for (const n of kbuild.notes) {
+    step(n);
+    notes.push(n);
+  }
   const buildPlan = await engine.planBuild({
     arch: plan.arch,
     srcTree: lease.dir,
@@ -210,7 +216,7 @@ export async function buildReproAt(
     triple,
     tripleReason: ready.tripleReason,
     makeVars: plan.makeVars,
-    targets: plan.targets,
+    targets: kbuild.targets,
     jobs: options.jobs ?? null,
     ccache: options.ccache ?? true,
     commitTime: await commitTime(lease.dir, sha),
@@ -315,7 +321,7 @@ export async function buildReproAt(
     arch: plan.arch,
     config: ready.config.description,
     werror: { ...ready.config.werror, enabled: werrorEnabled },
-    targets: plan.targets,
+    targets: kbuild.targets,
     makeVars: plan.makeVars,
     toolchain: {
       id: toolchain.id,
