@@ -34,6 +34,8 @@ interface RealReport {
   substitute: string;
   /** Further text the verdict's setup differences must name. */
   differences?: string[];
+  /** Text the verdict's notes must name. */
+  notes?: string[];
 }
 
 const REPORTS: RealReport[] = [
@@ -71,6 +73,17 @@ const REPORTS: RealReport[] = [
     substitute: "system/m68k-linux-gnu-gcc-12-12.2.0",
     differences: [
       "regenerated m68k-allmodconfig with make allmodconfig and CONFIG_WERROR off (robot policy)",
+    ],
+  },
+  {
+    // Old format, clang long form on s390 (no LLVM=1 before clang 18): the
+    // binutils are Debian's s390x-linux-gnu-, named instead of s390x-linux-.
+    file: "s390-randconfig-atc260x-clang.eml",
+    arch: "s390",
+    needs: ["clang-15", "ld.lld-15", "s390x-linux-gnu-ld"],
+    substitute: "system/clang-15",
+    notes: [
+      "binutils: CROSS_COMPILE=s390x-linux-gnu- (the distro's binutils on PATH) instead of make.cross's s390x-linux-",
     ],
   },
 ];
@@ -163,5 +176,7 @@ for (const r of REPORTS) {
     assertStringIncludes(differences, r.substitute);
     assertStringIncludes(differences, `built commit ${base.slice(0, 12)}`);
     for (const d of r.differences ?? []) assertStringIncludes(differences, d);
+    const notes = (v.notes as string[]).join("\n");
+    for (const n of r.notes ?? []) assertStringIncludes(notes, n);
   });
 }
