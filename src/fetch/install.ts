@@ -1,7 +1,9 @@
 /**
  * Carrying out a `FetchPlan`: lock, download (streaming, resumable) piped
- * into `tar -xJf -` in a staging dir, verify the sha256, check the tree is
- * safe, write the marker, rename into place. A failure or a kill at
+ * into `tar -xJf -` in a staging dir (with a `.tar.sign`: into the one-pass
+ * decompress → tar + gpgv pipeline of `verify_stream.ts`), verify the
+ * sha256 and the signature, check the tree is safe, write the marker,
+ * rename into place. A failure or a kill at
  * any point leaves the install root as it was.
  *
  * @module
@@ -25,7 +27,13 @@ import {
   type TarSink,
 } from "./extract.ts";
 import { acquireFileLock } from "../util/mod.ts";
-import { fetchSmallText } from "./listing.ts";
+import {
+  IntegrityError,
+  NOTHING,
+  RejectedArchive,
+  tarError,
+} from "./install_failures.ts";
+import { fetchSignature, verificationText } from "./verification.ts";
 import { startVerifiedTar, type VerifiedTarSink } from "./verify_stream.ts";
 import type { FetchPlan, FetchSource } from "./types.ts";
 import { progressFor } from "./progress.ts";
@@ -168,49 +176,6 @@ export async function installToolchain(
   }
   if (firstError) throw firstError;
   throw await notOnMirrors(plan, notFound, options);
-}
-
-/**
- * The archive failed a check of what it is (checksum, signature, unsafe or
- * unexpected content): exit 3, nothing installed, no other mirror or build.
- */
-export class IntegrityError extends InfraError {}
-
-/** An archive rejected for content (unsafe members): never try elsewhere. */
-class RejectedArchive extends IntegrityError {}
-
-const NOTHING = "nothing was installed";
-
-/** Downloads a `.tar.sign` (small, capped) into a temp file. */
-async function fetchSignature(
-  url: string,
-  options: InstallOptions,
-): Promise<string> {
-  const text = await fetchSmallText(url, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.download?.headersTimeoutMs
-      ? { headersTimeoutMs: options.download.headersTimeoutMs }
-      : {}),
-    ...(options.download?.fetchImpl
-      ? { fetchImpl: options.download.fetchImpl }
-      : {}),
-    maxBytes: 64 * 1024,
-  });
-  if (text === undefined) {
-    throw new IntegrityError(
-      `The mirror lists ${url} but answers 404 for it; ${NOTHING}`,
-      {
-        hint:
-          "the mirror's listing disagrees with its files; retry later or use another mirror (--mirror URL)",
-      },
-    );
-  }
-  const file = await Deno.makeTempFile({
-    prefix: "kcross-",
-    suffix: ".tar.sign",
-  });
-  await Deno.writeTextFile(file, text);
-  return file;
 }
 
 async function downloadAndInstall(
@@ -391,44 +356,6 @@ function moveIntoPlace(top: string, plan: FetchPlan): void {
   }
 }
 
-/**
- * The user-facing verification status of an install.
- *
- * @example
- * ```ts
- * import { verificationText } from "./install.ts";
- * const t = verificationText({ good: true, fingerprint: "88AF", expiredKey: false }, { sha256: "a", verifiedBy: "pin" });
- * if (t !== "signature: good 88AF; sha256: ok (pin)") throw new Error(t);
- * ```
- */
-export function verificationText(
-  sig:
-    | { good: boolean; fingerprint: string | null; expiredKey: boolean }
-    | null,
-  expected: Expected,
-): string {
-  const parts: string[] = [];
-  if (sig?.good) {
-    parts.push(
-      `signature: good ${sig.fingerprint ?? "?"}${
-        sig.expiredKey ? " (key expired since)" : ""
-      }`,
-    );
-  }
-  if (expected.sha256) {
-    parts.push(
-      `sha256: ok (${
-        expected.signedBy
-          ? `sha256sums.asc signed by ${expected.signedBy}`
-          : expected.verifiedBy
-      })`,
-    );
-  }
-  return parts.length
-    ? parts.join("; ")
-    : `unverified (${expected.why ?? "no signature, checksum or pin"})`;
-}
-
 /** Where the verified archive of an install is kept. */
 export function keptArchivePath(plan: FetchPlan): string {
   const downloads = plan.partFile.slice(0, plan.partFile.lastIndexOf("/"));
@@ -447,44 +374,6 @@ function keepArchive(plan: FetchPlan, archiveFile: string): void {
     // Only `cache verify` needs it; the install itself is complete.
   }
   discardPart(plan.partFile);
-}
-
-function tarError(
-  plan: FetchPlan,
-  stderr: string,
-  cause?: unknown,
-): InfraError {
-  const kind = classifyTarFailure(stderr);
-  const detail = stderr.trim().split("\n").slice(0, 3).join("; ");
-  if (kind === "disk-full") {
-    return new InfraError(
-      `Disk full while extracting "${plan.archiveName}" into "${plan.root}"`,
-      {
-        cause,
-        hint:
-          "free some space (kcross cache gc) or install elsewhere (KCROSS_CACHE_DIR, --install-path)",
-      },
-    );
-  }
-  discardPart(plan.partFile);
-  if (kind === "unsafe") {
-    return new RejectedArchive(
-      `Rejected archive "${plan.archiveName}": unsafe members: ${detail}; ${NOTHING}`,
-      {
-        cause,
-        hint: "the archive is malicious or broken; nothing was installed",
-      },
-    );
-  }
-  return new (kind === "truncated" ? InfraError : IntegrityError)(
-    `Archive "${plan.archiveName}" is ${
-      kind === "truncated" ? "truncated" : "corrupt"
-    }: ${detail}; ${NOTHING}`,
-    {
-      cause,
-      hint: "the partial download was discarded; rerun to fetch it again",
-    },
-  );
 }
 
 function cleanStaleStaging(plan: FetchPlan): void {

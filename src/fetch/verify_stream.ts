@@ -3,13 +3,15 @@
  * decompressor (`xz -dc` / `gzip -dc`) whose output, the uncompressed tar, is
  * teed to `tar -xf -` and, when a detached `.tar.sign` is known, to
  * `gpgv --keyring K <sig> -` (kernel.org signs the uncompressed tar, as
- * TuxMake checks with `xz -dc … | gpgv`). Nothing is read twice; the
- * signature verdict is ready when tar is done.
+ * TuxMake checks with `xz -dc … | gpgv`). Nothing is read twice, and the
+ * uncompressed bytes go from child to child by kernel pipes (kcross relaying
+ * them cost more CPU than gpgv itself); the signature verdict is ready when
+ * tar is done.
  *
  * @module
  */
 import { tarArgv, type TarSink } from "./extract.ts";
-import { spawnPiped } from "../proc/mod.ts";
+import { spawnTeePipeline } from "../proc/mod.ts";
 
 /** What gpgv said about the signature. */
 export interface SignatureVerdict {
@@ -34,10 +36,6 @@ export interface VerifiedTarOptions {
   compression: "xz" | "gz";
   /** Detached signature file and the keyring to check it against. */
   signature?: { file: string; keyring: string };
-}
-
-function spawn(argv: string[], stdout: "piped" | "null"): Deno.ChildProcess {
-  return spawnPiped(argv, { stdout });
 }
 
 /**
@@ -80,7 +78,9 @@ export function parseGpgvStatus(
 }
 
 /**
- * Starts the pipeline into `dest`.
+ * Starts the pipeline into `dest`: kcross writes the compressed bytes to the
+ * decompressor; its output reaches tar (and gpgv, through `tee`) by kernel
+ * pipes, never through kcross (`spawnTeePipeline`).
  *
  * @example
  * ```ts ignore
@@ -88,80 +88,48 @@ export function parseGpgvStatus(
  * await sink.writer.write(bytes); await sink.writer.close();
  * const t = await sink.done; const sig = await sink.signature;
  * ```
+ *
+ * @throws {CommandNotFoundError} when xz/gzip, tar, tee or gpgv is missing
  */
 export function startVerifiedTar(
   dest: string,
   options: VerifiedTarOptions,
 ): VerifiedTarSink {
-  const decompress = spawn(
+  const p = spawnTeePipeline(
     options.compression === "xz" ? ["xz", "-dc"] : ["gzip", "-dc"],
-    "piped",
-  );
-  const tar = spawn(
     tarArgv(dest).map((a) =>
       a.replace(/^-x([a-zA-Z]*)J([a-zA-Z]*)$/, "-x$1$2")
     ),
-    "null",
-  );
-  const gpgv = options.signature
-    ? spawn([
-      "gpgv",
-      "--keyring",
-      options.signature.keyring,
-      "--status-fd",
-      "1",
-      options.signature.file,
-      "-",
-    ], "piped")
-    : undefined;
-  const decompressErr = new Response(decompress.stderr).text();
-  const tarErr = new Response(tar.stderr).text();
-  const gpgvOut = gpgv ? new Response(gpgv.stdout).text() : undefined;
-  const gpgvErr = gpgv ? new Response(gpgv.stderr).text() : undefined;
-  const tarIn = tar.stdin.getWriter();
-  const gpgvIn = gpgv?.stdin.getWriter();
-  let gpgvAlive = !!gpgvIn;
-  const pump = (async () => {
-    try {
-      for await (const chunk of decompress.stdout) {
-        const writes = [tarIn.write(chunk)];
-        if (gpgvAlive) {
-          writes.push(
-            gpgvIn!.write(chunk).catch(() => {
-              gpgvAlive = false;
-            }),
-          );
-        }
-        await Promise.all(writes);
+    options.signature
+      ? {
+        argv: [
+          "gpgv",
+          "--keyring",
+          options.signature.keyring,
+          "--status-fd",
+          "1",
+          options.signature.file,
+          "-",
+        ],
+        stdout: true,
       }
-    } catch { /* tar died: its status says why */ }
-    await tarIn.close().catch(() => {});
-    if (gpgvAlive) await gpgvIn!.close().catch(() => {});
-  })();
+      : undefined,
+  );
   const done = (async () => {
-    const [d, t] = await Promise.all([decompress.status, tar.status, pump]);
-    const stderr = [await decompressErr, await tarErr].filter((s) => s.trim())
-      .join("\n");
-    return { success: d.success && t.success, stderr };
+    const [d, tee, t] = await Promise.all([p.source, p.tee, p.main]);
+    const stderr = [d.stderr, tee?.stderr ?? "", t.stderr].filter((s) =>
+      s.trim()
+    ).join("\n");
+    return {
+      success: d.success && t.success && (tee?.success ?? true),
+      stderr,
+    };
   })();
   const signature = (async () => {
-    if (!gpgv) return null;
+    if (!p.side) return null;
     await done;
-    const status = await gpgv.status;
-    return parseGpgvStatus(await gpgvOut!, status.code, await gpgvErr!);
+    const g = await p.side;
+    return parseGpgvStatus(g.stdout, g.code ?? -1, g.stderr);
   })();
-  const writer = decompress.stdin.getWriter();
-  return {
-    writer,
-    done,
-    signature,
-    kill() {
-      writer.abort().catch(() => {});
-      for (const c of [decompress, tar, gpgv]) {
-        try {
-          c?.kill("SIGKILL");
-        } catch { /* already gone */ }
-      }
-    },
-  };
+  return { writer: p.writer, done, signature, kill: p.kill };
 }

@@ -23,4 +23,9 @@ export {
   type SpawnOptions,
 } from "./run_captured.ts";
 export { type ProcessRunner, realProcessRunner } from "./process_runner.ts";
-export { spawnPiped, type SpawnPipedOptions } from "./spawn_piped.ts";
+export {
+  type SideStage,
+  spawnTeePipeline,
+  type StageResult,
+  type TeePipeline,
+} from "./tee_pipeline.ts";

@@ -1,0 +1,75 @@
+import { createHash } from "node:crypto";
+import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
+import { spawnTeePipeline } from "../../src/proc/mod.ts";
+import { CommandNotFoundError } from "../../src/proc/run_captured.ts";
+
+function pseudoRandom(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+Deno.test("main and side both get every byte, in order, through kernel pipes", async () => {
+  const data = pseudoRandom(3 * 1024 * 1024 + 17);
+  const p = spawnTeePipeline(["cat"], ["sha256sum"], {
+    argv: ["sha256sum"],
+    stdout: true,
+  });
+  for (let off = 0; off < data.length; off += 256 * 1024) {
+    await p.writer.write(data.slice(off, off + 256 * 1024));
+  }
+  await p.writer.close();
+  const [s, tee, m, side] = await Promise.all([
+    p.source,
+    p.tee!,
+    p.main,
+    p.side!,
+  ]);
+  assert(s.success && tee.success && m.success && side.success);
+  const hex = createHash("sha256").update(data).digest("hex");
+  assertEquals(side.stdout.split(" ")[0], hex);
+});
+
+Deno.test("a side stage that quits early does not starve the main one (tee -p)", async () => {
+  const data = pseudoRandom(2 * 1024 * 1024);
+  const p = spawnTeePipeline(["cat"], ["wc", "-c"], {
+    argv: ["sh", "-c", "exit 7"],
+    stdout: true,
+  });
+  await p.writer.write(data);
+  await p.writer.close();
+  const [s, m, side] = await Promise.all([p.source, p.main, p.side!]);
+  assert(s.success && m.success, `${s.stderr} ${m.stderr}`);
+  assertEquals(side.code, 7);
+});
+
+Deno.test("a main stage that fails stops the source: the writer rejects", async () => {
+  const p = spawnTeePipeline(["cat"], [
+    "sh",
+    "-c",
+    "head -c 10 >/dev/null; exit 2",
+  ]);
+  const chunk = pseudoRandom(256 * 1024);
+  await assertRejects(async () => {
+    for (let i = 0; i < 4096; i++) await p.writer.write(chunk);
+    await p.writer.close();
+  });
+  const m = await p.main;
+  assertEquals(m.code, 2);
+  p.kill();
+  await p.source;
+});
+
+Deno.test("a missing program is a CommandNotFoundError before anything starts", () => {
+  let thrown: unknown;
+  try {
+    spawnTeePipeline(["cat"], ["kcross-no-such-program-x"]);
+  } catch (e) {
+    thrown = e;
+  }
+  assert(thrown instanceof CommandNotFoundError);
+});
