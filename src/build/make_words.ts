@@ -83,7 +83,23 @@ export const MAKE_VAR_RULES: Readonly<Record<string, MakeVarRule>> = {
     test: (v) => /^(?:ccache )?(?:gcc|clang)(?:-[0-9]{1,3})?$/.test(v),
   },
   CHECK_DTBS: { values: "y or 1", test: (v) => /^[y1]$/.test(v) },
+  // The kselftest subset (`kselftest` target): tools/testing/selftests dirs.
+  TARGETS: {
+    values: 'selftest dirs separated by spaces (TARGETS="size timers")',
+    test: selftestDirs,
+  },
+  SKIP_TARGETS: {
+    values: "selftest dirs separated by spaces",
+    test: selftestDirs,
+  },
 };
+
+function selftestDirs(v: string): boolean {
+  return v.length <= 1024 &&
+    v.split(" ").every((d) =>
+      /^[a-z0-9_][a-z0-9_/-]*$/.test(d) && !d.split("/").includes("..")
+    );
+}
 
 /** What a goal may look like: a kbuild target or a path inside the tree. */
 const TARGET = /^[A-Za-z0-9_][A-Za-z0-9_./+,-]*$/;

@@ -37,6 +37,7 @@ import {
 } from "./_run_finish.ts";
 import { type LogSink, openLogSink } from "./_run_log.ts";
 import { pendingPhases, runPhases } from "./_run_phases.ts";
+import { checkTargetTools } from "./_target_tools.ts";
 import { kernelRelease } from "./_run_release.ts";
 import {
   missingTool,
@@ -122,6 +123,8 @@ const NOT_CONFIG_VARS = new Set(["W", "C", "CF", "V", "KCFLAGS", "SHELL", "O"]);
  * @throws {UserError} bad config inputs (missing fragment or file, bad
  *   override) or no toolchain for the settled triple; the record directory
  *   is removed then
+ * @throws {InfraError} a named target's host tool is missing (dt-schema for
+ *   `dtbs_check`…), before anything is written
  */
 export async function runBuild(
   initialPlan: BuildPlan,
@@ -132,6 +135,7 @@ export async function runBuild(
   const out = options.out;
   const echo = options.echo === false ? null : out;
   const baseEnv = options.baseEnv ?? Deno.env.toObject();
+  checkTargetTools(plan.phases ?? [], baseEnv.PATH ?? "");
   const { id, dir } = await createRecordDir(options.recordDir);
   const objDir = plan.outDir ?? plan.srcTree;
   const timings: Record<string, number> = { ...options.timings };

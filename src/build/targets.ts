@@ -24,6 +24,8 @@ export interface TargetSpec {
   needs?: string;
   /** Only these ARCHs (absent: every one). */
   arches?: string[];
+  /** Requirements of `toolchains/doctor.json` it cannot build without. */
+  hostTools?: string[];
   artifacts: { default: ArtifactRule[]; all: ArtifactRule[] };
 }
 
@@ -34,6 +36,7 @@ interface RawTarget {
   requires: string[];
   needs?: string;
   arches?: string | string[];
+  hostTools?: string[];
   artifacts: { default: ArtifactRule[]; all: ArtifactRule[] };
 }
 
@@ -55,6 +58,7 @@ export const TARGETS: readonly TargetSpec[] = Object.entries(raw.targets).map(
     ...(t.arches
       ? { arches: t.arches === "dts" ? raw.dtsArches : [...t.arches] }
       : {}),
+    ...(t.hostTools ? { hostTools: [...t.hostTools] } : {}),
     artifacts: t.artifacts,
   }),
 );
@@ -76,6 +80,11 @@ export const KBUILD_PHASE = "kbuild";
  */
 export function kernelImage(arch: string): { image: string; path: string } {
   return raw.images[arch] ?? raw.images.default!;
+}
+
+/** The named target `name` (undefined: not one). */
+export function targetSpec(name: string): TargetSpec | undefined {
+  return BY_NAME.get(name);
 }
 
 /** Whether `word` names a target of the table. */

@@ -117,3 +117,30 @@ Deno.test("MAKE_VAR_RULES documents a value rule for every variable", () => {
     assert(rule.values.length > 0, name);
   }
 });
+
+Deno.test("makeWordProblem() takes the kselftest subset as TARGETS= / SKIP_TARGETS= selftest dirs, nothing else", () => {
+  for (
+    const w of [
+      "TARGETS=size",
+      "TARGETS=size timers",
+      "SKIP_TARGETS=bpf net/forwarding",
+    ]
+  ) {
+    assertEquals(makeWordProblem(w), null, w);
+  }
+  for (
+    const w of [
+      "TARGETS=../../x",
+      "TARGETS=$(shell id)",
+      "TARGETS=size;id",
+      "TARGETS=",
+      "TARGETS=a  b",
+    ]
+  ) {
+    assert(makeWordProblem(w) !== null, w);
+  }
+  assertMatch(
+    makeWordProblem("TARGETS=../x") ?? "",
+    /TARGETS takes selftest dirs/,
+  );
+});

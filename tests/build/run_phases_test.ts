@@ -8,6 +8,7 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "../_support/assert.ts";
+import { InfraError } from "../../src/errors.ts";
 import { runBuild } from "../../src/build/run_build.ts";
 import { resolveTargets } from "../../src/build/targets.ts";
 import type { ArtifactLevel, BuildPlan } from "../../src/build/types.ts";
@@ -311,4 +312,43 @@ Deno.test("an interrupt while artifacts are collected leaves no partial artifact
     "config",
     "vmlinux",
   ]);
+});
+
+Deno.test("a named target whose host tool is missing is refused before anything runs or is written (exit 3, one line, the package in the hint)", async () => {
+  await using tree = await makeFakeTree();
+  await extend(tree);
+  const empty = `${tree.root}/empty-bin`;
+  await Deno.mkdir(empty);
+  for (
+    const [words, line, pkg] of [
+      [
+        ["kernel", "dtbs_check"],
+        'Target "dtbs_check" needs dt-schema: "dt-doc-validate" not found on PATH',
+        "install dt-schema (Debian/Ubuntu)",
+      ],
+      [
+        ["bindeb-pkg"],
+        'Target "bindeb-pkg" needs dpkg-dev: "dpkg-buildpackage" not found on PATH',
+        "install dpkg-dev",
+      ],
+    ] as const
+  ) {
+    const rec = `${tree.root}/rec-${words.at(-1)}`;
+    const error = await runBuild(phased(tree, [...words]), {
+      out: recordingOutput(),
+      signal: new AbortController().signal,
+      recordDir: rec,
+      echo: false,
+      baseEnv: { PATH: empty },
+    }).then(() => null, (e: unknown) => e as InfraError);
+    assert(error instanceof InfraError, String(error));
+    assertEquals(error.exitCode, 3);
+    assertEquals(error.message, line);
+    assertStringIncludes(error.hint ?? "", pkg);
+    assertStringIncludes(error.hint ?? "", "kcross doctor --config .config");
+    let made = true;
+    await Deno.stat(rec).catch(() => made = false);
+    assertEquals(made, false, "no record dir");
+    assertEquals(await listDir(tree.outDir).catch(() => []), []);
+  }
 });
