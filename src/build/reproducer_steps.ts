@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ConfigInputs } from "../config/run_config.ts";
+import type { ConfigInputs } from "../config/mod.ts";
 import { formatAssignment, parseConfig } from "../config/merge_config.ts";
 import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
 import type { KcrossInvocation } from "../record/types.ts";

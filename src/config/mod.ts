@@ -5,13 +5,20 @@
  * @module
  */
 export {
-  CONFIG_STAMP,
-  type ConfigInputs,
   type ConfigOutcome,
-  refreshConfigStamp,
   runConfig,
   type RunConfigContext,
 } from "./run_config.ts";
+export {
+  type ConfigInputs,
+  type ConfigInputsContext,
+  inputsDigest,
+} from "./config_inputs.ts";
+export {
+  CONFIG_STAMP,
+  type ConfigStamp,
+  refreshConfigStamp,
+} from "./config_stamp.ts";
 export {
   type ConfigAssignment,
   type ConfigValue,
@@ -37,13 +44,15 @@ export {
   fragmentCacheDir,
   type FragmentContext,
   type FragmentKind,
-  type FragmentWord,
-  localFragment,
   MAX_FRAGMENT_BYTES,
-  parseFragmentWord,
   type ResolvedFragment,
   resolveFragment,
 } from "./fragment_source.ts";
+export {
+  type FragmentWord,
+  localFragment,
+  parseFragmentWord,
+} from "./fragment_word.ts";
 export {
   refuseShellValues,
   shellValueIn,

@@ -2,17 +2,26 @@
  * Carries out a `ConfigPlan`: base config (named target, file, URL or the
  * build dir's own), fragments and overrides merged merge_config.sh style,
  * `olddefconfig`, then the check that every requested symbol survived.
- * A digest of the inputs is kept next to `.config` so an unchanged request
- * reuses the build dir and a changed one reconfigures it.
+ * A digest of the inputs is kept next to `.config` (`config_stamp.ts`) so an
+ * unchanged request reuses the build dir and a changed one reconfigures it;
+ * the inputs are read and checked in `config_inputs.ts`.
  *
  * @module
  */
 import type { ConfigPlan } from "./config_plan.ts";
 import { InterruptedError, UserError } from "../errors.ts";
-import { sha256Hex, writeJsonAtomic } from "../util/mod.ts";
+import { readTextOrNull } from "../util/fs.ts";
+import { sha256Hex } from "../util/mod.ts";
 import { fetchConfig } from "./fetch_config.ts";
-import { type ResolvedFragment, resolveFragment } from "./fragment_source.ts";
-import { refuseShellValues } from "./shell_values.ts";
+import {
+  checkValues,
+  type ConfigInputs,
+  type ConfigInputsContext,
+  inputsDigest as digestOf,
+  resolveInputs,
+  resolvePath,
+} from "./config_inputs.ts";
+import { readConfigStamp, writeConfigStamp } from "./config_stamp.ts";
 import {
   explainDropped,
   readKconfigDefinitions,
@@ -21,52 +30,19 @@ import {
 import {
   type DroppedSymbol,
   findDropped,
-  formatAssignment,
   type Fragment,
   mergeConfig,
   parseConfig,
-  parseSet,
   requestedValues,
 } from "./merge_config.ts";
 
-/** The file next to `.config` that remembers which inputs produced it. */
-export const CONFIG_STAMP = ".kcross-config.json";
+export { CONFIG_STAMP, refreshConfigStamp } from "./config_stamp.ts";
+export type { ConfigInputs } from "./config_inputs.ts";
 
 /** What the config phase needs from the runner. */
-export interface RunConfigContext {
-  /** Absolute kernel source tree. */
-  srcTree: string;
-  /** Directory holding `.config` (the O= dir, or the source tree). */
-  objDir: string;
-  /** make's ARCH. */
-  arch: string;
-  /** Directory relative fragment/file paths are resolved against. */
-  cwd: string;
+export interface RunConfigContext extends ConfigInputsContext {
   /** Runs make with the plan's variables and `goals`; resolves to its exit code. */
   make(goals: string[], env?: Record<string, string>): Promise<number>;
-  /** Words whose change must force a reconfigure (toolchain, make variables). */
-  digestExtra: string[];
-  /** Messages for the user and the log. */
-  note?: (line: string) => void;
-  signal?: AbortSignal;
-  fetch?: typeof fetch;
-  /** Where fragments downloaded from URLs are cached (absent: not cached). */
-  fragmentCache?: string;
-  /** Milliseconds for a fragment download's answer and each chunk. */
-  fetchTimeoutMs?: number;
-}
-
-/** The config inputs as recorded (plain data, no file contents). */
-export interface ConfigInputs {
-  source:
-    | { kind: "target"; target: string; seed: string | null }
-    | { kind: "file"; path: string; sha256: string }
-    | { kind: "url"; url: string }
-    | { kind: "existing"; sha256: string | null };
-  /** Each fragment as resolved: its form, digest and text. */
-  fragments: ResolvedFragment[];
-  sets: string[];
-  werror: "keep" | "off";
 }
 
 /** How the config phase went. */
@@ -87,12 +63,6 @@ export interface ConfigOutcome {
   failed: { goal: string; code: number } | null;
 }
 
-interface Stamp {
-  digest: string;
-  sha256: string;
-  dropped: DroppedSymbol[];
-}
-
 /**
  * Runs the config phase.
  *
@@ -109,7 +79,7 @@ export async function runConfig(
   const dotConfig = `${ctx.objDir}/.config`;
   const started = performance.now();
   if (plan === null) {
-    const text = await readOptional(dotConfig);
+    const text = await readTextOrNull(dotConfig);
     const final = parseConfig(text ?? "");
     const sha = text === null ? null : sha256Hex(text);
     return {
@@ -131,7 +101,7 @@ export async function runConfig(
   }
   const inputs = await resolveInputs(plan, ctx);
   const existingText = inputs.source.kind === "existing"
-    ? await readOptional(dotConfig)
+    ? await readTextOrNull(dotConfig)
     : null;
   if (inputs.source.kind === "existing") {
     if (existingText === null) {
@@ -141,8 +111,8 @@ export async function runConfig(
     }
   }
   const inputsDigest = digestOf(inputs, ctx);
-  const stamp = await readStamp(ctx.objDir);
-  const current = await readOptional(dotConfig);
+  const stamp = await readConfigStamp(ctx.objDir);
+  const current = await readTextOrNull(dotConfig);
   if (
     stamp && stamp.digest === inputsDigest && current !== null &&
     sha256Hex(current) === stamp.sha256
@@ -261,14 +231,11 @@ export async function runConfig(
     }
   }
   const sha = sha256Hex(finalText);
-  await writeJsonAtomic(
-    `${ctx.objDir}/${CONFIG_STAMP}`,
-    {
-      digest: inputsDigest,
-      sha256: sha,
-      dropped,
-    } satisfies Stamp,
-  );
+  await writeConfigStamp(ctx.objDir, {
+    digest: inputsDigest,
+    sha256: sha,
+    dropped,
+  });
   return outcome(false, finalText, dropped, fetchMs);
 
   function outcome(
@@ -303,164 +270,10 @@ export async function runConfig(
     };
   }
 }
-
-/**
- * Records that the `.config` now in `objDir` still belongs to `digest` (make
- * may rewrite it during the build through syncconfig).
- */
-export async function refreshConfigStamp(
-  objDir: string,
-  digest: string,
-): Promise<void> {
-  const stamp = await readStamp(objDir);
-  if (!stamp || stamp.digest !== digest) return;
-  const text = await readOptional(`${objDir}/.config`);
-  if (text === null) return;
-  const sha = sha256Hex(text);
-  if (sha === stamp.sha256) return;
-  await writeJsonAtomic(`${objDir}/${CONFIG_STAMP}`, { ...stamp, sha256: sha });
-}
-
 function show(v: string | null): string {
   return v === null ? "n" : v;
 }
 
 function checkAbort(ctx: RunConfigContext): void {
   if (ctx.signal?.aborted) throw new InterruptedError("Interrupted");
-}
-
-function resolvePath(cwd: string, path: string): string {
-  return path.startsWith("/") ? path : `${cwd}/${path}`;
-}
-
-async function readOptional(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
-async function readRequired(path: string, what: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new UserError(`Cannot read ${what} "${path}": no such file`);
-    }
-    throw error;
-  }
-}
-
-async function readStamp(objDir: string): Promise<Stamp | null> {
-  const text = await readOptional(`${objDir}/${CONFIG_STAMP}`);
-  if (text === null) return null;
-  try {
-    const v = JSON.parse(text) as Partial<Stamp>;
-    if (typeof v.digest !== "string" || typeof v.sha256 !== "string") {
-      return null;
-    }
-    return { digest: v.digest, sha256: v.sha256, dropped: v.dropped ?? [] };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Refuses values make would evaluate unless the plan trusts them (then the
- * passed symbols are noted in the log).
- *
- * @throws {UserError}
- */
-function checkValues(
-  text: string,
-  origin: string,
-  plan: ConfigPlan,
-  ctx: RunConfigContext,
-): void {
-  const trusted = refuseShellValues(text, origin, {
-    trust: plan.trustValues === true,
-  });
-  if (trusted.length) {
-    ctx.note?.(
-      `kcross: config values make will evaluate passed unchecked (--trust-make-line): ${
-        trusted.join(" ")
-      } in ${origin}`,
-    );
-  }
-}
-
-async function resolveInputs(
-  plan: ConfigPlan,
-  ctx: RunConfigContext,
-): Promise<ConfigInputs> {
-  let source: ConfigInputs["source"];
-  const s = plan.source;
-  switch (s.kind) {
-    case "target": {
-      const seed = s.target === "randconfig"
-        ? s.seed ?? `0x${
-          crypto.getRandomValues(new Uint32Array(1))[0]!
-            .toString(16)
-        }`
-        : null;
-      source = { kind: "target", target: s.target, seed };
-      break;
-    }
-    case "file": {
-      const text = await readRequired(resolvePath(ctx.cwd, s.path), "config");
-      checkValues(text, `the config "${s.path}"`, plan, ctx);
-      source = { kind: "file", path: s.path, sha256: sha256Hex(text) };
-      break;
-    }
-    case "url":
-      source = { kind: "url", url: s.url };
-      break;
-    case "existing": {
-      const text = await readOptional(`${ctx.objDir}/.config`);
-      source = {
-        kind: "existing",
-        sha256: text === null ? null : sha256Hex(text),
-      };
-      break;
-    }
-  }
-  const fragments: ResolvedFragment[] = [];
-  for (const word of plan.fragments) {
-    const f = await resolveFragment(word, {
-      cwd: ctx.cwd,
-      srcTree: ctx.srcTree,
-      arch: ctx.arch,
-      ...(ctx.fragmentCache ? { cacheDir: ctx.fragmentCache } : {}),
-      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(ctx.fetchTimeoutMs ? { timeoutMs: ctx.fetchTimeoutMs } : {}),
-      ...(plan.trustValues ? { trustValues: true } : {}),
-    });
-    if (f) fragments.push(f);
-  }
-  const sets = plan.sets.map((w) => formatAssignment(parseSet(w)));
-  for (const [i, line] of sets.entries()) {
-    checkValues(line, `override "${plan.sets[i]}"`, plan, ctx);
-  }
-  if (plan.werror === "off") sets.push("# CONFIG_WERROR is not set");
-  return { source, fragments, sets, werror: plan.werror };
-}
-
-function digestOf(inputs: ConfigInputs, ctx: RunConfigContext): string {
-  const source = inputs.source.kind === "existing"
-    ? { kind: "existing" } // the .config itself is checked against the stamp
-    : inputs.source;
-  return sha256Hex(JSON.stringify({
-    v: 1,
-    arch: ctx.arch,
-    source,
-    // A make: fragment is merged by make (then olddefconfig), not by kcross.
-    fragments: inputs.fragments.map((f) =>
-      f.kind === "make" ? `make:${f.sha256}` : f.sha256
-    ),
-    sets: inputs.sets,
-    extra: ctx.digestExtra,
-  }));
 }

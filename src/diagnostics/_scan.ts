@@ -9,8 +9,12 @@
  */
 
 const COLON = 58;
-const SP = 32;
-const TAB = 9;
+/** A space. */
+export const SP = 32;
+/** A tab. */
+export const TAB = 9;
+/** A carriage return (a CRLF log's line end). */
+export const CR = 13;
 
 /**
  * Whether `lit` occurs in `text` at `pos`. `String.prototype.startsWith`
@@ -226,4 +230,16 @@ export function pathHash(str: string): number {
   let h = 0;
   for (let i = 0; i < str.length; i++) h = (h * 31 + str.charCodeAt(i)) | 0;
   return h;
+}
+
+/**
+ * Whether a kbuild command word at `i` may be CC, CHECK, CXX, AS, HOSTCC or
+ * HOSTCXX (two char codes; `HDRINST`, `WRAP`, `LD`… are not).
+ */
+export function mayBeTracked(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1);
+  if (c === 67 /* C */) return d === 67 || d === 72 || d === 88; // CC CH CX
+  if (c === 65 /* A */) return d === 83; // AS
+  return c === 72 /* H */ && d === 79; // HO
 }

@@ -4,29 +4,32 @@
  *
  * @module
  */
-import type { Diagnostic, DiagnosticTool } from "./types.ts";
+import type { Diagnostic, DiagnosticTool, ExtractOptions } from "./types.ts";
 import {
   CHAIN_FROM_RE,
   IN_FUNCTION_RE,
   KERNEL_DOC_RE,
   LINKER_CONTEXT_RE,
-  MAKE_DIR_RE,
   MAKE_ERROR_RE,
   UNLOCATED_RE,
 } from "./_patterns.ts";
 import {
+  CR,
   isSourceFile,
   lineHash,
   LOCATED,
   type LocatedScan,
   matchAt,
+  mayBeTracked,
   OTHER,
   sameAt,
   scanLocated,
   scanQuiet,
+  SP,
+  TAB,
   trailingFlag,
 } from "./_scan.ts";
-import { relativeToTree, resolveAgainst, stripDotPrefixes } from "./_paths.ts";
+import { relativeToTree, stripDotPrefixes } from "./_paths.ts";
 import {
   parseLinkerRef,
   parseModpost,
@@ -35,36 +38,8 @@ import {
 } from "./_tool_lines.ts";
 import { RecentSteps, type UnitKey } from "./_recent_steps.ts";
 import { DirCaches, type SeenLine } from "./_dir_caches.ts";
+import { MakeDirs } from "./_make_dirs.ts";
 import { Aggregator, type RawDiagnostic } from "./_aggregate.ts";
-
-/** Where paths in the log point, so they can be made relative. */
-export interface ExtractOptions {
-  /** Absolute source tree (guessed from the log when absent). */
-  srcTree?: string;
-  /** Absolute O= dir (taken from make's "Entering directory" when absent). */
-  outDir?: string;
-  /**
-   * A sticky (`y`) regex matched at the start of every line and skipped when
-   * it matches, e.g. a timestamp prefix the runner adds to stored logs.
-   */
-  linePrefix?: RegExp;
-}
-
-/**
- * Whether a kbuild command word at `i` may be CC, CHECK, CXX, AS, HOSTCC or
- * HOSTCXX (two char codes; `HDRINST`, `WRAP`, `LD`… are not).
- */
-function mayBeTracked(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  const d = text.charCodeAt(i + 1);
-  if (c === 67 /* C */) return d === 67 || d === 72 || d === 88; // CC CH CX
-  if (c === 65 /* A */) return d === 83; // AS
-  return c === 72 /* H */ && d === 79; // HO
-}
-
-const SP = 32;
-const TAB = 9;
-const CR = 13;
 
 /**
  * Incremental extractor. Push lines in order with `pushLine()` (or text
@@ -84,7 +59,7 @@ export class DiagnosticCollector {
   #opts: ExtractOptions;
   #agg = new Aggregator();
   #dirs = new DirCaches();
-  #dirStack: string[] = [];
+  #make = new MakeDirs(this.#dirs);
   #steps = new RecentSteps();
   #quiet = { check: false };
   /** Translation unit named by the latest include chain / In function line. */
@@ -98,7 +73,6 @@ export class DiagnosticCollector {
   #pendingLoc = "";
   #sparseParts: string[] = [];
   #carry = "";
-  #srcTreeSeen: string | null = null;
   #scan: LocatedScan = {
     fileEnd: 0,
     fileHash: 0,
@@ -108,8 +82,6 @@ export class DiagnosticCollector {
     severity: "",
     msgStart: 0,
   };
-  /** The latest directory make entered: kbuild's objtree. */
-  #objTreeSeen: string | null = null;
 
   /** Creates a collector; `options` as for `extractDiagnostics`. */
   constructor(options: ExtractOptions = {}) {
@@ -175,9 +147,9 @@ export class DiagnosticCollector {
     this.#flush();
     // The same relative path read under two directories may be one file.
     if (this.#dirs.linesInSeveralDirs()) this.#agg.mayRepeat = true;
-    const srcTree = this.#opts.srcTree ?? this.#srcTreeSeen ??
+    const srcTree = this.#opts.srcTree ?? this.#make.srcTree ??
       this.#agg.guessSrcTree();
-    const outDir = this.#opts.outDir ?? this.#objTreeSeen;
+    const outDir = this.#opts.outDir ?? this.#make.objTree;
     return this.#agg.result((p) => relativeToTree(p, { srcTree, outDir }));
   }
 
@@ -204,7 +176,7 @@ export class DiagnosticCollector {
     }
     this.#chainOpen = false;
     if (c0 === 109 /* m */ && matchAt(text, s, "make")) {
-      this.#make(text.slice(s, e));
+      this.#makeLine(text.slice(s, e));
       return;
     }
     if (
@@ -254,22 +226,9 @@ export class DiagnosticCollector {
     this.#compilerContext = true;
   }
 
-  #make(line: string): void {
-    // Most make lines are `Target … not remade` / `*** […] Error N`: test
-    // for the words before running a pattern.
-    let m = line.includes(" directory ") ? MAKE_DIR_RE.exec(line) : null;
-    if (m !== null) {
-      if (m[1] === "Entering") {
-        this.#dirStack.push(m[2]!);
-        this.#dirs.setCwd(m[2]!);
-        this.#objTreeSeen = m[2]!;
-      } else {
-        this.#dirStack.pop();
-        this.#dirs.setCwd(this.#dirStack[this.#dirStack.length - 1] ?? null);
-      }
-      return;
-    }
-    m = line.includes("No rule") ? MAKE_ERROR_RE.exec(line) : null;
+  #makeLine(line: string): void {
+    if (this.#make.directory(line)) return;
+    const m = line.includes("No rule") ? MAKE_ERROR_RE.exec(line) : null;
     if (m !== null) {
       this.#emit({
         tool: "make",
@@ -284,16 +243,7 @@ export class DiagnosticCollector {
       this.#flush();
       return;
     }
-    if (this.#srcTreeSeen === null) this.#learnSrcTree(line);
-  }
-
-  /** `make[N]: *** [SRCTREE/scripts/Makefile.build:NNN: x.o] Error 1`. */
-  #learnSrcTree(line: string): void {
-    const i = line.indexOf("/scripts/Makefile.build:");
-    if (i < 0) return;
-    const open = line.lastIndexOf("[", i);
-    if (open < 0) return;
-    this.#srcTreeSeen = resolveAgainst(this.#dirs.cwd, line.slice(open + 1, i));
+    this.#make.learnSrcTree(line);
   }
 
   #modpost(line: string): void {

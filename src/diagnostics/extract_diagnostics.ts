@@ -3,11 +3,8 @@
  *
  * @module
  */
-import type { Diagnostic } from "./types.ts";
-import {
-  DiagnosticCollector,
-  type ExtractOptions,
-} from "./diagnostic_collector.ts";
+import type { Diagnostic, ExtractOptions } from "./types.ts";
+import { DiagnosticCollector } from "./diagnostic_collector.ts";
 
 /**
  * Extracts every diagnostic from a build log: compiler (gcc, clang), linker,

@@ -4,11 +4,8 @@
  *
  * @module
  */
-export type { Diagnostic, DiagnosticTool } from "./types.ts";
-export {
-  DiagnosticCollector,
-  type ExtractOptions,
-} from "./diagnostic_collector.ts";
+export type { Diagnostic, DiagnosticTool, ExtractOptions } from "./types.ts";
+export { DiagnosticCollector } from "./diagnostic_collector.ts";
 export {
   extractDiagnostics,
   extractDiagnosticsFromStream,

@@ -33,3 +33,16 @@ export interface Diagnostic {
   /** Objects being built when it appeared (when the log tells). */
   objects: string[];
 }
+
+/** Where paths in the log point, so they can be made relative. */
+export interface ExtractOptions {
+  /** Absolute source tree (guessed from the log when absent). */
+  srcTree?: string;
+  /** Absolute O= dir (taken from make's "Entering directory" when absent). */
+  outDir?: string;
+  /**
+   * A sticky (`y`) regex matched at the start of every line and skipped when
+   * it matches, e.g. a timestamp prefix the runner adds to stored logs.
+   */
+  linePrefix?: RegExp;
+}

@@ -5,14 +5,15 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
+import { sha256Hex } from "../util/sha256_hex.ts";
 import { parseFragmentWord } from "../config/mod.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { checkCellTargets } from "./_cell_targets.ts";
 import { locateKey } from "./_locate.ts";
 import type { LoadedMatrix } from "./load_matrix.ts";
 import type { CellSettings } from "./schema.ts";
+import { axesMatch } from "./select_cells.ts";
 import type { Cell, CellInputs, TreeSpec } from "./types.ts";
 
 /** An axis: a name and its values (targets values are space-joined goals). */
@@ -24,59 +25,10 @@ interface Axis {
 /** Reads a fragment's bytes (injectable for tests). */
 export type ReadFile = (path: string) => Promise<Uint8Array>;
 
-function sha256(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
 function targetString(v: string | string[]): string {
   return (Array.isArray(v) ? v : v.split(/\s+/)).filter((s) => s !== "").join(
     " ",
   );
-}
-
-/**
- * Whether `value` matches a `*` glob `pattern`. Star-only globs match by
- * finding the pieces between stars left to right (leftmost is always
- * right), so `--only "*a*a*a*a*a*b"` costs a few `indexOf`s instead of the
- * polynomial backtracking of the equivalent regex.
- *
- * @example
- * ```ts
- * import { globMatch } from "./expand.ts";
- * if (!globMatch("power*", "powerpc") || globMatch("power*", "arm64")) throw new Error();
- * if (!globMatch("*a*c", "abc") || globMatch("*a*a*b", "aaaa")) throw new Error();
- * if (globMatch("ab*ba", "aba")) throw new Error();
- * ```
- */
-export function globMatch(pattern: string, value: string): boolean {
-  const parts = pattern.split("*");
-  if (parts.length === 1) return pattern === value;
-  const first = parts[0]!;
-  const last = parts.at(-1)!;
-  if (value.length < first.length + last.length) return false;
-  if (!value.startsWith(first) || !value.endsWith(last)) return false;
-  const end = value.length - last.length;
-  let at = first.length;
-  for (let i = 1; i < parts.length - 1; i++) {
-    const piece = parts[i]!;
-    if (piece === "") continue;
-    const j = value.indexOf(piece, at);
-    if (j < 0 || j + piece.length > end) return false;
-    at = j + piece.length;
-  }
-  return true;
-}
-
-function matches(
-  rule: Record<string, string | string[]>,
-  axes: Record<string, string>,
-): boolean {
-  return Object.entries(rule).every(([k, want]) => {
-    const have = axes[k] ?? "";
-    return (Array.isArray(want) ? want : [want]).some((p) =>
-      globMatch(p, have)
-    );
-  });
 }
 
 function axesOf(
@@ -217,7 +169,7 @@ export async function expandCells(
 
   const rows: { axes: Record<string, string>; settings: CellSettings[] }[] =
     product(axes)
-      .filter((row) => !(spec.exclude ?? []).some((r) => matches(r, row)))
+      .filter((row) => !(spec.exclude ?? []).some((r) => axesMatch(r, row)))
       .map((row) => ({ axes: row, settings: [] }));
 
   let byKey: Map<string, (typeof rows)[number]> | undefined;
@@ -256,7 +208,7 @@ export async function expandCells(
 
   for (const ov of spec.override ?? []) {
     for (const row of rows) {
-      if (matches(ov.match, row.axes)) row.settings.push(ov);
+      if (axesMatch(ov.match, row.axes)) row.settings.push(ov);
     }
   }
 
@@ -329,18 +281,18 @@ async function cellInputs(
     const parsed = parseFragmentWord(f);
     if (parsed.kind !== "path") {
       absFragments.push(parsed.kind === "url" ? parsed.url : f);
-      fragmentDigests.push(sha256(`${parsed.kind}:${f}`));
+      fragmentDigests.push(sha256Hex(`${parsed.kind}:${f}`));
       continue;
     }
     const abs = f.startsWith("/") ? f : `${loaded.dir}/${f}`;
     try {
-      fragmentDigests.push(sha256(await readFile(abs)));
+      fragmentDigests.push(sha256Hex(await readFile(abs)));
       absFragments.push(abs);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       if (!f.startsWith("/") && !/^\.\.?\//.test(f)) {
         absFragments.push(f); // the tree's (kvm_guest.config, arch/…)
-        fragmentDigests.push(sha256(`tree:${f}`));
+        fragmentDigests.push(sha256Hex(`tree:${f}`));
         continue;
       }
       throw new UserError(
@@ -401,83 +353,5 @@ export function cellDigest(inputs: CellInputs, tree: TreeSpec): string {
     ...(inputs.allowSubstitute ? { allowSubstitute: true } : {}),
     ...(inputs.allowDistro ? { allowDistro: true } : {}),
   });
-  return `cell-${sha256(canonical).slice(0, 32)}`;
-}
-
-/**
- * Keeps the cells matching `--only`: comma-separated `axis=glob` pairs (all
- * must match), or a glob over the cell key.
- *
- * @example
- * ```ts
- * import { filterCells } from "./expand.ts";
- * const c = (arch: string, config: string) => ({ key: `${arch}/${config}/gcc`, axes: { arch, config } });
- * const cells = [c("powerpc", "defconfig"), c("arm64", "defconfig")];
- * if (filterCells(cells, "arch=power*").length !== 1) throw new Error();
- * if (filterCells(cells, "*defconfig*").length !== 2) throw new Error();
- * ```
- */
-export function filterCells<
-  T extends { key: string; axes: Record<string, string> },
->(
-  cells: T[],
-  filter: string,
-): T[] {
-  if (filter.includes("=")) {
-    const rule: Record<string, string[]> = {};
-    for (const part of filter.split(",")) {
-      const eq = part.indexOf("=");
-      if (eq <= 0) {
-        throw new UserError(
-          `Bad --only filter "${filter}": "${part}" is not axis=value`,
-          {
-            hint:
-              'e.g. --only arch=powerpc,config=allmodconfig or --only "powerpc/*"',
-          },
-        );
-      }
-      const k = part.slice(0, eq).trim();
-      (rule[k] ??= []).push(part.slice(eq + 1).trim());
-    }
-    return cells.filter((c) => matches(rule, c.axes));
-  }
-  return cells.filter((c) =>
-    globMatch(filter.includes("*") ? filter : `*${filter}*`, c.key)
-  );
-}
-
-/**
- * Parses `--shard i/n` (1-based).
- *
- * @throws {UserError} when not `i/n` with 1 ≤ i ≤ n
- */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = text.match(/^([1-9][0-9]*)\/([1-9][0-9]*)$/);
-  if (!m || Number(m[1]) > Number(m[2])) {
-    throw new UserError(
-      `Bad --shard "${text}": expected i/n with 1 <= i <= n`,
-      {
-        hint: "e.g. --shard 2/4 runs the second quarter of the cells",
-      },
-    );
-  }
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
-
-/**
- * The cells of shard `index`/`count`: every count-th cell by matrix order, so
- * shards stay balanced across axes.
- *
- * @example
- * ```ts
- * import { shardCells } from "./expand.ts";
- * const cells = [0, 1, 2, 3, 4].map((index) => ({ index }));
- * if (shardCells(cells, { index: 2, count: 2 }).map((c) => c.index).join() !== "1,3") throw new Error();
- * ```
- */
-export function shardCells<T extends { index: number }>(
-  cells: T[],
-  shard: { index: number; count: number },
-): T[] {
-  return cells.filter((c) => c.index % shard.count === shard.index - 1);
+  return `cell-${sha256Hex(canonical).slice(0, 32)}`;
 }

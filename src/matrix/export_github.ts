@@ -5,7 +5,7 @@
  * @module
  */
 import type { Cell } from "./types.ts";
-import { shardCells } from "./expand.ts";
+import { shardCells } from "./select_cells.ts";
 import { shellQuote } from "../util/shell_quote.ts";
 
 /** One job of the exported matrix. */

@@ -15,13 +15,13 @@ export type {
 } from "./types.ts";
 export { type LoadedMatrix, loadMatrix, parseMatrix } from "./load_matrix.ts";
 export type { MatrixFile } from "./schema.ts";
+export { cellDigest, expandCells } from "./expand.ts";
 export {
-  cellDigest,
-  expandCells,
   filterCells,
+  globMatch,
   parseShard,
   shardCells,
-} from "./expand.ts";
+} from "./select_cells.ts";
 export {
   type CellContext,
   type CellRunner,

@@ -4,9 +4,8 @@
  * @module
  */
 import type { ConfigPlan } from "../config/config_plan.ts";
-import type { ConfigInputs } from "../config/run_config.ts";
+import type { ConfigInputs, ResolvedFragment } from "../config/mod.ts";
 import type { DroppedSymbol } from "../config/merge_config.ts";
-import type { ResolvedFragment } from "../config/fragment_source.ts";
 import type { ToolchainProvider } from "../toolchain/types.ts";
 import type { HostFacts } from "../host/host_facts.ts";
 

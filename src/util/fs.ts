@@ -1,6 +1,6 @@
 /**
- * Small synchronous file checks and a file-name-safe slug, shared by the
- * fetch and toolchain layers.
+ * Small file checks and reads and a file-name-safe slug, shared by the
+ * layers above.
  *
  * @module
  */
@@ -27,5 +27,44 @@ export function exists(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A file's text, or null when it is not there. Other failures (a directory,
+ * no permission) propagate.
+ *
+ * @example
+ * ```ts
+ * import { readTextOrNull } from "./fs.ts";
+ * if (await readTextOrNull("/nonexistent/kcross") !== null) throw new Error();
+ * ```
+ */
+export async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/**
+ * Whether `path` exists, following links (a dangling link does not). Other
+ * failures (no permission) propagate.
+ *
+ * @example
+ * ```ts
+ * import { pathExists } from "./fs.ts";
+ * if (await pathExists("/nonexistent/kcross") || !await pathExists("/")) throw new Error();
+ * ```
+ */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }

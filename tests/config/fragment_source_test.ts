@@ -1,8 +1,4 @@
-import {
-  localFragment,
-  parseFragmentWord,
-  resolveFragment,
-} from "../../src/config/fragment_source.ts";
+import { resolveFragment } from "../../src/config/fragment_source.ts";
 import { refuseShellValues } from "../../src/config/shell_values.ts";
 import { exitCodeOf, InfraError, UserError } from "../../src/errors.ts";
 import {
@@ -10,77 +6,9 @@ import {
   assertEquals,
   assertRejects,
   assertStringIncludes,
-  assertThrows,
 } from "../_support/assert.ts";
 import { serveFragments } from "../_support/fragment_server.ts";
-
-async function fakeTree() {
-  const root = await Deno.makeTempDir({ prefix: "kcross-frag-" });
-  const tree = `${root}/linux`;
-  await Deno.mkdir(`${tree}/kernel/configs`, { recursive: true });
-  await Deno.mkdir(`${tree}/arch/x86/configs`, { recursive: true });
-  await Deno.writeTextFile(
-    `${tree}/kernel/configs/xen.config`,
-    "CONFIG_XEN=y\n",
-  );
-  await Deno.writeTextFile(
-    `${tree}/arch/x86/configs/xen.config`,
-    "CONFIG_XEN_PVH=y", // no final newline: kept apart from the next file
-  );
-  await Deno.writeTextFile(
-    `${tree}/kernel/configs/kvm_guest.config`,
-    "CONFIG_KVM_GUEST=y\n",
-  );
-  await Deno.writeTextFile(`${root}/outside.config`, "CONFIG_OUT=y\n");
-  await Deno.symlink(
-    `${root}/outside.config`,
-    `${tree}/kernel/configs/evil.config`,
-  );
-  return {
-    root,
-    tree,
-    ctx: { cwd: root, srcTree: tree, arch: "x86_64" },
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(root, { recursive: true });
-    },
-  };
-}
-
-Deno.test("parseFragmentWord() tells URL, make:, inline and path apart and refuses the rest", () => {
-  assertEquals(parseFragmentWord("https://h/x.config"), {
-    kind: "url",
-    url: "https://h/x.config",
-  });
-  assertEquals(parseFragmentWord("http://127.0.0.1:8/f").kind, "url");
-  assertEquals(parseFragmentWord("make:kvm_guest.config"), {
-    kind: "make",
-    target: "kvm_guest.config",
-  });
-  assertEquals(parseFragmentWord("CONFIG_X=y"), {
-    kind: "inline",
-    line: "CONFIG_X=y",
-  });
-  assertEquals(parseFragmentWord("# CONFIG_X is not set").kind, "inline");
-  assertEquals(parseFragmentWord("arch/x86/configs/xen.config"), {
-    kind: "path",
-    path: "arch/x86/configs/xen.config",
-  });
-  for (
-    const bad of [
-      "http://example.org/x.config", // plain http off this machine
-      "ftp://h/x",
-      "file:///etc/passwd",
-      "make:modules", // not a fragment target
-      "make:../x.config",
-      "make:menuconfig",
-      "CONFIG_A=y\nCONFIG_B=y",
-      "",
-    ]
-  ) {
-    const e = assertThrows(() => parseFragmentWord(bad), UserError);
-    assertEquals(exitCodeOf(e), 2, bad);
-  }
-});
+import { fakeTree } from "./_fragment_tree.ts";
 
 Deno.test("resolveFragment() reads each form with its digest and tree files", async (t) => {
   await using f = await fakeTree();
@@ -240,40 +168,5 @@ Deno.test("resolveFragment() downloads a URL once into the cache, capped and tim
       const kept = [...Deno.readDirSync(cacheDir)].map((e) => e.name);
       assertEquals(kept.length, 1, kept.join());
     },
-  );
-});
-
-Deno.test("localFragment() makes local files absolute and leaves the tree's words alone", async () => {
-  await using f = await fakeTree();
-  await Deno.writeTextFile(`${f.root}/mine.config`, "CONFIG_MINE=m\n");
-  assertEquals(localFragment("mine.config", f.root), `${f.root}/mine.config`);
-  assertEquals(localFragment("kvm_guest.config", f.root), "kvm_guest.config");
-  assertEquals(localFragment("make:xen.config", f.root), "make:xen.config");
-  assertEquals(localFragment("CONFIG_A=y", f.root), "CONFIG_A=y");
-  assertThrows(
-    () => localFragment("./nope.config", f.root),
-    UserError,
-    "no such file",
-  );
-  // a file here that shadows a different in-tree fragment is refused
-  await Deno.writeTextFile(`${f.root}/xen.config`, "CONFIG_OTHER=y\n");
-  const e = assertThrows(
-    () =>
-      localFragment("xen.config", f.root, { srcTree: f.tree, arch: "x86_64" }),
-    UserError,
-    "both a file here",
-  );
-  assertStringIncludes(e.hint ?? "", '"./xen.config"');
-  assertEquals(
-    localFragment("./xen.config", f.root, { srcTree: f.tree, arch: "x86_64" }),
-    `${f.root}/./xen.config`,
-  );
-  // the tree's own file, reached from inside the tree, is no ambiguity
-  assertEquals(
-    localFragment("kvm_guest.config", `${f.tree}/kernel/configs`, {
-      srcTree: f.tree,
-      arch: "x86_64",
-    }),
-    `${f.tree}/kernel/configs/kvm_guest.config`,
   );
 });

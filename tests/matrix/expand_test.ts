@@ -3,16 +3,9 @@ import {
   assertEquals,
   assertRejects,
   assertStringIncludes,
-  assertThrows,
 } from "../_support/assert.ts";
 import { parseMatrix } from "../../src/matrix/load_matrix.ts";
-import {
-  cellDigest,
-  expandCells,
-  filterCells,
-  parseShard,
-  shardCells,
-} from "../../src/matrix/expand.ts";
+import { cellDigest, expandCells } from "../../src/matrix/expand.ts";
 import type { TreeSpec } from "../../src/matrix/types.ts";
 import { UserError } from "../../src/errors.ts";
 import { MINIMAL } from "./_helpers.ts";
@@ -148,23 +141,6 @@ Deno.test("cellDigest() changes with the commit and the fragment content, not th
   const sub = cellDigest({ ...c.inputs, allowSubstitute: true }, TREE);
   const distro = cellDigest({ ...c.inputs, allowDistro: true }, TREE);
   assertEquals(new Set([c.digest, sub, distro]).size, 3);
-});
-
-Deno.test("filterCells() and shardCells() select cells; bad specs are user errors", async () => {
-  const c = await cells(BASE);
-  assertEquals(filterCells(c, "arch=arm64").length, 2);
-  assertEquals(filterCells(c, "arch=arm64,config=def*").map((x) => x.key), [
-    "arm64/defconfig/gcc-12.2.0",
-  ]);
-  assertEquals(filterCells(c, "allmod").length, 2);
-  const shards = [1, 2, 3].map((i) =>
-    shardCells(c, { index: i, count: 3 }).map((x) => x.index)
-  );
-  assertEquals(shards, [[0, 3], [1], [2]]);
-  assertEquals(parseShard("2/3"), { index: 2, count: 3 });
-  assertThrows(() => parseShard("4/3"), UserError);
-  assertThrows(() => parseShard("0/3"), UserError);
-  assertThrows(() => filterCells(c, "=x"), UserError);
 });
 
 Deno.test("expandCells() keeps the --kconfig-add forms that are not local files as words, each in the digest", async () => {

@@ -1,11 +1,7 @@
 import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
 import { parseMatrix } from "../../src/matrix/load_matrix.ts";
-import {
-  expandCells,
-  filterCells,
-  globMatch,
-  MAX_CELLS,
-} from "../../src/matrix/expand.ts";
+import { expandCells, MAX_CELLS } from "../../src/matrix/expand.ts";
+import { filterCells, globMatch } from "../../src/matrix/select_cells.ts";
 import type { TreeSpec } from "../../src/matrix/types.ts";
 import { UserError } from "../../src/errors.ts";
 
