@@ -14,6 +14,7 @@ import { gitCommonDir } from "./commits.ts";
 import { ensureCommit } from "./ensure_commit.ts";
 import { git } from "./run_git.ts";
 import { addWorktree, removeWorktree } from "./worktree.ts";
+import { pathExists } from "../util/fs.ts";
 
 const inProcess = new Map<string, Promise<unknown>>();
 
@@ -71,8 +72,8 @@ export async function urlWorktree(
   await Deno.mkdir(`${root}/repos`, { recursive: true });
   await Deno.mkdir(`${root}/worktrees`, { recursive: true });
   return await serialized(repo, `${repo}.lock`, async () => {
-    if (await exists(`${worktree}.ready`)) return worktree;
-    if (!(await exists(`${repo}/HEAD`))) await initBareClone(repo, url);
+    if (await pathExists(`${worktree}.ready`)) return worktree;
+    if (!(await pathExists(`${repo}/HEAD`))) await initBareClone(repo, url);
     await ensureCommit(repo, { commit, fetchUrl: url, fetchRef: null }, {
       allBranches: true,
       hint:
@@ -83,16 +84,6 @@ export async function urlWorktree(
     await Deno.writeTextFile(`${worktree}.ready`, `${commit}\n`);
     return worktree;
   });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /** `fn()`, or null when it throws a UserError (e.g. "not a git checkout"). */

@@ -9,7 +9,7 @@ import { UserError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import { reportCommand } from "../report/cli.ts";
 import { parseReport } from "../report/mod.ts";
-import { flag, parseArgs, str } from "../util/args.ts";
+import { flag, oneOperand, parseArgs, str } from "../util/args.ts";
 import { commonSpecs } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { fetchReportArtifacts } from "./fetch_artifacts.ts";
@@ -46,17 +46,10 @@ async function fetchCommand(ctx: CommandContext): Promise<number> {
     ...commonSpecs("offline"),
     "no-artifacts": { type: "boolean" },
   });
-  const [arg, ...extra] = p.positionals;
-  if (arg === undefined) {
-    throw new UserError("Missing Message-ID", {
-      hint: "kcross report fetch <Message-ID|lore URL> [-o FILE]",
-    });
-  }
-  if (extra.length > 0) {
-    throw new UserError(`Unexpected argument "${extra[0]}"`, {
-      hint: "kcross report fetch takes one Message-ID or URL",
-    });
-  }
+  const arg = oneOperand(p.positionals, "Message-ID", {
+    missing: "kcross report fetch <Message-ID|lore URL> [-o FILE]",
+    extra: "kcross report fetch takes one Message-ID or URL",
+  });
   if (!/^https?:\/\//i.test(arg) && !looksLikeMessageId(arg)) {
     throw new UserError(
       `Not a Message-ID or lore URL: "${arg.slice(0, 200)}"`,

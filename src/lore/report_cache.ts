@@ -10,6 +10,7 @@
  */
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import { cacheName } from "./message_id.ts";
+import { readTextOrNull } from "../util/fs.ts";
 
 /** What `meta.json` records. */
 export interface CacheMeta {
@@ -61,12 +62,7 @@ export async function readCacheFile(
   dir: string,
   name: string,
 ): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(`${dir}/${name}`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
+  return await readTextOrNull(`${dir}/${name}`);
 }
 
 /** The entry's `meta.json`, or null when missing or unreadable. */

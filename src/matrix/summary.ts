@@ -55,6 +55,42 @@ export interface RunSummary {
   cells: SummaryCell[];
 }
 
+/**
+ * The summary line of a cell that did not run (no record), with an optional
+ * message saying why.
+ *
+ * @example
+ * ```ts
+ * import { notRunCell } from "./summary.ts";
+ * const c = notRunCell({ key: "k", digest: "d", axes: {}, inputs: {} as never });
+ * if (c.result !== "not-run" || c.errors !== 0 || c.message !== null) throw new Error();
+ * ```
+ */
+export function notRunCell(
+  cell: Pick<SummaryCell, "key" | "digest" | "axes" | "inputs">,
+  message: string | null = null,
+): SummaryCell {
+  return {
+    key: cell.key,
+    digest: cell.digest,
+    axes: cell.axes,
+    inputs: cell.inputs,
+    result: "not-run",
+    allowedFailure: false,
+    errors: 0,
+    warnings: 0,
+    durationMs: 0,
+    attempts: 0,
+    ranOn: null,
+    message,
+    record: { dir: null, id: null, log: null },
+    toolchain: null,
+    reproducer: "",
+    diagnostics: [],
+    reusedFrom: null,
+  };
+}
+
 /** Builds the summary of a run from its manifest and recorded cells. */
 export function buildSummary(
   manifest: RunManifest,
@@ -64,25 +100,7 @@ export function buildSummary(
   const cells: SummaryCell[] = manifest.cells.map((cell) => {
     const rec = records.get(cell.digest);
     if (!rec) {
-      return {
-        key: cell.key,
-        digest: cell.digest,
-        axes: cell.axes,
-        inputs: cell.inputs,
-        result: "not-run",
-        allowedFailure: false,
-        errors: 0,
-        warnings: 0,
-        durationMs: 0,
-        attempts: 0,
-        ranOn: null,
-        message: null,
-        record: { dir: null, id: null, log: null },
-        toolchain: null,
-        reproducer: "",
-        diagnostics: [],
-        reusedFrom: null,
-      };
+      return notRunCell(cell);
     }
     return {
       key: cell.key,

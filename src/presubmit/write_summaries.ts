@@ -9,6 +9,7 @@
 import { formatRobot, movedKey } from "../diagnostics/mod.ts";
 import { renderHtml } from "../matrix/html.ts";
 import {
+  notRunCell,
   type RunSummary,
   type SummaryCell,
   summaryTotals,
@@ -31,25 +32,12 @@ function summaryCell(
   const axes = { ...v.axes, commit: commitAxis(index) };
   const key = `${v.key} @${commitAxis(index)} ${commit.sha.slice(0, 12)}`;
   if (!s) {
-    return {
+    return notRunCell({
       key,
       digest: `${v.steps[0]?.digest ?? "cell"}-${index}`,
       axes,
       inputs: v.inputs,
-      result: "not-run",
-      allowedFailure: false,
-      errors: 0,
-      warnings: 0,
-      durationMs: 0,
-      attempts: 0,
-      ranOn: null,
-      message: index === 0 ? v.reason : null,
-      record: { dir: null, id: null, log: null },
-      toolchain: null,
-      reproducer: "",
-      diagnostics: [],
-      reusedFrom: null,
-    };
+    }, index === 0 ? v.reason : null);
   }
   let errors = 0;
   let warnings = 0;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { flag, parseArgs, str } from "../util/args.ts";
+import { flag, oneOperand, parseArgs, str } from "../util/args.ts";
 import { commonSpecs } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
@@ -45,7 +45,7 @@ async function run(
     reproduce: { type: "string" },
     lenient: { type: "boolean" },
   });
-  const [sub, file, ...extra] = p.positionals;
+  const [sub, ...words] = p.positionals;
   if (sub !== "parse") {
     throw new UserError(
       sub === undefined
@@ -54,16 +54,10 @@ async function run(
       { hint: "kcross report parse <file|-> [--json]" },
     );
   }
-  if (file === undefined) {
-    throw new UserError("Missing report file", {
-      hint: "kcross report parse <file|-> (use - for standard input)",
-    });
-  }
-  if (extra.length > 0) {
-    throw new UserError(`Unexpected argument "${extra[0]}"`, {
-      hint: "kcross report parse takes one report file",
-    });
-  }
+  const file = oneOperand(words, "report file", {
+    missing: "kcross report parse <file|-> (use - for standard input)",
+    extra: "kcross report parse takes one report file",
+  });
   const text = await readReportInput(file, { cwd: ctx.cwd });
   const reproPath = str(p, "reproduce");
   const parseOptions = reproPath === undefined

@@ -18,6 +18,7 @@ import { buildableTargets, kbuildTreeAt } from "./kbuild_dirs.ts";
 import type { ReadyRepro, RunReproOptions } from "./prepare_repro.ts";
 import type { ReproPlan, Verdict } from "./types.ts";
 import { shellLine } from "../util/shell_quote.ts";
+import { readTextOrNull } from "../util/fs.ts";
 
 /** What `runRepro` returns. */
 export interface ReproResult {
@@ -76,15 +77,6 @@ export async function forgetObjects(
     }
   }
   return n;
-}
-
-async function readTextOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
 }
 
 function configLine(config: string, symbol: string): string | null {

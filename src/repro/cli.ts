@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { flag, parseArgs, str } from "../util/args.ts";
+import { flag, oneOperand, parseArgs, str } from "../util/args.ts";
 import { commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
@@ -98,17 +98,10 @@ error (packages missing and not root), 3 infrastructure error.`;
 
 async function repro(ctx: CommandContext): Promise<number> {
   const p = parseArgs(ctx.args, REPORT_RUN_SPECS);
-  const [file, ...extra] = p.positionals;
-  if (file === undefined) {
-    throw new UserError("Missing report file", {
-      hint: "kcross repro <report|-> (use - for standard input)",
-    });
-  }
-  if (extra.length) {
-    throw new UserError(`Unexpected argument "${extra[0]}"`, {
-      hint: "kcross repro takes one report file",
-    });
-  }
+  const file = oneOperand(p.positionals, "report file", {
+    missing: "kcross repro <report|-> (use - for standard input)",
+    extra: "kcross repro takes one report file",
+  });
   const run = await readReportRun(ctx, p, file);
   const commit = str(p, "commit");
   const result = await runRepro(run.text, {

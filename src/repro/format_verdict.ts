@@ -61,7 +61,17 @@ const EXTRA_SHOWN = 8;
  */
 export const ROWS_SHOWN = 500;
 
-function loc(
+/**
+ * A row's place as the verdicts print it: `file:line:column`, the parts it
+ * has (`?` for no file).
+ *
+ * @example
+ * ```ts
+ * import { loc } from "./format_verdict.ts";
+ * if (loc({ file: "a.c", line: 3, column: null }) !== "a.c:3") throw new Error();
+ * ```
+ */
+export function loc(
   r: { file: string | null; line: number | null; column?: number | null },
 ): string {
   return `${r.file ?? "?"}${r.line !== null ? `:${r.line}` : ""}${
@@ -131,6 +141,27 @@ export function formatVerdict(v: Verdict): string[] {
       } (${v.werror.why})`,
     );
   }
+  lines.push(...setupLines(v));
+  if (v.build) lines.push("", `build record: ${v.build.recordDir}`);
+  lines.push(`verdict: ${v.verdict}`);
+  return lines;
+}
+
+/**
+ * A run's setup differences and notes as the verdicts print them: a blank
+ * line, a heading and `  - ` items for each list that is not empty.
+ *
+ * @example
+ * ```ts
+ * import { setupLines } from "./format_verdict.ts";
+ * const l = setupLines({ differences: ["clang-15 for clang-15.0.7"], notes: [] });
+ * if (l.join("|") !== "|setup differences:|  - clang-15 for clang-15.0.7") throw new Error();
+ * ```
+ */
+export function setupLines(
+  v: { differences: readonly string[]; notes: readonly string[] },
+): string[] {
+  const lines: string[] = [];
   if (v.differences.length) {
     lines.push("", "setup differences:");
     for (const d of v.differences) lines.push(`  - ${d}`);
@@ -139,7 +170,5 @@ export function formatVerdict(v: Verdict): string[] {
     lines.push("", "notes:");
     for (const n of v.notes) lines.push(`  - ${n}`);
   }
-  if (v.build) lines.push("", `build record: ${v.build.recordDir}`);
-  lines.push(`verdict: ${v.verdict}`);
   return lines;
 }

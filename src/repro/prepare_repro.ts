@@ -24,6 +24,7 @@ import {
 import type { WerrorMode } from "../config/robot_policy.ts";
 import type { ReportFields, ReproPlan } from "./types.ts";
 import { sha256Hex } from "../util/sha256_hex.ts";
+import { readTextOrNull } from "../util/fs.ts";
 import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
 
 /** Options for `runRepro` (and the steps it is made of). */
@@ -175,12 +176,8 @@ export async function prepareRepro(
 }
 
 async function fileDigest(path: string): Promise<string | null> {
-  try {
-    return sha256Hex(await Deno.readTextFile(path));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
+  const text = await readTextOrNull(path);
+  return text === null ? null : sha256Hex(text);
 }
 
 /**

@@ -14,6 +14,7 @@ import { sha256Hex } from "../util/sha256_hex.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import { describeConfig, missingConfig } from "./plan_config.ts";
 import type { ReproConfig, WerrorChoice } from "./types.ts";
+import { pathExists } from "../util/fs.ts";
 
 /** The config the build gets, and what the verdict says of it. */
 export interface ResolvedReproConfig {
@@ -35,16 +36,6 @@ export interface ResolveConfigOptions {
   signal: AbortSignal;
   /** Progress lines. */
   step(line: string): void;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /**
@@ -77,7 +68,7 @@ export async function resolveReproConfig(
   const path = `${options.cacheDir}/url-${
     sha256Hex(config.url).slice(0, 16)
   }.config`;
-  if (await exists(path)) {
+  if (await pathExists(path)) {
     options.step(`config: ${config.url} (downloaded before: ${path})`);
     return done({ kind: "file", path }, config);
   }

@@ -82,6 +82,17 @@ export async function runBisect(
   await Deno.mkdir(options.outDir, { recursive: true });
   const steps: BisectStep[] = [];
   const recordOf = new Map<string, string>();
+  /** Builds `sha` in the worktree; an interrupted build stops the bisection. */
+  const buildAt = async (sha: string, subject: string) => {
+    const build = await options.build({
+      worktree: options.worktree,
+      outDir: options.outDir,
+      commit: { sha, subject },
+      signal,
+    });
+    if (build.result === "interrupted" || signal.aborted) throw interrupted();
+    return build;
+  };
   let state: BisectState = await bisectStart(options.worktree, {
     bad: options.bad,
     good: options.good,
@@ -95,15 +106,7 @@ export async function runBisect(
         ? ""
         : ` (${state.remaining} left after this)`;
       out.err(`kcross: bisect ${sha.slice(0, 12)} ${subject}${left}`);
-      const build = await options.build({
-        worktree: options.worktree,
-        outDir: options.outDir,
-        commit: { sha, subject },
-        signal,
-      });
-      if (build.result === "interrupted" || signal.aborted) {
-        throw interrupted();
-      }
+      const build = await buildAt(sha, subject);
       if (build.result === "infra-error") {
         throw new InfraError(
           `Building ${sha.slice(0, 12)} failed for an infrastructure reason${
@@ -139,15 +142,7 @@ export async function runBisect(
         // the answer comes with its build record
         out.err(`kcross: building the first bad commit ${sha.slice(0, 12)}`);
         await ownedWorktree(options.repo, options.worktree, sha);
-        const build = await options.build({
-          worktree: options.worktree,
-          outDir: options.outDir,
-          commit: { sha, subject },
-          signal,
-        });
-        if (build.result === "interrupted" || signal.aborted) {
-          throw interrupted();
-        }
+        const build = await buildAt(sha, subject);
         recordOf.set(sha, build.recordId);
       }
       return {

@@ -168,3 +168,38 @@ export function optInt(p: AnyParsed, name: string): number | undefined {
   }
   return Number(v);
 }
+
+/**
+ * The one operand a command takes (`kcross repro <report>`).
+ *
+ * @param words the positionals
+ * @param what what the operand is, for "Missing …"
+ * @param hints the hint lines for a missing and for an extra operand
+ * @throws {UserError} when there is none, or more than one
+ *
+ * @example
+ * ```ts
+ * import { oneOperand } from "./args.ts";
+ * const hints = { missing: "kcross x <file>", extra: "kcross x takes one file" };
+ * if (oneOperand(["a"], "file", hints) !== "a") throw new Error();
+ * try { oneOperand(["a", "b"], "file", hints); throw new Error(); } catch (e) {
+ *   if (!String(e).includes('Unexpected argument "b"')) throw e;
+ * }
+ * ```
+ */
+export function oneOperand(
+  words: readonly string[],
+  what: string,
+  hints: { missing: string; extra: string },
+): string {
+  const [word, ...extra] = words;
+  if (word === undefined) {
+    throw new UserError(`Missing ${what}`, { hint: hints.missing });
+  }
+  if (extra.length > 0) {
+    throw new UserError(`Unexpected argument "${extra[0]}"`, {
+      hint: hints.extra,
+    });
+  }
+  return word;
+}

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { flag, parseArgs, str } from "../util/args.ts";
+import { flag, oneOperand, parseArgs, str } from "../util/args.ts";
 import { flagHelp } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
@@ -78,17 +78,10 @@ async function verify(ctx: CommandContext): Promise<number> {
   if (flag(p, "json") && flag(p, "trailers-only")) {
     throw new UserError("--json and --trailers-only contradict each other");
   }
-  const [input, ...extra] = p.positionals;
-  if (input === undefined) {
-    throw new UserError("Missing report", {
-      hint: "kcross verify <report|-|Message-ID|lore URL> [--commit REV]",
-    });
-  }
-  if (extra.length) {
-    throw new UserError(`Unexpected argument "${extra[0]}"`, {
-      hint: "kcross verify takes one report; the fix is --commit REV",
-    });
-  }
+  const input = oneOperand(p.positionals, "report", {
+    missing: "kcross verify <report|-|Message-ID|lore URL> [--commit REV]",
+    extra: "kcross verify takes one report; the fix is --commit REV",
+  });
   const run = await readReportRun(ctx, p, input);
   const rev = str(p, "commit");
   const base = str(p, "base");

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { loc, setupLines } from "../repro/format_verdict.ts";
 import { alsoLine } from "./also_matrix.ts";
 import type { FixRow } from "./types.ts";
 import type { VerifyResult } from "./run_verify.ts";
@@ -33,14 +34,6 @@ export function fixStatusText(
   }
   if (r.notRebuilt) return "still there (object not rebuilt)";
   return r.status;
-}
-
-function loc(
-  r: { file: string | null; line: number | null; column?: number | null },
-): string {
-  return `${r.file ?? "?"}${r.line !== null ? `:${r.line}` : ""}${
-    r.column !== null && r.column !== undefined ? `:${r.column}` : ""
-  }`;
 }
 
 /**
@@ -123,14 +116,7 @@ export function formatVerify(v: VerifyResult): string[] {
     lines.push("", `also (${v.cells.length} cells):`);
     for (const c of v.cells) lines.push(`  ${alsoLine(c)}`);
   }
-  if (v.differences.length) {
-    lines.push("", "setup differences:");
-    for (const d of v.differences) lines.push(`  - ${d}`);
-  }
-  if (v.notes.length) {
-    lines.push("", "notes:");
-    for (const n of v.notes) lines.push(`  - ${n}`);
-  }
+  lines.push(...setupLines(v));
   lines.push(`verdict: ${v.verdict}`);
   if (v.verdict === "fixed") lines.push(...trailerLines(v));
   return lines;
