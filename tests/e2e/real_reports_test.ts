@@ -86,6 +86,25 @@ const REPORTS: RealReport[] = [
       "binutils: CROSS_COMPILE=s390x-linux-gnu- (the distro's binutils on PATH) instead of make.cross's s390x-linux-",
     ],
   },
+  {
+    // Old format, gcc, a named allyesconfig only at download.01.org and a
+    // small directory target on the make.cross line.
+    file: "mips-allyesconfig-renesas_usbhs-gcc.eml",
+    arch: "mips",
+    needs: ["mips-linux-gnu-gcc-12"],
+    substitute: "system/mips-linux-gnu-gcc-12-12.2.0",
+    differences: [
+      "regenerated mips-allyesconfig with make allyesconfig and CONFIG_WERROR off (robot policy)",
+    ],
+  },
+  {
+    // Old format, clang on x86_64, attached 2020 randconfig (no targets:
+    // drivers/hwspinlock/ from the diagnostic), the line moved by one.
+    file: "x86_64-randconfig-hwspinlock-clang.eml",
+    arch: "x86_64",
+    needs: ["clang-15", "ld.lld-15"],
+    substitute: "system/clang-15",
+  },
 ];
 
 /** The user's checkout for every report: a clone of the 6.1 base, made once. */
