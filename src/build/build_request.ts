@@ -19,11 +19,8 @@ import { ccacheOf, commonSpecs, jobsOf } from "../util/flags.ts";
 import { UserError } from "../errors.ts";
 import { localFragment } from "../config/mod.ts";
 import { checkMakeWords } from "./make_words.ts";
-import {
-  configSourceOf,
-  type NativeInput,
-  normaliseSet,
-} from "./plan_native.ts";
+import { configSourceOf, normaliseSet } from "./config_source.ts";
+import type { NativeInput } from "./plan_native.ts";
 import type { ConfigSource } from "./types.ts";
 
 /** The native build flags (`kcross build --help` lists them). */

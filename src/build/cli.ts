@@ -16,13 +16,11 @@ import { UserError } from "../errors.ts";
 import { resolvePath } from "./_host.ts";
 import { formatPlan } from "./format_plan.ts";
 import { planMakeCross } from "./plan_makecross.ts";
-import {
-  assembleNativePlan,
-  gatherNativeFacts,
-  type NativeInput,
-} from "./plan_native.ts";
+import type { NativeInput } from "./plan_native.ts";
+import { prepareNativeBuild, runNativeBuild } from "./native_build.ts";
 import { formatTimings, msSinceProcessStart, ownCpuMs } from "./_timings.ts";
-import { exitCodeForResult, runBuild } from "./run_build.ts";
+import { type BuildOutcome, exitCodeForResult } from "./outcome.ts";
+import { runBuild } from "./run_build.ts";
 import type { ArtifactLevel, BuildPlan } from "./types.ts";
 import {
   artifactRules,
@@ -129,6 +127,7 @@ async function printOrRun(
     recordDir: string | undefined;
     timings: Record<string, number>;
   },
+  run: typeof runBuild = (p, o) => runBuild(p, o),
 ): Promise<number> {
   if (opts.dryRun) {
     if (opts.json) ctx.out.out(JSON.stringify(plan, null, 2));
@@ -137,7 +136,7 @@ async function printOrRun(
   }
   // With --json stdout is the metadata object alone: make's lines go to stderr.
   const out = opts.json ? { ...ctx.out, out: ctx.out.err } : ctx.out;
-  const outcome = await runBuild(plan, {
+  const outcome: BuildOutcome = await run(plan, {
     out,
     signal: ctx.signal,
     timings: opts.timings,
@@ -273,8 +272,8 @@ async function runNative(ctx: CommandContext): Promise<number> {
     out: ctx.out,
     signal: ctx.signal,
   };
-  const facts = await gatherNativeFacts(input);
-  const plan = assembleNativePlan(input, facts);
+  const build = await prepareNativeBuild(input);
+  const { plan, facts } = build;
   if (!plan.phases?.length && (artifacts || input.keepGoing)) {
     ctx.out.err(
       `warning: ${
@@ -287,7 +286,7 @@ async function runNative(ctx: CommandContext): Promise<number> {
     json: flag(p, "json"),
     recordDir: str(p, "record-dir"),
     timings: { ...start, ...facts.build.timings },
-  });
+  }, (_, o) => runNativeBuild(build, o));
 }
 
 /** Subcommands this area provides. */

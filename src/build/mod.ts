@@ -2,11 +2,10 @@
  * Builds: the two front doors (`make.cross` drop-in, native `build`), both
  * producing a `BuildPlan`, and the runner that carries one out.
  *
- * Other areas: `repro` calls `planNativeBuild({ …, triple, tripleReason })`
- * to force the triple a report names; `matrix`/`series` call
- * `planNativeBuild` per cell/commit and then `runBuild`; the runner calls
- * `retargetPlan(plan, finalConfig)` after the config step when
- * `plan.tripleProvisional` is set.
+ * Other areas build through the one `Builder` (`nativeBuilder`: `prepare`
+ * gathers the facts and plans, `run` carries the build out, settling a
+ * provisional triple after the config step); `repro` passes `triple` and
+ * `tripleReason` to force the triple a report names.
  *
  * @module
  */
@@ -18,12 +17,23 @@ export {
 } from "./plan_makecross.ts";
 export {
   configSourceOf,
-  type NativeInput,
   normaliseSet,
   overlayConfig,
+} from "./config_source.ts";
+export {
+  gatherNativeFacts,
+  type NativeFacts,
+  type NativeInput,
   planNativeBuild,
-  retargetPlan,
 } from "./plan_native.ts";
+export { settleTriple, type TripleFact } from "./native_triple.ts";
+export {
+  type Builder,
+  type NativeBuild,
+  nativeBuilder,
+  prepareNativeBuild,
+  runNativeBuild,
+} from "./native_build.ts";
 export {
   checkMakeWords,
   MAKE_VAR_RULES,
@@ -44,9 +54,10 @@ export { compareVersionSort, lastByVersion } from "./version_sort.ts";
 export {
   type BuildOutcome,
   type BuildResult,
-  runBuild,
+  exitCodeForResult,
   type RunBuildOptions,
-} from "./run_build.ts";
+} from "./outcome.ts";
+export { runBuild } from "./run_build.ts";
 export {
   BUILD_FLAG_SPECS,
   type BuildFlagRules,

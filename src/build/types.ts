@@ -92,14 +92,15 @@ export interface BuildPlan {
   allowEmpty: boolean;
   /** Free-form notes shown by --dry-run (deviations from make.cross, etc.). */
   notes: string[];
-  /** `COMPILER` as requested (`gcc-11.2.0`, `clang-17`); needed to re-resolve. */
+  /** `COMPILER` as requested (`gcc-11.2.0`, `clang-17`). */
   compiler?: string;
   /** `make kernelversion` of the source tree, when known. */
   kernelVersion?: string | null;
   /**
    * True when the triple is a guess made before the config step (native mode,
-   * config not generated yet): the runner calls `retargetPlan()` from
-   * `src/build/mod.ts` with the final `.config` before running make.
+   * config not generated yet): the plan the config step runs with.
+   * `runNativeBuild()` settles it against the final `.config` and plans
+   * again (`planNativeBuild()` with the settled facts) before make.
    */
   tripleProvisional?: boolean;
   /** Accept a substitute compiler version (recorded as such). */
@@ -110,6 +111,4 @@ export interface BuildPlan {
   noFetch?: boolean;
   /** COMPILER_INSTALL_PATH used for the toolchain, when one was. */
   installPath?: string;
-  /** The toolchain words inside `argv` (CROSS_COMPILE/LLVM…/KCFLAGS), for `retargetPlan`. */
-  crossArgs?: string[];
 }

@@ -1,33 +1,24 @@
 /**
- * The one adapter between a matrix cell and the build engine:
- * cell → native build options → `planNativeBuild` → `runBuild` → outcome.
+ * Between a matrix cell and the builder: cell → build request → the one
+ * adapter `toNativeInput` → `Builder.prepare` → `Builder.run` → outcome.
  * Everything else in the matrix area sees only the `CellRunner` interface.
  *
  * @module
  */
 import type { Output } from "../util/output.ts";
 import {
+  type Builder,
+  type BuildOutcome,
   type BuildRequest,
-  planNativeBuild,
-  runBuild,
+  nativeBuilder,
+  type NativeInput,
   toNativeInput,
 } from "../build/mod.ts";
-import type { BuildOutcome, RunBuildOptions } from "../build/mod.ts";
-import type { BuildPlan } from "../build/types.ts";
-import type { NativeInput } from "../build/plan_native.ts";
 import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
 import { cellPhases } from "./_cell_targets.ts";
 import { shellQuote } from "../util/shell_quote.ts";
 import type { CellContext, CellRunner } from "./runner.ts";
 import type { Cell, CellOutcome, CellResult } from "./types.ts";
-
-/** The engine entry points (injectable for tests). */
-export interface Engine {
-  plan(input: NativeInput): Promise<BuildPlan>;
-  run(plan: BuildPlan, options: RunBuildOptions): Promise<BuildOutcome>;
-}
-
-const realEngine: Engine = { plan: planNativeBuild, run: runBuild };
 
 /**
  * The build request of a cell: `W`/`C` as such, other make variables as
@@ -115,20 +106,26 @@ function mapResult(result: BuildOutcome["result"]): CellResult {
  * the toolchain) is serialized per compiler and arch, so parallel cells
  * fetch a toolchain once; the builds themselves run in parallel.
  */
-export function createCellRunner(engine: Engine = realEngine): CellRunner {
+export function createCellRunner(
+  builder: Builder = nativeBuilder,
+): CellRunner {
   return {
     async run(cell, ctx): Promise<CellOutcome> {
       const out = cellOutput(ctx);
       await Deno.mkdir(ctx.buildDir, { recursive: true });
       const t0 = performance.now();
       ctx.status?.("resolving toolchain");
-      const plan = await ctx.serialize(
+      const build = await ctx.serialize(
         `toolchain:${cell.inputs.compiler}:${cell.inputs.arch}`,
         () =>
-          engine.plan({ ...nativeInput(cell, ctx), out, signal: ctx.signal }),
+          builder.prepare({
+            ...nativeInput(cell, ctx),
+            out,
+            signal: ctx.signal,
+          }),
       );
       const planMs = Math.round(performance.now() - t0);
-      const built = await engine.run(plan, {
+      const built = await builder.run(build, {
         out,
         signal: ctx.signal,
         echo: false,
@@ -149,6 +146,7 @@ export function createCellRunner(engine: Engine = realEngine): CellRunner {
           ),
         ].join(" ")
       ).join(" && ");
+      const plan = built.plan ?? build.plan;
       const tc = plan.toolchain;
       const phases = cellPhases(meta);
       return {

@@ -9,7 +9,7 @@ import { parseReport } from "../report/mod.ts";
 import { resolveToolchain } from "../toolchain/mod.ts";
 import {
   type BuildRequest,
-  planNativeBuild,
+  prepareNativeBuild,
   runBuild,
   toNativeInput,
 } from "../build/mod.ts";
@@ -43,7 +43,7 @@ export function defaultEngine(): ReproEngine {
     resolveToolchain(request, options) {
       return resolveToolchain(request, options);
     },
-    planBuild(input) {
+    async planBuild(input) {
       const w = input.makeVars.find((v) => v.startsWith("W="))?.slice(2);
       const c = input.makeVars.find((v) => v.startsWith("C="))?.slice(2);
       const request: BuildRequest = {
@@ -67,7 +67,8 @@ export function defaultEngine(): ReproEngine {
         targets: input.targets,
         makeArgs: input.makeVars.filter((v) => !/^[WC]=/.test(v)),
       };
-      return planNativeBuild({
+      // The report's triple is given: the plan is never provisional.
+      const { plan } = await prepareNativeBuild({
         ...toNativeInput(request, {
           srcTree: input.srcTree,
           outDir: input.outDir,
@@ -78,6 +79,7 @@ export function defaultEngine(): ReproEngine {
         // The toolchain is already resolved (exact or an accepted substitute).
         resolve: () => Promise.resolve(input.toolchain),
       });
+      return plan;
     },
     runBuild(plan, options) {
       return runBuild(plan, { ...options, echo: false });

@@ -7,13 +7,13 @@
  */
 import type { Output } from "../util/output.ts";
 import {
+  type Builder,
   type BuildOutcome,
   type BuildRequest,
-  planNativeBuild,
-  runBuild,
+  type NativeBuild,
+  nativeBuilder,
   toNativeInput,
 } from "../build/mod.ts";
-import type { BuildPlan } from "../build/types.ts";
 import { parseBuildArgs } from "./build_args.ts";
 import { countCompiledInRecord } from "./count_compiled.ts";
 import { type CellRunner, loadCellRunner } from "../matrix/runner.ts";
@@ -66,15 +66,16 @@ export async function stepFromOutcome(
  * O= dir. Records land in the record store; make's output goes to each
  * record's build.log, not the terminal.
  */
-export function nativeBuilder(
+export function commitBuilder(
   options: BuildRequest,
   context: { out: Output; cwd: string },
+  builder: Builder = nativeBuilder,
 ): BuildCommit {
-  let planned: { key: string; plan: BuildPlan } | null = null;
+  let planned: { key: string; build: NativeBuild } | null = null;
   return async (req) => {
     const key = `${req.worktree}\u0000${req.outDir}`;
     if (planned?.key !== key) {
-      const plan = await planNativeBuild({
+      const build = await builder.prepare({
         ...toNativeInput(options, {
           srcTree: req.worktree,
           outDir: req.outDir,
@@ -83,9 +84,9 @@ export function nativeBuilder(
         out: context.out,
         signal: req.signal,
       });
-      planned = { key, plan };
+      planned = { key, build };
     }
-    const outcome = await runBuild(planned.plan, {
+    const outcome = await builder.run(planned.build, {
       out: context.out,
       signal: req.signal,
       echo: false,
@@ -119,7 +120,7 @@ export function defaultEngine(
       toNativeInput(parsed, { srcTree: "", outDir: "", cwd: request.cwd }); // a bad --config fails now
       return Promise.resolve([{
         name: "",
-        build: nativeBuilder(parsed, { out: request.out, cwd: request.cwd }),
+        build: commitBuilder(parsed, { out: request.out, cwd: request.cwd }),
       }]);
     },
   };

@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
 import { makeFakeKernel } from "../_support/fake_kernel.ts";
 import { installGccShim } from "../_support/shims.ts";
-import {
-  type NativeInput,
-  planNativeBuild,
-} from "../../src/build/plan_native.ts";
+import type { NativeInput } from "../../src/build/plan_native.ts";
+import { prepareNativeBuild } from "../../src/build/native_build.ts";
+
+const planned = async (i: NativeInput) => (await prepareNativeBuild(i)).plan;
 import type { Resolver } from "../../src/build/_cross.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
 
@@ -31,7 +31,7 @@ Deno.test("planNativeBuild() with named targets: phases in the plan, only Kbuild
     configs: { build_dir: "CONFIG_PPC64=y\n" },
   });
   await installGccShim(k.cip, "13.2.0", "powerpc64-linux");
-  const plan = await planNativeBuild(
+  const plan = await planned(
     input(k.src, k.cip, {
       targets: ["modules", "drivers/vfio/"],
       keepGoing: true,
@@ -55,7 +55,7 @@ Deno.test("planNativeBuild() without namedTargets passes every target to make (r
     configs: { build_dir: "CONFIG_PPC64=y\n" },
   });
   await installGccShim(k.cip, "13.2.0", "powerpc64-linux");
-  const plan = await planNativeBuild(
+  const plan = await planned(
     input(k.src, k.cip, { targets: ["modules"], namedTargets: false }),
   );
   assertEquals(plan.argv.at(-1), "modules");
@@ -65,7 +65,7 @@ Deno.test("planNativeBuild() without namedTargets passes every target to make (r
 Deno.test("planNativeBuild() for headers alone needs no .config and plans no config step", async () => {
   await using k = await makeFakeKernel();
   await installGccShim(k.cip, "13.2.0", "powerpc-linux");
-  const plan = await planNativeBuild(
+  const plan = await planned(
     input(k.src, k.cip, { targets: ["headers"] }),
   );
   assertEquals(plan.config, null);
@@ -79,7 +79,7 @@ Deno.test("planNativeBuild() refuses a target the arch lacks before resolving a 
   });
   await assertRejects(
     () =>
-      planNativeBuild(
+      planned(
         input(k.src, k.cip, { arch: "x86_64", targets: ["dtbs"] }),
       ),
     UserError,

@@ -6,15 +6,18 @@ import {
 } from "../_support/assert.ts";
 import { makeFakeKernel } from "../_support/fake_kernel.ts";
 import { installGccShim, installLlvmShim } from "../_support/shims.ts";
+import { configSourceOf, normaliseSet } from "../../src/build/config_source.ts";
 import {
-  configSourceOf,
+  gatherNativeFacts,
   type NativeInput,
-  normaliseSet,
   planNativeBuild,
-  retargetPlan,
 } from "../../src/build/plan_native.ts";
+import { prepareNativeBuild } from "../../src/build/native_build.ts";
+import { settleTriple } from "../../src/build/native_triple.ts";
 import type { Resolver } from "../../src/build/_cross.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
+
+const planned = async (i: NativeInput) => (await prepareNativeBuild(i)).plan;
 
 const noFetch: Resolver = (req) =>
   Promise.reject(new InfraError(`test: no fetch for ${req.triple}`));
@@ -42,7 +45,7 @@ Deno.test("planNativeBuild() takes the triple from the output dir's existing .co
     configs: { build_dir: "CONFIG_PPC64=y\n" },
   });
   await installGccShim(k.cip, "13.2.0", "powerpc64-linux");
-  const plan = await planNativeBuild(
+  const plan = await planned(
     base(k.src, k.cip, { w: "1", targets: ["drivers/vfio/"] }),
   );
   assertEquals(plan.mode, "native");
@@ -68,7 +71,7 @@ Deno.test("planNativeBuild() takes the triple from the output dir's existing .co
 Deno.test("planNativeBuild() without a config source needs an existing .config", async () => {
   await using k = await makeFakeKernel();
   await assertRejects(
-    () => planNativeBuild(base(k.src, k.cip, {})),
+    () => planned(base(k.src, k.cip, {})),
     UserError,
     "No .config",
   );
@@ -89,7 +92,7 @@ Deno.test("planNativeBuild() guesses the triple of a named config target and mar
   ];
   for (const [arch, target, triple] of rows) {
     await t.step(`${arch} ${target}`, async () => {
-      const plan = await planNativeBuild(base(k.src, k.cip, {
+      const plan = await planned(base(k.src, k.cip, {
         arch,
         config: { kind: "target", target },
       }));
@@ -106,7 +109,7 @@ Deno.test("planNativeBuild() merges --set and fragments over a config file befor
   });
   await installGccShim(k.cip, "13.2.0", "mips-linux");
   await Deno.writeTextFile(`${k.root}/frag`, "CONFIG_FOO=y\n");
-  const plan = await planNativeBuild(base(k.src, k.cip, {
+  const plan = await planned(base(k.src, k.cip, {
     arch: "mips",
     config: { kind: "file", path: `${k.src}/cfgs/.config` },
     fragments: [`${k.root}/frag`],
@@ -122,7 +125,7 @@ Deno.test("planNativeBuild() uses an explicit triple (repro: the report's compil
     configs: { build_dir: "CONFIG_PPC64=y\n" },
   });
   await installGccShim(k.cip, "11.2.0", "powerpc-linux");
-  const plan = await planNativeBuild(base(k.src, k.cip, {
+  const plan = await planned(base(k.src, k.cip, {
     compiler: "gcc-11.2.0",
     triple: "powerpc-linux",
     tripleReason: "report: compiler: powerpc-linux-gcc (GCC) 11.2.0",
@@ -136,28 +139,44 @@ Deno.test("planNativeBuild() uses an explicit triple (repro: the report's compil
   assertEquals(plan.toolchain?.triple, "powerpc-linux");
 });
 
-Deno.test("retargetPlan() settles a provisional triple against the final .config", async (t) => {
+Deno.test("settleTriple() + planNativeBuild(): a provisional triple settled against the final .config", async (t) => {
   await using k = await makeFakeKernel({ version: "6.6.0" });
   await installGccShim(k.cip, "13.2.0", "mips-linux");
   await installGccShim(k.cip, "13.2.0", "mips64-linux");
-  const plan = await planNativeBuild(base(k.src, k.cip, {
+  const input = base(k.src, k.cip, {
     arch: "mips",
     config: { kind: "target", target: "allmodconfig" },
     targets: ["drivers/"],
-  }));
+  });
+  const facts = await gatherNativeFacts(input);
+  const plan = planNativeBuild(input, facts);
   assertEquals(plan.triple, "mips-linux");
-  await t.step("same triple: only the reason changes", async () => {
-    const same = await retargetPlan(plan, "# CONFIG_64BIT is not set\n", {
-      resolve: noFetch,
-    });
+  assertEquals(plan.tripleProvisional, true);
+  const where = `${k.src}/build_dir/.config`;
+  await t.step("same triple: only the reason changes (no I/O)", () => {
+    const triple = settleTriple(
+      facts.triple,
+      "mips",
+      "# CONFIG_64BIT is not set\n",
+      where,
+    );
+    const same = planNativeBuild(input, { ...facts, triple });
     assertEquals(same.argv, plan.argv);
     assertEquals(same.tripleProvisional, false);
+    assertEquals(planNativeBuild(input, { ...facts, triple }), same);
   });
-  await t.step("64-bit after all: the cross words are replaced", async () => {
-    const moved = await retargetPlan(plan, "CONFIG_64BIT=y\n", {
-      resolve: noFetch,
-      env: { PATH: "/usr/bin:/bin" },
-    });
+  await t.step("64-bit after all: facts for the new triple", async () => {
+    const triple = settleTriple(
+      facts.triple,
+      "mips",
+      "CONFIG_64BIT=y\n",
+      where,
+    );
+    assertEquals(triple.from, "mips-linux");
+    const moved = planNativeBuild(
+      input,
+      await gatherNativeFacts(input, triple),
+    );
     assertEquals(moved.triple, "mips64-linux");
     assertEquals(moved.toolchain?.triple, "mips64-linux");
     assert(
@@ -168,6 +187,7 @@ Deno.test("retargetPlan() settles a provisional triple against the final .config
     assert(!moved.argv.some((w) => w.includes("/mips-linux/")));
     assertEquals(moved.argv.length, plan.argv.length);
     assertEquals(moved.argv.at(-1), "drivers/");
+    assert(moved.notes.some((n) => n.includes("mips-linux -> mips64-linux")));
   });
 });
 
@@ -179,7 +199,7 @@ Deno.test("planNativeBuild() applies the make.cross clang rules", async () => {
   await installLlvmShim(k.cip, "15.0.7");
   // No binutils on this PATH, whatever the host has.
   const path = "/nonexistent/kcross-no-binutils";
-  const plan = await planNativeBuild(
+  const plan = await planned(
     base(k.src, k.cip, { compiler: "clang-15", env: { PATH: path } }),
   );
   assert(plan.argv.includes("LLVM_IAS=0"));
@@ -218,11 +238,11 @@ Deno.test("planNativeBuild() spells ARCH the kernel's way for an alias (aarch64 
     configs: { build_dir: "CONFIG_ARM64=y\n" },
   });
   await installGccShim(k.cip, "13.2.0", "aarch64-linux");
-  const plan = await planNativeBuild(base(k.src, k.cip, { arch: "aarch64" }));
+  const plan = await planned(base(k.src, k.cip, { arch: "aarch64" }));
   assertEquals(plan.arch, "arm64");
   assert(plan.argv.includes("ARCH=arm64"));
   await assertRejects(
-    () => planNativeBuild(base(k.src, k.cip, { arch: "ppc9" })),
+    () => planned(base(k.src, k.cip, { arch: "ppc9" })),
     UserError,
     "Unknown arch",
   );
@@ -248,7 +268,7 @@ Deno.test("planNativeBuild() passes --allow-distro and --allow-substitute to the
     ] as Partial<NativeInput>[]
   ) {
     await assertRejects(() =>
-      planNativeBuild(base(k.src, "", { ...extra, resolve: record }))
+      planned(base(k.src, "", { ...extra, resolve: record }))
     );
   }
   assertEquals(seen, [{}, { allowDistro: true }, { allowSubstitute: true }]);

@@ -1,10 +1,7 @@
 import { fakeRecord } from "../_support/fake_record.ts";
 import { assert, assertEquals } from "../_support/assert.ts";
-import {
-  createCellRunner,
-  type Engine,
-  nativeInput,
-} from "../../src/matrix/run_cell.ts";
+import { createCellRunner, nativeInput } from "../../src/matrix/run_cell.ts";
+import type { Builder, NativeBuild } from "../../src/build/mod.ts";
 import { keyedSerializer } from "../../src/matrix/local.ts";
 import type { CellContext } from "../../src/matrix/runner.ts";
 import type { Cell } from "../../src/matrix/types.ts";
@@ -83,17 +80,18 @@ Deno.test("the real cell runner plans once per toolchain at a time and maps buil
   let maxPlanning = 0;
   const results = ["pass", "empty", "infra-error"] as const;
   let n = 0;
-  const engine: Engine = {
-    async plan(input) {
+  const engine: Builder = {
+    async prepare(input) {
       planning++;
       maxPlanning = Math.max(maxPlanning, planning);
       await new Promise((r) => setTimeout(r, 20));
       planning--;
-      return {
+      const plan = {
         arch: input.arch,
         triple: "powerpc64-linux",
         toolchain: null,
       } as unknown as BuildPlan;
+      return { input, facts: null, plan } as unknown as NativeBuild;
     },
     async run() {
       const recordDir = `${c.buildDir}/rec${n}`;

@@ -1,0 +1,67 @@
+/**
+ * The config step of a run: `runConfig()` with make's variables from the
+ * plan, minus its goals, logging into `config.log`.
+ *
+ * @module
+ */
+import { shellLine } from "../util/shell_quote.ts";
+import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
+import { fragmentCacheDir } from "../config/fragment_source.ts";
+import { InterruptedError } from "../errors.ts";
+import { runProcess } from "../proc/run_process.ts";
+import type { LogSink } from "./_run_log.ts";
+import type { PreparedMake } from "./_run_prepare.ts";
+import type { RunBuildOptions } from "./outcome.ts";
+import type { BuildPlan } from "./types.ts";
+
+/** Make variables that do not change what Kconfig produces. */
+const NOT_CONFIG_VARS = new Set(["W", "C", "CF", "V", "KCFLAGS", "SHELL", "O"]);
+
+/** make's argv for the build without its goals (config steps, phases). */
+export function goalless(plan: BuildPlan, made: PreparedMake): string[] {
+  return made.argv.filter((w, i) => i === 0 || !plan.targets.includes(w));
+}
+
+/** The config phase: make runs with the build's variables, minus its goals. */
+export function configPhase(
+  plan: BuildPlan,
+  made: PreparedMake,
+  log: LogSink,
+  options: RunBuildOptions,
+): Promise<ConfigOutcome> {
+  const out = options.out;
+  const configArgv = goalless(plan, made);
+  return runConfig(plan.config, {
+    srcTree: plan.srcTree,
+    objDir: plan.outDir ?? plan.srcTree,
+    arch: plan.arch,
+    cwd: plan.cwd,
+    digestExtra: [
+      plan.toolchain ? `${plan.toolchain.id}@${plan.toolchain.version}` : "",
+      ...made.argv.slice(1).filter((w) => {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w);
+        return m !== null && !NOT_CONFIG_VARS.has(m[1]!);
+      }),
+    ],
+    note: (line) => {
+      out.err(line);
+      log.chunk(new TextEncoder().encode(`${line}\n`));
+    },
+    signal: options.signal,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fragmentCache: fragmentCacheDir(),
+    make: async (goals, extraEnv) => {
+      const words = [...configArgv, ...goals];
+      out.err(`kcross: ${shellLine(words)}`);
+      const r = await runProcess(words, {
+        cwd: plan.cwd,
+        env: extraEnv ? { ...made.env, ...extraEnv } : made.env,
+        signal: options.signal,
+        onChunk: (c) => log.chunk(c),
+        onLine: (l) => log.line(l),
+      });
+      if (r.interrupted) throw new InterruptedError("Interrupted");
+      return r.code;
+    },
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The make step of a run: the named targets' phases, or one make call with
+ * the plan's argv, classified (pass, fail, empty target, infra, interrupt).
+ *
+ * @module
+ */
+import type { Output } from "../util/output.ts";
+import { shellLine } from "../util/shell_quote.ts";
+import { runProcess } from "../proc/run_process.ts";
+import type { ArtifactRecord, PhaseRecord } from "../record/types.ts";
+import { goalless } from "./_run_config.ts";
+import { emptyTargetReason } from "./_run_empty.ts";
+import type { FinalConfig } from "./_run_finish.ts";
+import type { LogSink } from "./_run_log.ts";
+import { runPhases } from "./_run_phases.ts";
+import type { PreparedMake } from "./_run_prepare.ts";
+import type { BuildResult } from "./outcome.ts";
+import type { BuildPlan } from "./types.ts";
+
+/** What the make step needs. */
+export interface MakeStepInput {
+  plan: BuildPlan;
+  made: PreparedMake;
+  recordDir: string;
+  /** build.log (+ timed log, diagnostics); closed when make has ended. */
+  sink: LogSink;
+  out: Output;
+  signal: AbortSignal;
+  finalConfig: FinalConfig;
+}
+
+/** How the make step went. */
+export interface MakeStepOutcome {
+  result: BuildResult;
+  reason: string | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** `build`, `check`, `artifacts` in ms. */
+  timings: Record<string, number>;
+  /** With named targets: each phase and what it collected. */
+  phases?: PhaseRecord[];
+  artifacts?: ArtifactRecord[];
+}
+
+/** Runs make for `input.plan` (its phases, or one call). */
+export async function runMakeStep(
+  input: MakeStepInput,
+): Promise<MakeStepOutcome> {
+  const { plan, made, sink } = input;
+  if (plan.phases?.length) {
+    let done;
+    try {
+      done = await runPhases({
+        plan,
+        made,
+        baseArgv: goalless(plan, made),
+        recordDir: input.recordDir,
+        sink,
+        out: input.out,
+        signal: input.signal,
+        finalConfig: input.finalConfig,
+      });
+    } finally {
+      sink.close();
+    }
+    let { result, reason } = done;
+    if (sink.writeError && result !== "interrupted") {
+      result = "infra-error";
+      reason = `cannot write the log: ${sink.writeError.message}`;
+    }
+    return {
+      result,
+      reason,
+      exitCode: done.exitCode,
+      exitSignal: done.signal,
+      timings: { build: done.buildMs, artifacts: done.artifactsMs },
+      phases: done.phases,
+      artifacts: done.artifacts,
+    };
+  }
+  input.out.err(`kcross: ${shellLine(made.argv)}`);
+  const timings: Record<string, number> = {};
+  const t0 = performance.now();
+  let r;
+  try {
+    r = await runProcess(made.argv, {
+      cwd: plan.cwd,
+      env: made.env,
+      signal: input.signal,
+      onChunk: (c) => sink.chunk(c),
+      onLine: (l) => sink.line(l),
+    });
+  } finally {
+    sink.close();
+    timings.build = performance.now() - t0;
+  }
+  const checking = performance.now();
+  const { result, reason } = await classify(plan, r, sink, input.finalConfig);
+  timings.check = performance.now() - checking;
+  return { result, reason, exitCode: r.code, exitSignal: r.signal, timings };
+}
+
+async function classify(
+  plan: BuildPlan,
+  r: { code: number; interrupted: boolean },
+  sink: LogSink,
+  finalConfig: FinalConfig,
+): Promise<{ result: BuildResult; reason: string | null }> {
+  if (r.interrupted) {
+    return { result: "interrupted", reason: "interrupted by signal" };
+  }
+  if (sink.writeError) {
+    return {
+      result: "infra-error",
+      reason: `cannot write the log: ${sink.writeError.message}`,
+    };
+  }
+  if (r.code !== 0) {
+    if (sink.infra) return { result: "infra-error", reason: sink.infra };
+    return { result: "fail", reason: `make exited with ${r.code}` };
+  }
+  if (plan.allowEmpty || plan.targets.length === 0) {
+    return { result: "pass", reason: null };
+  }
+  for (const target of plan.targets) {
+    const why = await emptyTargetReason(plan.srcTree, target, finalConfig);
+    if (why) return { result: "empty", reason: why };
+  }
+  return { result: "pass", reason: null };
+}
