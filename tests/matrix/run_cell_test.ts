@@ -159,9 +159,12 @@ Deno.test("a cell with named targets plans them as phases and records each targe
     artifactsMs: 3,
     artifacts: status === "pass" ? [name] : [],
   });
-  const engine: Engine = {
-    plan: (input) =>
-      Promise.resolve({ arch: input.arch, toolchain: null } as never),
+  const engine: Builder = {
+    prepare: (input) =>
+      Promise.resolve({
+        input,
+        plan: { arch: input.arch, toolchain: null },
+      } as never),
     async run() {
       const recordDir = `${c.buildDir}/rec`;
       await Deno.mkdir(recordDir, { recursive: true });
