@@ -28,8 +28,34 @@ import {
   readKernelVersionWithFiles,
 } from "./kernel_version.ts";
 
+/**
+ * Where gathering facts talks to the world: progress, cancelling, and the
+ * stand-ins tests give (toolchain resolver, KCFLAGS probe runner, CPU
+ * counter, cache).
+ */
+export interface FactsSeams {
+  out?: Output;
+  signal?: AbortSignal;
+  resolve?: Resolver;
+  probe?: ProbeRunner;
+  cpus?: () => Promise<number>;
+  /** Default: the cache dir's facts, or none when a test probe is given. */
+  cache?: FactsCache;
+}
+
+/** The seams set in `from`, and only those (for a `FactsRequest`). */
+export function factsSeams(from: FactsSeams): FactsSeams {
+  const seams: FactsSeams = {};
+  for (const k of SEAMS) {
+    if (from[k] !== undefined) (seams as Record<string, unknown>)[k] = from[k];
+  }
+  return seams;
+}
+
+const SEAMS = ["out", "signal", "resolve", "probe", "cpus", "cache"] as const;
+
 /** What `gatherBuildFacts` needs to know. */
-export interface FactsRequest {
+export interface FactsRequest extends FactsSeams {
   /** `ARCH` as make gets it. */
   arch: string;
   /** The crosstool triple the plan settled on. */
@@ -57,14 +83,6 @@ export interface FactsRequest {
   needCpus: boolean;
   /** Fail (UserError) when `kernelDir` is not a kernel tree (native builds). */
   requireKernelTree?: boolean;
-  out?: Output;
-  signal?: AbortSignal;
-  /** Seams: toolchain resolver, KCFLAGS probe runner, CPU counter, cache. */
-  resolve?: Resolver;
-  probe?: ProbeRunner;
-  cpus?: () => Promise<number>;
-  /** Default: the cache dir's facts, or none when a test probe is given. */
-  cache?: FactsCache;
 }
 
 /** The facts, plain data. */

@@ -55,9 +55,9 @@ export {
   type BuildOutcome,
   type BuildResult,
   exitCodeForResult,
+  runBuild,
   type RunBuildOptions,
-} from "./outcome.ts";
-export { runBuild } from "./run_build.ts";
+} from "./run_build.ts";
 export {
   BUILD_FLAG_SPECS,
   type BuildFlagRules,

@@ -16,7 +16,7 @@ import {
   resolvePath,
 } from "./_host.ts";
 import { decideTriple, isSupportedArch } from "./_common.ts";
-import { gatherBuildFacts, kcflagsWords } from "./facts.ts";
+import { factsSeams, gatherBuildFacts, kcflagsWords } from "./facts.ts";
 import type { FactsCache } from "./facts_cache.ts";
 import type { ProbeRunner } from "./kcflags.ts";
 import { type DropInOptions, parseMakeCrossArgs } from "./makecross_args.ts";
@@ -175,12 +175,7 @@ export async function planMakeCross(
     allowSubstitute: options.allowSubstitute,
     offline,
     needCpus: !parsed.jobsGiven,
-    ...(input.out ? { out: input.out } : {}),
-    ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.resolve ? { resolve: input.resolve } : {}),
-    ...(input.probe ? { probe: input.probe } : {}),
-    ...(input.cpus ? { cpus: input.cpus } : {}),
-    ...(input.cache ? { cache: input.cache } : {}),
+    ...factsSeams(input),
   });
   const cross = facts.cross;
   Object.assign(envDelta, cross.env);

@@ -6,17 +6,15 @@
  *
  * @module
  */
-import type { Output } from "../util/output.ts";
 import { archInfo } from "../toolchain/arch.ts";
-import type { Resolver } from "./_cross.ts";
 import {
   type BuildFacts,
   type FactsRequest,
+  type FactsSeams,
+  factsSeams,
   gatherBuildFacts,
   kcflagsWords,
 } from "./facts.ts";
-import type { FactsCache } from "./facts_cache.ts";
-import type { ProbeRunner } from "./kcflags.ts";
 import { checkMakeWords, trustedNote } from "./make_words.ts";
 import { initialTriple, type TripleFact } from "./native_triple.ts";
 import { normaliseSet } from "./config_source.ts";
@@ -29,7 +27,7 @@ import type {
 } from "./types.ts";
 
 /** Inputs of `planNativeBuild`. */
-export interface NativeInput {
+export interface NativeInput extends FactsSeams {
   /** Absolute kernel source tree (make runs here). */
   srcTree: string;
   arch: string;
@@ -80,14 +78,6 @@ export interface NativeInput {
   offline?: boolean;
   /** Never fetch (`--offline`): an uninstalled toolchain is an error. */
   noFetch?: boolean;
-  out?: Output;
-  signal?: AbortSignal;
-  /** Test seams. */
-  resolve?: Resolver;
-  probe?: ProbeRunner;
-  cpus?: () => Promise<number>;
-  /** The facts cache (default: the cache dir's; none with a test `probe`). */
-  cache?: FactsCache;
 }
 
 /** What a native plan needs from the machine (`gatherNativeFacts`). */
@@ -176,12 +166,7 @@ function factsRequest(
     ...(input.noFetch ? { noFetch: true } : {}),
     needCpus: input.jobs === undefined,
     requireKernelTree: true,
-    ...(input.out ? { out: input.out } : {}),
-    ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.resolve ? { resolve: input.resolve } : {}),
-    ...(input.probe ? { probe: input.probe } : {}),
-    ...(input.cpus ? { cpus: input.cpus } : {}),
-    ...(input.cache ? { cache: input.cache } : {}),
+    ...factsSeams(input),
   };
 }
 
