@@ -7,7 +7,12 @@
  *
  * @module
  */
-import { checkHost, type HostProbe, requirements } from "../doctor/mod.ts";
+import {
+  checkHost,
+  type HostProbe,
+  realHost,
+  requirements,
+} from "../doctor/mod.ts";
 import { InfraError } from "../errors.ts";
 import { targetSpec } from "./targets.ts";
 import type { PlannedPhase } from "./types.ts";
@@ -72,7 +77,7 @@ export function checkTargetTools(
   path: string,
 ): void {
   if (!phases.some((p) => targetSpec(p.name)?.hostTools)) return;
-  const m = missingTargetTools(phases, { path, exists })[0];
+  const m = missingTargetTools(phases, { ...realHost(), path })[0];
   if (!m) return;
   const where = m.lookedFor.startsWith("/") ? "" : " on PATH";
   throw new InfraError(
@@ -82,13 +87,4 @@ export function checkTargetTools(
         `install ${m.debian} (Debian/Ubuntu) or ${m.fedora} (Fedora); kcross doctor --config .config ${m.target} lists what a build needs`,
     },
   );
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
