@@ -52,6 +52,11 @@ export interface CrossRequest {
   offline: boolean;
   /** Never fetch (`--offline`): an uninstalled toolchain is an error. */
   noFetch?: boolean;
+  /**
+   * A clang build with GNU binutils may take the distro's prefix when
+   * make.cross's is not on PATH (native builds; the drop-in keeps make.cross's).
+   */
+  distroBinutils?: boolean;
   out?: Output;
   signal?: AbortSignal;
   resolve?: Resolver;
@@ -221,7 +226,12 @@ async function setupClang(
   const ias = llvmIas(req.arch, kv);
   // The long form and LLVM_IAS=0 run GNU binutils through CROSS_COMPILE.
   if (!llvm1 || ias === "0") {
-    const b = binutilsPrefix(crossTriple, req.triple, env.PATH);
+    const b = binutilsPrefix(
+      crossTriple,
+      req.triple,
+      env.PATH,
+      req.distroBinutils ?? false,
+    );
     vars.push(`CROSS_COMPILE=${b.prefix}`);
     if (b.note) notes.push(b.note);
   } else {

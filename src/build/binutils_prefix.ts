@@ -5,10 +5,12 @@
  * PATH. make.cross passes the crosstool triple (`s390x-linux-`); a distro
  * system has the Debian one (`s390x-linux-gnu-`, package
  * `binutils-s390x-linux-gnu`, the one the robot's own reports tell to
- * install). The first prefix whose `ld` is on PATH wins: the crosstool
- * triple, then the Debian triples of `toolchains/arches.json`. A swap is
- * always named in a note; none found keeps the crosstool prefix and says
- * which package provides the others.
+ * install). For a native build the first prefix whose `ld` is on PATH
+ * wins: the crosstool triple, then the Debian triples of
+ * `toolchains/arches.json`; a swap is always named in a note. The
+ * `make.cross` drop-in calls make exactly as make.cross does, so it keeps
+ * the crosstool prefix and only names the distro's in its note. None found
+ * keeps the crosstool prefix and says which package provides the others.
  *
  * @module
  */
@@ -32,6 +34,8 @@ export interface BinutilsPrefix {
  * @param crossTriple the triple make.cross passes (`s390x-linux`)
  * @param triple the crosstool triple chosen from the `.config` (`s390-linux`)
  * @param path the PATH make runs with
+ * @param swap take the distro's prefix when the crosstool one is missing
+ *   (native builds); false: keep make.cross's and say so (the drop-in)
  * @example
  * ```ts
  * import { binutilsPrefix } from "./binutils_prefix.ts";
@@ -44,6 +48,7 @@ export function binutilsPrefix(
   crossTriple: string,
   triple: string,
   path: string,
+  swap = true,
 ): BinutilsPrefix {
   const own = `${crossTriple}-`;
   if (findExecutable(`${own}ld`, path) !== null) {
@@ -57,6 +62,13 @@ export function binutilsPrefix(
   ];
   for (const d of debian) {
     if (findExecutable(`${d}-ld`, path) !== null) {
+      if (!swap) {
+        return {
+          prefix: own,
+          note:
+            `${BINUTILS_NOTE}CROSS_COMPILE=${own} as make.cross passes it, but no ${own}ld is on PATH (the distro's ${d}-ld is): add CROSS_COMPILE=${d}- to the command line, or use kcross build`,
+        };
+      }
       return {
         prefix: `${d}-`,
         note:

@@ -79,6 +79,8 @@ export interface FactsRequest extends FactsSeams {
   offline: boolean;
   /** Never fetch (`--offline`): an uninstalled toolchain is an error. */
   noFetch?: boolean;
+  /** Let a clang build take the distro's binutils prefix (native builds). */
+  distroBinutils?: boolean;
   /** Count CPUs (false when the caller gives the jobs). */
   needCpus: boolean;
   /** Fail (UserError) when `kernelDir` is not a kernel tree (native builds). */
@@ -232,6 +234,7 @@ export async function gatherBuildFacts(
       ...(req.allowDistro ? { allowDistro: true } : {}),
       offline: req.offline,
       ...(req.noFetch ? { noFetch: true } : {}),
+      ...(req.distroBinutils ? { distroBinutils: true } : {}),
       ...(req.out ? { out: req.out } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.resolve ? { resolve: req.resolve } : {}),

@@ -164,6 +164,7 @@ function factsRequest(
     ...(input.allowDistro ? { allowDistro: true } : {}),
     offline: input.offline ?? false,
     ...(input.noFetch ? { noFetch: true } : {}),
+    distroBinutils: true,
     needCpus: input.jobs === undefined,
     requireKernelTree: true,
     ...factsSeams(input),

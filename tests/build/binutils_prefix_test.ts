@@ -83,3 +83,16 @@ Deno.test("binutilsPrefix() finds a distro prefix for every arch whose table ent
     }
   }
 });
+
+Deno.test("binutilsPrefix() without swap (the make.cross drop-in) keeps make.cross's prefix and names the distro's", async () => {
+  const dir = await binutilsDir(["s390x-linux-gnu-"]);
+  try {
+    assertEquals(binutilsPrefix("s390x-linux", "s390-linux", dir, false), {
+      prefix: "s390x-linux-",
+      note:
+        "binutils: CROSS_COMPILE=s390x-linux- as make.cross passes it, but no s390x-linux-ld is on PATH (the distro's s390x-linux-gnu-ld is): add CROSS_COMPILE=s390x-linux-gnu- to the command line, or use kcross build",
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

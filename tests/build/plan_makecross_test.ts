@@ -315,6 +315,35 @@ Deno.test("planMakeCross() applies the clang rules by kernel version and arch", 
     assert(plan.argv.includes("LLVM=1"));
   });
   await t.step(
+    "s390 long form with only the distro's s390x-linux-gnu-ld on PATH keeps make.cross's prefix, noted",
+    async () => {
+      await using k = await makeFakeKernel({
+        version: "5.10.0",
+        configs: { build_dir: "CONFIG_64BIT=y\n" },
+      });
+      await installLlvmShim(k.cip, "17.0.6");
+      const bin = `${k.cip}/distro-bin`;
+      await Deno.mkdir(bin);
+      await Deno.writeTextFile(`${bin}/s390x-linux-gnu-ld`, "#!/bin/sh\n");
+      await Deno.chmod(`${bin}/s390x-linux-gnu-ld`, 0o755);
+      const { plan } = await planMakeCross(
+        input(k.src, ["O=build_dir", "ARCH=s390"], {
+          COMPILER_INSTALL_PATH: k.cip,
+          COMPILER: "clang-17",
+          PATH: bin,
+        }),
+      );
+      assertEquals(vars(plan.argv).CROSS_COMPILE, "s390x-linux-");
+      assert(
+        plan.notes.some((n) =>
+          n.startsWith("binutils: ") &&
+          n.includes("add CROSS_COMPILE=s390x-linux-gnu-")
+        ),
+        plan.notes.join("\n"),
+      );
+    },
+  );
+  await t.step(
     "a URL outside kernel.org means the 0day layout $CIP/$COMPILER/bin/clang",
     async () => {
       await using k = await makeFakeKernel({

@@ -212,6 +212,26 @@ Deno.test("planNativeBuild() applies the make.cross clang rules", async () => {
   );
 });
 
+Deno.test("planNativeBuild() takes the distro's binutils prefix when make.cross's ld is missing", async () => {
+  await using k = await makeFakeKernel({
+    version: "5.15.0",
+    configs: { build_dir: "CONFIG_PPC64=y\n" },
+  });
+  await installLlvmShim(k.cip, "15.0.7");
+  const bin = `${k.cip}/distro-bin`;
+  await Deno.mkdir(bin);
+  await Deno.writeTextFile(`${bin}/powerpc64-linux-gnu-ld`, "#!/bin/sh\n");
+  await Deno.chmod(`${bin}/powerpc64-linux-gnu-ld`, 0o755);
+  const plan = await planned(
+    base(k.src, k.cip, { compiler: "clang-15", env: { PATH: bin } }),
+  );
+  assert(plan.argv.includes("CROSS_COMPILE=powerpc64-linux-gnu-"));
+  assertStringIncludes(
+    plan.notes.join("\n"),
+    "binutils: CROSS_COMPILE=powerpc64-linux-gnu- (the distro's binutils on PATH) instead of make.cross's powerpc64-linux-",
+  );
+});
+
 Deno.test("configSourceOf() and normaliseSet() read --config and --set", () => {
   assertEquals(configSourceOf("pseries_defconfig", "/"), {
     kind: "target",
