@@ -8,6 +8,7 @@ import type { CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
 import { shellLine } from "../util/shell_quote.ts";
+import { checkRerunArgs } from "./rerun_args.ts";
 import type { KcrossInvocation, RecordMetadata } from "../record/types.ts";
 
 /** The commands a reproducer holds, the only ones `logs rerun` runs. */
@@ -76,22 +77,28 @@ export async function rerun(
   options: RerunOptions,
   ctx: CommandContext,
 ): Promise<number> {
-  const { cwd, steps } = rerunInvocations(meta, options);
-  if (steps.length === 0) {
+  const recorded = meta.reproduce?.steps;
+  if (!Array.isArray(recorded) || recorded.length === 0) {
     throw new UserError(`Record "${meta.id}" has no reproducer steps`);
   }
   // A record is input like a report: it may only replay what kcross writes
-  // into reproducers (`kcross build …`), not `doctor --install`, `cache gc`…
-  for (const step of steps) {
-    if (!REPLAYED.includes(step.command)) {
+  // into reproducers (`kcross build …` with its own options), not
+  // `doctor --install`, `cache gc`, `--trust-make-line`…
+  for (const step of recorded) {
+    if (!REPLAYED.includes(step?.command)) {
       throw new UserError(
         `Record "${meta.id}" asks to run "kcross ${
-          shellLine([step.command]).slice(0, 80)
+          shellLine([String(step?.command)]).slice(0, 80)
         }": logs rerun only replays ${REPLAYED.join(", ")} steps`,
         { hint: "the record's metadata.json was not written by kcross build" },
       );
     }
+    checkRerunArgs(meta.id, step.args);
   }
+  if (options.outDir === undefined) {
+    await checkRecordedOutDir(meta.id, meta.reproduce.outDir);
+  }
+  const { cwd, steps } = rerunInvocations(meta, options);
   const dispatch = ctx.dispatch;
   if (!dispatch) {
     throw new Error("logs rerun needs a command dispatcher in its context");
@@ -104,4 +111,45 @@ export async function rerun(
     if (code !== 0) break;
   }
   return code;
+}
+
+/**
+ * The recorded out dir is a path of the machine that wrote the record: it
+ * is built into only when it is absent, empty or a build dir already (has a
+ * `.config`). kbuild writes its own `Makefile` into `O=`, so a forged path
+ * must not name a directory of yours.
+ *
+ * @throws {UserError} a recorded out dir that is not a plain absolute path,
+ *   or a directory with files but no `.config`
+ */
+async function checkRecordedOutDir(id: string, dir: unknown): Promise<void> {
+  if (dir === null || dir === undefined) return;
+  const hint = "pass the out dir yourself: kcross logs rerun <id> --out DIR";
+  if (
+    typeof dir !== "string" || !dir.startsWith("/") || /[\0\n\r]/.test(dir) ||
+    dir.split("/").includes("..")
+  ) {
+    throw new UserError(
+      `Record "${id}" names an out dir that is not an absolute path: ${
+        JSON.stringify(String(dir).slice(0, 80))
+      }`,
+      { hint },
+    );
+  }
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    if (!(error instanceof Deno.errors.NotADirectory)) throw error;
+    throw new UserError(`Record "${id}" names out dir "${dir}", a file`, {
+      hint,
+    });
+  }
+  if (entries.length && !entries.some((e) => e.name === ".config")) {
+    throw new UserError(
+      `Record "${id}" names out dir "${dir}", which holds files but no .config (not a build dir)`,
+      { hint },
+    );
+  }
 }

@@ -222,3 +222,66 @@ Deno.test("kcross series refuses hostile make words before building a commit", a
   refused(s, `SHELL=${k.root}/evil.sh`);
   assert(!(await exists(k.marker)));
 });
+
+Deno.test("a forged record cannot pass --trust-make-line, --record-dir or --tree in its own steps", async () => {
+  await using k = await tree();
+  const cf = `CF=$(shell touch ${k.marker})`;
+  // A clean build leaves a record; its metadata.json is then forged.
+  const ok = await kcross(k, [...BUILD, "drivers/"]);
+  assertEquals(ok.code, 0, ok.stderr);
+  const builds = `${k.root}/state/builds`;
+  const id = (await Array.fromAsync(Deno.readDir(builds)))[0]!.name;
+  const path = `${builds}/${id}/metadata.json`;
+  const original = await Deno.readTextFile(path);
+  const forge = async (extra: string[]) => {
+    const meta = JSON.parse(original);
+    meta.reproduce.steps[0].args.push(...extra);
+    await Deno.writeTextFile(path, JSON.stringify(meta));
+    return await kcross(k, ["logs", "rerun", id]);
+  };
+  const r = await forge(["--trust-make-line", cf]);
+  assertEquals(r.code, 2, r.stderr);
+  assertStringIncludes(r.stderr, `"--trust-make-line"`);
+  assert(!r.stderr.includes("    at "), r.stderr);
+  assert(!(await exists(k.marker)));
+  for (
+    const extra of [
+      ["--record-dir", `${k.root}/elsewhere`],
+      ["--tree", `${k.root}`],
+      ["--config", "/etc/passwd"],
+      ["--kconfig-add", "/etc/passwd"],
+      ["--out", "/tmp"],
+    ]
+  ) {
+    const f = await forge(extra);
+    assertEquals(f.code, 2, f.stderr);
+    assertStringIncludes(f.stderr, "error: Record ");
+    assert(!(await exists(`${k.root}/elsewhere`)));
+  }
+  // Its tree and out dir are paths of another machine: never a directory
+  // of this one that is not a kernel tree or a build dir (kbuild would run
+  // that Makefile, or overwrite it with its own).
+  const project = `${k.root}/project`;
+  await Deno.mkdir(project);
+  await Deno.writeTextFile(
+    `${project}/Makefile`,
+    `all:\n\ttouch '${k.marker}'\nkernelversion:\n\t@touch '${k.marker}'; echo 6.1.0\n`,
+  );
+  for (const field of ["cwd", "outDir"]) {
+    const meta = JSON.parse(original);
+    meta.reproduce[field] = project;
+    await Deno.writeTextFile(path, JSON.stringify(meta));
+    const f = await kcross(k, ["logs", "rerun", id]);
+    assertEquals(f.code, 2, f.stderr);
+    assertStringIncludes(f.stderr, "hint: ");
+    assert(!(await exists(k.marker)), field);
+    assertEquals(
+      await Deno.readTextFile(`${project}/Makefile`),
+      `all:\n\ttouch '${k.marker}'\nkernelversion:\n\t@touch '${k.marker}'; echo 6.1.0\n`,
+    );
+  }
+  // The record as kcross wrote it replays.
+  await Deno.writeTextFile(path, original);
+  const again = await kcross(k, ["logs", "rerun", id]);
+  assertEquals(again.code, 0, again.stderr);
+});

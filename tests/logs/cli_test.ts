@@ -105,17 +105,26 @@ Deno.test("kcross logs ls/show/diff/rerun over real records", async (t) => {
     const refused = await kcross(["logs", "rerun", ok.id]);
     assertEquals(refused.code, 2);
     assertStringIncludes(refused.stderr, "logs rerun only replays build");
-    // The replay mechanics, with a build step that stops at planning.
+    // Nor options kcross build does not write into records.
     meta.reproduce.steps = [{
       command: "build",
       args: ["--arch", "powerpc", "--dry-run", "--tree", `${tree.root}/none`],
     }];
     await Deno.writeTextFile(`${dir}/metadata.json`, JSON.stringify(meta));
-    const r = await kcross(["logs", "rerun", ok.id]);
-    assertStringIncludes(
-      r.stderr,
-      `kcross: kcross build --arch powerpc --dry-run --tree ${tree.root}/none`,
-    );
+    const forged = await kcross(["logs", "rerun", ok.id]);
+    assertEquals(forged.code, 2);
+    assertStringIncludes(forged.stderr, 'build step passes "--dry-run"');
+    // The replay mechanics, with a tree (rerun's own --tree) that stops the build.
+    meta.reproduce.steps = [{ command: "build", args: ["--arch", "powerpc"] }];
+    await Deno.writeTextFile(`${dir}/metadata.json`, JSON.stringify(meta));
+    const r = await kcross([
+      "logs",
+      "rerun",
+      ok.id,
+      "--tree",
+      `${tree.root}/none`,
+    ]);
+    assertStringIncludes(r.stderr, "kcross: kcross build --arch powerpc");
     assertEquals(r.code, 2);
   });
 
