@@ -14,9 +14,8 @@ import {
   type NativeInput,
   toNativeInput,
 } from "../build/mod.ts";
-import { RECORD_DIR_TOKEN } from "../record/reproducer.ts";
+import { reproducerCommand } from "../record/reproducer.ts";
 import { cellPhases } from "./_cell_targets.ts";
-import { shellQuote } from "../util/shell_quote.ts";
 import type { CellContext, CellRunner } from "./runner.ts";
 import type { Cell, CellOutcome, CellResult } from "./types.ts";
 
@@ -132,20 +131,11 @@ export function createCellRunner(
         timings: { plan: planMs },
       });
       const meta = built.record;
-      const steps = meta?.reproduce?.steps ?? [];
       // As the record's reproducer.sh runs it, with the record dir spelled out.
-      const reproducer = steps.map((s) =>
-        [
-          ...Object.entries(s.env ?? {}).map(([k, v]) =>
-            `${k}=${shellQuote(v)}`
-          ),
-          "kcross",
-          s.command,
-          ...s.args.map((a) =>
-            shellQuote(a.replaceAll(RECORD_DIR_TOKEN, built.recordDir))
-          ),
-        ].join(" ")
-      ).join(" && ");
+      const reproducer = reproducerCommand(
+        meta?.reproduce?.steps ?? [],
+        built.recordDir,
+      );
       const plan = built.plan ?? build.plan;
       const tc = plan.toolchain;
       const phases = cellPhases(meta);

@@ -85,17 +85,47 @@ export function renderReproducer(info: ReproducerInfo): string {
     lines.push("");
   }
   for (const step of info.steps) {
-    const env = Object.entries(step.env ?? {}).map(([k, v]) =>
-      `${k}=${shellQuote(v)}`
+    lines.push(
+      stepLine(
+        step,
+        (a) =>
+          a.startsWith(RECORD_DIR_TOKEN)
+            ? `"$here${a.slice(RECORD_DIR_TOKEN.length)}"`
+            : shellQuote(a),
+      ),
     );
-    const args = step.args.map((a) =>
-      a.startsWith(RECORD_DIR_TOKEN)
-        ? `"$here${a.slice(RECORD_DIR_TOKEN.length)}"`
-        : shellQuote(a)
-    );
-    lines.push([...env, "kcross", step.command, ...args].join(" "));
   }
   lines.push("", "# The same with lkp-tests make.cross:");
   for (const l of info.makeCross) lines.push(`#   ${l}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** One step as a shell line: its environment, `kcross`, the command, `arg(a)` each. */
+function stepLine(step: KcrossInvocation, arg: (a: string) => string): string {
+  const env = Object.entries(step.env ?? {}).map(([k, v]) =>
+    `${k}=${shellQuote(v)}`
+  );
+  return [...env, "kcross", step.command, ...step.args.map(arg)].join(" ");
+}
+
+/**
+ * The reproducer as one pasteable command line (a matrix cell's): the
+ * steps joined by `&&`, the record dir spelled out.
+ *
+ * @example
+ * ```ts
+ * import { reproducerCommand } from "./reproducer.ts";
+ * const line = reproducerCommand([
+ *   { command: "build", args: ["--config", "${KCROSS_RECORD_DIR}/config"] },
+ * ], "/r/1");
+ * if (line !== "kcross build --config /r/1/config") throw new Error(line);
+ * ```
+ */
+export function reproducerCommand(
+  steps: readonly KcrossInvocation[],
+  recordDir: string,
+): string {
+  return steps.map((s) =>
+    stepLine(s, (a) => shellQuote(a.replaceAll(RECORD_DIR_TOKEN, recordDir)))
+  ).join(" && ");
 }
