@@ -8,7 +8,7 @@ import { shellLine } from "../util/shell_quote.ts";
 import { type ConfigOutcome, runConfig } from "../config/run_config.ts";
 import { fragmentCacheDir } from "../config/fragment_source.ts";
 import { InterruptedError } from "../errors.ts";
-import { runProcess } from "../proc/run_process.ts";
+import { realProcessRunner } from "../proc/process_runner.ts";
 import type { LogSink } from "./_run_log.ts";
 import type { PreparedMake } from "./_run_prepare.ts";
 import type { RunBuildOptions } from "./outcome.ts";
@@ -53,7 +53,7 @@ export function configPhase(
     make: async (goals, extraEnv) => {
       const words = [...configArgv, ...goals];
       out.err(`kcross: ${shellLine(words)}`);
-      const r = await runProcess(words, {
+      const r = await (options.proc ?? realProcessRunner).run(words, {
         cwd: plan.cwd,
         env: extraEnv ? { ...made.env, ...extraEnv } : made.env,
         signal: options.signal,

@@ -6,7 +6,10 @@
  */
 import type { Output } from "../util/output.ts";
 import { shellLine } from "../util/shell_quote.ts";
-import { runProcess } from "../proc/run_process.ts";
+import {
+  type ProcessRunner,
+  realProcessRunner,
+} from "../proc/process_runner.ts";
 import type { ArtifactRecord, PhaseRecord } from "../record/types.ts";
 import { goalless } from "./_run_config.ts";
 import { emptyTargetReason } from "./_run_empty.ts";
@@ -27,6 +30,8 @@ export interface MakeStepInput {
   out: Output;
   signal: AbortSignal;
   finalConfig: FinalConfig;
+  /** How make starts (default `realProcessRunner`). */
+  proc?: ProcessRunner;
 }
 
 /** How the make step went. */
@@ -59,6 +64,7 @@ export async function runMakeStep(
         out: input.out,
         signal: input.signal,
         finalConfig: input.finalConfig,
+        ...(input.proc ? { proc: input.proc } : {}),
       });
     } finally {
       sink.close();
@@ -83,7 +89,7 @@ export async function runMakeStep(
   const t0 = performance.now();
   let r;
   try {
-    r = await runProcess(made.argv, {
+    r = await (input.proc ?? realProcessRunner).run(made.argv, {
       cwd: plan.cwd,
       env: made.env,
       signal: input.signal,

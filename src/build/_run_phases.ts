@@ -9,7 +9,10 @@
 import { shellLine } from "../util/shell_quote.ts";
 import type { Output } from "../util/output.ts";
 import { InterruptedError } from "../errors.ts";
-import { runProcess } from "../proc/run_process.ts";
+import {
+  type ProcessRunner,
+  realProcessRunner,
+} from "../proc/process_runner.ts";
 import type { ArtifactRecord, PhaseRecord } from "../record/types.ts";
 import { ArtifactError, collectArtifacts } from "./_run_artifacts.ts";
 import { emptyTargetReason } from "./_run_empty.ts";
@@ -30,6 +33,8 @@ export interface PhasesInput {
   out: Output;
   signal: AbortSignal;
   finalConfig: FinalConfig;
+  /** How make starts (default `realProcessRunner`). */
+  proc?: ProcessRunner;
 }
 
 /** How the phases went. */
@@ -82,7 +87,7 @@ export async function runPhases(input: PhasesInput): Promise<PhasesOutcome> {
   const make = async (words: string[]) => {
     const argv = [...input.baseArgv, ...words];
     out.err(`kcross: ${shellLine(argv)}`);
-    const r = await runProcess(argv, {
+    const r = await (input.proc ?? realProcessRunner).run(argv, {
       cwd: plan.cwd,
       env: made.env,
       signal,

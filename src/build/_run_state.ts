@@ -235,6 +235,7 @@ export class BuildRun {
       out: this.out,
       signal: this.options.signal,
       finalConfig: this.finalConfig,
+      ...(this.options.proc ? { proc: this.options.proc } : {}),
     });
     Object.assign(timings, done.timings);
     if (done.phases) meta.phases = done.phases;

@@ -15,6 +15,7 @@ import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
 import { type CrossSetup, type Resolver, setupCross } from "./_cross.ts";
 import { dtsVars } from "./_common.ts";
+import type { ProcessRunner } from "../proc/process_runner.ts";
 import { configuredCpus } from "./_host.ts";
 import { type FactsCache, factsCache, noFactsCache } from "./facts_cache.ts";
 import {
@@ -22,6 +23,7 @@ import {
   kcflagsTableDigest,
   probeKcflags,
   type ProbeRunner,
+  probeRunnerOf,
 } from "./kcflags.ts";
 import {
   parseKernelVersion,
@@ -38,6 +40,8 @@ export interface FactsSeams {
   signal?: AbortSignal;
   resolve?: Resolver;
   probe?: ProbeRunner;
+  /** How the compiler probes start (the context's `proc`; `probe` wins). */
+  proc?: ProcessRunner;
   cpus?: () => Promise<number>;
   /** Default: the cache dir's facts, or none when a test probe is given. */
   cache?: FactsCache;
@@ -52,7 +56,15 @@ export function factsSeams(from: FactsSeams): FactsSeams {
   return seams;
 }
 
-const SEAMS = ["out", "signal", "resolve", "probe", "cpus", "cache"] as const;
+const SEAMS = [
+  "out",
+  "signal",
+  "resolve",
+  "probe",
+  "proc",
+  "cpus",
+  "cache",
+] as const;
 
 /** What `gatherBuildFacts` needs to know. */
 export interface FactsRequest extends FactsSeams {
@@ -248,7 +260,11 @@ export async function gatherBuildFacts(
       () =>
         cachedKcflags(compiler, { ...req.baseEnv, ...cross.env }, {
           cache,
-          ...(req.probe ? { probe: req.probe } : {}),
+          ...(req.probe
+            ? { probe: req.probe }
+            : req.proc
+            ? { probe: probeRunnerOf(req.proc) }
+            : {}),
         }),
     );
     kcflags = r.flags;

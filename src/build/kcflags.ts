@@ -5,7 +5,11 @@
  * @module
  */
 import table from "../../toolchains/kcflags.json" with { type: "json" };
-import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
+import { CommandNotFoundError } from "../proc/run_captured.ts";
+import {
+  type ProcessRunner,
+  realProcessRunner,
+} from "../proc/process_runner.ts";
 
 interface KcflagsTable {
   flags: { flag: string }[];
@@ -64,19 +68,24 @@ export type ProbeRunner = (
   env: Record<string, string>,
 ) => Promise<string>;
 
-/** Runs `argv` for real, in the temp dir, with `env` over the process env. */
-export const realProbeRunner: ProbeRunner = async (argv, env) => {
-  try {
-    const out = await runCaptured(argv, {
-      env,
-      cwd: Deno.env.get("TMPDIR") ?? "/tmp",
-    });
-    return out.stdout + out.stderr;
-  } catch (e) {
-    if (e instanceof CommandNotFoundError) return "";
-    throw e;
-  }
-};
+/** Probes through `proc`, in the temp dir, with `env` over the process env. */
+export function probeRunnerOf(proc: ProcessRunner): ProbeRunner {
+  return async (argv, env) => {
+    try {
+      const out = await proc.capture(argv, {
+        env,
+        cwd: Deno.env.get("TMPDIR") ?? "/tmp",
+      });
+      return out.stdout + out.stderr;
+    } catch (e) {
+      if (e instanceof CommandNotFoundError) return "";
+      throw e;
+    }
+  };
+}
+
+/** Runs `argv` for real (`probeRunnerOf(realProcessRunner)`). */
+export const realProbeRunner: ProbeRunner = probeRunnerOf(realProcessRunner);
 
 /**
  * The accepted flags for `compiler`, in file order (probes run in parallel).

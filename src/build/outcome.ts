@@ -8,6 +8,7 @@ import type { Output } from "../util/output.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import type { RecordMetadata } from "../record/types.ts";
 import type { BuildPlan } from "./types.ts";
+import type { ProcessRunner } from "../proc/process_runner.ts";
 
 /** How a build ended. */
 export type BuildResult =
@@ -31,6 +32,8 @@ export interface RunBuildOptions {
   timings?: Record<string, number>;
   /** The fetch used for config URLs (default: the global one). */
   fetch?: typeof fetch;
+  /** How make starts (default `realProcessRunner`; the context's `proc`). */
+  proc?: ProcessRunner;
 }
 
 /** What a build produced. */
