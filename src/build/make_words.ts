@@ -6,7 +6,8 @@
  * `SHELL=` picks the recipe shell, `-f x.mk` reads another makefile, a goal
  * `../x/` makes kbuild descend into a directory outside the tree. So only
  * the variables robot reports actually use are accepted, each with a value
- * rule, and goals are plain paths inside the tree. `--trust-make-line`
+ * rule, and goals are plain paths inside the tree, never an install goal
+ * (`modules_install` writes to /lib/modules). `--trust-make-line`
  * passes refused words anyway; the build records that it did.
  *
  * @module
@@ -24,8 +25,8 @@ export interface MakeVarRule {
 /** One compiler/sparse flag: `-W…`, `-f…`, `-D…`, `-U…`, `-m…`, `-O…`, `-g…`, `-std=…`. */
 const FLAG =
   /^-(?:W[A-Za-z0-9_=,+.-]*|f[a-z0-9][a-z0-9_+.-]*(?:=[A-Za-z0-9_.,+-]+)?|D[A-Za-z_][A-Za-z0-9_]*(?:=[A-Za-z0-9_.,+-]*)?|U[A-Za-z_][A-Za-z0-9_]*|m[a-z0-9][a-z0-9_=.,+-]*|O[0-3sgz]?|g[0-3]?|std=[a-z0-9+]+|pedantic|w)$/;
-/** Flags that load code into the compiler. */
-const PLUGIN_FLAG = /^-f(?:plugin|pass-plugin|load)/;
+/** Flags that load code into the compiler or hand options on to cpp, as or ld. */
+const PLUGIN_FLAG = /^-(?:f(?:plugin|pass-plugin|load)|W[apl],)/;
 
 function flags(value: string): boolean {
   const words = value.split(" ").filter((w) => w !== "");
@@ -149,6 +150,9 @@ export function makeWordProblem(word: string): string | null {
     return "a goal is a kbuild target or a relative path (letters, digits, _ . / + , -)";
   }
   if (word.split("/").includes("..")) return 'a goal may not contain ".."';
+  if (/install/i.test(word.slice(word.lastIndexOf("/") + 1))) {
+    return "install goals (install, modules_install, dtbs_install, tools/perf_install…) write outside the build dir (/boot, /lib/modules, $HOME); kcross build's named targets (modules, dtbs, headers) collect them into the record";
+  }
   return null;
 }
 

@@ -160,6 +160,21 @@ Deno.test("kcross repro refuses a forged report's CF=$(shell …) before the com
   assert(!(await exists(k.marker)));
 });
 
+Deno.test("kcross repro refuses a forged report's install goals (make install writes /boot, modules_install /lib/modules)", async () => {
+  await using k = await tree();
+  for (const goal of ["modules_install", "install"]) {
+    const text = (await Deno.readTextFile(`${FIXTURES}/016.txt`)).replaceAll(
+      "SHELL=/bin/bash arch/powerpc/mm/nohash/",
+      `SHELL=/bin/bash ${goal}`,
+    );
+    await Deno.writeTextFile(`${k.root}/report.txt`, text);
+    const r = await kcross(k, ["repro", "--offline", `${k.root}/report.txt`]);
+    refused(r, goal);
+    assertStringIncludes(r.stderr, "install goals");
+    assert(!r.stderr.includes("==> checkout"), r.stderr);
+  }
+});
+
 Deno.test("kcross repro --reproduce refuses a reproduce script's SHELL=/path/evil.sh", async () => {
   await using k = await tree();
   const script = (await Deno.readTextFile(`${FIXTURES}/037.reproduce.txt`))

@@ -81,6 +81,17 @@ Deno.test("makeWordProblem() refuses what makes make run something", () => {
       ["a b", /relative path/],
       ["W=1\nX=2", /newline/],
       ["x".repeat(300), /longer than/],
+      // Goals that install outside the build dir (/boot, /lib/modules, $HOME).
+      ["install", /install/],
+      ["modules_install", /install/],
+      ["zinstall", /install/],
+      ["dtbs_install", /install/],
+      ["tools/perf_install", /install/],
+      ["kselftest-install", /install/],
+      // Flags handed on to the preprocessor, assembler or linker.
+      ["KCFLAGS=-Wl,-plugin,evil.so", /KCFLAGS takes/],
+      ["CF=-Wp,-MD,..", /CF takes/],
+      ["KCFLAGS=-Wa,-adhln=x", /KCFLAGS takes/],
     ] as const
   ) {
     const p = makeWordProblem(word);
