@@ -14,8 +14,39 @@ import type { PreparedMake } from "./_run_prepare.ts";
 import type { RunBuildOptions } from "./outcome.ts";
 import type { BuildPlan } from "./types.ts";
 
-/** Make variables that do not change what Kconfig produces. */
-const NOT_CONFIG_VARS = new Set(["W", "C", "CF", "V", "KCFLAGS", "SHELL", "O"]);
+/**
+ * Make variables that do not change what Kconfig produces (kselftest's
+ * `TARGETS=`/`SKIP_TARGETS=` pick selftest dirs, not config).
+ */
+const NOT_CONFIG_VARS = new Set([
+  "W",
+  "C",
+  "CF",
+  "V",
+  "KCFLAGS",
+  "SHELL",
+  "O",
+  "TARGETS",
+  "SKIP_TARGETS",
+]);
+
+/**
+ * The `VAR=value` words of make's argv that change what Kconfig produces
+ * (they go into the digest a reused `.config` must match).
+ *
+ * @example
+ * ```ts
+ * import { configDigestWords } from "./_run_config.ts";
+ * const w = configDigestWords(["make", "ARCH=x86_64", "W=1", "TARGETS=size", "SKIP_TARGETS=bpf", "LLVM=1", "kselftest-all"]);
+ * if (w.join(" ") !== "ARCH=x86_64 LLVM=1") throw new Error(w.join(" "));
+ * ```
+ */
+export function configDigestWords(argv: readonly string[]): string[] {
+  return argv.slice(1).filter((w) => {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w);
+    return m !== null && !NOT_CONFIG_VARS.has(m[1]!);
+  });
+}
 
 /** make's argv for the build without its goals (config steps, phases). */
 export function goalless(plan: BuildPlan, made: PreparedMake): string[] {
@@ -38,10 +69,7 @@ export function configPhase(
     cwd: plan.cwd,
     digestExtra: [
       plan.toolchain ? `${plan.toolchain.id}@${plan.toolchain.version}` : "",
-      ...made.argv.slice(1).filter((w) => {
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w);
-        return m !== null && !NOT_CONFIG_VARS.has(m[1]!);
-      }),
+      ...configDigestWords(made.argv),
     ],
     note: (line) => {
       out.err(line);

@@ -99,7 +99,8 @@ ${flagHelp("offline", 25)}
   --artifacts L          what named targets leave in the record's artifacts/:
                          none, default (image, System.map, config,
                          modules.tar.xz, dtbs.tar.xz, headers.tar.xz,
-                         packages) or all (also vmlinux, Module.symvers, tools)
+                         packages, perf/cpupower) or all (also vmlinux,
+                         Module.symvers, .buildinfo/.changes)
   --keep-going           after a failed target, still run the targets that do
                          not depend on it (default: stop)
   --list-targets         the named targets (for --arch ARCH: those it supports)

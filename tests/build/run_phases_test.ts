@@ -9,6 +9,8 @@ import {
   assertStringIncludes,
 } from "../_support/assert.ts";
 import { InfraError } from "../../src/errors.ts";
+import { main } from "../../main.ts";
+import { scopedEnv } from "../_support/env.ts";
 import { runBuild } from "../../src/build/run_build.ts";
 import { resolveTargets } from "../../src/build/targets.ts";
 import type { ArtifactLevel, BuildPlan } from "../../src/build/types.ts";
@@ -27,6 +29,7 @@ modules: FORCE
 \t@test -f $(O)/vmlinux || { echo "modules: no vmlinux" >&2; exit 2; }
 \t@echo "  LD [M]  drivers/foo/foo.ko"
 \t@printf 'KO' > $(O)/foo.ko
+\t@printf 'SYMVERS' > $(O)/Module.symvers
 modules_install: FORCE
 \t@if [ -n "$$FAKE_INSTALL_FAIL" ]; then mkdir -p $(INSTALL_MOD_PATH)/lib; echo "install: boom" >&2; exit 2; fi
 \t@if [ -n "$$FAKE_INSTALL_HANG" ]; then mkdir -p $(INSTALL_MOD_PATH)/lib; echo "INSTALL-STARTED"; sleep 60; fi
@@ -153,6 +156,50 @@ Deno.test("named targets run as phases, each with its status and duration, and l
     await Deno.readTextFile(`${rec}/reproducer.sh`),
     "modules dtbs",
   );
+});
+
+Deno.test("--artifacts all adds Module.symvers; kcross logs show <id> --artifacts lists the record's artifacts (name, size, sha256, file)", async () => {
+  await using tree = await makeFakeTree();
+  await extend(tree);
+  await using _env = await scopedEnv({
+    KCROSS_STATE_DIR: `${tree.root}/state`,
+  });
+  const outcome = await runBuild(
+    phased(tree, ["modules"], { artifacts: "all" }),
+    {
+      out: recordingOutput(),
+      signal: new AbortController().signal,
+      echo: false,
+      baseEnv: { PATH: "/usr/bin:/bin" },
+    },
+  );
+  assertEquals(outcome.result, "pass", outcome.reason ?? "");
+  const show = async (...args: string[]) => {
+    const out = recordingOutput();
+    const code = await main(["logs", "show", outcome.id, ...args], { out });
+    assertEquals(code, 0, out.stderr.join("\n"));
+    return out.stdout.join("\n");
+  };
+  const listed = JSON.parse(await show("--artifacts", "--json")) as {
+    name: string;
+    size: number;
+    sha256: string;
+    file: string;
+  }[];
+  assertEquals(listed.map((a) => a.name), [
+    "config",
+    "vmlinux",
+    "System.map",
+    "modules.tar.xz",
+    "Module.symvers",
+  ]);
+  for (const a of listed) {
+    assertEquals(a.sha256, await sha256File(a.file), a.name);
+    assertEquals(a.size, (await Deno.stat(a.file)).size, a.name);
+  }
+  const table = await show("--artifacts");
+  assertStringIncludes(table, listed[1]!.sha256);
+  assertStringIncludes(table, listed[1]!.file);
 });
 
 Deno.test("a failed dtbs does not hide that kernel and modules passed", async () => {

@@ -12,6 +12,7 @@ import {
   resolveTargets,
   TARGETS,
 } from "../../src/build/targets.ts";
+import { missingTargetTools } from "../../src/build/_target_tools.ts";
 import { supportedArches } from "../../src/toolchain/arch.ts";
 import { UserError } from "../../src/errors.ts";
 
@@ -122,6 +123,28 @@ Deno.test("artifact levels: none collects nothing, all adds to default", () => {
     var: "INSTALL_MOD_PATH",
     name: "modules.tar.xz",
   }]);
+});
+
+Deno.test("perf and cpupower leave their binaries by default (6.1 builds cpupower at <out>/cpupower) and name the headers they cannot build without", () => {
+  const rules = (name: string) =>
+    artifactRules(TARGETS.find((t) => t.name === name)!, "x86_64", "default")
+      .map((r) => r.kind === "file" ? `${r.from}>${r.name}` : r.kind);
+  assertEquals(rules("perf"), ["tools/perf/perf>perf"]);
+  assertEquals(rules("cpupower"), ["cpupower>cpupower"]);
+  const phases = resolveTargets(["perf", "cpupower"], {
+    arch: "x86_64",
+    artifacts: "default",
+  }).phases;
+  const bare = { path: "/nonexistent", exists: () => false };
+  assertEquals(
+    missingTargetTools(phases, bare).map((m) =>
+      `${m.target}: ${m.debian} (${m.lookedFor})`
+    ),
+    [
+      "perf: libelf-dev (/usr/include/libelf.h)",
+      "cpupower: libpci-dev (/usr/include/pci/pci.h)",
+    ],
+  );
 });
 
 Deno.test("the target table is consistent: every dependency exists and comes first, every arch has an image", () => {

@@ -8,7 +8,13 @@
  *   CONFIG_OF_ALL_DTBS, as make.cross sets it): kernel and modules pass, dtbs
  *   fails, each reported; then, the `.dts` removed, `dtbs` alone passes;
  * - arm64 `dtbs` with clang-15;
- * - x86_64 `headers` (no config needed).
+ * - x86_64 `headers` (no config needed), then, in the same output dir,
+ *   tinyconfig `TARGETS=size kselftest cpupower`: only the asked-for selftest
+ *   is built, and the cpupower binary (which 6.1 builds at `<out>/cpupower`)
+ *   is an artifact. ~35 s of CPU on top of the headers; needs libpci-dev.
+ *
+ * The package targets, `dtbs_check` and `perf` cost minutes of CPU each:
+ * they are in `build_packages_test.ts`, run only with KCROSS_SLOW_TESTS=1.
  *
  * CI budget: one hard-linked copy of the cached tree and one output dir per
  * arch, both at fixed paths under the test cache, so a second run is
@@ -22,117 +28,29 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import {
-  ensureKernelSource,
-  haveKernelSource,
-  TEST_CACHE,
-  withTestLock,
-} from "../_support/kernel.ts";
+import { haveKernelSource, withTestLock } from "../_support/kernel.ts";
 import { findExecutable } from "../../src/proc/find_executable.ts";
-import type { RecordMetadata } from "../../src/record/types.ts";
-import { sha256File } from "../../src/util/sha256_file.ts";
+import {
+  assertElf,
+  checkArtifacts,
+  CLANG,
+  ensureTree,
+  kcross,
+  PPC,
+  PPC_GCC,
+  run,
+  statuses,
+  TREE,
+  WORK,
+  X86_GCC,
+} from "./_outputs.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const WORK = `${TEST_CACHE}/outputs-e2e`;
-const TREE = `${WORK}/linux`;
-const PPC_GCC = "/usr/bin/powerpc64-linux-gnu-gcc-12";
-const X86_GCC = "/usr/bin/x86_64-linux-gnu-gcc-12";
-const CLANG = "/usr/bin/clang-15";
 const canRun = haveKernelSource() && findExecutable(PPC_GCC, "") !== null;
 const BROKEN_DTS = `${TREE}/arch/powerpc/boot/dts/kcross-broken.dts`;
 
-async function run(argv: string[]): Promise<string> {
-  const r = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!r.success) {
-    throw new Error(`${argv.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
-  }
-  return new TextDecoder().decode(r.stdout);
-}
-
-/** The fixed hard-linked copy (made once), arm64's dts list cut to arm/. */
-async function ensureTree(): Promise<void> {
-  const done = `${WORK}/.tree-complete`;
-  try {
-    await Deno.stat(done);
-    return;
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  const pristine = await ensureKernelSource();
-  await Deno.remove(TREE, { recursive: true }).catch(() => {});
-  await Deno.mkdir(WORK, { recursive: true });
-  await run(["cp", "-al", pristine, TREE]);
-  // Unlink before writing: the copy shares inodes with the cache.
-  const mk = `${TREE}/arch/arm64/boot/dts/Makefile`;
-  await Deno.remove(mk);
-  await Deno.writeTextFile(
-    mk,
-    "# kcross test: one vendor dir\nsubdir-y += arm\n",
-  );
-  await Deno.writeTextFile(done, "");
-}
-
-async function kcross(
-  args: string[],
-): Promise<{ code: number; meta: RecordMetadata; stderr: string }> {
-  const r = await new Deno.Command(`${ROOT}kcross`, {
-    args: ["build", "--tree", TREE, "--json", ...args],
-    cwd: WORK,
-    env: {
-      KCROSS_STATE_DIR: `${WORK}/state`,
-      // gcc-12.2.0 and clang-15 are Debian's builds here, used when allowed.
-      KCROSS_ALLOW_DISTRO: "1",
-      NO_COLOR: "1",
-      LANG: "C",
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = new TextDecoder().decode(r.stdout);
-  const stderr = new TextDecoder().decode(r.stderr);
-  let meta: RecordMetadata;
-  try {
-    meta = JSON.parse(stdout) as RecordMetadata;
-  } catch {
-    throw new Error(
-      `no JSON on stdout (exit ${r.code}): ${stderr.slice(-3000)}`,
-    );
-  }
-  return { code: r.code, meta, stderr };
-}
-
-function statuses(meta: RecordMetadata): string[] {
-  return (meta.phases ?? []).map((p) => `${p.name}:${p.status}`);
-}
-
-/** Every artifact in metadata.json exists with its size and sha256. */
-async function checkArtifacts(
-  recordDir: string,
-  meta: RecordMetadata,
-): Promise<string[]> {
-  const onDisk = JSON.parse(
-    await Deno.readTextFile(`${recordDir}/metadata.json`),
-  ) as RecordMetadata;
-  assertEquals(onDisk, meta, "--json prints metadata.json");
-  for (const a of meta.artifacts ?? []) {
-    const path = `${recordDir}/${a.path}`;
-    assertEquals((await Deno.stat(path)).size, a.size, a.name);
-    assertEquals(await sha256File(path), a.sha256, a.name);
-  }
-  const names: string[] = [];
-  for await (const e of Deno.readDir(`${recordDir}/artifacts`)) {
-    names.push(e.name);
-  }
-  return names.sort();
-}
-
 Deno.test({
   name:
-    "real builds: powerpc kernel+modules pass while a broken dtbs fails, arm64 dtbs with clang-15, x86_64 headers; artifacts match their sha256",
+    "real builds: powerpc kernel+modules pass while a broken dtbs fails, arm64 dtbs with clang-15, x86_64 headers then kselftest (TARGETS=size) and cpupower; artifacts match their sha256",
   ignore: !canRun,
   sanitizeResources: false,
   fn: () =>
@@ -140,21 +58,6 @@ Deno.test({
       await ensureTree();
       const rec = (name: string) => `${WORK}/records/${name}`;
       await Deno.remove(`${WORK}/records`, { recursive: true }).catch(() => {});
-      const ppc = [
-        "--arch",
-        "powerpc",
-        "--config",
-        "tinyconfig",
-        "--set",
-        "CONFIG_MODULES=y",
-        "--set",
-        "CONFIG_CRC_CCITT=m",
-        "--compiler",
-        "gcc-12.2.0",
-        "--ccache",
-        "--out",
-        `${WORK}/out-powerpc`,
-      ];
 
       await Deno.writeTextFile(
         BROKEN_DTS,
@@ -162,7 +65,7 @@ Deno.test({
       );
       try {
         const { code, meta } = await kcross([
-          ...ppc,
+          ...PPC,
           "--keep-going",
           "--record-dir",
           rec("ppc"),
@@ -203,7 +106,7 @@ Deno.test({
       }
 
       const fixed = await kcross([
-        ...ppc,
+        ...PPC,
         "--record-dir",
         rec("ppc-dtbs"),
         "dtbs",
@@ -277,6 +180,39 @@ Deno.test({
         assertStringIncludes(headers, "./linux/vfio.h");
         assertStringIncludes(headers, "./asm/unistd_64.h");
         assert(!headers.includes(".cmd"), "no kbuild .cmd files");
+
+        // The headers are installed: kselftest-all only checks them.
+        const tools = await kcross([
+          "--arch",
+          "x86_64",
+          "--config",
+          "tinyconfig",
+          "--compiler",
+          "gcc-12.2.0",
+          "--out",
+          `${WORK}/out-x86_64`,
+          "--record-dir",
+          rec("x86-tools"),
+          "TARGETS=size",
+          "kselftest",
+          "cpupower",
+        ]);
+        assertEquals(tools.code, 0, tools.stderr.slice(-3000));
+        assertEquals(statuses(tools.meta), [
+          "config:pass",
+          "kselftest:pass",
+          "cpupower:pass",
+        ]);
+        assertEquals(await checkArtifacts(rec("x86-tools"), tools.meta), [
+          "config",
+          "cpupower",
+        ]);
+        assertElf(`${rec("x86-tools")}/artifacts/cpupower`, 62); // EM_X86_64
+        const out = `${WORK}/out-x86_64`;
+        assert((await Deno.stat(`${out}/kselftest/size/get_size`)).isFile);
+        let timers = true;
+        await Deno.stat(`${out}/kselftest/timers`).catch(() => timers = false);
+        assertEquals(timers, false, "TARGETS=size builds only size/");
       }
     }),
 });
