@@ -2,10 +2,12 @@
  * Builds: the two front doors (`make.cross` drop-in, native `build`), both
  * producing a `BuildPlan`, and the runner that carries one out.
  *
- * Other areas build through the one `Builder` (`nativeBuilder`: `prepare`
- * gathers the facts and plans, `run` carries the build out, settling a
- * provisional triple after the config step); `repro` passes `triple` and
- * `tripleReason` to force the triple a report names.
+ * Other areas build through the one `Builder` of their `BuildContext`
+ * (`buildContext()`: the process runner, fetch, toolchain resolver and the
+ * builder bound to them; `prepare` gathers the facts and plans, `run`
+ * carries the build out, settling a provisional triple after the config
+ * step); `repro` passes `triple` and `tripleReason` to force the triple a
+ * report names.
  *
  * @module
  */
@@ -27,6 +29,13 @@ export {
   planNativeBuild,
 } from "./plan_native.ts";
 export { settleTriple, type TripleFact } from "./native_triple.ts";
+export {
+  type BuildContext,
+  buildContext,
+  type BuildContextOverrides,
+  builderWith,
+  type ToolchainResolver,
+} from "./build_context.ts";
 export {
   type Builder,
   type NativeBuild,
