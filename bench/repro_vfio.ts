@@ -15,7 +15,7 @@
 import { recordingOutput } from "../src/util/output.ts";
 import { git } from "../src/git/mod.ts";
 import { demoReport } from "../src/repro/demo_report.ts";
-import { defaultEngine } from "../src/repro/default_engine.ts";
+import { buildContext } from "../src/build/mod.ts";
 import { runRepro } from "../src/repro/run_repro.ts";
 import {
   applyVfioCollision,
@@ -81,13 +81,13 @@ const report = demoReport({
 });
 
 Deno.env.set("KCROSS_STATE_DIR", `${root}/state`);
-const engine = defaultEngine();
+const context = buildContext();
 async function repro(poolRoot: string): Promise<[number, string]> {
   const t0 = performance.now();
   const r = await runRepro(report, {
     out: recordingOutput(),
     signal: new AbortController().signal,
-    engine,
+    context,
     tree: repo,
     jobs: JOBS,
     ccache: false,

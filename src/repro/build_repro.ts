@@ -6,12 +6,13 @@
  *
  * @module
  */
-import { acquireWorktree, commitTime } from "../git/mod.ts";
+import { acquireWorktree } from "../git/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
 import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
-import type { BuildOutcome } from "../build/run_build.ts";
-import { BINUTILS_NOTE } from "../build/mod.ts";
+import { BINUTILS_NOTE, type BuildOutcome } from "../build/mod.ts";
+import { compareReported } from "../diagnostics/mod.ts";
+import { reproNativeInput } from "./repro_input.ts";
 import { verdictRows } from "./format_verdict.ts";
 import { objectsUnder } from "./fresh_objects.ts";
 import { buildableTargets, kbuildTreeAt } from "./kbuild_dirs.ts";
@@ -164,7 +165,8 @@ export async function buildReproAt(
   sha: string,
   options: BuildReproOptions,
 ): Promise<ReproResult> {
-  const { out, engine } = options;
+  const { out } = options;
+  const { builder } = options.context;
   const { plan, report, toolchain, triple } = ready;
   const step = (line: string) => out.err(`==> ${line}`);
   const differences = [...ready.differences];
@@ -198,32 +200,37 @@ export async function buildReproAt(
     step(n);
     notes.push(n);
   }
-  const buildPlan = await engine.planBuild({
-    arch: plan.arch,
-    srcTree: lease.dir,
-    outDir,
-    config: ready.config.source,
-    werror: ready.config.werror.mode,
-    toolchain,
-    triple,
-    tripleReason: ready.tripleReason,
-    makeVars: plan.makeVars,
-    targets: kbuild.targets,
-    jobs: options.jobs ?? null,
-    ccache: options.ccache ?? true,
-    commitTime: await commitTime(lease.dir, sha),
-    makeOrigin: ready.origin,
-    trustMakeLine: options.trustMakeLine ?? false,
+  const build = await builder.prepare({
+    ...reproNativeInput({
+      arch: plan.arch,
+      srcTree: lease.dir,
+      outDir,
+      config: ready.config.source,
+      werror: ready.config.werror.mode,
+      toolchain,
+      triple,
+      tripleReason: ready.tripleReason,
+      makeVars: plan.makeVars,
+      targets: kbuild.targets,
+      jobs: options.jobs ?? null,
+      ccache: options.ccache ?? true,
+      makeOrigin: ready.origin,
+      trustMakeLine: options.trustMakeLine ?? false,
+    }),
+    out,
+    signal: options.signal,
   });
+  const buildPlan = build.plan;
   step(`build: ${shellLine(buildPlan.argv)}`);
   const binutils = buildPlan.notes.find((n) => n.startsWith(BINUTILS_NOTE));
   if (binutils) {
     step(binutils);
     notes.push(binutils);
   }
-  const outcome = await engine.runBuild(buildPlan, {
+  const outcome = await builder.run(build, {
     out,
     signal: options.signal,
+    echo: false,
   });
   step(
     `build ${outcome.result} (exit ${
@@ -288,8 +295,8 @@ export async function buildReproAt(
   const werrorEnabled = finalConfig === null
     ? null
     : configLine(finalConfig, "CONFIG_WERROR") === "y";
-  const comparison = engine.compare(plan.reported, outcome.diagnostics);
-  const severityRows = comparison.rows.filter((r) => r.severityHere);
+  const comparison = compareReported(plan.reported, outcome.diagnostics);
+  const severityRows = comparison.matches.filter((r) => r.severityHere);
   if (severityRows.length) {
     notes.push(
       `${severityRows.length} reported diagnostic(s) came out with another severity only because of -Werror (CONFIG_WERROR=${

@@ -7,7 +7,7 @@ import { flag, oneOperand, parseArgs, str } from "../util/args.ts";
 import { commonSpecs, flagHelp, jobsOf } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
-import { defaultEngine } from "./default_engine.ts";
+import { buildContext } from "../build/mod.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { runDemo } from "./run_demo.ts";
 import { runRepro } from "./run_repro.ts";
@@ -138,7 +138,7 @@ async function demo(ctx: CommandContext): Promise<number> {
   const result = await runDemo({
     out: json ? { ...ctx.out, out: () => {} } : ctx.out,
     signal: ctx.signal,
-    engine: defaultEngine(),
+    context: buildContext(),
     clean: flag(p, "clean"),
     ...(jobsOf(p) !== undefined ? { jobs: jobsOf(p)! } : {}),
     verify: (args, out) => dispatch("verify", { ...ctx, args, out }),

@@ -3,22 +3,22 @@
  *
  * @module
  */
-import type { Comparison } from "./engine.ts";
+import type { Comparison } from "../diagnostics/mod.ts";
 import type { Verdict, VerdictRow } from "./types.ts";
 
 /**
- * The rows of a verdict from the comparer's rows.
+ * The rows of a verdict from `compareReported()`'s matches.
  *
  * @example
  * ```ts
  * import { verdictRows } from "./format_verdict.ts";
- * const rows = verdictRows({ verdict: "reproduced", extra: [], rows: [{ status: "moved", movedBy: 2,
+ * const rows = verdictRows({ matches: [{ status: "moved", movedBy: 2, found: null, severityHere: null,
  *   reported: { file: "a.c", line: 3, column: 1, severity: "error", message: "m", new: true } }] });
  * if (rows[0]?.movedBy !== 2 || rows[0].file !== "a.c") throw new Error();
  * ```
  */
-export function verdictRows(c: Comparison): VerdictRow[] {
-  return c.rows.map((r) => ({
+export function verdictRows(c: Pick<Comparison, "matches">): VerdictRow[] {
+  return c.matches.map((r) => ({
     status: r.status,
     new: r.reported.new,
     file: r.reported.file,
@@ -26,8 +26,8 @@ export function verdictRows(c: Comparison): VerdictRow[] {
     column: r.reported.column,
     severity: r.reported.severity,
     message: r.reported.message,
-    ...(r.movedBy !== undefined ? { movedBy: r.movedBy } : {}),
-    ...(r.severityHere !== undefined ? { severityHere: r.severityHere } : {}),
+    ...(r.movedBy !== null ? { movedBy: r.movedBy } : {}),
+    ...(r.severityHere !== null ? { severityHere: r.severityHere } : {}),
   }));
 }
 

@@ -14,7 +14,9 @@ import { repoDir } from "../git/mod.ts";
 import { stateDir } from "../paths.ts";
 import { chooseTriple } from "../toolchain/arch.ts";
 import type { ResolvedToolchain } from "../toolchain/types.ts";
-import type { ReproEngine } from "./engine.ts";
+import type { BuildContext } from "../build/mod.ts";
+import { fetchConfig } from "../config/mod.ts";
+import { parseReportInput } from "./parse_input.ts";
 import { describeConfig } from "./plan_config.ts";
 import { planReproduction, type ReproFacts } from "./plan_repro.ts";
 import {
@@ -31,7 +33,8 @@ import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
 export interface RunReproOptions {
   out: Output;
   signal: AbortSignal;
-  engine: ReproEngine;
+  /** Where processes, downloads, toolchains and the builder come from. */
+  context: BuildContext;
   /** The user's checkout (any dir in it). */
   tree: string;
   commit?: string;
@@ -98,9 +101,9 @@ export async function prepareRepro(
   reportText: string,
   options: RunReproOptions,
 ): Promise<PreparedRepro> {
-  const { engine } = options;
+  const { context } = options;
   const step = (line: string) => options.out.err(`==> ${line}`);
-  const parsed = engine.parse(reportText, options.reproduceText);
+  const parsed = parseReportInput(reportText, options.reproduceText);
   const report: ReportFields = parsed.report;
 
   const stateRoot = stateDir();
@@ -141,7 +144,7 @@ export async function prepareRepro(
     }`,
   );
   const config = await resolveReproConfig(plan.config, {
-    fetchConfig: (url, o) => engine.fetchConfig(url, o),
+    fetchConfig: (url, o) => fetchConfig(url, { ...o, fetch: context.fetch }),
     cacheDir: `${stateRoot}/repro/configs`,
     offline: options.offline === true,
     signal: options.signal,
@@ -201,7 +204,7 @@ export async function resolveReproToolchain(
       plan.compiler?.distro ? ` (${plan.compiler.distro})` : ""
     }`,
   );
-  const toolchain = await options.engine.resolveToolchain({
+  const toolchain = await options.context.resolveToolchain({
     compiler: request,
     triple,
     ...(options.allowSubstitute ? { allowSubstitute: true } : {}),

@@ -10,7 +10,7 @@ import { ccacheOf, commonSpecs, jobsOf } from "../util/flags.ts";
 import type { CommandContext } from "../util/command.ts";
 import { UserError } from "../errors.ts";
 import { readReportInput } from "../report/mod.ts";
-import { defaultEngine } from "./default_engine.ts";
+import { buildContext } from "../build/mod.ts";
 import { fetchReportFiles } from "./fetch_report_files.ts";
 import type { RunReproOptions } from "./prepare_repro.ts";
 
@@ -83,7 +83,7 @@ export async function readReportRun(
     options: {
       out: ctx.out,
       signal: ctx.signal,
-      engine: defaultEngine(),
+      context: buildContext(),
       tree: tree === undefined ? ctx.cwd : abs(tree),
       ...(remoteUrl ? { remoteUrl } : {}),
       ...(configPath ? { configFile: abs(configPath) } : fetched.config

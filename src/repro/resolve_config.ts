@@ -28,7 +28,7 @@ export interface ResolvedReproConfig {
 
 /** How to get a config URL. */
 export interface ResolveConfigOptions {
-  /** Downloads a config (the engine's `fetchConfig`). */
+  /** Downloads a config (`fetchConfig` through the context's `fetch`). */
   fetchConfig(url: string, options: { signal: AbortSignal }): Promise<string>;
   /** Directory of downloaded configs (`<state>/repro/configs`). */
   cacheDir: string;

@@ -18,7 +18,7 @@ import {
   VFIO_COLLISION,
   VFIO_FIX,
 } from "./demo_sample.ts";
-import type { ReproEngine } from "./engine.ts";
+import type { BuildContext } from "../build/mod.ts";
 import { demoPackages, ensurePackages, type Runner } from "./host_packages.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { type ReproResult, runRepro } from "./run_repro.ts";
@@ -29,7 +29,8 @@ import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
 export interface RunDemoOptions {
   out: Output;
   signal: AbortSignal;
-  engine: ReproEngine;
+  /** Where processes, downloads and the builder come from. */
+  context: BuildContext;
   /** Remove the sample, its worktrees and build dirs, and stop. */
   clean?: boolean;
   jobs?: number;
@@ -167,7 +168,7 @@ export async function runDemo(
     const result = await runRepro(text, {
       out,
       signal: options.signal,
-      engine: options.engine,
+      context: options.context,
       tree: sample.repo,
       ...(options.jobs ? { jobs: options.jobs } : {}),
     });

@@ -21,7 +21,7 @@ export type { ReproResult, RunReproOptions };
  * Reproduces `reportText` and records the verdict.
  *
  * @param reportText the report as given (mail, archive copy, reproduce file)
- * @param options engine, checkout, overrides
+ * @param options the context, checkout, overrides
  * @returns the verdict (also written as `verdict.json` in the build record)
  * @throws {UserError} bad report, missing commit/config, no exact compiler
  * @throws {InfraError} fetch, toolchain or build infrastructure failures

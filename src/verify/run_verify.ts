@@ -97,7 +97,7 @@ async function prepare(
  * Verifies that `rev` fixes the report.
  *
  * @param reportText the report as given (mail, archive copy)
- * @param options engine, checkout, fix revision, repro's overrides
+ * @param options the context, checkout, fix revision, repro's overrides
  * @returns the judgement, the builds compared and the trailers
  * @throws {UserError} bad report, unknown revision, missing config or compiler
  * @throws {InfraError} fetch, toolchain or build infrastructure failures

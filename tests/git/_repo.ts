@@ -33,11 +33,16 @@ export async function sh(cwd: string, ...args: string[]): Promise<string> {
 /** A repo with two commits (tags `one`, `two`) plus a dirty tree, an index change and a stash. */
 export async function makeRepo(
   dir: string,
+  /** More files of the first commit (a fake kernel Makefile). */
+  files: Record<string, string> = {},
 ): Promise<{ one: string; two: string }> {
   await Deno.mkdir(dir, { recursive: true });
   await sh(dir, "init", "-q", "-b", "main");
   await Deno.writeTextFile(`${dir}/a.txt`, "one\n");
-  await sh(dir, "add", "a.txt");
+  for (const [f, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${f}`, text);
+  }
+  await sh(dir, "add", "a.txt", ...Object.keys(files));
   await sh(dir, "commit", "-q", "-m", "one");
   await sh(dir, "tag", "one");
   await Deno.writeTextFile(`${dir}/a.txt`, "two\n");

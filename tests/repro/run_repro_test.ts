@@ -1,13 +1,11 @@
-import { fakeRecord } from "../_support/fake_record.ts";
+/**
+ * runRepro() on real git repositories with the real report parser, planner
+ * and builder over a fake make (`tests/_support/fake_make.ts`): the
+ * report's commit is fetched and built in a kcross worktree, and the
+ * verdict is stored in the build record.
+ */
 import { runRepro } from "../../src/repro/run_repro.ts";
-import type {
-  Comparison,
-  ReproBuildInput,
-  ReproEngine,
-} from "../../src/repro/engine.ts";
-import type { ReportFields } from "../../src/repro/types.ts";
-import type { BuildPlan } from "../../src/build/types.ts";
-import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
+import { buildContext } from "../../src/build/mod.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
 import {
@@ -16,174 +14,82 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../_support/assert.ts";
+import {
+  fakeMake,
+  KERNEL_MAKEFILE,
+  shimToolchain,
+} from "../_support/fake_make.ts";
 import { makeRepo, sh, snapshot } from "../git/_repo.ts";
 import { scopedEnv } from "../_support/env.ts";
+import { reportText, type ReportTextOptions } from "./_report.ts";
 
-const TOOLCHAIN: ResolvedToolchain = {
-  id: "gcc-11.2.0-nolibc/powerpc-linux",
-  family: "gcc",
-  requested: "gcc-11.2.0",
-  version: "11.2.0",
-  provider: "crosstool",
-  exact: true,
-  triple: "powerpc-linux",
-  binDir: "/opt/x/bin",
-  crossCompile: "/opt/x/bin/powerpc-linux-",
-};
-
-function report(tree: string, commit: string): ReportFields {
-  return {
-    tree_url: tree,
-    branch: "main",
-    head: commit,
-    commit,
-    config_name: "powerpc-allmodconfig",
-    config_url: null,
-    arch: "powerpc",
-    compiler: {
-      name: "gcc",
-      version: "11.2.0",
-      raw: "powerpc-linux-gcc (GCC) 11.2.0",
-    },
-    make_args: ["O=build_dir", "ARCH=powerpc", "W=1", "drivers/vfio/"],
-    targets: ["drivers/vfio/"],
-    w: 1,
-    c: null,
-    report_type: "branch",
-    diagnostics: [{
-      file: "a.txt",
-      line: 1,
-      column: 1,
-      severity: "error",
-      message: "boom",
-      new: true,
-    }],
-  };
-}
-
-interface Fake extends ReproEngine {
-  inputs: ReproBuildInput[];
-}
-
-function fakeEngine(
-  fields: ReportFields,
-  recordDir: string,
+/**
+ * The real builder on a make whose build prints the reported error when
+ * a.txt says "two"; the toolchain is a gcc shim, config downloads go to
+ * `fetchConfig`.
+ */
+async function fakeRepro(
+  t: string,
   opts: {
     exact?: boolean;
     ccText?: string;
-    fetchConfig?: (url: string) => Promise<string>;
-    result?: "fail" | "infra-error";
-    /** make stopped in its config step (the record has no config section). */
+    fetchConfig?: (url: string) => Promise<Response>;
+    /** The build cannot run (the runner throws). */
+    infra?: boolean;
+    /** make stopped in its config step. */
     configFailed?: boolean;
   } = {},
-): Fake {
-  const inputs: ReproBuildInput[] = [];
-  return {
-    inputs,
-    fetchConfig: (url) =>
-      opts.fetchConfig?.(url) ??
-        Promise.reject(
-          new InfraError(`Cannot fetch config "${url}": HTTP 404`),
-        ),
-    parse: () => ({
-      report: fields,
-      attachedConfig: null,
-      configAttached: false,
-    }),
+) {
+  const toolchain = await shimToolchain(`${t}/0day`);
+  const make = fakeMake({
+    config: () =>
+      `CONFIG_CC_VERSION_TEXT="${
+        opts.ccText ?? "powerpc-linux-gcc (GCC) 11.2.0"
+      }"\n`,
+    ...(opts.configFailed ? { configCode: 2 } : {}),
+    build: async (call) => {
+      if (opts.infra) throw new InfraError("disk full");
+      const content = await Deno.readTextFile(`${call.cwd}/a.txt`);
+      return content === "two\n"
+        ? { lines: ["a.txt:1:1: error: boom"], code: 2 }
+        : { lines: [], code: 0 };
+    },
+  });
+  const context = buildContext({
+    proc: make.proc,
+    fetch: (input) =>
+      opts.fetchConfig?.(String(input)) ??
+        Promise.resolve(new Response("", { status: 404 })),
     resolveToolchain: (req) =>
       Promise.resolve({
-        ...TOOLCHAIN,
+        ...toolchain,
         requested: req.compiler,
         exact: opts.exact ?? true,
         ...(opts.exact === false
           ? { version: "12.2.0", provider: "system" as const }
           : {}),
       }),
-    planBuild: (input) => {
-      inputs.push(input);
-      const plan: BuildPlan = {
-        mode: "native",
-        arch: input.arch,
-        srcTree: input.srcTree,
-        cwd: input.srcTree,
-        outDir: input.outDir,
-        argv: [
-          "make",
-          `O=${input.outDir}`,
-          ...input.makeVars,
-          ...input.targets,
-        ],
-        env: {},
-        envUnset: [],
-        toolchain: input.toolchain,
-        triple: input.triple,
-        tripleReason: input.tripleReason,
-        config: null,
-        targets: input.targets,
-        jobs: 1,
-        ccache: false,
-        allowEmpty: true,
-        notes: [],
-      };
-      return Promise.resolve(plan);
-    },
-    runBuild: async (plan) => {
-      await Deno.mkdir(recordDir, { recursive: true });
-      await Deno.writeTextFile(
-        `${plan.outDir}/.config`,
-        `CONFIG_CC_VERSION_TEXT="${
-          opts.ccText ?? "powerpc-linux-gcc (GCC) 11.2.0"
-        }"\n`,
-      );
-      const content = await Deno.readTextFile(`${plan.srcTree}/a.txt`);
-      return {
-        record: fakeRecord(opts.configFailed ? { config: null } : {}),
-        result: opts.result ?? "fail",
-        reason: opts.result === "infra-error"
-          ? "disk full"
-          : opts.configFailed
-          ? 'config step "olddefconfig" failed (make exit 2)'
-          : null,
-        id: "b1",
-        recordDir,
-        exitCode: 2,
-        timings: {},
-        diagnostics: content === "two\n"
-          ? [{
-            tool: "compiler",
-            file: "a.txt",
-            line: 1,
-            column: 1,
-            severity: "error",
-            message: "boom",
-            flag: null,
-            count: 1,
-            objects: [],
-          }]
-          : [],
-      };
-    },
-    compare: (reported, found): Comparison => {
-      const rows = reported.map((r) => ({
-        reported: r,
-        status: found.some((f) => f.message === r.message)
-          ? "reproduced" as const
-          : "missing" as const,
-      }));
-      return {
-        rows,
-        extra: [],
-        verdict: rows.every((r) => r.status === "reproduced")
-          ? "reproduced"
-          : "not-reproduced",
-      };
-    },
-  };
+  });
+  return { context, make };
+}
+
+/** The report on `tree` at `commit`, reporting a.txt's error. */
+function report(
+  tree: string | null,
+  commit: string,
+  more: Partial<ReportTextOptions> = {},
+): string {
+  return reportText({
+    tree,
+    commit,
+    diagnostic: "a.txt:1:1: error: boom",
+    ...more,
+  });
 }
 
 async function setup(t: string) {
   const upstream = `${t}/upstream`;
-  const { one, two } = await makeRepo(upstream);
+  const { one, two } = await makeRepo(upstream, { Makefile: KERNEL_MAKEFILE });
   const user = `${t}/user`;
   await sh(t, "clone", "-q", upstream, user);
   await sh(user, "reset", "-q", "--hard", one);
@@ -201,34 +107,34 @@ Deno.test("runRepro() fetches the report's commit, builds it in a worktree and s
   try {
     const { upstream, user, two } = await setup(t);
     const before = await snapshot(user);
-    const engine = fakeEngine(report(upstream, two), `${t}/record`);
+    const { context, make } = await fakeRepro(t);
     const out = recordingOutput();
-    const r = await runRepro("report text", {
+    const r = await runRepro(report(upstream, two), {
       out,
       signal: new AbortController().signal,
-      engine,
+      context,
       tree: user,
       jobs: 3,
     });
     assertEquals(r.verdict.verdict, "reproduced");
     assertEquals(r.verdict.commit, two);
     assertEquals(r.verdict.differences, []);
-    const input = engine.inputs[0]!;
-    assertEquals(input.triple, "powerpc-linux");
-    assertEquals(input.tripleReason, "report");
-    assertEquals(input.makeVars, ["W=1"]);
-    assertEquals(input.targets, ["drivers/vfio/"]);
-    assertEquals(input.config, { kind: "target", target: "allmodconfig" });
+    const meta = JSON.parse(
+      await Deno.readTextFile(`${r.verdict.build!.recordDir}/metadata.json`),
+    );
+    assertEquals(meta.plan.triple, "powerpc-linux");
+    assertEquals(meta.plan.tripleReason, "report");
+    const [configure] = make.calls;
+    assertEquals(configure!.goals, ["allmodconfig"]);
+    const [build] = make.builds();
+    assertEquals(build!.goals, ["drivers/vfio/"]);
+    assert(build!.argv.includes("W=1"), build!.argv.join(" "));
+    assert(build!.argv.includes("--jobs=3"), build!.argv.join(" "));
     // the robot builds allmodconfig with CONFIG_WERROR off
-    assertEquals(input.werror, "off");
     assertEquals(r.verdict.werror.mode, "off");
     assertEquals(r.verdict.werror.from, "robot policy");
-    assertEquals(input.jobs, 3);
-    assertEquals(input.commitTime, 1672531200);
-    assert(input.srcTree.startsWith(`${t}/state/worktrees/`), input.srcTree);
-    const saved = JSON.parse(
-      await Deno.readTextFile(`${t}/record/verdict.json`),
-    );
+    assert(build!.cwd.startsWith(`${t}/state/worktrees/`), build!.cwd);
+    const saved = JSON.parse(await Deno.readTextFile(r.verdictPath));
     assertEquals(saved.verdict, "reproduced");
     assertEquals(saved.rows[0].status, "reproduced");
     assertStringIncludes(out.stderr.join("\n"), "git fetch --no-tags");
@@ -243,14 +149,14 @@ Deno.test("runRepro() says not-reproduced on another commit and lists setup diff
   await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t}/state` });
   try {
     const { upstream, user, one, two } = await setup(t);
-    const engine = fakeEngine(report(upstream, two), `${t}/record`, {
+    const { context } = await fakeRepro(t, {
       exact: false,
       ccText: "powerpc64-linux-gnu-gcc (Debian 12.2.0-13) 12.2.0",
     });
-    const r = await runRepro("x", {
+    const r = await runRepro(report(upstream, two), {
       out: recordingOutput(),
       signal: new AbortController().signal,
-      engine,
+      context,
       tree: user,
       commit: one,
       allowSubstitute: true,
@@ -272,33 +178,30 @@ Deno.test("runRepro() names the remote and commit it needs when it cannot fetch"
   try {
     const { user, two } = await setup(t);
     const gone = `${t}/no-such-remote`;
-    const engine = fakeEngine(report(gone, two), `${t}/record`);
+    const { context } = await fakeRepro(t);
     const base = {
       out: recordingOutput(),
       signal: new AbortController().signal,
-      engine,
+      context,
       tree: user,
     };
-    const e = await assertRejects(() => runRepro("x", base), InfraError);
+    const text = report(gone, two);
+    const e = await assertRejects(() => runRepro(text, base), InfraError);
     assertStringIncludes(e.message, two);
     assertStringIncludes(e.message, gone);
     assertStringIncludes(e.hint ?? "", `git fetch --no-tags ${gone} main`);
     const off = await assertRejects(
-      () => runRepro("x", { ...base, offline: true }),
+      () => runRepro(text, { ...base, offline: true }),
       InfraError,
     );
     assertStringIncludes(off.message, two);
-    const noTree = fakeEngine(
-      { ...report(gone, two), tree_url: null },
-      `${t}/r`,
-    );
     await assertRejects(
-      () => runRepro("x", { ...base, engine: noTree }),
+      () => runRepro(report(null, two), base),
       UserError,
-      "names no tree",
+      'no "tree:"',
     );
     await assertRejects(
-      () => runRepro("x", { ...base, tree: t }),
+      () => runRepro(text, { ...base, tree: t }),
       UserError,
       "Not a git",
     );
@@ -321,23 +224,19 @@ async function withRepo(
 
 Deno.test("runRepro() regenerates a named config whose URL cannot be fetched, and names it a setup difference", async () => {
   await withRepo(async (t, { upstream, user, two }) => {
-    const fields = {
-      ...report(upstream, two),
-      config_url: "https://download.01.org/0day-ci/archive/20220122/x/config",
-    };
-    const engine = fakeEngine(fields, `${t}/record`);
-    const r = await runRepro("x", {
+    const text = report(upstream, two, {
+      configUrl: "https://download.01.org/0day-ci/archive/20220122/x/config",
+    });
+    const { context, make } = await fakeRepro(t);
+    const r = await runRepro(text, {
       out: recordingOutput(),
       signal: new AbortController().signal,
-      engine,
+      context,
       tree: user,
     });
     assertEquals(r.verdict.verdict, "reproduced");
-    assertEquals(engine.inputs[0]!.config, {
-      kind: "target",
-      target: "allmodconfig",
-    });
-    assertEquals(engine.inputs[0]!.werror, "off");
+    assertEquals(make.calls[0]!.goals, ["allmodconfig"]);
+    assertEquals(r.verdict.werror.mode, "off");
     const diffs = r.verdict.differences.join("\n");
     assertStringIncludes(diffs, "config URL not fetched (HTTP 404)");
     assertStringIncludes(diffs, "regenerated powerpc-allmodconfig");
@@ -349,78 +248,76 @@ Deno.test("runRepro() downloads a config URL once and builds the file with its o
   await withRepo(async (t, { upstream, user, two }) => {
     const url = "https://download.01.org/0day-ci/archive/20220122/y/config";
     let fetched = 0;
-    const engine = fakeEngine(
-      { ...report(upstream, two), config_url: url },
-      `${t}/record`,
-      { fetchConfig: () => (fetched++, Promise.resolve("CONFIG_WERROR=y\n")) },
-    );
+    const { context, make } = await fakeRepro(t, {
+      fetchConfig:
+        () => (fetched++, Promise.resolve(new Response("CONFIG_WERROR=y\n"))),
+    });
+    const text = report(upstream, two, { configUrl: url });
     const base = {
       out: recordingOutput(),
       signal: new AbortController().signal,
-      engine,
+      context,
       tree: user,
     };
-    const r = await runRepro("x", base);
-    const input = engine.inputs[0]!;
-    assertEquals(input.config.kind, "file");
-    assertEquals(input.werror, "keep");
+    const r = await runRepro(text, base);
+    assertStringIncludes(r.verdict.config, url);
+    assertEquals(r.verdict.werror.mode, "keep");
     assertEquals(r.verdict.differences, []);
-    const path = (input.config as { path: string }).path;
+    // the download is the config file the build starts from
+    const configs = [...Deno.readDirSync(`${t}/state/repro/configs`)];
+    assertEquals(configs.length, 1);
+    const path = `${t}/state/repro/configs/${configs[0]!.name}`;
     assertEquals(await Deno.readTextFile(path), "CONFIG_WERROR=y\n");
+    assertEquals(make.calls[0]!.goals, ["olddefconfig"]);
     // a second run, even offline, reads the download
-    await runRepro("x", { ...base, offline: true, werror: "off" });
+    const again = await runRepro(text, {
+      ...base,
+      offline: true,
+      werror: "off",
+    });
     assertEquals(fetched, 1);
-    assertEquals(engine.inputs[1]!.config, input.config);
-    assertEquals(engine.inputs[1]!.werror, "off");
+    assertStringIncludes(again.verdict.config, url);
+    assertEquals(again.verdict.werror.mode, "off");
   });
 });
 
 Deno.test("runRepro() stops on a randconfig URL it cannot fetch: exit 3 online, 2 offline, with where to get it", async () => {
   await withRepo(async (t, { upstream, user, two }) => {
     const url = "https://download.01.org/0day-ci/archive/20200813/z/config";
-    const engine = fakeEngine(
-      {
-        ...report(upstream, two),
-        config_name: "s390-randconfig-r012-20200813",
-        config_url: url,
-      },
-      `${t}/record`,
-      {
-        fetchConfig: () =>
-          Promise.reject(
-            new InfraError(`Cannot fetch config "${url}": connection refused`),
-          ),
-      },
-    );
+    const text = report(upstream, two, {
+      configName: "s390-randconfig-r012-20200813",
+      configUrl: url,
+    });
+    const { context, make } = await fakeRepro(t, {
+      fetchConfig: () => Promise.reject(new TypeError("connection refused")),
+    });
     const base = {
       out: recordingOutput(),
       signal: new AbortController().signal,
-      engine,
+      context,
       tree: user,
     };
-    const e = await assertRejects(() => runRepro("x", base), InfraError);
+    const e = await assertRejects(() => runRepro(text, base), InfraError);
     assertStringIncludes(e.message, "connection refused");
     assertStringIncludes(e.hint ?? "", "--config FILE");
     await assertRejects(
-      () => runRepro("x", { ...base, offline: true }),
+      () => runRepro(text, { ...base, offline: true }),
       UserError,
       "--offline",
     );
-    assertEquals(engine.inputs.length, 0);
+    assertEquals(make.calls.length, 0);
   });
 });
 
 Deno.test("runRepro() turns a build that could not run into an infrastructure error, not a verdict", async () => {
   await withRepo(async (t, { upstream, user, two }) => {
-    const engine = fakeEngine(report(upstream, two), `${t}/record`, {
-      result: "infra-error",
-    });
+    const { context } = await fakeRepro(t, { infra: true });
     const e = await assertRejects(
       () =>
-        runRepro("x", {
+        runRepro(report(upstream, two), {
           out: recordingOutput(),
           signal: new AbortController().signal,
-          engine,
+          context,
           tree: user,
         }),
       InfraError,
@@ -431,24 +328,22 @@ Deno.test("runRepro() turns a build that could not run into an infrastructure er
 
 Deno.test("runRepro() turns a build that stopped in its config step into an infrastructure error, not a verdict", async () => {
   await withRepo(async (t, { upstream, user, two }) => {
-    const engine = fakeEngine(report(upstream, two), `${t}/record`, {
-      configFailed: true,
-    });
+    const { context } = await fakeRepro(t, { configFailed: true });
     const e = await assertRejects(
       () =>
-        runRepro("x", {
+        runRepro(report(upstream, two), {
           out: recordingOutput(),
           signal: new AbortController().signal,
-          engine,
+          context,
           tree: user,
         }),
       InfraError,
     );
     assertStringIncludes(
       e.message,
-      'The build stopped in its config step, before compiling anything: config step "olddefconfig" failed',
+      "The build stopped in its config step, before compiling anything: config step",
     );
     assertStringIncludes(e.hint ?? "", "no verdict on the report");
-    assertStringIncludes(e.hint ?? "", `${t}/record/config.log`);
+    assertStringIncludes(e.hint ?? "", "/config.log");
   });
 });
