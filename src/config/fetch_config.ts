@@ -1,12 +1,14 @@
 /**
  * Downloads a `.config` from a URL (the robot's `…/config` links), plain or
- * gzip-compressed, time-limited and size-capped: a URL comes from a report,
- * and a report is hostile input.
+ * gzip-compressed, time-limited and size-capped, redirects followed only
+ * within http/https and never from https down to http: a URL comes from a
+ * report, and a report is hostile input.
  *
  * @module
  */
 import { InfraError, InterruptedError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
+import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 
 /**
  * The most a config may weigh, downloaded or decompressed (the 16 MB input
@@ -89,8 +91,13 @@ export async function fetchConfig(
     arm();
     let response: Response;
     try {
-      response = await doFetch(url, { signal: control.signal });
+      ({ response } = await fetchFollowingRedirects(url, {
+        what,
+        signal: control.signal,
+        fetch: doFetch,
+      }));
     } catch (error) {
+      if (error instanceof InfraError) throw error;
       throw fail(
         timedOut ? `no answer in ${timeoutMs / 1000} s` : reasonOf(error),
         error,

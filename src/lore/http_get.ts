@@ -8,6 +8,7 @@
 import { InfraError, UserError } from "../errors.ts";
 import type { EnvReader } from "../paths.ts";
 import { fetchTimeoutMs as readFetchTimeout } from "../util/fetch_timeout.ts";
+import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 
 /** Options for {@link httpGet}. */
 export interface HttpGetOptions {
@@ -110,54 +111,22 @@ export async function httpGet(
   const signal = options.signal
     ? AbortSignal.any([options.signal, deadline])
     : deadline;
-  const maxRedirects = options.maxRedirects ?? 5;
-  let current = url;
   try {
-    for (let hop = 0;; hop++) {
-      const u = new URL(current);
-      if (u.protocol !== "https:" && u.protocol !== "http:") {
-        throw new InfraError(
-          `Refusing to fetch the ${options.what} from "${current}": only http and https`,
-          { hint: "the archive redirected somewhere kcross does not follow" },
-        );
-      }
-      const response = await doFetch(current, {
-        redirect: "manual",
-        signal,
-        headers: { "user-agent": "kcross" },
-      });
-      if (response.status >= 300 && response.status < 400) {
-        const location = response.headers.get("location");
-        await response.body?.cancel();
-        if (location === null) {
-          throw new InfraError(
-            `The server answered "${current}" with HTTP ${response.status} and no Location`,
-          );
-        }
-        if (hop >= maxRedirects) {
-          throw new InfraError(
-            `Too many redirects fetching the ${options.what} "${url}" (more than ${maxRedirects})`,
-            { hint: "check the URL; the server may be misconfigured" },
-          );
-        }
-        const next = new URL(location, current);
-        if (u.protocol === "https:" && next.protocol === "http:") {
-          throw new InfraError(
-            `Refusing a redirect from https to http for the ${options.what}: "${
-              next.href.slice(0, 200)
-            }"`,
-          );
-        }
-        current = next.href;
-        continue;
-      }
-      if (response.status < 200 || response.status >= 300) {
-        await response.body?.cancel();
-        return { url: current, status: response.status, body: null };
-      }
-      const body = await readCapped(response, current, options);
-      return { url: current, status: response.status, body };
+    const { url: current, response } = await fetchFollowingRedirects(url, {
+      what: options.what,
+      ...(options.maxRedirects === undefined
+        ? {}
+        : { maxRedirects: options.maxRedirects }),
+      signal,
+      fetch: doFetch,
+      headers: { "user-agent": "kcross" },
+    });
+    if (response.status < 200 || response.status >= 300) {
+      await response.body?.cancel();
+      return { url: current, status: response.status, body: null };
     }
+    const body = await readCapped(response, current, options);
+    return { url: current, status: response.status, body };
   } catch (error) {
     if (options.signal?.aborted) throw error;
     if (error instanceof InfraError || error instanceof UserError) throw error;

@@ -102,3 +102,42 @@ Deno.test("decodeConfigBody() gunzips, and stops a gzip bomb at the cap", async 
     "Corrupt gzip",
   );
 });
+
+Deno.test("fetchConfig() follows redirects within http/https only, never https down to http (fragment URLs are https-only)", async () => {
+  const served: string[] = [];
+  const fake = ((input: string | URL | Request) => {
+    const url = String(input);
+    served.push(url);
+    const to = (location: string) =>
+      Promise.resolve(
+        new Response(null, { status: 302, headers: { location } }),
+      );
+    if (url === "https://a.example/down") return to("http://b.example/config");
+    if (url === "https://a.example/file") return to("file:///etc/passwd");
+    if (url === "https://a.example/loop") return to("/loop");
+    if (url === "https://a.example/bad") return to("http://[::1");
+    if (url === "https://a.example/rel") return to("/config");
+    return Promise.resolve(new Response("CONFIG_B=y\n"));
+  }) as typeof fetch;
+  assertEquals(
+    await fetchConfig("https://a.example/rel", { fetch: fake }),
+    "CONFIG_B=y\n",
+  );
+  for (
+    const [path, why] of [
+      ["down", "from https to http"],
+      ["file", "only http and https"],
+      ["loop", "Too many redirects"],
+      ["bad", "bad Location"],
+    ] as const
+  ) {
+    served.length = 0;
+    const e = await assertRejects(
+      () => fetchConfig(`https://a.example/${path}`, { fetch: fake }),
+      InfraError,
+    );
+    assertStringIncludes(e.message, why);
+    assertEquals(exitCodeOf(e), 3);
+    assertEquals(served.includes("http://b.example/config"), false);
+  }
+});
