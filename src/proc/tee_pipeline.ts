@@ -1,14 +1,15 @@
 /**
  * A stream pipeline of children joined by kernel pipes, with kcross writing
  * only into the first: `source` (a decompressor) → `main` (tar -x), and with
- * a `side` consumer (gpgv) `source` → `tee -p /dev/fd/3` → `main`, fd 3 →
- * `side`. The bulk (the uncompressed tar, several times the download) never
+ * a `side` consumer (gpgv) `source` → tee → `main`, fd 3 → `side`, where
+ * the tee is the zero-copy, batching splice tee of `splice_tee.ts` (GNU
+ * `tee -p /dev/fd/3` without perl). The bulk (the uncompressed tar, several times the download) never
  * passes through kcross: one child's pipe is handed to the next as its stdio
  * (`node:child_process` passes the descriptor itself), so kcross pays for
  * the compressed bytes only. Argv only, never a shell; a fixed C locale,
  * the rest of the environment inherited.
  *
- * `tee -p` ignores a side consumer that stops reading (gpgv rejecting its
+ * The tee (as `tee -p`) ignores a side consumer that stops reading (gpgv rejecting its
  * signature file early): the main consumer still gets every byte, and the
  * side's own exit status and output tell what went wrong.
  *
@@ -19,6 +20,7 @@ import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { CommandNotFoundError } from "./run_captured.ts";
 import { findExecutable } from "./find_executable.ts";
+import { teeStageArgv } from "./splice_tee.ts";
 
 /** How one stage of the pipeline ended. */
 export interface StageResult {
@@ -138,7 +140,7 @@ function writerFor(
 }
 
 /**
- * Starts `source` → `main` (→ `side` through `tee -p`).
+ * Starts `source` → `main` (→ `side` through the tee stage).
  *
  * @example
  * ```ts
@@ -157,7 +159,8 @@ export function spawnTeePipeline(
   main: string[],
   side?: SideStage,
 ): TeePipeline {
-  resolveAll([source, main, ...(side ? [side.argv, ["tee"]] : [])]);
+  const teeArgv = teeStageArgv(Deno.env.get("PATH") ?? "/usr/bin:/bin");
+  resolveAll([source, main, ...(side ? [side.argv, teeArgv] : [])]);
   const env = { ...Deno.env.toObject(), LANG: "C", LC_ALL: "C" };
   const start = (
     argv: string[],
@@ -168,7 +171,7 @@ export function spawnTeePipeline(
     ? start(side.argv, ["pipe", side.stdout ? "pipe" : "ignore", "pipe"])
     : undefined;
   const tee = sideChild
-    ? start(["tee", "-p", "/dev/fd/3"], [
+    ? start(teeArgv, [
       src.stdout!,
       "pipe",
       "pipe",

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
 import { spawnTeePipeline } from "../../src/proc/mod.ts";
 import { CommandNotFoundError } from "../../src/proc/run_captured.ts";
+import { teeStageArgv } from "../../src/proc/splice_tee.ts";
 
 function pseudoRandom(n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -72,4 +73,73 @@ Deno.test("a missing program is a CommandNotFoundError before anything starts", 
     thrown = e;
   }
   assert(thrown instanceof CommandNotFoundError);
+});
+
+async function mainDigest(
+  data: Uint8Array,
+  side: { argv: string[]; stdout?: boolean },
+): Promise<{ main: string; side: string; sideCode: number | null }> {
+  const dir = await Deno.makeTempDir({ prefix: "kcross-tee-" });
+  try {
+    const p = spawnTeePipeline(["cat"], [
+      "sh",
+      "-c",
+      'sha256sum > "$0"',
+      `${dir}/main`,
+    ], side);
+    for (let off = 0; off < data.length; off += 100_000) {
+      await p.writer.write(data.slice(off, off + 100_000));
+    }
+    await p.writer.close();
+    const [s, tee, m, sd] = await Promise.all([
+      p.source,
+      p.tee!,
+      p.main,
+      p.side!,
+    ]);
+    assert(s.success && tee.success && m.success, tee.stderr);
+    return {
+      main: Deno.readTextFileSync(`${dir}/main`).split(" ")[0]!,
+      side: sd.stdout.split(" ")[0]!,
+      sideCode: sd.code,
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the tee stage hands the main stage every byte too, with or without a side reader", async () => {
+  const data = pseudoRandom(5 * 1024 * 1024 + 3);
+  const hex = createHash("sha256").update(data).digest("hex");
+  const both = await mainDigest(data, { argv: ["sha256sum"], stdout: true });
+  assertEquals([both.main, both.side], [hex, hex]);
+  // The side reads 10 bytes and quits: the rest still reaches main.
+  const early = await mainDigest(data, {
+    argv: ["sh", "-c", "head -c 10 >/dev/null"],
+  });
+  assertEquals([early.main, early.sideCode], [hex, 0]);
+});
+
+Deno.test("the splice tee copies when its descriptors are not pipes (a file as stdin)", async () => {
+  const argv = teeStageArgv(Deno.env.get("PATH") ?? "/usr/bin:/bin");
+  if (argv[0] !== "perl") return; // GNU tee: nothing of ours to test
+  const dir = await Deno.makeTempDir({ prefix: "kcross-tee-" });
+  try {
+    const data = pseudoRandom(3 * 1024 * 1024 + 5);
+    Deno.writeFileSync(`${dir}/in`, data);
+    const r = await new Deno.Command("sh", {
+      args: [
+        "-c",
+        '"$@" < "$0/in" > "$0/out" 3> "$0/side"',
+        dir,
+        ...argv,
+      ],
+      stderr: "piped",
+    }).output();
+    assert(r.success, new TextDecoder().decode(r.stderr));
+    assertEquals(Deno.readFileSync(`${dir}/out`), data);
+    assertEquals(Deno.readFileSync(`${dir}/side`), data);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
