@@ -10,6 +10,7 @@ import { nearestVersions } from "../util/versions.ts";
 import { parseSha256Sums, verifySignature } from "./checksums.ts";
 import { type DownloadOptions, NotFoundError } from "./download.ts";
 import { fetchSmallText } from "./listing.ts";
+import { stagingPath } from "./staging.ts";
 import type { FetchPlan, FetchSource } from "./types.ts";
 
 /** The digest an archive must have, and how it is known. */
@@ -98,7 +99,7 @@ export async function expectedDigest(
   let verifiedBy = "sha256sums.asc";
   let signedBy: string | undefined;
   if (keyring) {
-    const tmp = await Deno.makeTempFile({ suffix: ".asc" });
+    const tmp = stagingPath(plan, ".asc");
     try {
       await Deno.writeTextFile(tmp, text);
       signedBy = await verifySignature(tmp, keyring, source.sumsUrl ?? tmp);

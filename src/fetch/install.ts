@@ -10,7 +10,7 @@
  */
 import type { Output } from "../util/output.ts";
 import { InfraError, UserError } from "../errors.ts";
-import { exists, idSlug, isExecutable } from "../util/fs.ts";
+import { exists, isExecutable } from "../util/fs.ts";
 import { type InstallMarker, MARKER, readMarker } from "./marker.ts";
 import { type Expected, expectedDigest, notOnMirrors } from "./_sources.ts";
 import {
@@ -34,6 +34,7 @@ import {
   tarError,
 } from "./install_failures.ts";
 import { fetchSignature, verificationText } from "./verification.ts";
+import { cleanStaleStaging, stagingPath } from "./staging.ts";
 import { startVerifiedTar, type VerifiedTarSink } from "./verify_stream.ts";
 import type { FetchPlan, FetchSource } from "./types.ts";
 import { progressFor } from "./progress.ts";
@@ -128,7 +129,11 @@ export async function installToolchain(
     try {
       const keyring = options.keyring ?? Deno.env.get("KCROSS_GPG_KEYRING");
       const signature = source.signUrl && keyring
-        ? await fetchSignature(source.signUrl, options)
+        ? await fetchSignature(
+          source.signUrl,
+          stagingPath(plan, ".tar.sign"),
+          options,
+        )
         : undefined;
       sigFile = signature;
       const expected = await expectedDigest(plan, source, {
@@ -186,9 +191,7 @@ async function downloadAndInstall(
     verifySignature?: { file: string; keyring: string };
   },
 ): Promise<InstallMarker> {
-  const staging = `${plan.stagingParent}/${
-    idSlug(plan.id)
-  }-${crypto.randomUUID()}`;
+  const staging = stagingPath(plan, "");
   let tar: TarSink | VerifiedTarSink | undefined;
   const gz = plan.archiveName.endsWith(".tar.gz");
   const openSink = async () => {
@@ -374,15 +377,4 @@ function keepArchive(plan: FetchPlan, archiveFile: string): void {
     // Only `cache verify` needs it; the install itself is complete.
   }
   discardPart(plan.partFile);
-}
-
-function cleanStaleStaging(plan: FetchPlan): void {
-  const prefix = `${idSlug(plan.id)}-`;
-  try {
-    for (const e of Deno.readDirSync(plan.stagingParent)) {
-      if (e.name.startsWith(prefix)) {
-        Deno.removeSync(`${plan.stagingParent}/${e.name}`, { recursive: true });
-      }
-    }
-  } catch { /* no staging dir yet */ }
 }

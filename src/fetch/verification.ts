@@ -1,6 +1,6 @@
 /**
  * What a toolchain install was verified by: the detached `.tar.sign`
- * (fetched small and capped into a temp file for gpgv) and the text of the
+ * (fetched small and capped into the install's staging parent for gpgv) and the text of the
  * status recorded in the marker and shown by `toolchain list --installed`.
  *
  * @module
@@ -15,9 +15,13 @@ export interface SignatureFetchOptions {
   download?: { headersTimeoutMs?: number; fetchImpl?: typeof fetch };
 }
 
-/** Downloads a `.tar.sign` (small, capped) into a temp file. */
+/**
+ * Downloads a `.tar.sign` (small, capped) into `file` (a `stagingPath()`:
+ * the next install removes it even when this one is killed).
+ */
 export async function fetchSignature(
   url: string,
+  file: string,
   options: SignatureFetchOptions,
 ): Promise<string> {
   const text = await fetchSmallText(url, {
@@ -39,11 +43,7 @@ export async function fetchSignature(
       },
     );
   }
-  const file = await Deno.makeTempFile({
-    prefix: "kcross-",
-    suffix: ".tar.sign",
-  });
-  await Deno.writeTextFile(file, text);
+  await Deno.writeTextFile(file, text, { mode: 0o600 });
   return file;
 }
 

@@ -13,9 +13,22 @@
  */
 import { acquireFileLock } from "../../src/util/with_file_lock.ts";
 
-const LOCK = `${
-  Deno.env.get("TMPDIR") ?? "/tmp"
-}/kcross-test-env-${Deno.pid}.lock`;
+const TMP = Deno.env.get("TMPDIR") ?? "/tmp";
+const LOCK = `${TMP}/kcross-test-env-${Deno.pid}.lock`;
+
+// The lock is shared by every worker of this process, so none can remove it
+// when it is done; the ones of test processes that are gone go here.
+try {
+  for (const e of Deno.readDirSync(TMP)) {
+    const m = /^kcross-test-env-(\d+)\.lock$/.exec(e.name);
+    if (!m || m[1] === String(Deno.pid)) continue;
+    try {
+      Deno.statSync(`/proc/${m[1]}`);
+    } catch {
+      Deno.removeSync(`${TMP}/${e.name}`);
+    }
+  }
+} catch { /* another process swept it first */ }
 
 /**
  * Sets `vars` (undefined: unset) until the result is disposed, holding the

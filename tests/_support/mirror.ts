@@ -355,6 +355,39 @@ export async function makeSigningKey(
   return { home, keyring };
 }
 
+/**
+ * Stops the gpg-agent a GNUPGHOME started (gpg leaves it running) and
+ * removes the home; for homes `makeSigningKey()` made.
+ */
+export async function removeGpgHome(home: string): Promise<void> {
+  await new Deno.Command("gpgconf", {
+    args: ["--homedir", home, "--kill", "all"],
+    stdout: "null",
+    stderr: "null",
+  }).output().catch(() => {});
+  await Deno.remove(home, { recursive: true }).catch(() => {});
+}
+
+/**
+ * Removes the per-process test keys (`kcross-test-gpg-<pid>`) of test
+ * processes that are gone, and their agents (a killed run leaves both).
+ */
+async function sweepDeadKeys(tmp: string): Promise<void> {
+  for (const e of Deno.readDirSync(tmp)) {
+    const m = /^kcross-test-gpg-(\d+)$/.exec(e.name);
+    if (!m || existsDir(`/proc/${m[1]}`)) continue;
+    await removeGpgHome(`${tmp}/${e.name}`);
+  }
+}
+
+function existsDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -375,9 +408,9 @@ export function defaultSigningKey(): Promise<
   { home: string; keyring: string }
 > {
   defaultKey ??= (async () => {
-    const home = `${
-      Deno.env.get("TMPDIR") ?? "/tmp"
-    }/kcross-test-gpg-${Deno.pid}`;
+    const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+    await sweepDeadKeys(tmp).catch(() => {});
+    const home = `${tmp}/kcross-test-gpg-${Deno.pid}`;
     const keyring = `${home}/pub.gpg`;
     let mine = false;
     try {
@@ -777,6 +810,7 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
       closing.resolve();
       await server.shutdown();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
+      if (foreign) await removeGpgHome(foreign.home);
     },
   };
 }

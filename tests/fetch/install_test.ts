@@ -5,7 +5,11 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../_support/assert.ts";
-import { makeSigningKey, startMirror } from "../_support/mirror.ts";
+import {
+  makeSigningKey,
+  removeGpgHome,
+  startMirror,
+} from "../_support/mirror.ts";
 import {
   crosstoolMembers,
   makeTarXz,
@@ -455,8 +459,8 @@ Deno.test({
       assertEquals(marker.verifiedBy, "gpgv+sha256sums.asc");
     } finally {
       await mirror.close();
-      await Deno.remove(good.home, { recursive: true });
-      await Deno.remove(other.home, { recursive: true });
+      await removeGpgHome(good.home);
+      await removeGpgHome(other.home);
     }
   },
 });

@@ -25,6 +25,8 @@ async function kcross(args: string[]): Promise<Run> {
     env: {
       KCROSS_CACHE_DIR: currentCache,
       HOME: currentCache,
+      // Checked empty after each test: kcross leaves nothing in $TMPDIR.
+      TMPDIR: `${currentCache}/tmp`,
       PATH: "/usr/local/bin:/usr/bin:/bin",
       NO_COLOR: "1",
       // The loopback mirror's throwaway signing key (set by startMirror).
@@ -45,7 +47,10 @@ async function withCache(
   const cache = await Deno.makeTempDir({ prefix: "kcross-tccli-" });
   currentCache = cache;
   try {
+    Deno.mkdirSync(`${cache}/tmp`);
     await fn(cache);
+    const left = [...Deno.readDirSync(`${cache}/tmp`)].map((e) => e.name);
+    assertEquals(left, [], "kcross left files in $TMPDIR");
   } finally {
     await Deno.remove(cache, { recursive: true });
   }

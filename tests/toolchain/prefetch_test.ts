@@ -3,7 +3,7 @@
  * verification status in `toolchain list --installed`.
  */
 import { assertEquals, assertMatch } from "../_support/assert.ts";
-import { startMirror } from "../_support/mirror.ts";
+import { removeGpgHome, startMirror } from "../_support/mirror.ts";
 import { haveDebianPpc64 } from "../_support/system_gcc.ts";
 import { tempDir } from "../_support/temp.ts";
 
@@ -143,6 +143,10 @@ Deno.test("toolchain trust checks the fingerprint against the pinned keys", asyn
   // A key nobody pinned needs its fingerprint named.
   const gpgHome = `${cache}/gpg`;
   Deno.mkdirSync(gpgHome, { mode: 0o700 });
+  // gpg leaves an agent running for the home: stopped before it goes.
+  await using _agent = {
+    [Symbol.asyncDispose]: () => removeGpgHome(gpgHome),
+  };
   const gen = await new Deno.Command("gpg", {
     args: [
       "--batch",
