@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { terminalSafe } from "./terminal_text.ts";
 
 /** Where a command writes. */
 export interface Output {
@@ -20,7 +21,9 @@ export interface Output {
 const encoder = new TextEncoder();
 
 /**
- * The real terminal: stdout and stderr of this process.
+ * The real terminal: stdout and stderr of this process. Lines are printed
+ * with control and bidi characters escaped (`terminalSafe`): they may hold
+ * text from a hostile report. `errRaw` is kcross's own progress drawing.
  *
  * A reader that goes away (`kcross report parse x | head -1`) is not a
  * failure of the command: from the first broken-pipe error on, that
@@ -31,8 +34,8 @@ export function terminalOutput(): Output {
   const stdout = pipeWriter(Deno.stdout);
   const stderr = pipeWriter(Deno.stderr);
   return {
-    out: (line) => stdout(`${line}\n`),
-    err: (line) => stderr(`${line}\n`),
+    out: (line) => stdout(`${terminalSafe(line)}\n`),
+    err: (line) => stderr(`${terminalSafe(line)}\n`),
     errRaw: (text) => stderr(text),
     isTty: Deno.stderr.isTerminal(),
   };

@@ -163,3 +163,37 @@ Deno.test("kcross report parse - reads the report from standard input", async ()
   const got = JSON.parse(new TextDecoder().decode(stdout));
   assertEquals(got.targets, ["drivers/char/"]);
 });
+
+Deno.test("kcross report parse prints a forged report's escape sequences and bidi controls escaped, never raw", async () => {
+  const text = (await Deno.readTextFile(`${FIXTURE_DIR}/000.txt`))
+    .replace(
+      "compiler: powerpc-linux-gcc (GCC) 11.2.0",
+      "compiler: powerpc-linux-gcc (GCC) 11.2.0\x1b[2J\x1b]52;c;cHduZWQ=\x07\u009b31m",
+    )
+    .replace(
+      "config: powerpc-allmodconfig",
+      "config: powerpc-allmodconfig\u202e\r",
+    );
+  const dir = await Deno.makeTempDir({ prefix: "kcross-esc-" });
+  try {
+    await Deno.writeTextFile(`${dir}/r.txt`, text);
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "report", "parse", `${dir}/r.txt`],
+      env: {
+        KCROSS_STATE_DIR: `${dir}/state`,
+        KCROSS_CACHE_DIR: `${dir}/cache`,
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(r.stdout) +
+      new TextDecoder().decode(r.stderr);
+    assertEquals(r.code, 0, out);
+    // deno-lint-ignore no-control-regex
+    assert(!/[\x1b\x07\r\u009b\u202e]/.test(out), JSON.stringify(out));
+    assertStringIncludes(out, "11.2.0\\x1b[2J\\x1b]52;c;cHduZWQ=\\x07\\x9b31m");
+    assertStringIncludes(out, "powerpc-allmodconfig\\u{202e}");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
