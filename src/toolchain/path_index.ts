@@ -10,7 +10,8 @@
  * the fast path stamps it as a full resolve does, so a toolchain used only
  * through `toolchain path` does not age out.
  *
- * The reader is `src/toolchain/fast_path.bash` (sourced by the launcher);
+ * The only reader is `src/toolchain/fast_path.bash` (sourced by the launcher;
+ * tests/toolchain/cli_test.ts checks its answers);
  * this module is the only writer.
  *
  * @module
@@ -82,29 +83,4 @@ export function recordPath(cacheDir: string, entry: PathIndexEntry): void {
     Deno.mkdirSync(cacheDir, { recursive: true });
     writeFileAtomicSync(file, `${lines.join("\n")}\n`);
   } catch { /* the index is an optimisation only */ }
-}
-
-/** Looks an entry up the way the bash fast path does (for tests and `--explain`). */
-export function lookupPath(
-  cacheDir: string,
-  compiler: string,
-  arch: string,
-  installPath: string | undefined,
-): string | undefined {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(`${cacheDir}/${PATH_INDEX}`);
-  } catch {
-    return undefined;
-  }
-  const key = `${compiler}\t${arch}\t${installPath ?? "-"}\t`;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(key)) continue;
-    const [, , , answer, check] = line.split("\t");
-    try {
-      const st = Deno.statSync(check!);
-      if (st.isFile && ((st.mode ?? 0o755) & 0o111)) return answer;
-    } catch { /* stale */ }
-  }
-  return undefined;
 }
