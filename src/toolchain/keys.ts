@@ -40,48 +40,84 @@ export function dearmor(input: Uint8Array): Uint8Array {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+/** One OpenPGP packet: its tag and body. */
+interface Packet {
+  tag: number;
+  body: Uint8Array;
+}
+
 /**
- * The v4 fingerprint of the first (primary) public key packet.
+ * Splits binary OpenPGP data into packets (old and new headers; the
+ * partial lengths keys never use end the walk).
  *
- * @returns 40 upper-case hex digits, or null when the data holds no v4 key
+ * @returns the packets, or null when the data is not a packet sequence
  */
-export function primaryFingerprint(packets: Uint8Array): string | null {
-  const first = packets[0];
-  if (first === undefined || (first & 0x80) === 0) return null;
-  let tag: number;
-  let len: number;
-  let off: number;
-  if (first & 0x40) {
-    tag = first & 0x3f;
-    const l0 = packets[1] ?? 0;
-    if (l0 < 192) [len, off] = [l0, 2];
-    else if (l0 < 224) {
-      [len, off] = [((l0 - 192) << 8) + (packets[2] ?? 0) + 192, 3];
-    } else if (l0 === 255) {
-      len = ((packets[2]! << 24) | (packets[3]! << 16) | (packets[4]! << 8) |
-        packets[5]!) >>> 0;
-      off = 6;
-    } else return null;
-  } else {
-    tag = (first >> 2) & 0x0f;
-    const t = first & 3;
-    if (t === 0) [len, off] = [packets[1] ?? 0, 2];
-    else if (t === 1) {
-      [len, off] = [((packets[1] ?? 0) << 8) | (packets[2] ?? 0), 3];
-    } else if (t === 2) {
-      len = ((packets[1]! << 24) | (packets[2]! << 16) | (packets[3]! << 8) |
-        packets[4]!) >>> 0;
-      off = 5;
-    } else return null;
+function packetsOf(data: Uint8Array): Packet[] | null {
+  const out: Packet[] = [];
+  let at = 0;
+  while (at < data.length) {
+    const first = data[at]!;
+    if ((first & 0x80) === 0) return null;
+    let tag: number;
+    let len: number;
+    let off: number;
+    const b = (i: number) => data[at + i] ?? 0;
+    const u32 = (i: number) =>
+      ((b(i) << 24) | (b(i + 1) << 16) | (b(i + 2) << 8) | b(i + 3)) >>> 0;
+    if (first & 0x40) {
+      tag = first & 0x3f;
+      const l0 = b(1);
+      if (l0 < 192) [len, off] = [l0, 2];
+      else if (l0 < 224) [len, off] = [((l0 - 192) << 8) + b(2) + 192, 3];
+      else if (l0 === 255) [len, off] = [u32(2), 6];
+      else return null;
+    } else {
+      tag = (first >> 2) & 0x0f;
+      const t = first & 3;
+      if (t === 0) [len, off] = [b(1), 2];
+      else if (t === 1) [len, off] = [(b(1) << 8) | b(2), 3];
+      else if (t === 2) [len, off] = [u32(1), 5];
+      else return null;
+    }
+    if (at + off + len > data.length) return null;
+    out.push({ tag, body: data.subarray(at + off, at + off + len) });
+    at += off + len;
   }
-  if (tag !== 6 || packets[off] !== 4 || off + len > packets.length) {
-    return null;
-  }
-  const body = packets.subarray(off, off + len);
+  return out;
+}
+
+function v4Fingerprint(body: Uint8Array): string {
   const h = createHash("sha1");
-  h.update(Uint8Array.of(0x99, (len >> 8) & 0xff, len & 0xff));
+  h.update(Uint8Array.of(0x99, (body.length >> 8) & 0xff, body.length & 0xff));
   h.update(body);
   return h.digest("hex").toUpperCase();
+}
+
+/**
+ * The v4 fingerprints of every primary key in OpenPGP data: a key file a
+ * user trusts must hold exactly one, since gpgv trusts every key in its
+ * keyring (a pinned key with a second one appended is two trusted keys).
+ *
+ * @returns 40 upper-case hex digits per primary public key packet (secret
+ *   key packets count too, as `SECRET`), or null when the data is no packet
+ *   sequence or holds a key that is not v4
+ * @example
+ * ```ts
+ * import { primaryFingerprints } from "./keys.ts";
+ * if (primaryFingerprints(Uint8Array.of(0x41)) !== null) throw new Error();
+ * ```
+ */
+export function primaryFingerprints(data: Uint8Array): string[] | null {
+  const packets = packetsOf(data);
+  if (!packets) return null;
+  const out: string[] = [];
+  for (const p of packets) {
+    if (p.tag === 5) out.push("SECRET");
+    if (p.tag !== 6) continue;
+    if (p.body[0] !== 4) return null;
+    out.push(v4Fingerprint(p.body));
+  }
+  return out;
 }
 
 function userKeyDir(env?: EnvReader): string {
@@ -165,11 +201,25 @@ export function trustKey(
   } catch {
     throw new UserError(`Cannot read key file "${file}"`);
   }
-  const fpr = primaryFingerprint(dearmor(bytes));
-  if (!fpr) {
+  const fprs = primaryFingerprints(dearmor(bytes));
+  const fpr = fprs?.[0];
+  if (!fprs || !fpr || fpr === "SECRET") {
     throw new UserError(`No OpenPGP v4 public key in "${file}"`, {
       hint: "export it with: gpg --armor --export <fingerprint> > key.asc",
     });
+  }
+  if (fprs.length > 1) {
+    // gpgv trusts every key of its keyring: one vouched-for fingerprint
+    // must not carry others in.
+    throw new UserError(
+      `Key file "${file}" holds ${fprs.length} keys (${
+        fprs.join(", ")
+      }); kcross trusts one key per file`,
+      {
+        hint:
+          "export the one key alone: gpg --armor --export <fingerprint> > key.asc",
+      },
+    );
   }
   const expected = options.expected?.replace(/\s+/g, "").toUpperCase();
   const pinned = fpr in PINNED_KEYS;

@@ -2,10 +2,10 @@
  * `kcross toolchain prefetch` then `--offline`, `toolchain trust`, and the
  * verification status in `toolchain list --installed`.
  */
-import { assertEquals, assertMatch } from "../_support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
 import { removeGpgHome, startMirror } from "../_support/mirror.ts";
 import { haveDebianPpc64 } from "../_support/system_gcc.ts";
-import { tempDir } from "../_support/temp.ts";
+import { exists, tempDir } from "../_support/temp.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const KEYS = new URL("../../toolchains/keys/", import.meta.url).pathname;
@@ -198,4 +198,49 @@ Deno.test("toolchain trust checks the fingerprint against the pinned keys", asyn
     [...Deno.readDirSync(`${cache}/state/keys`)].map((e) => e.name).sort(),
     [`88AFCD206B1611957187F16B60AB47FFC9095227.asc`, `${fpr}.asc`].sort(),
   );
+});
+
+Deno.test("toolchain trust refuses a pinned key with another key appended (gpgv would trust both)", async () => {
+  await using cache = await tempDir("kcross-trust-");
+  const gpgHome = `${cache}/gpg`;
+  Deno.mkdirSync(gpgHome, { mode: 0o700 });
+  await using _agent = {
+    [Symbol.asyncDispose]: () => removeGpgHome(gpgHome),
+  };
+  const gpg = async (...args: string[]) => {
+    const r = await new Deno.Command("gpg", {
+      args: ["--batch", ...args],
+      env: { GNUPGHOME: gpgHome },
+      stderr: "null",
+    }).output();
+    assertEquals(r.code, 0, args.join(" "));
+  };
+  await gpg("--import", `${KEYS}88AFCD206B1611957187F16B60AB47FFC9095227.asc`);
+  await gpg(
+    "--passphrase",
+    "",
+    "--quick-gen-key",
+    "evil <e@e.invalid>",
+    "ed25519",
+    "sign",
+    "never",
+  );
+  // One armored block holding both keys, the pinned one first; and the
+  // same as binary packets.
+  await gpg("--armor", "--output", `${cache}/both.asc`, "--export");
+  await gpg("--output", `${cache}/both.gpg`, "--export");
+  for (const file of ["both.asc", "both.gpg"]) {
+    const r = await kcross(`${cache}`, [
+      "toolchain",
+      "trust",
+      `${cache}/${file}`,
+    ]);
+    assertEquals(r.code, 2, r.stderr);
+    assertMatch(
+      r.stderr,
+      /^error: Key file ".*" holds 2 keys \(88AFCD206B1611957187F16B60AB47FFC9095227, [0-9A-F]{40}\); kcross trusts one key per file$/m,
+    );
+    assert(!r.stderr.includes("    at "), r.stderr);
+    assert(!exists(`${cache}/state/keys`), "nothing trusted");
+  }
 });
