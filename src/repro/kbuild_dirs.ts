@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { git } from "../git/mod.ts";
 
 /** Read access to a kernel source tree (paths relative to its top). */
 export interface KbuildTree {
@@ -30,6 +31,20 @@ const GOAL =
 function goalDir(tree: KbuildTree, dir: string): boolean {
   const text = tree.read(`${dir}/Kbuild`) ?? tree.read(`${dir}/Makefile`);
   return text !== null && GOAL.test(text);
+}
+
+/** A directory target's directory (no `./`, no trailing slash), or null. */
+function dirOf(target: string): string | null {
+  const dir = target.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  return !target.endsWith("/") || dir === "" || dir.startsWith("/")
+    ? null
+    : dir;
+}
+
+/** `dir` and its parents below the top (`a/b/c`, `a/b`, `a`). */
+function upFrom(dir: string): string[] {
+  const parts = dir.split("/");
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join("/"));
 }
 
 /** Directory targets as make can build them, and one note per change. */
@@ -65,23 +80,12 @@ export function buildableTargets(
   const notes: string[] = [];
   const out: string[] = [];
   for (const target of targets) {
-    const dir = target.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-    if (!target.endsWith("/") || dir === "" || dir.startsWith("/")) {
+    const dir = dirOf(target);
+    if (dir === null) {
       out.push(target);
       continue;
     }
-    let chosen: string | null = null;
-    for (
-      let d = dir;
-      d !== "";
-      d = d.slice(0, Math.max(0, d.lastIndexOf("/")))
-    ) {
-      if (goalDir(tree, d)) {
-        chosen = d;
-        break;
-      }
-      if (!d.includes("/")) break;
-    }
+    const chosen = upFrom(dir).find((d) => goalDir(tree, d)) ?? null;
     if (chosen === null || chosen === dir) {
       out.push(target);
       continue;
@@ -115,4 +119,35 @@ export function kbuildTreeAt(root: string): KbuildTree {
       }
     },
   };
+}
+
+/**
+ * A `KbuildTree` of `commit` in the git repository `repo` (not checked out),
+ * holding the kbuild files `buildableTargets(targets, …)` reads: each
+ * directory target's and its parents' `Kbuild` and `Makefile`, read up front
+ * with `git cat-file` (a file git cannot give counts as absent). `bisect
+ * --report` uses it on its bad commit.
+ *
+ * @param repo a git repository (work tree or git dir)
+ * @param options the commit and the targets that will be checked
+ */
+export async function kbuildTreeAtCommit(
+  repo: string,
+  options: { commit: string; targets: string[] },
+): Promise<KbuildTree> {
+  const paths = new Set<string>();
+  for (const t of options.targets) {
+    for (const d of upFrom(dirOf(t) ?? "")) {
+      if (d) paths.add(`${d}/Kbuild`).add(`${d}/Makefile`);
+    }
+  }
+  const files = new Map<string, string>();
+  for (const path of paths) {
+    const r = await git(["cat-file", "blob", `${options.commit}:${path}`], {
+      cwd: repo,
+      allowFail: true, // absent
+    });
+    if (r.success) files.set(path, r.stdout);
+  }
+  return { read: (path) => files.get(path) ?? null };
 }

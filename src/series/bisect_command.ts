@@ -8,6 +8,7 @@ import type { Diagnostic } from "../diagnostics/types.ts";
 import { UserError } from "../errors.ts";
 import { repoRoot, resolveCommit } from "../git/mod.ts";
 import { parseArgs } from "../util/args.ts";
+import { buildableTargets, kbuildTreeAtCommit } from "../repro/kbuild_dirs.ts";
 import { BUILD_OPTION_SPECS, splitArgs } from "./build_args.ts";
 import { formatDiagnostic } from "./diagnostic_key.ts";
 import type { SeriesEngine } from "./engine.ts";
@@ -151,6 +152,7 @@ export function bisectCommandWith(
       }
       const targets = diagnosticTexts.map(parseDiagnosticLine);
       let buildArgs = split.build;
+      let fromReport: ReportTargets | null = null;
       if (typeof own.report === "string") {
         if (!readReport) {
           throw new UserError("--report is not available in this version", {
@@ -160,7 +162,7 @@ export function bisectCommandWith(
         const path = own.report.startsWith("/")
           ? own.report
           : `${ctx.cwd}/${own.report}`;
-        const fromReport = await readReport(path);
+        fromReport = await readReport(path);
         if (fromReport.targets.length === 0) {
           throw new UserError(
             `The report "${own.report}" quotes no diagnostics to hunt`,
@@ -168,7 +170,6 @@ export function bisectCommandWith(
           );
         }
         for (const t of fromReport.targets) targets.push(t);
-        buildArgs = mergeBuildArgs(fromReport, buildArgs);
       }
       const tree = typeof own.tree === "string" ? own.tree : ctx.cwd;
       const repo = await repoRoot(
@@ -180,6 +181,13 @@ export function bisectCommandWith(
         throw new UserError(
           `The repository has no commit "${!good ? own.good : own.bad}"`,
         );
+      }
+      if (fromReport) {
+        buildArgs = await mergeBuildArgs(fromReport, buildArgs, {
+          repo,
+          bad,
+          note: (n) => ctx.out.err(`kcross: ${n}`),
+        });
       }
       const cells = await engine.cells({
         buildArgs,
@@ -232,13 +240,24 @@ export function bisectCommandWith(
 
 /**
  * Report defaults first, the user's words after (a later option wins);
- * the report's targets only when the user gave none.
+ * the report's targets only when the user gave none, as repro builds them
+ * (`buildableTargets()`: a directory without build goals of its own becomes
+ * its nearest parent that has some), read at the bad commit.
  */
-function mergeBuildArgs(report: ReportTargets, user: string[]): string[] {
+async function mergeBuildArgs(
+  report: ReportTargets,
+  user: string[],
+  at: { repo: string; bad: string; note: (line: string) => void },
+): Promise<string[]> {
   const userTargets = parseArgs(user, BUILD_OPTION_SPECS).positionals;
-  return [
-    ...report.buildOptions,
-    ...user,
-    ...(userTargets.length > 0 ? [] : report.buildTargets),
-  ];
+  if (userTargets.length > 0) return [...report.buildOptions, ...user];
+  const kbuild = buildableTargets(
+    report.buildTargets,
+    await kbuildTreeAtCommit(at.repo, {
+      commit: at.bad,
+      targets: report.buildTargets,
+    }),
+  );
+  for (const n of kbuild.notes) at.note(n);
+  return [...report.buildOptions, ...user, ...kbuild.targets];
 }

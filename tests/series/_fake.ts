@@ -66,7 +66,11 @@ export async function makeRepo(
   for (const c of commits) {
     for (const [path, text] of Object.entries(c.files)) {
       if (text === null) await Deno.remove(`${dir}/${path}`);
-      else await Deno.writeTextFile(`${dir}/${path}`, text);
+      else {
+        const parent = path.includes("/") ? path.replace(/\/[^/]*$/, "") : "";
+        if (parent) await Deno.mkdir(`${dir}/${parent}`, { recursive: true });
+        await Deno.writeTextFile(`${dir}/${path}`, text);
+      }
     }
     await gitIn(dir, ["add", "-A"]);
     await gitIn(dir, ["commit", "-q", "--allow-empty", "-m", c.subject]);

@@ -249,6 +249,66 @@ Deno.test("kcross bisect --report hunts the report's >> lines with its build opt
   assertStringIncludes(out.stdout.join("\n"), `First bad commit: ${t.shas[1]}`);
 });
 
+Deno.test("kcross bisect --report builds a directory target without goals of its own as repro does: its nearest parent with some, read at the bad commit", async () => {
+  const xfs = {
+    "fs/Makefile": "obj-$(CONFIG_XFS_FS) += xfs/\n",
+    "fs/xfs/Makefile":
+      "obj-$(CONFIG_XFS_FS) += xfs.o\nxfs-y += $(addprefix scrub/, common.o)\n",
+  };
+  await using t = await tempRepo("kcross-series-cli-", [
+    { ...FOUR[0]!, files: { ...FOUR[0]!.files, ...xfs } },
+    FOUR[1]!,
+    FOUR[2]!,
+    // The checkout (master) no longer has them: the bad commit's count.
+    {
+      ...FOUR[3]!,
+      files: {
+        ...FOUR[3]!.files,
+        "fs/Makefile": null,
+        "fs/xfs/Makefile": null,
+      },
+    },
+  ]);
+  const seen: string[][] = [];
+  const cmd = bisectCommandWith(
+    fakeEngine([], seen),
+    () => `${t.dir}/state`,
+    () =>
+      Promise.resolve({
+        targets: [{
+          tool: "compiler" as const,
+          file: "vfio.h",
+          line: 1,
+          column: null,
+          severity: "error",
+          message: "expected identifier before '(' token",
+          flag: null,
+          count: 1,
+          objects: [],
+        }],
+        buildOptions: ["--arch", "powerpc"],
+        buildTargets: ["fs/xfs/scrub/", "drivers/vfio/"],
+      }),
+  );
+  const out = recordingOutput();
+  const args = ["--good", "base", "--bad", t.shas[2]!, "--report", "r.txt"];
+  assertEquals(
+    await cmd.run({
+      args,
+      out,
+      cwd: t.repo,
+      signal: new AbortController().signal,
+    }),
+    0,
+  );
+  assertEquals(seen, [["--arch", "powerpc", "fs/xfs/", "drivers/vfio/"]]);
+  assertStringIncludes(
+    out.stderr.join("\n"),
+    "kcross: target fs/xfs/scrub/ has no Makefile or Kbuild of its own with build goals (its objects are listed by a parent's): building fs/xfs/, the nearest parent that has one",
+  );
+  assertStringIncludes(out.stdout.join("\n"), `First bad commit: ${t.shas[1]}`);
+});
+
 Deno.test("kcross bisect needs good, bad and something to hunt", async () => {
   await using t = await setup();
   const cmd = bisectCommandWith(fakeEngine(), t.root);
