@@ -15,6 +15,7 @@ import {
   formatRecordTable,
 } from "./logs_show.ts";
 import {
+  buildsDir,
   listRecords,
   readRecord,
   recordPath,
@@ -136,8 +137,16 @@ async function runLogs(ctx: CommandContext): Promise<number> {
       const meta = await readRecord(id);
       const tree = str(p, "tree");
       const out = str(p, "out");
+      // A record named by a path may be anyone's; one in this machine's
+      // store (found by id) was written here.
+      const recordDir = absolute(
+        ctx.cwd,
+        recordPath(await resolveRecordId(id)),
+      );
       return await rerun(meta, {
-        recordDir: recordPath(await resolveRecordId(id)),
+        recordDir,
+        ownRecord: inStore(recordDir),
+        cwd: ctx.cwd,
         ...(tree ? { tree: absolute(ctx.cwd, tree) } : {}),
         ...(out ? { outDir: absolute(ctx.cwd, out) } : {}),
         ...(flag(p, "trust-make-line") ? { trustMakeLine: true } : {}),
@@ -151,6 +160,17 @@ async function runLogs(ctx: CommandContext): Promise<number> {
       throw new UserError(`Unknown logs subcommand "${sub}"`, {
         hint: "kcross logs ls | show <id> | diff <base> <id> | rerun <id>",
       });
+  }
+}
+
+/** Whether `dir` is a record directory of this machine's store. */
+function inStore(dir: string): boolean {
+  try {
+    const real = Deno.realPathSync(dir);
+    return real.slice(0, real.lastIndexOf("/")) ===
+      Deno.realPathSync(buildsDir());
+  } catch {
+    return false;
   }
 }
 

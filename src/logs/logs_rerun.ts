@@ -18,8 +18,17 @@ const REPLAYED = ["build"];
 export interface RerunOptions {
   /** The record's directory (replaces the record-dir token). */
   recordDir: string;
-  /** Kernel tree to build in (default: the recorded one). */
+  /** Kernel tree to build in (default: the recorded one, see `ownRecord`). */
   tree?: string;
+  /**
+   * The record lives in this machine's store (named by id or `latest`).
+   * A record named by a path elsewhere is someone else's: its recorded tree
+   * is a path it chose, so the build runs in `cwd` (the current directory,
+   * as `kcross build` does) unless `tree` is given.
+   */
+  ownRecord?: boolean;
+  /** The current directory: the tree for a record that is not our own. */
+  cwd?: string;
   /** Out dir (default: the recorded one). */
   outDir?: string;
   /**
@@ -98,7 +107,8 @@ export async function rerun(
   if (options.outDir === undefined) {
     await checkRecordedOutDir(meta.id, meta.reproduce.outDir);
   }
-  const { cwd, steps } = rerunInvocations(meta, options);
+  const tree = options.tree ?? recordedTree(meta, options, ctx);
+  const { cwd, steps } = rerunInvocations(meta, { ...options, tree });
   const dispatch = ctx.dispatch;
   if (!dispatch) {
     throw new Error("logs rerun needs a command dispatcher in its context");
@@ -111,6 +121,61 @@ export async function rerun(
     if (code !== 0) break;
   }
   return code;
+}
+
+/**
+ * The tree a rerun builds when no `--tree` is given. The recorded one is a
+ * path the record chose, and building a tree runs its Makefile: a record
+ * that ships a Makefile and names its own directory (or one inside it)
+ * would run it. So the recorded tree is used only for a record of this
+ * machine's store, and never when it is the record's directory or inside
+ * it; a record named by a path builds in the current directory.
+ *
+ * @throws {UserError} a recorded tree that is not a plain absolute path, or
+ *   the record's own directory
+ */
+function recordedTree(
+  meta: RecordMetadata,
+  options: RerunOptions,
+  ctx: CommandContext,
+): string {
+  const dir = meta.reproduce.cwd as unknown;
+  const hint =
+    "pass the kernel tree yourself: kcross logs rerun <id> --tree DIR";
+  if (
+    typeof dir !== "string" || !dir.startsWith("/") || /[\0\n\r]/.test(dir) ||
+    dir.split("/").includes("..")
+  ) {
+    throw new UserError(
+      `Record "${meta.id}" names a tree that is not an absolute path: ${
+        JSON.stringify(String(dir).slice(0, 80))
+      }`,
+      { hint },
+    );
+  }
+  const real = (p: string) => {
+    try {
+      return Deno.realPathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const record = real(options.recordDir);
+  const tree = real(dir);
+  if (tree === record || tree.startsWith(`${record}/`)) {
+    throw new UserError(
+      `Record "${meta.id}" names its own directory as the kernel tree: ${
+        JSON.stringify(dir.slice(0, 80))
+      }`,
+      { hint },
+    );
+  }
+  if (options.ownRecord) return dir;
+  const here = options.cwd ?? ctx.cwd;
+  ctx.out.err(
+    `kcross: the record is not one of this machine's (${options.recordDir}): building in ${here}, not its recorded tree ${dir} (--tree DIR to choose)`,
+  );
+  return here;
 }
 
 /**
