@@ -289,7 +289,9 @@ export function interpretCommands(
             (/:\/\//.test(a) || a.startsWith("/") ? a : tree);
           branch = b ?? null;
         } else if (sub === "checkout" && a !== undefined) {
-          commit = a;
+          // `git checkout akpm-mm/mm-everything` before `b4 shazam` (2023
+          // inline steps) names the base branch, not the commit built.
+          commit = /^[0-9a-f]{7,40}$/i.test(a) ? a : null;
         }
       } else if (cmd === "b4" && rest[0] === "shazam") {
         b4 = rest.slice(1).find((w) => !w.startsWith("-")) ?? null;
