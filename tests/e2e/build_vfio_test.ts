@@ -4,9 +4,23 @@
  * exactly that, and after the seed's vfio.h macro collision `logs diff`
  * shows the new error with `>> `.
  *
- * One hard-linked copy of the cached tree (vfio.h is unlinked before it is
- * edited, so the cache stays pristine) and one O= dir per compiler, reused
- * across steps.
+ * What each test proves (and nothing else here does):
+ * - gcc: runBuild on the seed command (allmodconfig W=1 drivers/vfio/) gives
+ *   a "fail" record whose diagnostics are exactly the hwirq error with its
+ *   -Werror= flag, the metadata (CONFIG_WERROR on, gcc 12.2.0, 6.1) and a
+ *   reproducer.sh without local paths; then the robot's make.cross command
+ *   line through the launcher (O=../build_dir, the Debian gcc accepted as a
+ *   recorded substitute) rebuilds incrementally and `logs diff` marks the
+ *   vfio.h collision new (">> ") and exits 1.
+ * - clang-15: a real LLVM=-15 build with W=1 gives clang's
+ *   [-Werror,-Wunused-but-set-variable] form of the hwirq error, parsed into
+ *   the record, with clang's version text. One object (the one with the
+ *   variable) is enough for that; presubmit_vfio's clang-15 cell builds the
+ *   whole drivers/vfio/ with clang.
+ *
+ * One hard-linked copy of the cached tree for gcc (vfio.h is unlinked before
+ * it is edited, so the cache stays pristine), reused across its steps; clang
+ * only reads the cached tree (everything under its O= dir).
  */
 import {
   assert,
@@ -30,14 +44,17 @@ import type { RecordMetadata } from "../../src/record/types.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
 import { findExecutable } from "../../src/proc/find_executable.ts";
 import { main } from "../../main.ts";
-import { scopedEnv } from "../_support/env.ts";
 
+const ROOT = new URL("../../", import.meta.url).pathname;
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 const GCC = "/usr/bin/powerpc64-linux-gnu-gcc";
 const canRun = haveKernelSource() && findExecutable(GCC, "") !== null;
 
 const HWIRQ =
   "drivers/vfio/fsl-mc/vfio_fsl_mc_intr.c:112:18: error: variable 'hwirq' set but not used [-Werror=unused-but-set-variable]";
+
+/** The object the hwirq W=1 error is in. */
+const HWIRQ_OBJECT = "drivers/vfio/fsl-mc/vfio_fsl_mc_intr.o";
 
 async function sh(argv: string[]): Promise<string> {
   const r = await new Deno.Command(argv[0]!, {
@@ -53,13 +70,33 @@ async function sh(argv: string[]): Promise<string> {
   return new TextDecoder().decode(r.stdout).trim();
 }
 
+/** `kcross <args>` in `cwd` through the launcher. */
+async function kcross(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const o = await new Deno.Command(`${ROOT}kcross`, {
+    args,
+    cwd,
+    env: { NO_COLOR: "1", LANG: "C" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return {
+    code: o.code,
+    stdout: d.decode(o.stdout),
+    stderr: d.decode(o.stderr),
+  };
+}
+
 function plan(
   srcTree: string,
   outDir: string,
   toolchain: ResolvedToolchain,
   extra: string[],
+  targets: string[],
 ): BuildPlan {
-  const targets = ["drivers/vfio/"];
   return {
     mode: "make.cross",
     arch: "powerpc",
@@ -124,7 +161,7 @@ Deno.test({
       const version = await sh([GCC, "-dumpfullversion"]);
       const gccPlan = plan(tree, out, systemPpc64Gcc(version), [
         "CROSS_COMPILE=/usr/bin/powerpc64-linux-gnu-",
-      ]);
+      ], ["drivers/vfio/"]);
       const base = `${work}/rec-base`;
       const head = `${work}/rec-head`;
 
@@ -173,12 +210,10 @@ Deno.test({
           await Deno.writeTextFile(header, text);
           await applyVfioCollision(tree);
           // The robot's command line, through the drop-in front door (the
-          // planner resolves Debian's gcc as the system provider). In this
-          // process, with the default state and cache dirs: no other module
-          // may point KCROSS_STATE_DIR/KCROSS_CACHE_DIR elsewhere meanwhile.
-          await using _env = await scopedEnv({});
-          const build = recordingOutput();
-          const code = await main([
+          // planner resolves Debian's gcc as the system provider), run by the
+          // launcher as a user would, with the default state and cache dirs
+          // (a subprocess: no process-wide environment lock held meanwhile).
+          const build = await kcross([
             "make.cross",
             `--kcross-record-dir=${head}`,
             // Debian's gcc is another build of 12.2.0: accepted, and recorded.
@@ -189,8 +224,8 @@ Deno.test({
             "SHELL=/bin/bash",
             "W=1",
             "drivers/vfio/",
-          ], { out: build, cwd: tree });
-          assertEquals(code, 1, build.stderr.join("\n"));
+          ], tree);
+          assertEquals(build.code, 1, build.stderr);
           const meta = await readJson<RecordMetadata>(`${head}/metadata.json`);
           assertEquals(meta.result, "fail");
           assertEquals(meta.plan.mode, "make.cross");
@@ -217,7 +252,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "clang-15 (LLVM=-15) also fails the seed command on the hwirq variable",
+  name:
+    "clang-15 (LLVM=-15, allmodconfig W=1) fails on the hwirq variable too, in clang's -Werror form",
   ignore: !canRun || findExecutable("clang-15", PATH) === null,
   sanitizeResources: false,
   fn: async () => {
@@ -242,10 +278,12 @@ Deno.test({
         crossCompile: "powerpc64-linux-gnu-",
       };
       // The pristine tree is only read: everything is written under O=.
+      // One object, the one with the hwirq variable: the seed command's
+      // whole drivers/vfio/ is the gcc test's (and presubmit's clang cell's).
       const p = plan(pristine, out, clang, [
         "LLVM=-15",
         "CROSS_COMPILE=powerpc64-linux-gnu-",
-      ]);
+      ], [HWIRQ_OBJECT]);
       const outcome = await runBuild(p, {
         out: recordingOutput(),
         signal: new AbortController().signal,
