@@ -12,5 +12,17 @@ import { describePlan } from "./describe_plan.ts";
 
 /** The `report` command. */
 export const reportCommands: Command[] = [
-  withLore(reportCommand({ describePlan })),
+  withLore(reportCommand({
+    // The mail's attached config is what repro would build with.
+    describePlan: (report) =>
+      describePlan(
+        report,
+        report.attachments.config === undefined ? {} : {
+          configFile: {
+            path: "<attached .config>",
+            from: "attached to the report",
+          },
+        },
+      ),
+  })),
 ];

@@ -197,3 +197,17 @@ Deno.test("kcross report parse prints a forged report's escape sequences and bid
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// A real mail whose .config is a MIME attachment (tests/fixtures/robot-mail/README.md).
+Deno.test("kcross report parse shows the config attached to the mail as what repro would build with", async () => {
+  const out = recordingOutput();
+  const mail = fileURLToPath(
+    new URL("../fixtures/robot-mail/034.eml", import.meta.url),
+  );
+  const code = await main(["report", "parse", mail], { out });
+  assertEquals(code, 0);
+  assertStringIncludes(
+    out.stdout.join("\n"),
+    "config:    <attached .config> (attached to the report",
+  );
+});
