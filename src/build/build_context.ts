@@ -26,7 +26,7 @@ import {
 /** Resolves `COMPILER=` to an installed toolchain (fetching it when allowed). */
 export type ToolchainResolver = (
   request: ToolchainRequest,
-  options: { out: Output; signal: AbortSignal },
+  options: { out?: Output; mirrors?: string[]; signal?: AbortSignal },
 ) => Promise<ResolvedToolchain>;
 
 /** The side effects an orchestrator runs on. */
@@ -35,9 +35,12 @@ export interface BuildContext {
   proc: ProcessRunner;
   /** Downloads: report configs, config fragments. */
   fetch: typeof fetch;
-  /** Toolchains a caller resolves itself (repro: the report's compiler). */
+  /**
+   * Toolchains: the ones a caller resolves itself (repro: the report's
+   * compiler) and the ones the builder resolves while it plans.
+   */
   resolveToolchain: ToolchainResolver;
-  /** The one builder, bound to `proc` and `fetch`. */
+  /** The one builder, bound to `proc`, `fetch` and `resolveToolchain`. */
   builder: Builder;
 }
 
@@ -45,16 +48,18 @@ export interface BuildContext {
 export type BuildContextOverrides = Partial<BuildContext>;
 
 /**
- * The builder with `proc` and `fetch` bound: `prepare` probes the compiler
- * through `proc`, `run` starts make through it and fetches config URLs
- * through `fetch`.
+ * The builder with `proc` and `fetch` bound: `prepare` resolves the
+ * toolchain through `resolve` (unless the input brings its own) and probes
+ * the compiler through `proc`, `run` starts make through it and fetches
+ * config URLs through `fetch`.
  */
 export function builderWith(
   proc: ProcessRunner,
   fetcher: typeof fetch = fetch,
+  resolve: ToolchainResolver = resolveToolchain,
 ): Builder {
   return {
-    prepare: (input) => prepareNativeBuild({ proc, ...input }),
+    prepare: (input) => prepareNativeBuild({ proc, resolve, ...input }),
     run: (build, options) =>
       runNativeBuild(build, { proc, fetch: fetcher, ...options }),
   };
@@ -62,8 +67,8 @@ export function builderWith(
 
 /**
  * A context: the real runner, `fetch`, toolchain resolver and builder,
- * with `overrides` in their place (a test's fake `ProcessRunner` reaches
- * the builder too unless a builder is given).
+ * with `overrides` in their place (a test's fake `ProcessRunner` and
+ * toolchain resolver reach the builder too unless a builder is given).
  *
  * @example
  * ```ts
@@ -77,10 +82,11 @@ export function buildContext(
 ): BuildContext {
   const proc = overrides.proc ?? realProcessRunner;
   const fetcher = overrides.fetch ?? ((...a) => fetch(...a));
+  const resolve = overrides.resolveToolchain ?? resolveToolchain;
   return {
     proc,
     fetch: fetcher,
-    resolveToolchain: overrides.resolveToolchain ?? resolveToolchain,
-    builder: overrides.builder ?? builderWith(proc, fetcher),
+    resolveToolchain: resolve,
+    builder: overrides.builder ?? builderWith(proc, fetcher, resolve),
   };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Command } from "../util/command.ts";
+import type { BuildContext } from "../build/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { UserError } from "../errors.ts";
 import { repoRoot, resolveCommit } from "../git/mod.ts";
@@ -11,7 +12,7 @@ import { parseArgs } from "../util/args.ts";
 import { buildableTargets, kbuildTreeAtCommit } from "../repro/kbuild_dirs.ts";
 import { BUILD_OPTION_SPECS, splitArgs } from "./build_args.ts";
 import { formatDiagnostic } from "./diagnostic_key.ts";
-import type { SeriesEngine } from "./engine.ts";
+import { seriesCells } from "./series_cells.ts";
 import { parseDiagnosticLine } from "./parse_diagnostic.ts";
 import { type BisectOutcome, runBisect } from "./run_bisect.ts";
 import { claimRunDir, newSeriesId } from "./state.ts";
@@ -119,15 +120,15 @@ export function formatBisect(r: BisectOutcome): string[] {
 }
 
 /**
- * The `bisect` command on `engine`.
+ * The `bisect` command on `context`.
  *
- * @param engine where builds come from
+ * @param context where builds come from (`buildContext()`)
  * @param root bisect root (`stateDir()/bisect`), read when the command runs
  * @param readReport the report reader for `--report`
  * @returns the command
  */
 export function bisectCommandWith(
-  engine: SeriesEngine,
+  context: BuildContext,
   root: () => string,
   readReport?: ReportReader,
 ): Command {
@@ -189,13 +190,13 @@ export function bisectCommandWith(
           note: (n) => ctx.out.err(`kcross: ${n}`),
         });
       }
-      const cells = await engine.cells({
+      const cells = await seriesCells({
         buildArgs,
         matrix: null,
         repo,
         cwd: ctx.cwd,
         out: ctx.out,
-      });
+      }, context);
       const id = await claimRunDir(root(), newSeriesId(bad));
       const dir = `${root()}/${id}`;
       ctx.out.err(

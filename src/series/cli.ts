@@ -4,17 +4,17 @@
  * @module
  */
 import type { Command } from "../util/command.ts";
+import { buildContext } from "../build/mod.ts";
 import { stateDir } from "../paths.ts";
 import { bisectCommandWith } from "./bisect_command.ts";
-import { defaultEngine } from "./engine.ts";
 import { readReportTargets } from "./report_targets.ts";
 import { seriesCommandWith } from "./series_command.ts";
 
 /** Subcommands this area provides. */
 export const seriesCommands: Command[] = [
-  seriesCommandWith(defaultEngine()),
+  seriesCommandWith(buildContext()),
   bisectCommandWith(
-    defaultEngine(),
+    buildContext(),
     () => `${stateDir()}/bisect`,
     readReportTargets,
   ),

@@ -1,7 +1,7 @@
 /**
  * `kcross series --matrix FILE`: every commit on every cell of a matrix
- * file, through the matrix area's own cell runner (the same adapter to the
- * build engine a matrix run uses). Cells run one after the other, each with
+ * file, through the matrix area's cell runner (the same adapter to the
+ * builder a matrix run uses, on the series' builder). Cells run one after the other, each with
  * its own build dir kept from commit to commit.
  *
  * @module
@@ -41,6 +41,7 @@ export async function stepFromCell(o: CellOutcome): Promise<StepBuild> {
  * @param file the matrix file (relative to `cwd`)
  * @param options the repository, cwd, build words (only `--jobs`, `--ccache`,
  *   `--trust-make-line` are allowed: the cells define everything else), and the cell runner
+ *   (`createCellRunner(context.builder)`)
  * @throws {UserError} bad matrix file, or build options given with it
  */
 export async function matrixCells(
@@ -49,7 +50,7 @@ export async function matrixCells(
     repo: string;
     cwd: string;
     buildArgs: string[];
-    runner: () => Promise<CellRunner>;
+    runner: CellRunner;
   },
 ): Promise<SeriesCell[]> {
   const p = parseArgs(options.buildArgs, {
@@ -68,7 +69,7 @@ export async function matrixCells(
   const cells = await cellsOfMatrixFile(file, options.cwd, options.repo, {
     trustMakeLine: flag(p, "trust-make-line"),
   });
-  const runner = withToolchainPolicy(await options.runner(), {
+  const runner = withToolchainPolicy(options.runner, {
     allowDistro: flag(p, "allow-distro"),
     offline: flag(p, "offline"),
   });

@@ -4,12 +4,13 @@
  * @module
  */
 import type { Command, CommandContext } from "../util/command.ts";
+import type { BuildContext } from "../build/mod.ts";
 import { UserError } from "../errors.ts";
 import { flagHelp } from "../util/flags.ts";
 import { repoRoot, resolveCommit } from "../git/mod.ts";
 import { listRange } from "../git/rev_list.ts";
 import { splitArgs } from "./build_args.ts";
-import type { SeriesEngine } from "./engine.ts";
+import { seriesCells } from "./series_cells.ts";
 import { allBisectable, formatSeries, seriesJson } from "./format_series.ts";
 import { parseRange } from "./parse_range.ts";
 import { runSeries } from "./run_series.ts";
@@ -124,14 +125,14 @@ async function newState(
 }
 
 /**
- * The `series` command on `engine` (tests pass a fake engine).
+ * The `series` command on `context` (tests pass one with a fake make).
  *
- * @param engine where builds come from
+ * @param context where builds come from (`buildContext()`)
  * @param root series root (default `seriesRoot()`, read when the command runs)
  * @returns the command
  */
 export function seriesCommandWith(
-  engine: SeriesEngine,
+  context: BuildContext,
   root: () => string = seriesRoot,
 ): Command {
   return {
@@ -153,13 +154,13 @@ export function seriesCommandWith(
       } else {
         state = await newState(dir, ctx, own, split.range, split.build);
       }
-      const cells = await engine.cells({
+      const cells = await seriesCells({
         buildArgs: state.buildArgs,
         matrix: state.matrix,
         repo: state.repo,
         cwd: state.cwd,
         out: ctx.out,
-      });
+      }, context);
       state.cells = cells.map((c) => c.name);
       await saveState(state, dir);
       ctx.out.err(

@@ -1,6 +1,6 @@
 /**
  * Shared types of the series area: commits, the per-commit build step, and
- * the injected "build one commit" interface the engine is reached through.
+ * the "build one commit" interface a cell builds through (`series_cells.ts`).
  *
  * @module
  */

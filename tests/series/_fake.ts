@@ -1,13 +1,24 @@
 /**
  * Test stand-ins for the series area: a tiny git repository built commit by
- * commit, and a fake "build one commit" that reads the diagnostics a commit
- * should produce from a `diag.txt` file in the tree and counts the files that
- * changed since the previous build into the same build dir (what an
- * incremental kernel build would recompile).
+ * commit (its top Makefile enough for a kernel version); a `BuildContext`
+ * whose make (`tests/_support/fake_make.ts`) prints the diagnostics a
+ * commit should produce from a `diag.txt` file in the tree, under the real
+ * builder and record writer; and a fake "build one commit" for the series
+ * and bisect runners alone, which also counts the files that changed since
+ * the previous build into the same build dir (what an incremental kernel
+ * build would recompile).
  *
  * @module
  */
 import type { Diagnostic } from "../../src/diagnostics/types.ts";
+import { type BuildContext, buildContext } from "../../src/build/mod.ts";
+import {
+  type FakeMake,
+  fakeMake,
+  KERNEL_MAKEFILE,
+  type MakeCall,
+  shimToolchain,
+} from "../_support/fake_make.ts";
 import { parseDiagnosticLine } from "../../src/series/parse_diagnostic.ts";
 import type {
   BuildCommit,
@@ -57,7 +68,7 @@ export async function makeRepo(
   commits: FakeCommit[],
 ): Promise<string[]> {
   await gitIn(dir, ["init", "-q", "-b", "master"]);
-  await Deno.writeTextFile(`${dir}/Makefile`, "all:\n");
+  await Deno.writeTextFile(`${dir}/Makefile`, KERNEL_MAKEFILE);
   await Deno.writeTextFile(`${dir}/diag.txt`, "");
   await gitIn(dir, ["add", "-A"]);
   await gitIn(dir, ["commit", "-q", "-m", "base"]);
@@ -77,6 +88,35 @@ export async function makeRepo(
     shas.push(await gitIn(dir, ["rev-parse", "HEAD"]));
   }
   return shas;
+}
+
+/**
+ * A context on the real builder over a fake make: a build prints the lines
+ * of the tree's `diag.txt` (none when `clean` says so for that call) and
+ * fails when one is an error; the toolchain is a gcc shim under `dir`.
+ */
+export async function diagContext(
+  dir: string,
+  clean: (call: MakeCall) => boolean = () => false,
+): Promise<{ context: BuildContext; make: FakeMake }> {
+  const toolchain = await shimToolchain(`${dir}/0day`);
+  const make = fakeMake({
+    build: async (call) => {
+      const text = await Deno.readTextFile(`${call.cwd}/diag.txt`);
+      const lines = clean(call) ? [] : text.split("\n").filter((l) => l.trim());
+      return { lines, code: lines.some((l) => l.includes("error:")) ? 2 : 0 };
+    },
+  });
+  const context = buildContext({
+    proc: make.proc,
+    resolveToolchain: (req) =>
+      Promise.resolve({
+        ...toolchain,
+        requested: req.compiler,
+        triple: req.triple,
+      }),
+  });
+  return { context, make };
 }
 
 /** What the fake builder saw, per call. */

@@ -9,9 +9,9 @@ import { recordingOutput } from "../../src/util/output.ts";
 import { UserError } from "../../src/errors.ts";
 import { seriesCommandWith } from "../../src/series/series_command.ts";
 import { bisectCommandWith } from "../../src/series/bisect_command.ts";
-import type { SeriesEngine } from "../../src/series/engine.ts";
 import { seriesCommands } from "../../src/series/cli.ts";
-import { fakeBuilder, type FakeCall, gitIn, tempRepo } from "./_fake.ts";
+import { scopedEnv } from "../_support/env.ts";
+import { diagContext, gitIn, tempRepo } from "./_fake.ts";
 
 const TARGET = "vfio.h:608:37: error: expected identifier before '(' token";
 
@@ -28,25 +28,25 @@ const FOUR = [
   },
 ];
 
-function fakeEngine(
-  calls: FakeCall[] = [],
-  seen: string[][] = [],
-): SeriesEngine {
-  return {
-    cells(request) {
-      seen.push(request.buildArgs);
-      return Promise.resolve([{ name: "", build: fakeBuilder(calls) }]);
-    },
-  };
-}
-
+/**
+ * A repository of FOUR, and the real builder over a fake make that prints
+ * each commit's diag.txt; records go to a state dir of the test's own.
+ */
 async function setup() {
   const t = await tempRepo("kcross-series-cli-", FOUR);
+  const env = await scopedEnv({ KCROSS_STATE_DIR: `${t.dir}/records` });
+  const { context, make } = await diagContext(t.dir);
   return {
     ...t,
+    context,
+    make,
     root: () => `${t.dir}/state`,
     ctx(args: string[], out = recordingOutput()) {
       return { args, out, cwd: t.repo, signal: new AbortController().signal };
+    },
+    async [Symbol.asyncDispose]() {
+      await env[Symbol.asyncDispose]();
+      await t[Symbol.asyncDispose]();
     },
   };
 }
@@ -62,14 +62,25 @@ Deno.test("kcross series and kcross bisect have usage texts with options and exi
 
 Deno.test("kcross series prints the table and verdict and exits 1 on a break", async () => {
   await using t = await setup();
-  const seen: string[][] = [];
-  const cmd = seriesCommandWith(fakeEngine([], seen), t.root);
+  const cmd = seriesCommandWith(t.context, t.root);
   const out = recordingOutput();
   const code = await cmd.run(
-    t.ctx(["base..master", "--arch", "powerpc", "drivers/vfio/"], out),
+    t.ctx([
+      "base..master",
+      "--arch",
+      "powerpc",
+      "--config",
+      "defconfig",
+      "drivers/vfio/",
+    ], out),
   );
   assertEquals(code, 1);
-  assertEquals(seen, [["--arch", "powerpc", "drivers/vfio/"]]);
+  const builds = t.make.builds();
+  assertEquals(builds.length, 4);
+  for (const b of builds) {
+    assertEquals(b.goals, ["drivers/vfio/"]);
+    assert(b.argv.includes("ARCH=powerpc"), b.argv.join(" "));
+  }
   const text = out.stdout.join("\n");
   assertMatch(text, /^Series base\.\.master \(4 commits, /);
   assertMatch(
@@ -89,11 +100,19 @@ Deno.test("kcross series prints the table and verdict and exits 1 on a break", a
 
 Deno.test("kcross series --json gives breaks and fixes for scripts, and --resume of a done series reprints it", async () => {
   await using t = await setup();
-  const calls: FakeCall[] = [];
-  const cmd = seriesCommandWith(fakeEngine(calls), t.root);
+  const cmd = seriesCommandWith(t.context, t.root);
   const out = recordingOutput();
   assertEquals(
-    await cmd.run(t.ctx(["base..master", "--arch", "x", "--json"], out)),
+    await cmd.run(
+      t.ctx([
+        "base..master",
+        "--arch",
+        "powerpc",
+        "--config",
+        "defconfig",
+        "--json",
+      ], out),
+    ),
     1,
   );
   const json = JSON.parse(out.stdout.join("\n"));
@@ -107,16 +126,24 @@ Deno.test("kcross series --json gives breaks and fixes for scripts, and --resume
   assertEquals(json.steps.length, 4);
   const again = recordingOutput();
   assertEquals(await cmd.run(t.ctx(["--resume", json.id], again)), 1);
-  assertEquals(calls.length, 4); // nothing rebuilt
+  assertEquals(t.make.builds().length, 4); // nothing rebuilt
   assertStringIncludes(again.stdout.join("\n"), "fixed by commit 4");
 });
 
 Deno.test("kcross series on a clean range exits 0", async () => {
   await using t = await setup();
-  const cmd = seriesCommandWith(fakeEngine(), t.root);
+  const cmd = seriesCommandWith(t.context, t.root);
   const out = recordingOutput();
   assertEquals(
-    await cmd.run(t.ctx([`base..${t.shas[0]}`, "--arch", "x"], out)),
+    await cmd.run(
+      t.ctx([
+        `base..${t.shas[0]}`,
+        "--arch",
+        "powerpc",
+        "--config",
+        "defconfig",
+      ], out),
+    ),
     0,
   );
   assertStringIncludes(
@@ -127,19 +154,25 @@ Deno.test("kcross series on a clean range exits 0", async () => {
 
 Deno.test("kcross series explains a missing or empty range", async () => {
   await using t = await setup();
-  const cmd = seriesCommandWith(fakeEngine(), t.root);
+  const cmd = seriesCommandWith(t.context, t.root);
   await assertRejects(
-    () => cmd.run(t.ctx(["--arch", "x"])),
+    () => cmd.run(t.ctx(["--arch", "powerpc", "--config", "defconfig"])),
     UserError,
     "Missing the range",
   );
   await assertRejects(
-    () => cmd.run(t.ctx(["master..base", "--arch", "x"])),
+    () =>
+      cmd.run(
+        t.ctx(["master..base", "--arch", "powerpc", "--config", "defconfig"]),
+      ),
     UserError,
     'No commits in "master..base"',
   );
   await assertRejects(
-    () => cmd.run(t.ctx(["nope..master", "--arch", "x"])),
+    () =>
+      cmd.run(
+        t.ctx(["nope..master", "--arch", "powerpc", "--config", "defconfig"]),
+      ),
     UserError,
     'no commit "nope"',
   );
@@ -152,7 +185,7 @@ Deno.test("kcross series explains a missing or empty range", async () => {
 
 Deno.test("kcross bisect --diagnostic finds the first bad commit and names its record", async () => {
   await using t = await setup();
-  const cmd = bisectCommandWith(fakeEngine(), t.root);
+  const cmd = bisectCommandWith(t.context, t.root);
   const out = recordingOutput();
   const code = await cmd.run(
     t.ctx([
@@ -163,7 +196,9 @@ Deno.test("kcross bisect --diagnostic finds the first bad commit and names its r
       "--diagnostic",
       `>> ${TARGET.replace("608", "611")}`,
       "--arch",
-      "x",
+      "powerpc",
+      "--config",
+      "defconfig",
     ], out),
   );
   assertEquals(code, 0);
@@ -172,7 +207,7 @@ Deno.test("kcross bisect --diagnostic finds the first bad commit and names its r
     text,
     `First bad commit: ${t.shas[1]} vfio: add the colliding macro`,
   );
-  assertMatch(text, /^Build record: rec-\d+-[0-9a-f]{7}$/m);
+  assertMatch(text, /^Build record: \d{8}T\d{6}Z-[0-9a-f]{6}$/m);
   const ids = [...Deno.readDirSync(t.root())].map((e) => e.name);
   assertEquals(ids.length, 1);
   const saved = JSON.parse(
@@ -190,8 +225,7 @@ Deno.test("kcross bisect --diagnostic finds the first bad commit and names its r
 
 Deno.test("kcross bisect --report hunts the report's >> lines with its build options as defaults", async () => {
   await using t = await setup();
-  const seen: string[][] = [];
-  const cmd = bisectCommandWith(fakeEngine([], seen), t.root, (path) => {
+  const cmd = bisectCommandWith(t.context, t.root, (path) => {
     assert(path.endsWith("/report.txt"));
     return Promise.resolve({
       targets: [],
@@ -230,22 +264,21 @@ Deno.test("kcross bisect --report hunts the report's >> lines with its build opt
         "--report",
         "report.txt",
         "-W",
-        "0",
+        "2",
       ], out),
     ),
     0,
   );
-  assertEquals(seen, [[
-    "--arch",
-    "powerpc",
-    "--config",
-    "allmodconfig",
-    "-W",
-    "1",
-    "-W",
-    "0",
-    "drivers/vfio/",
-  ]]);
+  // the report's options, then the user's (-W 2 wins), then its targets
+  assertEquals(t.make.calls[0]!.goals, ["allmodconfig"]);
+  const builds = t.make.builds();
+  assert(builds.length > 0);
+  for (const b of builds) {
+    assertEquals(b.goals, ["drivers/vfio/"]);
+    assert(b.argv.includes("ARCH=powerpc"), b.argv.join(" "));
+    assert(b.argv.includes("W=2"), b.argv.join(" "));
+    assert(!b.argv.includes("W=1"), b.argv.join(" "));
+  }
   assertStringIncludes(out.stdout.join("\n"), `First bad commit: ${t.shas[1]}`);
 });
 
@@ -269,9 +302,10 @@ Deno.test("kcross bisect --report builds a directory target without goals of its
       },
     },
   ]);
-  const seen: string[][] = [];
+  await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${t.dir}/records` });
+  const { context, make } = await diagContext(t.dir);
   const cmd = bisectCommandWith(
-    fakeEngine([], seen),
+    context,
     () => `${t.dir}/state`,
     () =>
       Promise.resolve({
@@ -286,7 +320,7 @@ Deno.test("kcross bisect --report builds a directory target without goals of its
           count: 1,
           objects: [],
         }],
-        buildOptions: ["--arch", "powerpc"],
+        buildOptions: ["--arch", "powerpc", "--config", "defconfig"],
         buildTargets: ["fs/xfs/scrub/", "drivers/vfio/"],
       }),
   );
@@ -301,7 +335,9 @@ Deno.test("kcross bisect --report builds a directory target without goals of its
     }),
     0,
   );
-  assertEquals(seen, [["--arch", "powerpc", "fs/xfs/", "drivers/vfio/"]]);
+  const builds = make.builds();
+  assert(builds.length > 0);
+  for (const b of builds) assertEquals(b.goals, ["fs/xfs/", "drivers/vfio/"]);
   assertStringIncludes(
     out.stderr.join("\n"),
     "kcross: target fs/xfs/scrub/ has no Makefile or Kbuild of its own with build goals (its objects are listed by a parent's): building fs/xfs/, the nearest parent that has one",
@@ -311,7 +347,7 @@ Deno.test("kcross bisect --report builds a directory target without goals of its
 
 Deno.test("kcross bisect needs good, bad and something to hunt", async () => {
   await using t = await setup();
-  const cmd = bisectCommandWith(fakeEngine(), t.root);
+  const cmd = bisectCommandWith(t.context, t.root);
   await assertRejects(
     () => cmd.run(t.ctx(["--bad", "master", "--diagnostic", TARGET])),
     UserError,

@@ -6,11 +6,9 @@ import {
 } from "../_support/assert.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import { UserError } from "../../src/errors.ts";
-import type { CellRunner } from "../../src/matrix/runner.ts";
-import { defaultEngine } from "../../src/series/engine.ts";
-import { parseDiagnosticLine } from "../../src/series/parse_diagnostic.ts";
 import { seriesCommandWith } from "../../src/series/series_command.ts";
-import { makeRepo } from "./_fake.ts";
+import { scopedEnv } from "../_support/env.ts";
+import { diagContext, makeRepo } from "./_fake.ts";
 
 const TARGET = "vfio.h:608:37: error: expected identifier before '(' token";
 
@@ -20,32 +18,6 @@ config = ["defconfig"]
 compiler = ["gcc-12.2.0"]
 targets = ["drivers/vfio/"]
 `;
-
-/** A cell runner that reads the diagnostics from the tree (see _fake.ts). */
-function fakeCellRunner(seen: { key: string; buildDir: string }[]): CellRunner {
-  return {
-    async run(cell, ctx) {
-      seen.push({ key: cell.key, buildDir: ctx.buildDir });
-      const text = await Deno.readTextFile(`${ctx.srcTree}/diag.txt`);
-      // arm64 never sees the powerpc-only break
-      const diagnostics = cell.inputs.arch === "arm64"
-        ? []
-        : text.split("\n").filter((l) => l.trim()).map(parseDiagnosticLine);
-      return {
-        result: diagnostics.length > 0 ? "fail" : "pass",
-        diagnostics,
-        recordDir: null,
-        recordId: `cell-${seen.length}`,
-        logPath: null,
-        reproducer: "",
-        toolchain: null,
-        configDigest: null,
-        exitCode: 0,
-        timings: {},
-      };
-    },
-  };
-}
 
 Deno.test("kcross series --matrix builds each commit on every cell and gives a verdict per cell", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kcross-series-matrix-" });
@@ -58,11 +30,14 @@ Deno.test("kcross series --matrix builds each commit on every cell and gives a v
       { subject: "fix", files: { "diag.txt": "" } },
     ]);
     await Deno.writeTextFile(`${dir}/m.toml`, MATRIX);
-    const seen: { key: string; buildDir: string }[] = [];
-    const engine = defaultEngine({
-      cellRunner: () => Promise.resolve(fakeCellRunner(seen)),
-    });
-    const cmd = seriesCommandWith(engine, () => `${dir}/state`);
+    await using _env = await scopedEnv({ KCROSS_STATE_DIR: `${dir}/records` });
+    // the real builder under the matrix cell runner; arm64 never sees the
+    // powerpc-only break
+    const { context, make } = await diagContext(
+      dir,
+      (call) => call.argv.includes("ARCH=arm64"),
+    );
+    const cmd = seriesCommandWith(context, () => `${dir}/state`);
     const out = recordingOutput();
     const code = await cmd.run({
       args: ["base..master", "--matrix", `${dir}/m.toml`, "--jobs", "2"],
@@ -71,16 +46,23 @@ Deno.test("kcross series --matrix builds each commit on every cell and gives a v
       signal: new AbortController().signal,
     });
     assertEquals(code, 1);
-    assertEquals(seen.length, 6);
-    const keys = [...new Set(seen.map((s) => s.key))];
-    assertEquals(keys.length, 2);
-    for (const key of keys) {
+    const builds = make.builds();
+    assertEquals(builds.length, 6);
+    for (const arch of ["powerpc", "arm64"]) {
       const dirs = new Set(
-        seen.filter((s) => s.key === key).map((s) => s.buildDir),
+        builds.filter((b) => b.argv.includes(`ARCH=${arch}`)).map((b) =>
+          b.outDir
+        ),
       );
-      assertEquals(dirs.size, 1, `one build dir per cell for ${key}`);
+      assertEquals(dirs.size, 1, `one build dir per cell for ${arch}`);
+    }
+    for (const b of builds) {
+      assertEquals(b.goals, ["drivers/vfio/"]);
+      assert(b.argv.includes("--jobs=2"), b.argv.join(" "));
     }
     const text = out.stdout.join("\n");
+    const keys = [...text.matchAll(/^Verdict \[(.+?)\]/gm)].map((m) => m[1]!);
+    assertEquals(keys.length, 2);
     const ppc = keys.find((k) => k.startsWith("powerpc"))!;
     const arm = keys.find((k) => k.startsWith("arm64"))!;
     assertStringIncludes(
@@ -108,10 +90,8 @@ Deno.test("kcross series --matrix refuses build options the cells define", async
     await Deno.mkdir(repo);
     await makeRepo(repo, [{ subject: "one", files: { "a.c": "1" } }]);
     await Deno.writeTextFile(`${dir}/m.toml`, MATRIX);
-    const engine = defaultEngine({
-      cellRunner: () => Promise.resolve(fakeCellRunner([])),
-    });
-    const cmd = seriesCommandWith(engine, () => `${dir}/state`);
+    const { context } = await diagContext(dir);
+    const cmd = seriesCommandWith(context, () => `${dir}/state`);
     const ctx = (args: string[]) => ({
       args,
       out: recordingOutput(),

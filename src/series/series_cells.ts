@@ -1,27 +1,27 @@
 /**
- * The series area's one seam to the build engine: which cells every commit
- * is built in, each with its "build one commit" function. `defaultEngine()`
- * wires the real planner and runner; tests pass a fake.
+ * The cells a series or bisect builds every commit in, from its build
+ * words and its `BuildContext`: native words give one cell, `--matrix FILE`
+ * the file's cells. Every cell builds through the context's one builder.
  *
  * @module
  */
 import type { Output } from "../util/output.ts";
 import {
+  type BuildContext,
   type Builder,
   type BuildOutcome,
   type BuildRequest,
   type NativeBuild,
-  nativeBuilder,
   toNativeInput,
 } from "../build/mod.ts";
+import { createCellRunner } from "../matrix/run_cell.ts";
 import { parseBuildArgs } from "./build_args.ts";
 import { countCompiledInRecord } from "./count_compiled.ts";
-import { type CellRunner, loadCellRunner } from "../matrix/runner.ts";
 import { matrixCells } from "./matrix_cells.ts";
 import type { SeriesCell } from "./run_series.ts";
 import type { BuildCommit, StepBuild } from "./types.ts";
 
-/** What the engine is asked for. */
+/** What the cells are picked from. */
 export interface CellsRequest {
   /** Native build words, as given (see `parseBuildArgs`). */
   buildArgs: string[];
@@ -34,17 +34,37 @@ export interface CellsRequest {
   out: Output;
 }
 
-/** The engine a series or bisect runs on. */
-export interface SeriesEngine {
-  /**
-   * The cells every commit is built in.
-   *
-   * @throws {UserError} bad build options or matrix file
-   */
-  cells(request: CellsRequest): Promise<SeriesCell[]>;
+/**
+ * The cells every commit is built in: native words → one cell, `--matrix`
+ * → its cells, each building through `context.builder`.
+ *
+ * @throws {UserError} bad build options or matrix file
+ */
+export async function seriesCells(
+  request: CellsRequest,
+  context: BuildContext,
+): Promise<SeriesCell[]> {
+  if (request.matrix !== null) {
+    return await matrixCells(request.matrix, {
+      repo: request.repo,
+      cwd: request.cwd,
+      buildArgs: request.buildArgs,
+      runner: createCellRunner(context.builder),
+    });
+  }
+  const parsed = parseBuildArgs(request.buildArgs);
+  toNativeInput(parsed, { srcTree: "", outDir: "", cwd: request.cwd }); // a bad --config fails now
+  return [{
+    name: "",
+    build: commitBuilder(parsed, {
+      out: request.out,
+      cwd: request.cwd,
+      builder: context.builder,
+    }),
+  }];
 }
 
-/** Maps a runner outcome to a series step build. */
+/** Maps a builder outcome to a series step build. */
 export async function stepFromOutcome(
   outcome: BuildOutcome,
 ): Promise<StepBuild> {
@@ -67,61 +87,31 @@ export async function stepFromOutcome(
  * record's build.log, not the terminal.
  */
 export function commitBuilder(
-  options: BuildRequest,
-  context: { out: Output; cwd: string },
-  builder: Builder = nativeBuilder,
+  request: BuildRequest,
+  options: { out: Output; cwd: string; builder: Builder },
 ): BuildCommit {
+  const { builder } = options;
   let planned: { key: string; build: NativeBuild } | null = null;
   return async (req) => {
     const key = `${req.worktree}\u0000${req.outDir}`;
     if (planned?.key !== key) {
       const build = await builder.prepare({
-        ...toNativeInput(options, {
+        ...toNativeInput(request, {
           srcTree: req.worktree,
           outDir: req.outDir,
-          cwd: context.cwd,
+          cwd: options.cwd,
         }),
-        out: context.out,
+        out: options.out,
         signal: req.signal,
       });
       planned = { key, build };
     }
     const outcome = await builder.run(planned.build, {
-      out: context.out,
+      out: options.out,
       signal: req.signal,
       echo: false,
       ...(req.recordDir ? { recordDir: req.recordDir } : {}),
     });
     return await stepFromOutcome(outcome);
-  };
-}
-
-/** Seams of the real engine (tests pass a fake matrix cell runner). */
-export interface DefaultEngineOptions {
-  /** The matrix cell runner (default: the matrix area's `loadCellRunner()`). */
-  cellRunner?: () => Promise<CellRunner>;
-}
-
-/** The real engine: native options → one cell; `--matrix` → its cells. */
-export function defaultEngine(
-  options: DefaultEngineOptions = {},
-): SeriesEngine {
-  return {
-    cells(request) {
-      if (request.matrix !== null) {
-        return matrixCells(request.matrix, {
-          repo: request.repo,
-          cwd: request.cwd,
-          buildArgs: request.buildArgs,
-          runner: options.cellRunner ?? (() => loadCellRunner()),
-        });
-      }
-      const parsed = parseBuildArgs(request.buildArgs);
-      toNativeInput(parsed, { srcTree: "", outDir: "", cwd: request.cwd }); // a bad --config fails now
-      return Promise.resolve([{
-        name: "",
-        build: commitBuilder(parsed, { out: request.out, cwd: request.cwd }),
-      }]);
-    },
   };
 }
