@@ -5,7 +5,11 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
-import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
+import {
+  type ProcessRunner,
+  realProcessRunner,
+} from "../proc/process_runner.ts";
+import { CommandNotFoundError } from "../proc/run_captured.ts";
 
 /** Most output read from one git call (rev lists of long ranges). */
 const GIT_MAX_OUTPUT = 512 * 1024 * 1024;
@@ -19,6 +23,8 @@ export interface GitOptions {
   signal?: AbortSignal;
   /** Return a failed result instead of throwing (default false). */
   allowFail?: boolean;
+  /** How git starts (an orchestrator's context `proc`; default the real runner). */
+  proc?: ProcessRunner;
 }
 
 /** What a git call printed and how it ended. */
@@ -75,7 +81,7 @@ export const NO_HOOKS: readonly string[] = ["-c", "core.hooksPath=/dev/null"];
  * Runs `git <args>` (after `GIT_PROTOCOL_ARGS`).
  *
  * @param args git's arguments (never a shell string)
- * @param options cwd, env, signal, allowFail
+ * @param options cwd, env, signal, allowFail, the process runner
  * @returns stdout/stderr as text and the exit status
  * @throws {InfraError} when git cannot be started, or exits non-zero and
  *   `allowFail` is not set
@@ -86,7 +92,8 @@ export async function git(
 ): Promise<GitResult> {
   let output;
   try {
-    output = await runCaptured(["git", ...GIT_PROTOCOL_ARGS, ...args], {
+    const proc = options.proc ?? realProcessRunner;
+    output = await proc.capture(["git", ...GIT_PROTOCOL_ARGS, ...args], {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...GIT_ENV, ...options.env },
       ...(options.signal ? { signal: options.signal } : {}),

@@ -223,6 +223,7 @@ export async function runVerify(
   });
   const message = (await git(["log", "-1", "--format=%B", fixSha, "--"], {
     cwd: repo,
+    proc: options.context.proc,
   })).stdout;
   const subject = message.split("\n")[0] ?? "";
   const result: VerifyResult = {
