@@ -7,7 +7,11 @@
 import { requirements } from "../doctor/mod.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { shellLine } from "../util/shell_quote.ts";
-import { CommandNotFoundError, runCaptured } from "../proc/run_captured.ts";
+import { CommandNotFoundError } from "../proc/run_captured.ts";
+import {
+  type ProcessRunner,
+  realProcessRunner,
+} from "../proc/process_runner.ts";
 
 /**
  * Debian packages `kcross demo` needs: the kernel build requirements of
@@ -28,22 +32,20 @@ export function demoPackages(): string[] {
   ];
 }
 
-/** Runs a command, returning success and output; a missing program is `null`. */
-export type Runner = (
+/** Runs a short command through `proc` (stdin closed); a missing program is `null`. */
+async function captured(
+  proc: ProcessRunner,
   argv: string[],
   env?: Record<string, string>,
-) => Promise<{ success: boolean; stdout: string; stderr: string } | null>;
-
-/** The real runner (stdin closed). */
-export const realRunner: Runner = async (argv, env) => {
+): Promise<{ success: boolean; stdout: string; stderr: string } | null> {
   try {
-    const o = await runCaptured(argv, env ? { env } : {});
+    const o = await proc.capture(argv, env ? { env } : {});
     return { success: o.success, stdout: o.stdout, stderr: o.stderr };
   } catch (e) {
     if (e instanceof CommandNotFoundError) return null;
     throw e;
   }
-};
+}
 
 /**
  * The packages of `wanted` that dpkg does not list as installed, or null when
@@ -51,9 +53,9 @@ export const realRunner: Runner = async (argv, env) => {
  */
 export async function missingPackages(
   wanted: readonly string[],
-  runner: Runner = realRunner,
+  proc: ProcessRunner = realProcessRunner,
 ): Promise<string[] | null> {
-  const r = await runner([
+  const r = await captured(proc, [
     "dpkg-query",
     "-W",
     "-f=${Package} ${db:Status-Status}\n",
@@ -70,7 +72,8 @@ export async function missingPackages(
 
 /** Options for `ensurePackages`. */
 export interface EnsurePackagesOptions {
-  runner?: Runner;
+  /** How dpkg-query and apt-get start (the demo's context `proc`). */
+  proc?: ProcessRunner;
   /** Whether we may install (root). Default: uid 0. */
   canInstall?: boolean;
   progress?: (line: string) => void;
@@ -88,9 +91,9 @@ export async function ensurePackages(
   wanted: readonly string[],
   options: EnsurePackagesOptions = {},
 ): Promise<string[]> {
-  const runner = options.runner ?? realRunner;
+  const proc = options.proc ?? realProcessRunner;
   const progress = options.progress ?? (() => {});
-  const missing = await missingPackages(wanted, runner);
+  const missing = await missingPackages(wanted, proc);
   if (missing === null) {
     progress("not a Debian system (no dpkg-query): skipping the package check");
     return [];
@@ -111,11 +114,11 @@ export async function ensurePackages(
   }
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   progress(shellLine(argv));
-  let r = await runner(argv, env);
+  let r = await captured(proc, argv, env);
   if (r && !r.success) {
     progress("apt-get update");
-    await runner(["apt-get", "update"], env);
-    r = await runner(argv, env);
+    await captured(proc, ["apt-get", "update"], env);
+    r = await captured(proc, argv, env);
   }
   if (!r || !r.success) {
     throw new InfraError(

@@ -19,7 +19,7 @@ import {
   VFIO_FIX,
 } from "./demo_sample.ts";
 import type { BuildContext } from "../build/mod.ts";
-import { demoPackages, ensurePackages, type Runner } from "./host_packages.ts";
+import { demoPackages, ensurePackages } from "./host_packages.ts";
 import { formatVerdict } from "./format_verdict.ts";
 import { type ReproResult, runRepro } from "./run_repro.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
@@ -34,8 +34,6 @@ export interface RunDemoOptions {
   /** Remove the sample, its worktrees and build dirs, and stop. */
   clean?: boolean;
   jobs?: number;
-  /** Package check seam (tests). */
-  runner?: Runner;
   /** The cross compiler whose `--version` goes into the report. */
   compiler?: string;
   /**
@@ -119,7 +117,7 @@ export async function runDemo(
     step(1, "checking host packages");
     const installed = await ensurePackages(demoPackages(), {
       progress: (l) => out.err(`      ${l}`),
-      ...(options.runner ? { runner: options.runner } : {}),
+      proc: options.context.proc,
     });
     out.err(
       `      ${

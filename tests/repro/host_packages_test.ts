@@ -1,8 +1,9 @@
 import {
   ensurePackages,
   missingPackages,
-  type Runner,
 } from "../../src/repro/host_packages.ts";
+import type { ProcessRunner } from "../../src/proc/process_runner.ts";
+import { CommandNotFoundError } from "../../src/proc/run_captured.ts";
 import { InfraError, UserError } from "../../src/errors.ts";
 import {
   assertEquals,
@@ -13,7 +14,9 @@ import {
 /** A dpkg/apt-get stand-in: `installed` grows when apt-get succeeds. */
 function fakeSystem(installed: Set<string>, aptWorks = true) {
   const calls: string[][] = [];
-  const runner: Runner = (argv) => {
+  const reply = (
+    argv: string[],
+  ): Promise<{ success: boolean; stdout: string; stderr: string }> => {
     calls.push(argv);
     if (argv[0] === "dpkg-query") {
       const pkgs = argv.slice(3);
@@ -38,13 +41,21 @@ function fakeSystem(installed: Set<string>, aptWorks = true) {
     }
     return Promise.resolve({ success: true, stdout: "", stderr: "" });
   };
+  const runner: ProcessRunner = {
+    run: () => Promise.reject(new Error("not a streamed command")),
+    capture: async (argv) => ({
+      ...(await reply(argv)),
+      code: 0,
+      signal: null,
+    }),
+  };
   return { runner, calls };
 }
 
 Deno.test("ensurePackages() installs only the missing packages with apt-get argv", async () => {
   const sys = fakeSystem(new Set(["git", "make"]));
   const got = await ensurePackages(["git", "make", "bc", "flex"], {
-    runner: sys.runner,
+    proc: sys.runner,
     canInstall: true,
   });
   assertEquals(got, ["bc", "flex"]);
@@ -58,7 +69,7 @@ Deno.test("ensurePackages() installs only the missing packages with apt-get argv
   ]);
   assertEquals(await missingPackages(["bc"], sys.runner), []);
   assertEquals(
-    await ensurePackages(["git"], { runner: sys.runner, canInstall: true }),
+    await ensurePackages(["git"], { proc: sys.runner, canInstall: true }),
     [],
   );
 });
@@ -68,7 +79,7 @@ Deno.test("ensurePackages() tells a non-root user what to install", async () => 
   const e = await assertRejects(
     () =>
       ensurePackages(["linux-source-6.1"], {
-        runner: sys.runner,
+        proc: sys.runner,
         canInstall: false,
       }),
     UserError,
@@ -80,7 +91,7 @@ Deno.test("ensurePackages() tells a non-root user what to install", async () => 
 Deno.test("ensurePackages() retries after apt-get update, then reports an infra error", async () => {
   const sys = fakeSystem(new Set(), false);
   await assertRejects(
-    () => ensurePackages(["nope"], { runner: sys.runner, canInstall: true }),
+    () => ensurePackages(["nope"], { proc: sys.runner, canInstall: true }),
     InfraError,
     "Cannot install nope",
   );
@@ -93,5 +104,9 @@ Deno.test("ensurePackages() retries after apt-get update, then reports an infra 
 });
 
 Deno.test("missingPackages() is null without dpkg", async () => {
-  assertEquals(await missingPackages(["x"], () => Promise.resolve(null)), null);
+  const noDpkg: ProcessRunner = {
+    run: () => Promise.reject(new Error("not a streamed command")),
+    capture: (argv) => Promise.reject(new CommandNotFoundError(argv[0]!)),
+  };
+  assertEquals(await missingPackages(["x"], noDpkg), null);
 });
