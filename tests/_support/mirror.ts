@@ -119,6 +119,8 @@ export interface MirrorFaults {
 /** Options of `startMirror`. */
 export interface MirrorOptions {
   toolchains: MirrorToolchain[];
+  /** Where the mirror's temp dir is made (default: $TMPDIR). */
+  parent?: string;
   llvm?: MirrorLlvm[];
   crossPackageClang?: MirrorCrossClang[];
   /** Throttle archive bodies to about this many bytes per second. */
@@ -164,7 +166,10 @@ export interface Mirror {
   /** Changes the faults from now on. */
   setFaults(faults: MirrorFaults): void;
   setThrottle(bytesPerSecond: number | undefined): void;
+  /** Stops serving and removes the temp dir (idempotent). */
   close(): Promise<void>;
+  /** `close()`, for `await using mirror = await startMirror(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const WRAPPED = [
@@ -482,10 +487,31 @@ function autoindex(dir: string, names: string[]): string {
 }
 
 /**
- * Starts the mirror on a loopback port (`Deno.serve({ port: 0 })`).
+ * Starts the mirror on a loopback port (`Deno.serve({ port: 0 })`), serving
+ * from a temp dir of its own that `close()` removes; when starting fails,
+ * the temp dir is removed before the error propagates.
  */
 export async function startMirror(options: MirrorOptions): Promise<Mirror> {
-  const dir = await Deno.makeTempDir({ prefix: "kcross-mirror-" });
+  const dir = await Deno.makeTempDir({
+    prefix: "kcross-mirror-",
+    ...(options.parent ? { dir: options.parent } : {}),
+  });
+  let mirror: Omit<Mirror, typeof Symbol.asyncDispose>;
+  try {
+    mirror = await serveMirror(dir, options);
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw error;
+  }
+  let closing: Promise<void> | null = null;
+  const close = () => closing ??= mirror.close();
+  return { ...mirror, close, [Symbol.asyncDispose]: close };
+}
+
+async function serveMirror(
+  dir: string,
+  options: MirrorOptions,
+): Promise<Omit<Mirror, typeof Symbol.asyncDispose>> {
   const key = options.gpgHome
     ? { home: options.gpgHome, keyring: `${options.gpgHome}/pub.gpg` }
     : await defaultSigningKey();
@@ -808,9 +834,12 @@ export async function startMirror(options: MirrorOptions): Promise<Mirror> {
     },
     async close() {
       closing.resolve();
-      await server.shutdown();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-      if (foreign) await removeGpgHome(foreign.home);
+      try {
+        await server.shutdown();
+      } finally {
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+        if (foreign) await removeGpgHome(foreign.home);
+      }
     },
   };
 }

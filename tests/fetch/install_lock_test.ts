@@ -103,7 +103,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     await using cacheB = await tempDir("kcross-lock-b-");
     await using root = await tempDir("kcross-lock-root-");
     // The archive body never comes: the holder keeps the lock until killed.
-    const mirror = await startMirror({
+    await using mirror = await startMirror({
       toolchains: [{ version: VERSION, triple: TRIPLE }],
       faults: { stall: true },
     });

@@ -404,8 +404,8 @@ Deno.test("server errors and stalls are InfraErrors after retries", async (t) =>
 
 Deno.test("the second mirror is used when the first lacks the file", async () => {
   await using cache = await tempDir(TMP);
-  const empty = await startMirror({ toolchains: [] });
-  const full = await startMirror({
+  await using empty = await startMirror({ toolchains: [] });
+  await using full = await startMirror({
     toolchains: [{ version: VERSION, triple: TRIPLE }],
   });
   try {

@@ -36,7 +36,7 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const root = await Deno.makeTempDir({ prefix: "kcross-matrix-q-" });
-    const redis = await startRedis();
+    await using redis = await startRedis();
     const tree = `${root}/linux`;
     await Deno.mkdir(tree);
     const commit = await createFakeMatrixTree(tree);

@@ -34,7 +34,7 @@ Deno.test({
   async fn() {
     const base = await ensureKernelGitBase();
     const root = await Deno.makeTempDir({ prefix: "kcross-matrix-real-" });
-    const redis = await startRedis();
+    await using redis = await startRedis();
     const queueName = `kcross-real-${Deno.pid}`;
     const seed = await Deno.readTextFile(`${REPO}/configs/powerpc-vfio.toml`);
     await Deno.writeTextFile(

@@ -52,7 +52,7 @@ Deno.test({
   async fn(t) {
     await using _load = startCpuLoad(2);
     const root = await Deno.makeTempDir({ prefix: "kcross-restart-" });
-    const redis = await startRedis();
+    await using redis = await startRedis();
     const tree = `${root}/linux`;
     await Deno.mkdir(tree);
     await createFakeMatrixTree(tree, {

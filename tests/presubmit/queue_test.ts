@@ -37,7 +37,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const root = await Deno.makeTempDir({ prefix: "kcross-presubmit-q-" });
-    const redis = await startRedis();
+    await using redis = await startRedis();
     const tree = `${root}/linux`;
     await Deno.mkdir(tree);
     const base = await createFakeMatrixTree(tree);

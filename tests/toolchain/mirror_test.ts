@@ -292,3 +292,25 @@ Deno.test("an unsigned mirror installs with allowUnverified and says so in the m
     );
   });
 });
+
+Deno.test("the test mirror removes its temp dir when it cannot start and when it is closed (once, however often)", async () => {
+  await using parent = await tempDir(TMP);
+  const left = () => [...Deno.readDirSync(`${parent}`)].map((e) => e.name);
+  await assertRejects(() =>
+    startMirror({
+      toolchains: [{
+        version: "12.2.0",
+        triple: "powerpc64-linux",
+        archive: `${parent}/missing.tar.xz`,
+      }],
+      parent: `${parent}`,
+    })
+  );
+  assertEquals(left(), []);
+  {
+    await using m = await startMirror({ toolchains: [], parent: `${parent}` });
+    assertEquals(left().length, 1);
+    await m.close();
+  }
+  assertEquals(left(), []);
+});

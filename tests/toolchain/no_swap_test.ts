@@ -116,11 +116,11 @@ Deno.test({
     "even with --allow-distro an integrity failure exits 3, while an unreachable build may use the distro gcc, recorded as exactness version",
   ignore: !haveDebianPpc64,
   async fn() {
-    const cache = await Deno.makeTempDir({ prefix: "kcross-noswap-" });
-    const mirror = await startMirror({
+    await using mirror = await startMirror({
       toolchains: [{ version: "12.2.0", triple: "powerpc-linux" }],
       faults: { badSign: true },
     });
+    const cache = await Deno.makeTempDir({ prefix: "kcross-noswap-" });
     const args = [
       "toolchain",
       "fetch",
