@@ -7,6 +7,7 @@
  */
 import { InfraError, UserError } from "../errors.ts";
 import { nearestVersions } from "../util/versions.ts";
+import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import { parseSha256Sums, verifySignature } from "./checksums.ts";
 import { type DownloadOptions, NotFoundError } from "./download.ts";
 import { fetchSmallText } from "./listing.ts";
@@ -159,13 +160,16 @@ async function reachable(
   },
 ): Promise<boolean> {
   try {
-    const res = await (dl.fetchImpl ?? fetch)(url, {
+    const { response: res } = await fetchFollowingRedirects(url, {
+      what: "mirror file",
       method: "HEAD",
+      ...(dl.fetchImpl ? { fetch: dl.fetchImpl } : {}),
       signal: AbortSignal.timeout(dl.headersTimeoutMs ?? 30_000),
     });
     await res.body?.cancel();
     return res.status !== 404 && res.status !== 410;
   } catch (error) {
+    if (error instanceof InfraError) throw error;
     throw new InfraError(`Cannot reach ${url}`, { cause: error });
   }
 }

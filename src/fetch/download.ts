@@ -11,6 +11,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { InfraError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
+import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import { formatBytes } from "./progress.ts";
 
 /** Where streamed bytes go besides the `.part` file. */
@@ -197,8 +198,15 @@ export async function streamDownload(
       }
       let res: Response;
       try {
-        res = await doFetch(url, { headers, signal: controller.signal });
+        ({ response: res } = await fetchFollowingRedirects(url, {
+          what: "toolchain archive",
+          fetch: doFetch,
+          headers,
+          signal: controller.signal,
+        }));
       } catch (error) {
+        // A redirect kcross does not follow: no retry makes it one.
+        if (error instanceof InfraError) throw error;
         lastError = error;
         options.signal?.throwIfAborted();
         continue;

@@ -12,6 +12,7 @@
  */
 import { InfraError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
+import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import type { DownloadOptions } from "./download.ts";
 
 /** One entry of a directory listing. */
@@ -105,7 +106,11 @@ export async function fetchSmallText(
   if (options.signal) signals.push(options.signal);
   const signal = AbortSignal.any(signals);
   try {
-    const res = await (options.fetchImpl ?? fetch)(url, { signal });
+    const { response: res } = await fetchFollowingRedirects(url, {
+      what: "mirror file",
+      ...(options.fetchImpl ? { fetch: options.fetchImpl } : {}),
+      signal,
+    });
     if (res.status === 404 || res.status === 410) {
       await res.body?.cancel();
       return undefined;

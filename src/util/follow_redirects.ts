@@ -2,6 +2,8 @@
  * A GET that follows redirects itself, for URLs from hostile input (a
  * report's config link, a fragment URL, a lore archive): http and https
  * only at every hop, never from https down to http, at most a few hops.
+ * Toolchain mirrors (`fetch/`: archives, listings, checksums, signatures)
+ * go through it too.
  * `fetch`'s own `redirect: "follow"` takes an https link down to http.
  *
  * @module
@@ -18,10 +20,12 @@ export interface FollowOptions {
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
   headers?: Record<string, string>;
+  /** `GET` (default) or `HEAD`, at every hop. */
+  method?: "GET" | "HEAD";
 }
 
 /**
- * GETs `url`, following up to `maxRedirects` redirects under the rules.
+ * GETs (or HEADs) `url`, following up to `maxRedirects` redirects under the rules.
  *
  * @returns the final URL and its response (any status but 3xx)
  * @throws {InfraError} a scheme other than http/https, https → http, a 3xx
@@ -60,6 +64,7 @@ export async function fetchFollowingRedirects(
     }
     const response = await doFetch(current, {
       redirect: "manual",
+      ...(options.method ? { method: options.method } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
     });
