@@ -1,6 +1,6 @@
 /**
- * Extraction by piping into GNU `tar -xJf -` (fast, exact, keeps symlinks),
- * into a private staging dir, then a safety walk: nothing may escape it.
+ * Extraction by GNU tar (fast, exact, keeps symlinks; fed by the pipeline of
+ * `verify_stream.ts`) into a private staging dir, then a safety walk: nothing may escape it.
  *
  * GNU tar already refuses `..` members and link targets (exit 2) and strips a
  * leading `/` (with a warning); kcross turns both into a rejection, and after
@@ -12,9 +12,8 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
-import { spawnChild } from "../proc/run_captured.ts";
 
-/** A running `tar -xJf -` fed through `writer`. */
+/** A running extraction fed through `writer`. */
 export interface TarSink {
   writer: WritableStreamDefaultWriter<Uint8Array>;
   /** Resolves when tar exits (never rejects). */
@@ -22,44 +21,9 @@ export interface TarSink {
   kill(): void;
 }
 
-/** The argv of the extraction (echoed in verbose output). */
+/** The argv of the extraction: an uncompressed tar on stdin. */
 export function tarArgv(dest: string): string[] {
-  return ["tar", "-xJf", "-", "-C", dest, "--no-same-owner"];
-}
-
-/** Starts `tar -xJf -` into `dest`. */
-export function startTar(dest: string): TarSink {
-  const child = spawnChild(tarArgv(dest), {
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-    env: { LANG: "C", LC_ALL: "C" },
-  });
-  const writer = child.stdin.getWriter();
-  const stderr = new Response(child.stderr).text();
-  const done = (async () => {
-    const status = await child.status;
-    // tar -J runs xz as its own child, which shares our stdin and stderr; if
-    // tar dies first, do not wait forever for xz to let go of stderr.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const err = await Promise.race([
-      stderr,
-      new Promise<string>((r) => timer = setTimeout(() => r(""), 2000)),
-    ]);
-    clearTimeout(timer);
-    return { success: status.success, stderr: err };
-  })();
-  return {
-    writer,
-    done,
-    kill() {
-      // Closing stdin lets tar's xz child see EOF and exit too.
-      writer.abort().catch(() => {});
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-    },
-  };
+  return ["tar", "-xf", "-", "-C", dest, "--no-same-owner"];
 }
 
 /** Why tar's own output means the archive is unsafe or broken. */

@@ -97,9 +97,7 @@ export function startVerifiedTar(
 ): VerifiedTarSink {
   const p = spawnTeePipeline(
     options.compression === "xz" ? ["xz", "-dc"] : ["gzip", "-dc"],
-    tarArgv(dest).map((a) =>
-      a.replace(/^-x([a-zA-Z]*)J([a-zA-Z]*)$/, "-x$1$2")
-    ),
+    tarArgv(dest),
     options.signature
       ? {
         argv: [

@@ -15,10 +15,15 @@
  *   each (a 1 MiB pipe holds far more than the fastest xz writes in 2 ms, so
  *   nothing waits on it). Without the 1 MiB pipes it never sleeps.
  *
- * As `tee -p`, a side consumer that stops reading (EPIPE) is dropped and
- * the main one still gets every byte; a failing main output is a non-zero exit. When
- * `tee(2)`/`splice(2)` refuse the descriptors (not pipes), it copies with
- * read/write instead. Without perl, or on an architecture whose syscall
+ * A consumer that stops reading (EPIPE) is dropped and the other still gets
+ * every byte (as `tee -p`), and with none left the input is still read to
+ * its end, so the decompressor checks all of it: gpgv rejecting its
+ * signature file early must not starve tar, and tar stopping at the
+ * archive's end-of-archive blocks (it does not read the zero padding after
+ * them when its reads came back short) must not cut gpgv's stream short or
+ * fail the install. Whether each consumer got what it needed is its own
+ * exit status. When `tee(2)`/`splice(2)` refuse the descriptors (not
+ * pipes), it copies with read/write instead. Without perl, or on an architecture whose syscall
  * numbers are not listed here, the pipeline uses GNU `tee -p`.
  *
  * @module
@@ -31,28 +36,44 @@ const SYSCALLS: Partial<Record<string, [tee: number, splice: number]>> = {
   aarch64: [77, 76],
 };
 
-/** The Perl program; `@ARGV` = the syscall numbers of tee and splice. */
+/**
+ * The Perl program; `@ARGV` = the syscall numbers of tee and splice, then
+ * `batch` for the batching stage alone (no fd 3).
+ */
 export const SPLICE_TEE_SCRIPT = String.raw`
 use strict; use warnings;
 $SIG{PIPE} = 'IGNORE';
-my ($TEE, $SPLICE) = @ARGV;
-my ($BIG, $side_ok, $copy) = (1 << 20, 1, 0);
-open(my $side, '>&=', 3) or die "kcross-tee: fd 3: $!\n";
-fcntl($_, 1031, $BIG) for (\*STDIN, \*STDOUT, $side);
+my ($TEE, $SPLICE, $MODE) = @ARGV;
+my ($BIG, $main_ok, $side_ok, $copy) = (1 << 20, 1, 1, 0);
+my $side;
+if (($MODE // '') eq 'batch') { $side_ok = 0; }
+else { open($side, '>&=', 3) or die "kcross-tee: fd 3: $!\n";
+  fcntl($side, 1031, $BIG); }
+fcntl($_, 1031, $BIG) for (\*STDIN, \*STDOUT);
 my $cap = fcntl(\*STDIN, 1032, 0) || 0;
 my $nap = $cap >= $BIG ? $cap / 4 : 0;
+# 1 when all was written, 0 when the reader has gone (EPIPE).
 sub put { my ($fh, $buf, $len) = @_; my $off = 0;
   while ($off < $len) { my $w = syswrite($fh, $$buf, $len - $off, $off);
-    return 0 unless defined $w; $off += $w; } return 1; }
-sub copy_n { my ($n) = @_; my $buf;
-  while ($n > 0) { my $r = sysread(STDIN, $buf, $n);
+    if (!defined $w) { return 0 if $!{EPIPE}; die "kcross-tee: write: $!\n"; }
+    $off += $w; } return 1; }
+# Reads $n bytes (at most $BIG at a time; EOF is an error); the handler
+# gets each piece.
+sub take { my ($n, $use) = @_; my $buf;
+  while ($n > 0) { my $r = sysread(STDIN, $buf, $n < $BIG ? $n : $BIG);
     die "kcross-tee: read: $!\n" unless defined $r && $r > 0;
-    put(\*STDOUT, \$buf, $r) or die "kcross-tee: write: $!\n"; $n -= $r; } }
+    $use->(\$buf, $r); $n -= $r; } }
+# The $n bytes at the head of stdin, already teed to fd 3, go to stdout
+# (or are dropped once stdout's reader has gone).
 sub move { my ($n) = @_;
   while ($n > 0) {
-    if ($copy) { copy_n($n); return; }
+    if (!$main_ok) { take($n, sub {}); return; }
+    if ($copy) {
+      take($n, sub { $main_ok = put(\*STDOUT, $_[0], $_[1]) if $main_ok; });
+      return; }
     my $m = syscall($SPLICE, 0, 0, 1, 0, $n, 1);
     if ($m < 0 && $!{EINVAL}) { $copy = 1; next; }
+    if ($m < 0 && $!{EPIPE}) { $main_ok = 0; next; }
     die "kcross-tee: write: $!\n" if $m <= 0;
     $n -= $m; } }
 for (;;) {
@@ -61,11 +82,11 @@ for (;;) {
     my $buf; $n = sysread(STDIN, $buf, $BIG);
     die "kcross-tee: read: $!\n" unless defined $n;
     last if $n == 0;
-    put(\*STDOUT, \$buf, $n) or die "kcross-tee: write: $!\n";
+    $main_ok = put(\*STDOUT, \$buf, $n) if $main_ok;
     $side_ok = put($side, \$buf, $n) if $side_ok;
     next;
   }
-  if ($side_ok) {
+  if ($main_ok && $side_ok) {
     $n = syscall($TEE, 0, 3, $BIG, 0);
     if ($n < 0) {
       if ($!{EPIPE}) { $side_ok = 0; next; }
@@ -74,10 +95,16 @@ for (;;) {
     }
     last if $n == 0;
     move($n);
-  } else {
-    $n = syscall($SPLICE, 0, 0, 1, 0, $BIG, 1);
+  } elsif ($main_ok || $side_ok) {
+    my $to = $main_ok ? 1 : 3;
+    $n = syscall($SPLICE, 0, 0, $to, 0, $BIG, 1);
     if ($n < 0 && $!{EINVAL}) { $copy = 1; next; }
+    if ($n < 0 && $!{EPIPE}) { $to == 1 ? ($main_ok = 0) : ($side_ok = 0); next; }
     die "kcross-tee: write: $!\n" if $n < 0;
+    last if $n == 0;
+  } else {
+    my $buf; $n = sysread(STDIN, $buf, $BIG);
+    die "kcross-tee: read: $!\n" unless defined $n;
     last if $n == 0;
   }
   select(undef, undef, undef, 0.002) if $n < $nap;
@@ -88,18 +115,38 @@ exit 0;
 /**
  * The argv of the tee stage: the splice tee when perl is on `path` and the
  * architecture's syscall numbers are known, else GNU `tee -p /dev/fd/3`.
+ * With `side: false` it is the batching stage alone (stdin to stdout through
+ * 1 MiB pipes, no fd 3): undefined without perl, as a plain pipe from the
+ * source to the main stage is then as good as GNU tee.
  *
  * @example
  * ```ts
  * import { teeStageArgv } from "./splice_tee.ts";
  * const argv = teeStageArgv("/usr/bin:/bin");
  * if (argv[0] !== "perl" && argv[0] !== "tee") throw new Error(argv[0]);
+ * const batch = teeStageArgv("/usr/bin:/bin", { side: false });
+ * if (batch && batch.at(-1) !== "batch") throw new Error(batch.join(" "));
  * ```
  */
-export function teeStageArgv(path: string): string[] {
+export function teeStageArgv(path: string): string[];
+export function teeStageArgv(
+  path: string,
+  options: { side: boolean },
+): string[] | undefined;
+export function teeStageArgv(
+  path: string,
+  options: { side: boolean } = { side: true },
+): string[] | undefined {
   const nrs = Deno.build.os === "linux" ? SYSCALLS[Deno.build.arch] : undefined;
   if (nrs && findExecutable("perl", path)) {
-    return ["perl", "-e", SPLICE_TEE_SCRIPT, String(nrs[0]), String(nrs[1])];
+    return [
+      "perl",
+      "-e",
+      SPLICE_TEE_SCRIPT,
+      String(nrs[0]),
+      String(nrs[1]),
+      ...(options.side ? [] : ["batch"]),
+    ];
   }
-  return ["tee", "-p", "/dev/fd/3"];
+  return options.side ? ["tee", "-p", "/dev/fd/3"] : undefined;
 }

@@ -37,7 +37,10 @@ export interface TeePipeline {
   /** Feeds the source's stdin; rejects once a stage has failed. */
   writer: WritableStreamDefaultWriter<Uint8Array>;
   source: Promise<StageResult>;
-  /** The tee between source and main (null without a side stage). */
+  /**
+   * The tee (or, without a side stage, batching) stage between source and
+   * main; null when there is none (no side stage and no perl).
+   */
   tee: Promise<StageResult> | null;
   main: Promise<StageResult>;
   side: Promise<StageResult> | null;
@@ -159,8 +162,18 @@ export function spawnTeePipeline(
   main: string[],
   side?: SideStage,
 ): TeePipeline {
-  const teeArgv = teeStageArgv(Deno.env.get("PATH") ?? "/usr/bin:/bin");
-  resolveAll([source, main, ...(side ? [side.argv, teeArgv] : [])]);
+  const path = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+  // Without a side stage the batching stage alone still pays: it turns the
+  // source's 8 kB writes into 1 MiB batches for main.
+  const teeArgv = side
+    ? teeStageArgv(path)
+    : teeStageArgv(path, { side: false });
+  resolveAll([
+    source,
+    main,
+    ...(side ? [side.argv] : []),
+    ...(teeArgv ? [teeArgv] : []),
+  ]);
   const env = { ...Deno.env.toObject(), LANG: "C", LC_ALL: "C" };
   const start = (
     argv: string[],
@@ -170,12 +183,12 @@ export function spawnTeePipeline(
   const sideChild = side
     ? start(side.argv, ["pipe", side.stdout ? "pipe" : "ignore", "pipe"])
     : undefined;
-  const tee = sideChild
+  const tee = teeArgv
     ? start(teeArgv, [
       src.stdout!,
       "pipe",
       "pipe",
-      sideChild.stdin!,
+      ...(sideChild ? [sideChild.stdin!] : []),
     ])
     : undefined;
   const mainChild = start(main, [

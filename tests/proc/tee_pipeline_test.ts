@@ -143,3 +143,27 @@ Deno.test("the splice tee copies when its descriptors are not pipes (a file as s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a main stage that stops reading after its end marker fails nothing: the side still gets every byte", async () => {
+  const data = pseudoRandom(4 * 1024 * 1024 + 9);
+  const hex = createHash("sha256").update(data).digest("hex");
+  for (const side of [{ argv: ["sha256sum"], stdout: true }, undefined]) {
+    const p = spawnTeePipeline(
+      ["cat"],
+      ["sh", "-c", "head -c 10 >/dev/null"],
+      side,
+    );
+    for (let off = 0; off < data.length; off += 256 * 1024) {
+      await p.writer.write(data.slice(off, off + 256 * 1024));
+    }
+    await p.writer.close();
+    const [s, tee, m, sd] = await Promise.all([
+      p.source,
+      p.tee ?? Promise.resolve(null),
+      p.main,
+      p.side ?? Promise.resolve(null),
+    ]);
+    assert(s.success && m.success && (tee?.success ?? true), tee?.stderr);
+    if (sd) assertEquals(sd.stdout.split(" ")[0], hex);
+  }
+});
