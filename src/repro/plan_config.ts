@@ -11,6 +11,7 @@ import {
 } from "../config/robot_policy.ts";
 import { isTruncatedUrl } from "../report/mod.ts";
 import type {
+  MakeInvocation,
   MissingConfig,
   RegeneratedConfig,
   ReportFields,
@@ -74,10 +75,51 @@ function regenerated(
 }
 
 /**
+ * A config target named on a make line before the build line (2019 sparse
+ * reports: `make ARCH=x86_64 allmodconfig` then `make C=1 …`): the last such
+ * target make can regenerate (not randconfig, not olddefconfig), named
+ * `<ARCH>-<target>` from that line's `ARCH=` (else the build line's). Null
+ * when there is none or when the mail has one make line only.
+ *
+ * @example
+ * ```ts
+ * import { earlierConfigTarget } from "./plan_config.ts";
+ * const t = earlierConfigTarget([
+ *   { env: {}, cmd: "make", args: ["ARCH=x86_64", "allmodconfig"] },
+ *   { env: {}, cmd: "make", args: ["C=1", "ARCH=x86_64"] },
+ * ]);
+ * if (t?.target !== "allmodconfig" || t.name !== "x86_64-allmodconfig") throw new Error();
+ * ```
+ */
+export function earlierConfigTarget(
+  lines: readonly MakeInvocation[] | null | undefined,
+): { target: string; name: string; line: string } | null {
+  if (!lines || lines.length < 2) return null;
+  const archIn = (m: MakeInvocation | undefined) =>
+    m?.args.findLast((a) => a.startsWith("ARCH="))?.slice(5) || null;
+  const last = lines[lines.length - 1];
+  for (const m of lines.slice(0, -1).reverse()) {
+    const target = m.args.findLast((a) =>
+      !a.includes("=") && !a.startsWith("-") && NAMED_TARGETS.test(a)
+    );
+    if (target === undefined) continue;
+    const arch = archIn(m) ?? archIn(last);
+    return {
+      target,
+      name: arch ? `${arch}-${target}` : target,
+      line: [m.cmd, ...m.args].join(" "),
+    };
+  }
+  return null;
+}
+
+/**
  * The config of a report: a file at hand, else its config URL (with the
  * named config as the fallback when the URL cannot be fetched), else the
- * named config regenerated with the robot's policy; a randconfig or lkp
- * config without its file is `missing`, with where to get it.
+ * named config regenerated with the robot's policy, else a config target
+ * named on an earlier make line of the mail (`make ARCH=x86_64
+ * allmodconfig` then `make C=1 …`); a randconfig or lkp config without its
+ * file is `missing`, with where to get it.
  *
  * @example
  * ```ts
@@ -91,7 +133,9 @@ function regenerated(
  * ```
  */
 export function planConfig(
-  report: Pick<ReportFields, "config_name" | "config_url">,
+  report:
+    & Pick<ReportFields, "config_name" | "config_url">
+    & Partial<Pick<ReportFields, "make_invocations">>,
   facts: ConfigFacts,
   notes: string[],
   differences: string[],
@@ -113,6 +157,21 @@ export function planConfig(
       differences.push("attached config missing: regenerated from its name");
     }
     return named;
+  }
+  const earlier = earlierConfigTarget(report.make_invocations);
+  if (earlier !== null) {
+    notes.push(`config from the make line \`${earlier.line}\``);
+    if (name !== null) {
+      differences.push(
+        `config ${name} not at hand: ${earlier.target} from an earlier make line instead`,
+      );
+    }
+    return {
+      kind: "target",
+      target: earlier.target,
+      name: earlier.name,
+      werror: withWerrorOverride(robotWerror(earlier.target), facts.werror),
+    };
   }
   if (name === null) {
     return {
