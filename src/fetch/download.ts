@@ -200,6 +200,8 @@ export async function streamDownload(
       try {
         ({ response: res } = await fetchFollowingRedirects(url, {
           what: "toolchain archive",
+          // `toolchain import` hands a file: URL of the user's own archive.
+          allowFileStart: true,
           fetch: doFetch,
           headers,
           signal: controller.signal,

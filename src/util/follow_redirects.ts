@@ -22,6 +22,11 @@ export interface FollowOptions {
   headers?: Record<string, string>;
   /** `GET` (default) or `HEAD`, at every hop. */
   method?: "GET" | "HEAD";
+  /**
+   * Accept a `file:` URL as the first hop (one kcross made itself, as
+   * `toolchain import` does); a redirect never leads to one.
+   */
+  allowFileStart?: boolean;
 }
 
 /**
@@ -54,7 +59,9 @@ export async function fetchFollowingRedirects(
   let current = url;
   for (let hop = 0;; hop++) {
     const u = new URL(current);
-    if (u.protocol !== "https:" && u.protocol !== "http:") {
+    const fileStart = hop === 0 && options.allowFileStart === true &&
+      u.protocol === "file:";
+    if (!fileStart && u.protocol !== "https:" && u.protocol !== "http:") {
       throw new InfraError(
         `Refusing to fetch the ${options.what} from "${
           current.slice(0, 200)
