@@ -47,7 +47,18 @@ export interface InstallOptions {
   /** Install even when no checksum is published or pinned. */
   allowUnverified?: boolean;
   download?: Omit<DownloadOptions, "signal" | "onProgress">;
+  /**
+   * The most uncompressed bytes an archive may unpack to (default
+   * {@link MAX_UNPACKED_BYTES}); cut off while streaming.
+   */
+  maxUnpackedBytes?: number;
 }
+
+/**
+ * The unpacked-size cap, far above any real toolchain (a gcc crosstool
+ * unpacks to under 1 GiB, an LLVM release to a few GiB).
+ */
+export const MAX_UNPACKED_BYTES = 16 * 1024 ** 3;
 
 /** An installed toolchain and where it came from. */
 export interface InstallResult {
@@ -201,6 +212,7 @@ async function downloadAndInstall(
     // `tar -xJf -`, whose own copy of the stream into xz costs ~2 s of CPU.
     const t = startVerifiedTar(staging, {
       compression: gz ? "gz" : "xz",
+      maxBytes: options.maxUnpackedBytes ?? MAX_UNPACKED_BYTES,
       ...(options.verifySignature
         ? { signature: options.verifySignature }
         : {}),

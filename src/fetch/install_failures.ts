@@ -10,6 +10,7 @@
 import { InfraError } from "../errors.ts";
 import { discardPart } from "./download.ts";
 import { classifyTarFailure } from "./extract.ts";
+import { formatBytes } from "./progress.ts";
 import type { FetchPlan } from "./types.ts";
 
 /**
@@ -33,6 +34,20 @@ export function tarError(
   stderr: string,
   cause?: unknown,
 ): InfraError {
+  const cap = /kcross-tee: more than (\d+) bytes/.exec(stderr);
+  if (cap) {
+    discardPart(plan.partFile);
+    return new RejectedArchive(
+      `Rejected archive "${plan.archiveName}": it unpacks to more than ${
+        formatBytes(Number(cap[1]))
+      } (a decompression bomb?); ${NOTHING}`,
+      {
+        cause,
+        hint:
+          "no real toolchain is that large; the mirror or the file is hostile or broken",
+      },
+    );
+  }
   const kind = classifyTarFailure(stderr);
   const detail = stderr.trim().split("\n").slice(0, 3).join("; ");
   if (kind === "disk-full") {

@@ -36,6 +36,11 @@ export interface VerifiedTarOptions {
   compression: "xz" | "gz";
   /** Detached signature file and the keyring to check it against. */
   signature?: { file: string; keyring: string };
+  /**
+   * The most uncompressed bytes accepted (a decompression bomb is cut off
+   * while it streams); needs perl, as the tee stage counts.
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -112,6 +117,7 @@ export function startVerifiedTar(
         stdout: true,
       }
       : undefined,
+    options.maxBytes ? { maxBytes: options.maxBytes } : {},
   );
   const done = (async () => {
     const [d, tee, t] = await Promise.all([p.source, p.tee, p.main]);

@@ -23,7 +23,9 @@ export {
   type SpawnOptions,
 } from "./run_captured.ts";
 export { type ProcessRunner, realProcessRunner } from "./process_runner.ts";
+export { OVER_CAP_EXIT } from "./splice_tee.ts";
 export {
+  type PipelineOptions,
   type SideStage,
   spawnTeePipeline,
   type StageResult,

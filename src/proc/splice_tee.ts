@@ -22,7 +22,15 @@
  * archive's end-of-archive blocks (it does not read the zero padding after
  * them when its reads came back short) must not cut gpgv's stream short or
  * fail the install. Whether each consumer got what it needed is its own
- * exit status. When `tee(2)`/`splice(2)` refuse the descriptors (not
+ * exit status.
+ *
+ * With a cap (`maxBytes`), it counts what passes and, past the cap, stops
+ * with exit status {@link OVER_CAP_EXIT} and a `kcross-tee: more than N
+ * bytes` line: a decompression bomb is cut off while it streams, before it
+ * fills the disk (tar then sees its input end early). GNU `tee` has no cap:
+ * without perl the stream is not capped.
+ *
+ * When `tee(2)`/`splice(2)` refuse the descriptors (not
  * pipes), it copies with read/write instead. Without perl, or on an architecture whose syscall
  * numbers are not listed here, the pipeline uses GNU `tee -p`.
  *
@@ -36,16 +44,24 @@ const SYSCALLS: Partial<Record<string, [tee: number, splice: number]>> = {
   aarch64: [77, 76],
 };
 
+/** The tee stage's exit status when more than its cap passed. */
+export const OVER_CAP_EXIT = 75;
+
 /**
- * The Perl program; `@ARGV` = the syscall numbers of tee and splice, then
- * `batch` for the batching stage alone (no fd 3).
+ * The Perl program; `@ARGV` = the syscall numbers of tee and splice, `tee`
+ * or `batch` (the batching stage alone, no fd 3), then the cap in bytes
+ * (0: none).
  */
 export const SPLICE_TEE_SCRIPT = String.raw`
 use strict; use warnings;
 $SIG{PIPE} = 'IGNORE';
-my ($TEE, $SPLICE, $MODE) = @ARGV;
-my ($BIG, $main_ok, $side_ok, $copy) = (1 << 20, 1, 1, 0);
+my ($TEE, $SPLICE, $MODE, $CAP) = @ARGV;
+my ($BIG, $main_ok, $side_ok, $copy, $total) = (1 << 20, 1, 1, 0, 0);
+$CAP = 0 unless defined $CAP && $CAP =~ /^[0-9]+$/;
 my $side;
+sub count { $total += $_[0];
+  if ($CAP && $total > $CAP) { print STDERR "kcross-tee: more than $CAP bytes\n";
+    exit ${OVER_CAP_EXIT}; } }
 if (($MODE // '') eq 'batch') { $side_ok = 0; }
 else { open($side, '>&=', 3) or die "kcross-tee: fd 3: $!\n";
   fcntl($side, 1031, $BIG); }
@@ -81,7 +97,7 @@ for (;;) {
   if ($copy) {
     my $buf; $n = sysread(STDIN, $buf, $BIG);
     die "kcross-tee: read: $!\n" unless defined $n;
-    last if $n == 0;
+    last if $n == 0; count($n);
     $main_ok = put(\*STDOUT, \$buf, $n) if $main_ok;
     $side_ok = put($side, \$buf, $n) if $side_ok;
     next;
@@ -93,19 +109,21 @@ for (;;) {
       if ($!{EINVAL}) { $copy = 1; next; }
       die "kcross-tee: $!\n";
     }
-    last if $n == 0;
+    last if $n == 0; count($n);
     move($n);
   } elsif ($main_ok || $side_ok) {
     my $to = $main_ok ? 1 : 3;
-    $n = syscall($SPLICE, 0, 0, $to, 0, $BIG, 1);
+    # With a cap, at most one byte past it moves before count() stops.
+    my $want = $CAP && $CAP - $total + 1 < $BIG ? $CAP - $total + 1 : $BIG;
+    $n = syscall($SPLICE, 0, 0, $to, 0, $want, 1);
     if ($n < 0 && $!{EINVAL}) { $copy = 1; next; }
     if ($n < 0 && $!{EPIPE}) { $to == 1 ? ($main_ok = 0) : ($side_ok = 0); next; }
     die "kcross-tee: write: $!\n" if $n < 0;
-    last if $n == 0;
+    last if $n == 0; count($n);
   } else {
     my $buf; $n = sysread(STDIN, $buf, $BIG);
     die "kcross-tee: read: $!\n" unless defined $n;
-    last if $n == 0;
+    last if $n == 0; count($n);
   }
   select(undef, undef, undef, 0.002) if $n < $nap;
 }
@@ -125,17 +143,17 @@ exit 0;
  * const argv = teeStageArgv("/usr/bin:/bin");
  * if (argv[0] !== "perl" && argv[0] !== "tee") throw new Error(argv[0]);
  * const batch = teeStageArgv("/usr/bin:/bin", { side: false });
- * if (batch && batch.at(-1) !== "batch") throw new Error(batch.join(" "));
+ * if (batch && batch.at(-2) !== "batch") throw new Error(batch.join(" "));
  * ```
  */
 export function teeStageArgv(path: string): string[];
 export function teeStageArgv(
   path: string,
-  options: { side: boolean },
+  options: { side: boolean; maxBytes?: number },
 ): string[] | undefined;
 export function teeStageArgv(
   path: string,
-  options: { side: boolean } = { side: true },
+  options: { side: boolean; maxBytes?: number } = { side: true },
 ): string[] | undefined {
   const nrs = Deno.build.os === "linux" ? SYSCALLS[Deno.build.arch] : undefined;
   if (nrs && findExecutable("perl", path)) {
@@ -145,7 +163,8 @@ export function teeStageArgv(
       SPLICE_TEE_SCRIPT,
       String(nrs[0]),
       String(nrs[1]),
-      ...(options.side ? [] : ["batch"]),
+      options.side ? "tee" : "batch",
+      String(Math.max(0, Math.floor(options.maxBytes ?? 0))),
     ];
   }
   return options.side ? ["tee", "-p", "/dev/fd/3"] : undefined;

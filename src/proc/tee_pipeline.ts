@@ -55,6 +55,15 @@ export interface SideStage {
   stdout?: boolean;
 }
 
+/** Options of `spawnTeePipeline`. */
+export interface PipelineOptions {
+  /**
+   * Stop once more than this many bytes left the source (the tee stage
+   * exits with `OVER_CAP_EXIT`); needs perl, uncapped without it.
+   */
+  maxBytes?: number;
+}
+
 const MAX_TEXT = 256 * 1024;
 
 function collect(stream: Readable | null): Promise<string> {
@@ -161,13 +170,15 @@ export function spawnTeePipeline(
   source: string[],
   main: string[],
   side?: SideStage,
+  options: PipelineOptions = {},
 ): TeePipeline {
   const path = Deno.env.get("PATH") ?? "/usr/bin:/bin";
   // Without a side stage the batching stage alone still pays: it turns the
   // source's 8 kB writes into 1 MiB batches for main.
-  const teeArgv = side
-    ? teeStageArgv(path)
-    : teeStageArgv(path, { side: false });
+  const teeArgv = teeStageArgv(path, {
+    side: side !== undefined,
+    ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
+  });
   resolveAll([
     source,
     main,

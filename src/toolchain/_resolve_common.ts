@@ -70,6 +70,9 @@ export async function fetchInstall(
     ...(options.allowUnverified ? { allowUnverified: true } : {}),
     keyring,
     ...(options.download ? { download: options.download } : {}),
+    ...(options.maxUnpackedBytes
+      ? { maxUnpackedBytes: options.maxUnpackedBytes }
+      : {}),
   });
   return { dir: res.dir, binDir: `${res.dir}/bin`, marker: res.marker };
 }

@@ -117,6 +117,8 @@ export interface ResolveOptions {
   host?: string;
   /** Timeouts and retries of downloads. */
   download?: Omit<DownloadOptions, "signal" | "onProgress">;
+  /** The unpacked-size cap of an archive (default: fetch's, 16 GiB). */
+  maxUnpackedBytes?: number;
   /** PATH searched for system compilers (default: the environment's). */
   path?: string;
 }

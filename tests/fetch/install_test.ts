@@ -20,7 +20,8 @@ import {
   resolveToolchain,
 } from "../../src/toolchain/mod.ts";
 import type { ResolvedToolchain } from "../../src/toolchain/types.ts";
-import { InfraError, UserError } from "../../src/errors.ts";
+import { exitCodeOf, InfraError, UserError } from "../../src/errors.ts";
+import { IntegrityError } from "../../src/fetch/install_failures.ts";
 import { listCache, verifyCache } from "../../src/cache/mod.ts";
 import { exists, tempDir } from "../_support/temp.ts";
 import { haveDebianPpc64 } from "../_support/system_gcc.ts";
@@ -273,6 +274,45 @@ Deno.test("malicious archive members are rejected and nothing is installed", asy
         await mirror.close();
       }
     });
+  }
+});
+
+Deno.test("an archive unpacking past the size cap (a decompression bomb) is cut off while streaming: exit-3 error, nothing installed", async () => {
+  await using cache = await tempDir(TMP);
+  await using work = await tempDir(TMP);
+  // 8 MiB of zeros compress to a few kB; the cap here is 2 MiB (16 GiB by
+  // default).
+  const archive = await makeTarXz(`${work}/bomb.tar.xz`, [
+    ...crosstoolMembers(VERSION, TRIPLE),
+    { name: `${TOP}/zeros`, content: "\0".repeat(8 * 1024 * 1024) },
+  ]);
+  const mirror = await startMirror({
+    toolchains: [{ version: VERSION, triple: TRIPLE, archive }],
+  });
+  try {
+    const e = await assertRejects(
+      () =>
+        fetchGcc(cache, [mirror.url], {
+          download: FAST,
+          maxUnpackedBytes: 2 * 1024 * 1024,
+        }),
+      IntegrityError,
+    );
+    assertMatch(
+      e.message,
+      /^Rejected archive ".*": it unpacks to more than 2\.0 MB \(a decompression bomb\?\); nothing was installed$/,
+    );
+    assertEquals(exitCodeOf(e), 3);
+    assert(!exists(finalDir(`${cache}`)), "no install");
+    const staging = `${cache}/toolchains/.kcross-staging`;
+    assertEquals([...Deno.readDirSync(staging)].length, 0);
+    // Only the install lock is left; no download, no staging.
+    assertEquals(
+      cacheFiles(`${cache}`).filter((f) => !f.includes("/.kcross-locks/")),
+      [],
+    );
+  } finally {
+    await mirror.close();
   }
 });
 

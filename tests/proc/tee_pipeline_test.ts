@@ -1,8 +1,13 @@
 import { createHash } from "node:crypto";
-import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../_support/assert.ts";
 import { spawnTeePipeline } from "../../src/proc/mod.ts";
 import { CommandNotFoundError } from "../../src/proc/run_captured.ts";
-import { teeStageArgv } from "../../src/proc/splice_tee.ts";
+import { OVER_CAP_EXIT, teeStageArgv } from "../../src/proc/splice_tee.ts";
 
 function pseudoRandom(n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -165,5 +170,46 @@ Deno.test("a main stage that stops reading after its end marker fails nothing: t
     ]);
     assert(s.success && m.success && (tee?.success ?? true), tee?.stderr);
     if (sd) assertEquals(sd.stdout.split(" ")[0], hex);
+  }
+});
+
+Deno.test("the tee stage stops with OVER_CAP_EXIT once more than its cap passed, in tee, batch and copy modes", async () => {
+  const path = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+  if (teeStageArgv(path)[0] !== "perl") return; // GNU tee has no cap
+  const cap = 1024 * 1024;
+  for (const side of [true, false]) {
+    for (const size of [cap, cap + 1]) {
+      const argv = teeStageArgv(path, { side, maxBytes: cap })!;
+      for (const input of ["pipe", "file"] as const) {
+        const dir = await Deno.makeTempDir({ prefix: "kcross-tee-" });
+        try {
+          Deno.writeFileSync(`${dir}/in`, pseudoRandom(size));
+          const feed = input === "pipe" ? 'cat "$0/in" |' : "";
+          const from = input === "file" ? '< "$0/in"' : "";
+          const r = await new Deno.Command("sh", {
+            args: [
+              "-c",
+              `${feed} "$@" ${from} > "$0/out" 3> "$0/side"`,
+              dir,
+              ...argv,
+            ],
+            stderr: "piped",
+          }).output();
+          const stderr = new TextDecoder().decode(r.stderr);
+          const label = `side=${side} size=${size} ${input}`;
+          if (size <= cap) {
+            assertEquals(r.code, 0, `${label}: ${stderr}`);
+            assertEquals(Deno.statSync(`${dir}/out`).size, size, label);
+          } else {
+            assertEquals(r.code, OVER_CAP_EXIT, label);
+            assertStringIncludes(stderr, `kcross-tee: more than ${cap} bytes`);
+            // At most one byte past the cap reached stdout.
+            assert(Deno.statSync(`${dir}/out`).size <= cap + 1, label);
+          }
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      }
+    }
   }
 });
