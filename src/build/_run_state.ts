@@ -101,8 +101,9 @@ export class BuildRun {
     const baseEnv = options.baseEnv ?? Deno.env.toObject();
     checkTargetTools(plan.phases ?? [], baseEnv.PATH ?? "");
     const { id, dir } = await createRecordDir(options.recordDir);
-    const git = await treeGit(plan.srcTree);
-    const dirty = treeDirty(plan.srcTree);
+    const via = options.proc ? { proc: options.proc } : {};
+    const git = await treeGit(plan.srcTree, via);
+    const dirty = treeDirty(plan.srcTree, via);
     const timestamp = await buildTimestamp(plan.srcTree, git);
     const ccacheDir = plan.ccache ? `${cacheDir()}/ccache` : null;
     if (ccacheDir) await Deno.mkdir(ccacheDir, { recursive: true });

@@ -5,7 +5,7 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
-import { git as runGit } from "../git/mod.ts";
+import { git as runGit, type GitVia } from "../git/mod.ts";
 
 /** The tree's git identity, or nulls when it is not a git work tree. */
 export interface TreeGit {
@@ -15,9 +15,13 @@ export interface TreeGit {
 }
 
 /** git's stdout in `srcTree`, or null when git fails or is not installed. */
-async function git(srcTree: string, args: string[]): Promise<string | null> {
+async function git(
+  srcTree: string,
+  args: string[],
+  via: GitVia,
+): Promise<string | null> {
   try {
-    const out = await runGit(args, { cwd: srcTree, allowFail: true });
+    const out = await runGit(args, { ...via, cwd: srcTree, allowFail: true });
     return out.success ? out.stdout : null;
   } catch (error) {
     if (error instanceof InfraError) return null; // no git installed
@@ -37,30 +41,40 @@ async function hasDotGit(srcTree: string): Promise<boolean> {
 }
 
 /** The commit checked out in `srcTree` when it is the top of a git work tree. */
-export async function treeGit(srcTree: string): Promise<TreeGit> {
+export async function treeGit(
+  srcTree: string,
+  via: GitVia = {},
+): Promise<TreeGit> {
   // The top of a work tree always has .git; skip spawning git otherwise.
   if (!(await hasDotGit(srcTree))) return { commit: null, commitTime: null };
-  const top = await git(srcTree, ["rev-parse", "--show-toplevel"]);
+  const top = await git(srcTree, ["rev-parse", "--show-toplevel"], via);
   if (top === null) return { commit: null, commitTime: null };
   const [realTop, realTree] = await Promise.all([
     Deno.realPath(top.trim()).catch(() => top.trim()),
     Deno.realPath(srcTree).catch(() => srcTree),
   ]);
   if (realTop !== realTree) return { commit: null, commitTime: null };
-  const show = await git(srcTree, ["show", "-s", "--format=%H%n%cI", "HEAD"]);
+  const show = await git(
+    srcTree,
+    ["show", "-s", "--format=%H%n%cI", "HEAD"],
+    via,
+  );
   if (show === null) return { commit: null, commitTime: null };
   const [commit = "", time = ""] = show.trim().split("\n");
   return { commit: commit || null, commitTime: time || null };
 }
 
 /** Whether tracked files differ from HEAD (null when unknown). */
-export async function treeDirty(srcTree: string): Promise<boolean | null> {
+export async function treeDirty(
+  srcTree: string,
+  via: GitVia = {},
+): Promise<boolean | null> {
   if (!(await hasDotGit(srcTree))) return null;
   const out = await git(srcTree, [
     "status",
     "--porcelain",
     "--untracked-files=no",
-  ]);
+  ], via);
   return out === null ? null : out.trim() !== "";
 }
 

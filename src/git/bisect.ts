@@ -7,7 +7,7 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
-import { git, NO_HOOKS } from "./run_git.ts";
+import { git, type GitVia, NO_HOOKS } from "./run_git.ts";
 import { checkoutWorktree } from "./worktree.ts";
 
 /** Where a bisection stands after a git bisect command. */
@@ -45,19 +45,28 @@ export function parseBisectOutput(text: string, head: string): BisectState {
   };
 }
 
-async function head(dir: string): Promise<string> {
-  const r = await git(["rev-parse", "HEAD"], { cwd: dir });
+async function revParse(
+  dir: string,
+  rev: string,
+  via: GitVia,
+): Promise<string> {
+  const r = await git(["rev-parse", rev], { ...via, cwd: dir });
   return r.stdout.trim();
 }
 
-async function run(dir: string, args: string[]): Promise<BisectState> {
+async function run(
+  dir: string,
+  args: string[],
+  via: GitVia,
+): Promise<BisectState> {
   // git exits 2 when only skipped commits are left: an answer, not a failure
   const r = await git([...NO_HOOKS, "bisect", ...args], {
+    ...via,
     cwd: dir,
     allowFail: true,
   });
   const text = `${r.stdout}\n${r.stderr}`;
-  const state = parseBisectOutput(text, await head(dir));
+  const state = parseBisectOutput(text, await revParse(dir, "HEAD", via));
   if (!r.success && state.kind !== "only-skipped") {
     const detail = r.stderr.trim().split("\n").slice(-3).join(" / ");
     throw new InfraError(
@@ -80,21 +89,24 @@ async function run(dir: string, args: string[]): Promise<BisectState> {
 export async function bisectStart(
   dir: string,
   range: { bad: string; good: string },
+  via: GitVia = {},
 ): Promise<BisectState> {
   await git([...NO_HOOKS, "bisect", "reset", "--quiet"], {
+    ...via,
     cwd: dir,
     allowFail: true,
   });
-  return await run(dir, ["start", "--no-checkout", range.bad, range.good])
-    .then(async (s) => {
-      // --no-checkout leaves the tree alone; check the commit out ourselves so
-      // only changed files are rewritten (the build dir stays incremental)
-      if (s.kind !== "testing") return s;
-      const bisectHead = (await git(["rev-parse", "BISECT_HEAD"], { cwd: dir }))
-        .stdout.trim();
-      await checkoutWorktree(dir, bisectHead);
-      return { ...s, commit: bisectHead };
-    });
+  const s = await run(
+    dir,
+    ["start", "--no-checkout", range.bad, range.good],
+    via,
+  );
+  // --no-checkout leaves the tree alone; check the commit out ourselves so
+  // only changed files are rewritten (the build dir stays incremental)
+  if (s.kind !== "testing") return s;
+  const bisectHead = await revParse(dir, "BISECT_HEAD", via);
+  await checkoutWorktree(dir, bisectHead, via);
+  return { ...s, commit: bisectHead };
 }
 
 /**
@@ -106,24 +118,35 @@ export async function bisectMark(
   dir: string,
   mark: "good" | "bad" | "skip",
   commit: string,
+  via: GitVia = {},
 ): Promise<BisectState> {
-  const s = await run(dir, [mark, commit]);
+  const s = await run(dir, [mark, commit], via);
   if (s.kind !== "testing") return s;
-  const next = (await git(["rev-parse", "BISECT_HEAD"], { cwd: dir })).stdout
-    .trim();
-  await checkoutWorktree(dir, next);
+  const next = await revParse(dir, "BISECT_HEAD", via);
+  await checkoutWorktree(dir, next, via);
   return { ...s, commit: next };
 }
 
 /** The bisect log of the worktree (`git bisect log`), for the record. */
-export async function bisectLog(dir: string): Promise<string> {
-  const r = await git(["bisect", "log"], { cwd: dir, allowFail: true });
+export async function bisectLog(
+  dir: string,
+  via: GitVia = {},
+): Promise<string> {
+  const r = await git(["bisect", "log"], {
+    ...via,
+    cwd: dir,
+    allowFail: true,
+  });
   return r.stdout;
 }
 
 /** Ends the bisection in `dir` (`git bisect reset`), leaving HEAD detached where it is. */
-export async function bisectReset(dir: string): Promise<void> {
+export async function bisectReset(
+  dir: string,
+  via: GitVia = {},
+): Promise<void> {
   await git([...NO_HOOKS, "bisect", "reset", "--quiet", "HEAD"], {
+    ...via,
     cwd: dir,
     allowFail: true,
   });

@@ -8,11 +8,15 @@ import { createHash } from "node:crypto";
 import { InfraError, UserError } from "../errors.ts";
 import { shellLine } from "../util/shell_quote.ts";
 import { checkRemote } from "./remote_url.ts";
-import { git } from "./run_git.ts";
+import { git, type GitVia } from "./run_git.ts";
 
 /** Absolute top-level directory of the checkout containing `dir`. */
-export async function repoRoot(dir: string): Promise<string> {
+export async function repoRoot(
+  dir: string,
+  via: GitVia = {},
+): Promise<string> {
   const r = await git(["rev-parse", "--show-toplevel"], {
+    ...via,
     cwd: dir,
     allowFail: true,
   });
@@ -30,18 +34,23 @@ export async function repoRoot(dir: string): Promise<string> {
  *
  * @throws {UserError} when `dir` is not in a git repository
  */
-export async function repoDir(dir: string): Promise<string> {
+export async function repoDir(
+  dir: string,
+  via: GitVia = {},
+): Promise<string> {
   const bare = await git(["rev-parse", "--is-bare-repository"], {
+    ...via,
     cwd: dir,
     allowFail: true,
   });
   if (bare.success && bare.stdout.trim() === "true") {
     const r = await git(["rev-parse", "--path-format=absolute", "--git-dir"], {
+      ...via,
       cwd: dir,
     });
     return r.stdout.trim();
   }
-  return await repoRoot(dir);
+  return await repoRoot(dir, via);
 }
 
 /**
@@ -50,12 +59,16 @@ export async function repoDir(dir: string): Promise<string> {
  *
  * @throws {UserError} when `dir` is not in a git repository
  */
-export async function gitCommonDir(dir: string): Promise<string> {
+export async function gitCommonDir(
+  dir: string,
+  via: GitVia = {},
+): Promise<string> {
   const r = await git([
     "rev-parse",
     "--path-format=absolute",
     "--git-common-dir",
   ], {
+    ...via,
     cwd: dir,
     allowFail: true,
   });
@@ -76,9 +89,11 @@ export async function gitCommonDir(dir: string): Promise<string> {
 export async function resolveCommit(
   repo: string,
   rev: string,
+  via: GitVia = {},
 ): Promise<string | null> {
   if (rev.startsWith("-")) return null;
   const r = await git(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], {
+    ...via,
     cwd: repo,
     allowFail: true,
   });
@@ -87,13 +102,24 @@ export async function resolveCommit(
 }
 
 /** Whether `repo` has commit `rev` (with its objects). */
-export async function hasCommit(repo: string, rev: string): Promise<boolean> {
-  return (await resolveCommit(repo, rev)) !== null;
+export async function hasCommit(
+  repo: string,
+  rev: string,
+  via: GitVia = {},
+): Promise<boolean> {
+  return (await resolveCommit(repo, rev, via)) !== null;
 }
 
 /** The commit time of `rev` in seconds since the epoch (`%ct`). */
-export async function commitTime(repo: string, rev: string): Promise<number> {
-  const r = await git(["log", "-1", "--format=%ct", rev, "--"], { cwd: repo });
+export async function commitTime(
+  repo: string,
+  rev: string,
+  via: GitVia = {},
+): Promise<number> {
+  const r = await git(["log", "-1", "--format=%ct", rev, "--"], {
+    ...via,
+    cwd: repo,
+  });
   const n = Number(r.stdout.trim());
   if (!Number.isFinite(n)) {
     throw new InfraError(`Cannot read the commit time of "${rev}"`);
@@ -105,13 +131,17 @@ export async function commitTime(repo: string, rev: string): Promise<number> {
 export async function commitSubject(
   repo: string,
   rev: string,
+  via: GitVia = {},
 ): Promise<string> {
-  const r = await git(["log", "-1", "--format=%s", rev, "--"], { cwd: repo });
+  const r = await git(["log", "-1", "--format=%s", rev, "--"], {
+    ...via,
+    cwd: repo,
+  });
   return r.stdout.trim();
 }
 
 /** Where to fetch from: a URL (or local path) and a branch/tag/ref. */
-export interface FetchSpec {
+export interface FetchSpec extends GitVia {
   url: string;
   /** Branch, tag or full ref name; or a commit sha (servers permitting). */
   ref: string;
@@ -162,6 +192,7 @@ export async function fetchRef(repo: string, spec: FetchSpec): Promise<string> {
       `+${spec.ref}:${local}`,
     ],
     {
+      ...(spec.proc ? { proc: spec.proc } : {}),
       cwd: repo,
       allowFail: true,
       ...(spec.signal ? { signal: spec.signal } : {}),
@@ -180,7 +211,7 @@ export async function fetchRef(repo: string, spec: FetchSpec): Promise<string> {
       },
     );
   }
-  const sha = await resolveCommit(repo, local);
+  const sha = await resolveCommit(repo, local, spec);
   if (!sha) {
     throw new InfraError(`Fetched "${spec.ref}" but it is not a commit`);
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import { fetchRef, resolveCommit } from "./commits.ts";
-import { git } from "./run_git.ts";
+import { git, type GitVia } from "./run_git.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { shellLine } from "../util/shell_quote.ts";
 
@@ -24,7 +24,7 @@ export interface CommitSource {
 }
 
 /** Options for `ensureCommit`. */
-export interface EnsureCommitOptions {
+export interface EnsureCommitOptions extends GitVia {
   /** Called before a fetch with a progress line. */
   progress?: (line: string) => void;
   /** Never fetch (`--offline`). */
@@ -52,7 +52,8 @@ export async function ensureCommit(
   if (!commit) {
     throw new UserError("No commit to build", { hint: "pass --commit" });
   }
-  const have = await resolveCommit(repo, commit);
+  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const have = await resolveCommit(repo, commit, via);
   if (have) return have;
   const need = `${commit}${
     source.fetchRef ? ` (branch "${source.fetchRef}")` : ""
@@ -84,6 +85,7 @@ export async function ensureCommit(
     progress(shellLine(["git", "fetch", "--no-tags", source.fetchUrl, ref]));
     try {
       await fetchRef(repo, {
+        ...via,
         url: source.fetchUrl,
         ref,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -93,7 +95,7 @@ export async function ensureCommit(
       lastError = error;
       continue;
     }
-    const got = await resolveCommit(repo, commit);
+    const got = await resolveCommit(repo, commit, via);
     if (got) return got;
   }
   if (options.allBranches) {
@@ -105,8 +107,8 @@ export async function ensureCommit(
       source.fetchUrl,
       "+refs/heads/*:refs/remotes/src/*",
       "+refs/tags/*:refs/tags/*",
-    ], { cwd: repo, allowFail: true });
-    const got = await resolveCommit(repo, commit);
+    ], { ...via, cwd: repo, allowFail: true });
+    const got = await resolveCommit(repo, commit, via);
     if (got) return got;
   }
   const why = lastError instanceof Error

@@ -10,7 +10,7 @@
  */
 export { git, GIT_ENV, GIT_PROTOCOL_ARGS } from "./run_git.ts";
 export { checkRemote, refProblem, remoteUrlProblem } from "./remote_url.ts";
-export type { GitOptions, GitResult } from "./run_git.ts";
+export type { GitOptions, GitResult, GitVia } from "./run_git.ts";
 export {
   commitSubject,
   commitTime,

@@ -20,6 +20,7 @@ import {
   worktreeHead,
 } from "./worktree.ts";
 import { writeJsonAtomic } from "../util/atomic_write.ts";
+import type { GitVia } from "./run_git.ts";
 
 /** Where pools live by default: `stateDir()/worktrees`. */
 export function worktreeRoot(): string {
@@ -27,7 +28,7 @@ export function worktreeRoot(): string {
 }
 
 /** Options for `acquireWorktree`. */
-export interface AcquireOptions {
+export interface AcquireOptions extends GitVia {
   /** Pool root (default `worktreeRoot()`). */
   root?: string;
   /** Slots kept per repository before a free one is reused (default 2). */
@@ -132,8 +133,9 @@ export async function acquireWorktree(
   commit: string,
   options: AcquireOptions = {},
 ): Promise<WorktreeLease> {
-  const common = await gitCommonDir(repo);
-  const sha = await resolveCommit(repo, commit);
+  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const common = await gitCommonDir(repo, via);
+  const sha = await resolveCommit(repo, commit, via);
   if (!sha) {
     throw new UserError(`The repository has no commit "${commit}"`, {
       hint: "fetch it first (git fetch <remote> <branch>)",
@@ -156,7 +158,7 @@ export async function acquireWorktree(
     const same = entries.find(([, s]) => s.commit === sha);
     if (same) name = same[0];
     if (name !== undefined) {
-      const head = await worktreeHead(`${poolDir}/${name}/src`);
+      const head = await worktreeHead(`${poolDir}/${name}/src`, via);
       if (head !== sha) {
         if (state.slots[name]!.users.length > 0 && head !== null) {
           name = undefined; // someone else's slot drifted; leave it alone
@@ -180,15 +182,17 @@ export async function acquireWorktree(
       }
     }
     const src = `${poolDir}/${name}/src`;
-    if (how === "moved" && (await worktreeHead(src)) === null) how = "created";
+    if (how === "moved" && (await worktreeHead(src, via)) === null) {
+      how = "created";
+    }
     if (how === "created") {
-      await removeWorktree(repo, src);
+      await removeWorktree(repo, src, via);
       await Deno.mkdir(`${poolDir}/${name}`, { recursive: true });
       progress(`git worktree add ${src} ${sha.slice(0, 12)}`);
-      await addWorktree(repo, sha, src);
+      await addWorktree(repo, sha, src, via);
     } else if (how === "moved") {
       progress(`git checkout ${sha.slice(0, 12)} in ${src}`);
-      await checkoutWorktree(src, sha);
+      await checkoutWorktree(src, sha, via);
     }
     const slot = state.slots[name] ?? { commit: sha, lastUsed: 0, users: [] };
     slot.commit = sha;
@@ -231,15 +235,16 @@ export async function acquireWorktree(
  */
 export async function removePool(
   repo: string,
-  options: { root?: string } = {},
+  options: { root?: string } & GitVia = {},
 ): Promise<number> {
-  const common = await gitCommonDir(repo);
+  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const common = await gitCommonDir(repo, via);
   const poolDir = `${options.root ?? worktreeRoot()}/${poolKey(common)}`;
   return await withPoolLock(poolDir, async () => {
     const state = await readState(`${poolDir}/pool.json`, common);
     const names = Object.keys(state.slots);
     for (const name of names) {
-      await removeWorktree(repo, `${poolDir}/${name}/src`);
+      await removeWorktree(repo, `${poolDir}/${name}/src`, via);
       await Deno.remove(`${poolDir}/${name}`, { recursive: true }).catch(
         () => {},
       );
@@ -255,25 +260,31 @@ export async function removePool(
  * moved (only changed files rewritten). For trees shared between commands
  * and processes use `acquireWorktree`.
  *
- * @param progress called before a worktree is added
+ * @param options `progress` is called before a worktree is added; `proc`
+ *   runs git
  * @throws {InfraError} when git fails
  */
 export async function ownedWorktree(
   repo: string,
   dir: string,
   commit: string,
-  progress: (line: string) => void = () => {},
+  options: { progress?: (line: string) => void } & GitVia = {},
 ): Promise<void> {
-  if ((await worktreeHead(dir)) === null) {
-    progress(`git worktree add ${dir}`);
-    await removeWorktree(repo, dir);
-    await addWorktree(repo, commit, dir);
+  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  if ((await worktreeHead(dir, via)) === null) {
+    options.progress?.(`git worktree add ${dir}`);
+    await removeWorktree(repo, dir, via);
+    await addWorktree(repo, commit, dir, via);
     return;
   }
-  await checkoutWorktree(dir, commit);
+  await checkoutWorktree(dir, commit, via);
 }
 
 /** Removes a worktree made by `ownedWorktree` (files and git's bookkeeping). */
-export function dropWorktree(repo: string, dir: string): Promise<void> {
-  return removeWorktree(repo, dir);
+export function dropWorktree(
+  repo: string,
+  dir: string,
+  via: GitVia = {},
+): Promise<void> {
+  return removeWorktree(repo, dir, via);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import { git } from "./run_git.ts";
+import { git, type GitVia } from "./run_git.ts";
 
 /** A commit of a range. */
 export interface RangeCommit {
@@ -28,6 +28,7 @@ export interface RangeCommit {
 export async function listRange(
   repo: string,
   range: { base: string; head: string; firstParent?: boolean },
+  via: GitVia = {},
 ): Promise<RangeCommit[]> {
   for (const rev of [range.base, range.head]) {
     if (rev.startsWith("-")) {
@@ -36,6 +37,7 @@ export async function listRange(
     const r = await git(
       ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`],
       {
+        ...via,
         cwd: repo,
         allowFail: true,
       },
@@ -54,7 +56,7 @@ export async function listRange(
     "--format=%H%x00%s",
     `${range.base}..${range.head}`,
     "--",
-  ], { cwd: repo });
+  ], { ...via, cwd: repo });
   return r.stdout.split("\n").filter((l) => l.length > 0).map((l) => {
     const [sha = "", subject = ""] = l.split("\u0000");
     return { sha, subject };

@@ -27,6 +27,15 @@ export interface GitOptions {
   proc?: ProcessRunner;
 }
 
+/**
+ * How a git-area function starts git: an orchestrator passes its context's
+ * `proc` (default the real runner), so every git call of a command goes
+ * through the one runner it was given.
+ */
+export interface GitVia {
+  proc?: ProcessRunner;
+}
+
 /** What a git call printed and how it ended. */
 export interface GitResult {
   success: boolean;

@@ -12,7 +12,7 @@ import { UserError } from "../errors.ts";
 import { withFileLock } from "../util/mod.ts";
 import { gitCommonDir } from "./commits.ts";
 import { ensureCommit } from "./ensure_commit.ts";
-import { git } from "./run_git.ts";
+import { git, type GitVia } from "./run_git.ts";
 import { addWorktree, removeWorktree } from "./worktree.ts";
 import { pathExists } from "../util/fs.ts";
 
@@ -58,6 +58,7 @@ export function localRepoPath(url: string, cwd: string): string | null {
  * @param root the directory holding `repos/` and `worktrees/`
  * @param url git URL or local path
  * @param commit full sha
+ * @param via the process runner for git
  * @returns the worktree path
  * @throws {InfraError} when the commit cannot be fetched
  */
@@ -65,6 +66,7 @@ export async function urlWorktree(
   root: string,
   url: string,
   commit: string,
+  via: GitVia = {},
 ): Promise<string> {
   const id = createHash("sha256").update(url).digest("hex").slice(0, 16);
   const repo = `${root}/repos/${id}.git`;
@@ -73,14 +75,17 @@ export async function urlWorktree(
   await Deno.mkdir(`${root}/worktrees`, { recursive: true });
   return await serialized(repo, `${repo}.lock`, async () => {
     if (await pathExists(`${worktree}.ready`)) return worktree;
-    if (!(await pathExists(`${repo}/HEAD`))) await initBareClone(repo, url);
+    if (!(await pathExists(`${repo}/HEAD`))) {
+      await initBareClone(repo, url, via);
+    }
     await ensureCommit(repo, { commit, fetchUrl: url, fetchRef: null }, {
+      ...via,
       allBranches: true,
       hint:
         "push the commit to that tree, or give --commit with one the workers can fetch",
     });
-    await removeWorktree(repo, worktree);
-    await addWorktree(repo, commit, worktree);
+    await removeWorktree(repo, worktree, via);
+    await addWorktree(repo, commit, worktree, via);
     await Deno.writeTextFile(`${worktree}.ready`, `${commit}\n`);
     return worktree;
   });
@@ -102,11 +107,15 @@ export async function orNullOnUserError<T>(
  * Creates the bare repository for `url`; when `url` is a local repository,
  * it borrows that repository's objects through alternates.
  */
-async function initBareClone(repo: string, url: string): Promise<void> {
-  await git(["init", "-q", "--bare", repo]);
+async function initBareClone(
+  repo: string,
+  url: string,
+  via: GitVia,
+): Promise<void> {
+  await git(["init", "-q", "--bare", repo], via);
   const local = localRepoPath(url, "/");
   if (local === null) return;
-  const common = await orNullOnUserError(() => gitCommonDir(local));
+  const common = await orNullOnUserError(() => gitCommonDir(local, via));
   if (common === null) return;
   await Deno.writeTextFile(
     `${repo}/objects/info/alternates`,

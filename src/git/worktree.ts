@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { git, NO_HOOKS } from "./run_git.ts";
+import { git, type GitVia, NO_HOOKS } from "./run_git.ts";
 
 /**
  * Adds a detached worktree of `repo` at `dir`, checked out at `commit`.
@@ -20,6 +20,7 @@ export async function addWorktree(
   repo: string,
   commit: string,
   dir: string,
+  via: GitVia = {},
 ): Promise<void> {
   await git([
     ...NO_HOOKS,
@@ -30,7 +31,7 @@ export async function addWorktree(
     "--",
     dir,
     commit,
-  ], { cwd: repo });
+  ], { ...via, cwd: repo });
 }
 
 /**
@@ -41,6 +42,7 @@ export async function addWorktree(
 export async function checkoutWorktree(
   dir: string,
   commit: string,
+  via: GitVia = {},
 ): Promise<void> {
   await git([
     ...NO_HOOKS,
@@ -50,15 +52,20 @@ export async function checkoutWorktree(
     "--quiet",
     commit,
     "--",
-  ], { cwd: dir });
+  ], { ...via, cwd: dir });
 }
 
 /**
  * Removes the worktree at `dir` from `repo` (files and git's bookkeeping);
  * a missing directory is just pruned.
  */
-export async function removeWorktree(repo: string, dir: string): Promise<void> {
+export async function removeWorktree(
+  repo: string,
+  dir: string,
+  via: GitVia = {},
+): Promise<void> {
   const r = await git(["worktree", "remove", "--force", "--force", "--", dir], {
+    ...via,
     cwd: repo,
     allowFail: true,
   });
@@ -67,17 +74,21 @@ export async function removeWorktree(repo: string, dir: string): Promise<void> {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });
   }
-  await git(["worktree", "prune"], { cwd: repo, allowFail: true });
+  await git(["worktree", "prune"], { ...via, cwd: repo, allowFail: true });
 }
 
 /** The commit checked out in the worktree at `dir`, or null if it is not one. */
-export async function worktreeHead(dir: string): Promise<string | null> {
+export async function worktreeHead(
+  dir: string,
+  via: GitVia = {},
+): Promise<string | null> {
   try {
     await Deno.stat(`${dir}/.git`);
   } catch {
     return null;
   }
   const r = await git(["rev-parse", "--verify", "--quiet", "HEAD"], {
+    ...via,
     cwd: dir,
     allowFail: true,
   });

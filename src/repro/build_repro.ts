@@ -175,6 +175,7 @@ export async function buildReproAt(
     !sha.startsWith(report.commit) && !report.commit.startsWith(sha);
 
   await using lease = await acquireWorktree(ready.repo, sha, {
+    proc: options.context.proc,
     maxSlots: 1,
     progress: step,
     ...(options.poolRoot ? { root: options.poolRoot } : {}),

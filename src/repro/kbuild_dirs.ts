@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { git } from "../git/mod.ts";
+import { git, type GitVia } from "../git/mod.ts";
 
 /** Read access to a kernel source tree (paths relative to its top). */
 export interface KbuildTree {
@@ -133,7 +133,7 @@ export function kbuildTreeAt(root: string): KbuildTree {
  */
 export async function kbuildTreeAtCommit(
   repo: string,
-  options: { commit: string; targets: string[] },
+  options: { commit: string; targets: string[] } & GitVia,
 ): Promise<KbuildTree> {
   const paths = new Set<string>();
   for (const t of options.targets) {
@@ -144,6 +144,7 @@ export async function kbuildTreeAtCommit(
   const files = new Map<string, string>();
   for (const path of paths) {
     const r = await git(["cat-file", "blob", `${options.commit}:${path}`], {
+      ...(options.proc ? { proc: options.proc } : {}),
       cwd: repo,
       allowFail: true, // absent
     });

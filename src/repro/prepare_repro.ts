@@ -162,7 +162,7 @@ export async function prepareRepro(
       trust: options.trustMakeLine ?? false,
     });
   }
-  const repo = await repoDir(options.tree);
+  const repo = await repoDir(options.tree, { proc: options.context.proc });
   step(`checkout: ${repo}`);
   return {
     report,

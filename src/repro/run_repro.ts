@@ -33,6 +33,7 @@ export async function runRepro(
   const step = (line: string) => options.out.err(`==> ${line}`);
   const prepared = await prepareRepro(reportText, options);
   const sha = await ensureCommit(prepared.repo, prepared.plan.source, {
+    proc: options.context.proc,
     progress: step,
     signal: options.signal,
     ...(options.offline ? { offline: true } : {}),

@@ -7,7 +7,7 @@ import type { Command } from "../util/command.ts";
 import type { BuildContext } from "../build/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { UserError } from "../errors.ts";
-import { repoRoot, resolveCommit } from "../git/mod.ts";
+import { type GitVia, repoRoot, resolveCommit } from "../git/mod.ts";
 import { parseArgs } from "../util/args.ts";
 import { buildableTargets, kbuildTreeAtCommit } from "../repro/kbuild_dirs.ts";
 import { BUILD_OPTION_SPECS, splitArgs } from "./build_args.ts";
@@ -173,11 +173,13 @@ export function bisectCommandWith(
         for (const t of fromReport.targets) targets.push(t);
       }
       const tree = typeof own.tree === "string" ? own.tree : ctx.cwd;
+      const via = { proc: context.proc };
       const repo = await repoRoot(
         tree.startsWith("/") ? tree : `${ctx.cwd}/${tree}`,
+        via,
       );
-      const good = await resolveCommit(repo, own.good);
-      const bad = await resolveCommit(repo, own.bad);
+      const good = await resolveCommit(repo, own.good, via);
+      const bad = await resolveCommit(repo, own.bad, via);
       if (!good || !bad) {
         throw new UserError(
           `The repository has no commit "${!good ? own.good : own.bad}"`,
@@ -187,6 +189,7 @@ export function bisectCommandWith(
         buildArgs = await mergeBuildArgs(fromReport, buildArgs, {
           repo,
           bad,
+          proc: context.proc,
           note: (n) => ctx.out.err(`kcross: ${n}`),
         });
       }
@@ -215,6 +218,7 @@ export function bisectCommandWith(
         outDir: `${dir}/build`,
         out: ctx.out,
         signal: ctx.signal,
+        proc: context.proc,
         cleanup: own.keep !== true,
       });
       if (own.keep !== true) {
@@ -248,13 +252,14 @@ export function bisectCommandWith(
 async function mergeBuildArgs(
   report: ReportTargets,
   user: string[],
-  at: { repo: string; bad: string; note: (line: string) => void },
+  at: { repo: string; bad: string; note: (line: string) => void } & GitVia,
 ): Promise<string[]> {
   const userTargets = parseArgs(user, BUILD_OPTION_SPECS).positionals;
   if (userTargets.length > 0) return [...report.buildOptions, ...user];
   const kbuild = buildableTargets(
     report.buildTargets,
     await kbuildTreeAtCommit(at.repo, {
+      ...(at.proc ? { proc: at.proc } : {}),
       commit: at.bad,
       targets: report.buildTargets,
     }),

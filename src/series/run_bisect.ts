@@ -9,7 +9,13 @@
 import type { Output } from "../util/output.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
-import { commitSubject, dropWorktree, ownedWorktree } from "../git/mod.ts";
+import {
+  commitSubject,
+  dropWorktree,
+  type GitVia,
+  ownedWorktree,
+} from "../git/mod.ts";
+import type { ProcessRunner } from "../proc/process_runner.ts";
 import {
   bisectLog,
   bisectMark,
@@ -58,6 +64,8 @@ export interface RunBisectOptions {
   outDir: string;
   out: Output;
   signal: AbortSignal;
+  /** How git starts (the command's context `proc`; default the real runner). */
+  proc?: ProcessRunner;
   /** Remove the worktree when done (default true). */
   cleanup?: boolean;
 }
@@ -73,12 +81,11 @@ export async function runBisect(
   options: RunBisectOptions,
 ): Promise<BisectOutcome> {
   const { out, signal } = options;
-  await ownedWorktree(
-    options.repo,
-    options.worktree,
-    options.bad,
-    (line) => out.err(`kcross: ${line}`),
-  );
+  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  await ownedWorktree(options.repo, options.worktree, options.bad, {
+    ...via,
+    progress: (line) => out.err(`kcross: ${line}`),
+  });
   await Deno.mkdir(options.outDir, { recursive: true });
   const steps: BisectStep[] = [];
   const recordOf = new Map<string, string>();
@@ -96,12 +103,12 @@ export async function runBisect(
   let state: BisectState = await bisectStart(options.worktree, {
     bad: options.bad,
     good: options.good,
-  });
+  }, via);
   try {
     while (state.kind === "testing") {
       if (signal.aborted) throw interrupted();
       const sha = state.commit;
-      const subject = await commitSubject(options.worktree, sha);
+      const subject = await commitSubject(options.worktree, sha, via);
       const left = state.remaining === null
         ? ""
         : ` (${state.remaining} left after this)`;
@@ -131,17 +138,17 @@ export async function runBisect(
           j.mark === "skip" ? " (git bisect skip)" : ""
         }`,
       );
-      state = await bisectMark(options.worktree, j.mark, sha);
+      state = await bisectMark(options.worktree, j.mark, sha, via);
     }
-    const log = await bisectLog(options.worktree);
+    const log = await bisectLog(options.worktree, via);
     if (state.kind === "found") {
       const sha = state.commit;
-      const subject = await commitSubject(options.worktree, sha);
+      const subject = await commitSubject(options.worktree, sha, via);
       if (!recordOf.has(sha)) {
         // git named the --bad commit itself without testing it: build it so
         // the answer comes with its build record
         out.err(`kcross: building the first bad commit ${sha.slice(0, 12)}`);
-        await ownedWorktree(options.repo, options.worktree, sha);
+        await ownedWorktree(options.repo, options.worktree, sha, via);
         const build = await buildAt(sha, subject);
         recordOf.set(sha, build.recordId);
       }
@@ -156,14 +163,14 @@ export async function runBisect(
     for (const sha of state.candidates) {
       candidates.push({
         sha,
-        subject: await commitSubject(options.worktree, sha),
+        subject: await commitSubject(options.worktree, sha, via),
       });
     }
     return { firstBad: null, candidates, steps, log };
   } finally {
-    await bisectReset(options.worktree);
+    await bisectReset(options.worktree, via);
     if (options.cleanup ?? true) {
-      await dropWorktree(options.repo, options.worktree);
+      await dropWorktree(options.repo, options.worktree, via);
     }
   }
 }

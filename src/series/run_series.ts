@@ -9,6 +9,7 @@
 import type { Output } from "../util/output.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
 import { dropWorktree, ownedWorktree } from "../git/mod.ts";
+import type { ProcessRunner } from "../proc/process_runner.ts";
 import { isError, isWarning, newDiagnostics } from "./diagnostic_key.ts";
 import { formatDiagnostic } from "./diagnostic_key.ts";
 import { saveState, type SeriesState } from "./state.ts";
@@ -31,6 +32,8 @@ export interface RunSeriesOptions {
   root?: string;
   /** Keep the worktree and build dirs when the series is done. */
   keep?: boolean;
+  /** How git starts (the command's context `proc`; default the real runner). */
+  proc?: ProcessRunner;
 }
 
 /** The build dir of `cell` in a series. */
@@ -108,12 +111,10 @@ export async function runSeries(
     const cells = options.cells.filter((c) => !done(state, index, c.name));
     if (cells.length === 0) continue;
     if (signal.aborted) return await interrupted(state, options);
-    await ownedWorktree(
-      state.repo,
-      state.worktree,
-      commit.sha,
-      (line) => out.err(`kcross: ${line}`),
-    );
+    await ownedWorktree(state.repo, state.worktree, commit.sha, {
+      ...(options.proc ? { proc: options.proc } : {}),
+      progress: (line) => out.err(`kcross: ${line}`),
+    });
     for (const cell of cells) {
       const label = cell.name === "" ? "" : ` [${cell.name}]`;
       out.err(
@@ -169,7 +170,11 @@ export async function runSeries(
   state.status = "done";
   await saveState(state, options.root);
   if (!options.keep) {
-    await dropWorktree(state.repo, state.worktree);
+    await dropWorktree(
+      state.repo,
+      state.worktree,
+      options.proc ? { proc: options.proc } : {},
+    );
     await Deno.remove(state.buildDir, { recursive: true }).catch((e) => {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });

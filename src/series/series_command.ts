@@ -7,7 +7,7 @@ import type { Command, CommandContext } from "../util/command.ts";
 import type { BuildContext } from "../build/mod.ts";
 import { UserError } from "../errors.ts";
 import { flagHelp } from "../util/flags.ts";
-import { repoRoot, resolveCommit } from "../git/mod.ts";
+import { type GitVia, repoRoot, resolveCommit } from "../git/mod.ts";
 import { listRange } from "../git/rev_list.ts";
 import { splitArgs } from "./build_args.ts";
 import { seriesCells } from "./series_cells.ts";
@@ -81,6 +81,7 @@ async function newState(
   own: Record<string, string | true>,
   rangeText: string | null,
   buildArgs: string[],
+  via: GitVia,
 ): Promise<SeriesState> {
   if (rangeText === null) {
     throw new UserError("Missing the range", {
@@ -91,14 +92,15 @@ async function newState(
   const tree = typeof own.tree === "string" ? own.tree : ctx.cwd;
   const repo = await repoRoot(
     tree.startsWith("/") ? tree : `${ctx.cwd}/${tree}`,
+    via,
   );
-  const commits = await listRange(repo, range);
+  const commits = await listRange(repo, range, via);
   if (commits.length === 0) {
     throw new UserError(`No commits in "${rangeText}"`, {
       hint: "the range is <base>..<head>: commits in head that base lacks",
     });
   }
-  const base = (await resolveCommit(repo, range.base))!;
+  const base = (await resolveCommit(repo, range.base, via))!;
   const head = commits.at(-1)!.sha;
   const id = await claimRunDir(root, newSeriesId(head));
   const dir = seriesDir(id, root);
@@ -152,7 +154,9 @@ export function seriesCommandWith(
           );
         }
       } else {
-        state = await newState(dir, ctx, own, split.range, split.build);
+        state = await newState(dir, ctx, own, split.range, split.build, {
+          proc: context.proc,
+        });
       }
       const cells = await seriesCells({
         buildArgs: state.buildArgs,
@@ -175,6 +179,7 @@ export function seriesCommandWith(
           signal: ctx.signal,
           root: dir,
           keep: own.keep === true,
+          proc: context.proc,
         });
       } finally {
         if (own.json === true) {

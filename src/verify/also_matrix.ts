@@ -9,6 +9,7 @@
  */
 import type { Output } from "../util/output.ts";
 import { acquireWorktree } from "../git/mod.ts";
+import type { ProcessRunner } from "../proc/process_runner.ts";
 import type { Diagnostic, ReportedDiagnostic } from "../diagnostics/mod.ts";
 import { compareReported } from "../diagnostics/mod.ts";
 import { cacheDir } from "../paths.ts";
@@ -46,6 +47,8 @@ export interface AlsoCell {
 export interface VerifyOnMatrixOptions {
   cwd: string;
   repo: string;
+  /** How git starts (the verify context's `proc`). */
+  proc?: ProcessRunner;
   reportCommit: string;
   fixCommit: string;
   reported: readonly ReportedDiagnostic[];
@@ -177,6 +180,7 @@ export async function verifyOnMatrix(
   });
   const build = async (commit: string, extra: (c: Cell) => string[]) => {
     await using lease = await acquireWorktree(options.repo, commit, {
+      ...(options.proc ? { proc: options.proc } : {}),
       maxSlots: 1,
       progress: (l) => options.out.err(`==> [also] ${l}`),
       ...(options.poolRoot ? { root: options.poolRoot } : {}),

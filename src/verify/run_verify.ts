@@ -110,13 +110,15 @@ export async function runVerify(
   const prepared = await prepare(reportText, options);
   const { plan, repo } = prepared;
   const rev = options.rev ?? "HEAD";
-  const fixSha = await resolveCommit(repo, rev);
+  const via = { proc: options.context.proc };
+  const fixSha = await resolveCommit(repo, rev, via);
   if (!fixSha) {
     throw new UserError(`The checkout has no commit "${rev}"`, {
       hint: "pass --commit REV (a commit of the checkout, default HEAD)",
     });
   }
   const reportSha = await ensureCommit(repo, plan.source, {
+    ...via,
     progress: step,
     signal: options.signal,
     ...(options.offline ? { offline: true } : {}),
@@ -193,6 +195,7 @@ export async function runVerify(
       fixCommit: fixSha,
       reported: plan.reported,
       recompile: reportedObjects,
+      proc: options.context.proc,
       out: options.out,
       signal: options.signal,
       ...(options.jobs ? { jobs: options.jobs } : {}),

@@ -42,6 +42,8 @@ export interface FakeMake {
   proc: ProcessRunner;
   /** Every make call, in order. */
   calls: MakeCall[];
+  /** The argv of every short command started through `proc` (git, probes). */
+  captured: string[][];
   /** Only the build calls (not config goals). */
   builds(): MakeCall[];
 }
@@ -51,6 +53,7 @@ const isConfigGoal = (g: string) => /config$/.test(g);
 /** A fake make (see the module doc). */
 export function fakeMake(options: FakeMakeOptions = {}): FakeMake {
   const calls: MakeCall[] = [];
+  const captured: string[][] = [];
   const proc: ProcessRunner = {
     async run(argv, o) {
       if (argv[0] !== "make") return await realProcessRunner.run(argv, o);
@@ -90,6 +93,7 @@ export function fakeMake(options: FakeMakeOptions = {}): FakeMake {
       return { code, signal: null, interrupted: false };
     },
     async capture(argv, o) {
+      captured.push(argv);
       // the KCFLAGS probe of a compiler that is not there: every flag passes
       if (/(gcc|clang)(-[0-9.]+)?$/.test(argv[0] ?? "")) {
         return { code: 0, success: true, signal: null, stdout: "", stderr: "" };
@@ -100,6 +104,7 @@ export function fakeMake(options: FakeMakeOptions = {}): FakeMake {
   return {
     proc,
     calls,
+    captured,
     builds: () =>
       calls.filter((c) => !c.goals.every(isConfigGoal) || !c.goals.length),
   };

@@ -96,6 +96,16 @@ Deno.test("kcross series prints the table and verdict and exits 1 on a break", a
     text,
     `  fixed by: 4 ${t.shas[3]!.slice(0, 12)} "vfio: fix the collision"`,
   );
+  // git ran through the command's context, like make: the range, the
+  // worktree moves, the record's tree identity
+  const gits = t.make.captured.filter((a) => a[0] === "git").map((a) =>
+    a.join(" ")
+  );
+  for (
+    const what of [" log --reverse", " worktree add ", " checkout ", " show -s"]
+  ) {
+    assert(gits.some((g) => g.includes(what)), `${what}: ${gits.join("\n")}`);
+  }
 });
 
 Deno.test("kcross series --json gives breaks and fixes for scripts, and --resume of a done series reprints it", async () => {
@@ -215,6 +225,12 @@ Deno.test("kcross bisect --diagnostic finds the first bad commit and names its r
   );
   assertEquals(saved.firstBad.sha, t.shas[1]);
   assertStringIncludes(saved.log, "first bad commit");
+  const gits = t.make.captured.filter((a) => a[0] === "git").map((a) =>
+    a.join(" ")
+  );
+  for (const what of [" bisect start ", " bisect log", " worktree remove "]) {
+    assert(gits.some((g) => g.includes(what)), `${what}: ${gits.join("\n")}`);
+  }
   assertEquals(
     await gitIn(t.repo, ["worktree", "list", "--porcelain"]).then((s) =>
       s.split("\n\n").length
