@@ -9,6 +9,16 @@
  *
  * @throws {Error} with its stderr when it exits non-zero
  */
+/**
+ * `sync`, untimed, before a timed run: the dirty pages an earlier run left
+ * (hundreds of MB of extracted toolchain or objects) are written back now,
+ * not billed to whichever command runs next.
+ */
+export async function settle(): Promise<void> {
+  await new Deno.Command("sync", { stdout: "null", stderr: "null" }).output()
+    .catch(() => {});
+}
+
 export async function runOk(
   argv: string[],
   env: Record<string, string> = {},

@@ -17,7 +17,12 @@
  * medians of wall time and of CPU time (user+sys of the whole process tree,
  * from /usr/bin/time, less sensitive to other load) are compared, with the
  * load average. kcross's own phases come from each run's record
- * (`metadata.json` timings, the same numbers `KCROSS_TIMINGS=1` prints).
+ * (`metadata.json` timings, the same numbers `KCROSS_TIMINGS=1` prints),
+ * and its own time, the process's wall less the make it ran, is printed
+ * with (make + own) / make: on a box whose page cache comes and goes, one
+ * build dir's make can differ from another's by more than the goal, while
+ * this share does not depend on which dir was cold. Every run starts after
+ * a `sync` (untimed).
  *
  * Run: `deno run -A bench/build_overhead.ts [noop-rounds] [rebuild-rounds]`
  * (`KCROSS_BENCH_LAUNCHER=<other checkout>/kcross` measures another kcross).
@@ -29,6 +34,7 @@ import {
   TEST_CACHE,
   withTestLock,
 } from "../tests/_support/kernel.ts";
+import { settle } from "./_support.ts";
 
 const NOOP_ROUNDS = Number(Deno.args[0] ?? 7);
 const REBUILD_ROUNDS = Number(Deno.args[1] ?? 3);
@@ -161,6 +167,7 @@ interface Sample {
 async function runOnce(v: Variant): Promise<Sample> {
   const timeFile = `${state}/time`;
   const argv = v.argv(v.out);
+  await settle();
   const full = haveTime
     ? [TIME, "-f", "%e %U %S", "-o", timeFile, ...argv]
     : argv;
@@ -281,6 +288,24 @@ async function compare(
       );
       console.log(
         `  ${"".padEnd(12)} phases (ms, median): ${parts.join(", ")}`,
+      );
+      // kcross's own share, free of the make-to-make noise between build
+      // dirs: the process's wall less the make it ran (its record's `build`)
+      const own = med(
+        v.name,
+        (x) =>
+          x.timings?.build === undefined
+            ? null
+            : x.wall - x.timings.build / 1000,
+      );
+      const make = med(
+        v.name,
+        (x) => x.timings?.build === undefined ? null : x.timings.build / 1000,
+      );
+      console.log(
+        `  ${"".padEnd(12)} own time (wall − its make): ${
+          own.toFixed(2)
+        }s median; (make + own) / make = ${((make + own) / make).toFixed(3)}×`,
       );
     }
   }

@@ -25,7 +25,7 @@
  * @module
  */
 import { makeSigningKey, startMirror } from "../tests/_support/mirror.ts";
-import { runOk } from "./_support.ts";
+import { runOk, settle } from "./_support.ts";
 
 const RUNS = Number(Deno.args[0] ?? 3);
 const WORK = Deno.env.get("KCROSS_BENCH_DIR") ?? "/var/tmp/kcross-bench";
@@ -106,6 +106,7 @@ async function timed(
   argv: string[],
   env: Record<string, string> = {},
 ): Promise<Timing> {
+  await settle();
   const t = performance.now();
   if (!HAVE_TIME) {
     await runOk(argv, env);
