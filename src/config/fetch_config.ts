@@ -9,6 +9,7 @@
 import { InfraError, InterruptedError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /**
  * The most a config may weigh, downloaded or decompressed (the 16 MB input
@@ -143,21 +144,11 @@ export async function fetchConfig(
         error,
       );
     }
-    return await decodeConfigBody(concat(parts, total), url, { maxBytes });
+    return await decodeConfigBody(concatBytes(parts, total), url, { maxBytes });
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
   }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /**
@@ -210,5 +201,5 @@ export async function decodeConfigBody(
       hint: "the download may be truncated; retry",
     });
   }
-  return new TextDecoder().decode(concat(parts, total));
+  return new TextDecoder().decode(concatBytes(parts, total));
 }

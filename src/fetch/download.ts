@@ -13,6 +13,7 @@ import { InfraError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import { formatBytes } from "./progress.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** Where streamed bytes go besides the `.part` file. */
 export interface ByteSink {
@@ -66,16 +67,6 @@ interface PartMeta {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const SINK_BATCH = 256 * 1024;
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 function timeoutFromEnv(): number {
   return fetchTimeoutMs((n) => Deno.env.get(n), DEFAULT_TIMEOUT_MS);
@@ -169,7 +160,7 @@ export async function streamDownload(
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
   const takeBatch = (): Uint8Array => {
-    const out = batch.length === 1 ? batch[0]! : concat(batch, batchBytes);
+    const out = batch.length === 1 ? batch[0]! : concatBytes(batch, batchBytes);
     batch = [];
     batchBytes = 0;
     return out;

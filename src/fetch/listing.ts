@@ -14,6 +14,7 @@ import { InfraError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import type { DownloadOptions } from "./download.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** One entry of a directory listing. */
 export interface ListingEntry {
@@ -137,13 +138,7 @@ export async function fetchSmallText(
       }
       chunks.push(c);
     }
-    const all = new Uint8Array(size);
-    let off = 0;
-    for (const c of chunks) {
-      all.set(c, off);
-      off += c.length;
-    }
-    return new TextDecoder().decode(all);
+    return new TextDecoder().decode(concatBytes(chunks, size));
   } catch (error) {
     options.signal?.throwIfAborted();
     if (error instanceof InfraError) throw error;

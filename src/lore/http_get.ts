@@ -9,6 +9,7 @@ import { InfraError, UserError } from "../errors.ts";
 import type { EnvReader } from "../paths.ts";
 import { fetchTimeoutMs as readFetchTimeout } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** Options for {@link httpGet}. */
 export interface HttpGetOptions {
@@ -83,13 +84,7 @@ async function readCapped(
       chunks.push(value);
     }
   }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 /**
@@ -193,11 +188,5 @@ export async function gunzipCapped(
       hint: "the download may be truncated; retry",
     });
   }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }

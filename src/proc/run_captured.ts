@@ -9,6 +9,7 @@
  */
 import { InfraError } from "../errors.ts";
 import { killGroup } from "./run_process.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** Where a child's stdout or stderr goes. */
 export type OutputMode = "capture" | "inherit" | "discard";
@@ -134,7 +135,9 @@ export async function runCaptured(
       }
       chunks.push(chunk);
     }
-    return new TextDecoder().decode(concat(chunks, size > max ? max : size));
+    return new TextDecoder().decode(
+      concatBytes(chunks, size > max ? max : size),
+    );
   };
   const writing = options.stdin === undefined
     ? Promise.resolve()
@@ -233,15 +236,4 @@ async function writeStdin(
     );
     await writer.close();
   } catch { /* the child closed its stdin early; its exit status tells */ }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    if (off + c.length > size) break;
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { MAX_REPORT_BYTES, parseReport } from "./parse_report.ts";
 import type { ParsedReport } from "./types.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** Options for {@link readReportInput}. */
 export interface ReadInputOptions {
@@ -77,13 +78,7 @@ async function readCapped(
     if (size > max) throw tooLarge(size, max, what);
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    bytes.set(c, off);
-    off += c.length;
-  }
-  return bytes;
+  return concatBytes(chunks, size);
 }
 
 /** Rejects bytes that are clearly not text. */

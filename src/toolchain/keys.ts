@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import keysData from "../../toolchains/keys.json" with { type: "json" };
 import { UserError } from "../errors.ts";
 import { cacheDir, type EnvReader, stateDir } from "../paths.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 const SHIPPED = new URL("../../toolchains/keys/", import.meta.url);
 
@@ -155,13 +156,7 @@ function keyFiles(dir: string | URL): Uint8Array[] {
  */
 export function trustedKeyring(env?: EnvReader): string {
   const parts = [...keyFiles(SHIPPED), ...keyFiles(userKeyDir(env))];
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.length;
-  }
+  const all = concatBytes(parts);
   const digest = createHash("sha256").update(all).digest("hex").slice(0, 16);
   const dir = `${cacheDir(env)}/keyring`;
   const path = `${dir}/trusted-${digest}.gpg`;
