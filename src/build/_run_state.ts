@@ -46,6 +46,7 @@ import {
   treeGit,
   treeKernelVersion,
 } from "./_run_tree.ts";
+import { viaOf } from "../git/mod.ts";
 import type { BuildOutcome, BuildResult, RunBuildOptions } from "./outcome.ts";
 import type { BuildPlan } from "./types.ts";
 
@@ -101,7 +102,7 @@ export class BuildRun {
     const baseEnv = options.baseEnv ?? Deno.env.toObject();
     checkTargetTools(plan.phases ?? [], baseEnv.PATH ?? "");
     const { id, dir } = await createRecordDir(options.recordDir);
-    const via = options.proc ? { proc: options.proc } : {};
+    const via = viaOf(options);
     const git = await treeGit(plan.srcTree, via);
     const dirty = treeDirty(plan.srcTree, via);
     const timestamp = await buildTimestamp(plan.srcTree, git);

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { InfraError, UserError } from "../errors.ts";
 import { shellLine } from "../util/shell_quote.ts";
 import { checkRemote } from "./remote_url.ts";
-import { git, type GitVia } from "./run_git.ts";
+import { git, type GitVia, viaOf } from "./run_git.ts";
 
 /** Absolute top-level directory of the checkout containing `dir`. */
 export async function repoRoot(
@@ -192,7 +192,7 @@ export async function fetchRef(repo: string, spec: FetchSpec): Promise<string> {
       `+${spec.ref}:${local}`,
     ],
     {
-      ...(spec.proc ? { proc: spec.proc } : {}),
+      ...viaOf(spec),
       cwd: repo,
       allowFail: true,
       ...(spec.signal ? { signal: spec.signal } : {}),
@@ -211,7 +211,7 @@ export async function fetchRef(repo: string, spec: FetchSpec): Promise<string> {
       },
     );
   }
-  const sha = await resolveCommit(repo, local, spec);
+  const sha = await resolveCommit(repo, local, viaOf(spec));
   if (!sha) {
     throw new InfraError(`Fetched "${spec.ref}" but it is not a commit`);
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import { fetchRef, resolveCommit } from "./commits.ts";
-import { git, type GitVia } from "./run_git.ts";
+import { git, type GitVia, viaOf } from "./run_git.ts";
 import { InfraError, UserError } from "../errors.ts";
 import { shellLine } from "../util/shell_quote.ts";
 
@@ -52,7 +52,7 @@ export async function ensureCommit(
   if (!commit) {
     throw new UserError("No commit to build", { hint: "pass --commit" });
   }
-  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const via = viaOf(options);
   const have = await resolveCommit(repo, commit, via);
   if (have) return have;
   const need = `${commit}${

@@ -8,7 +8,7 @@
  *
  * @module
  */
-export { git, GIT_ENV, GIT_PROTOCOL_ARGS } from "./run_git.ts";
+export { git, GIT_ENV, GIT_PROTOCOL_ARGS, viaOf } from "./run_git.ts";
 export { checkRemote, refProblem, remoteUrlProblem } from "./remote_url.ts";
 export type { GitOptions, GitResult, GitVia } from "./run_git.ts";
 export {

@@ -20,7 +20,7 @@ import {
   worktreeHead,
 } from "./worktree.ts";
 import { writeJsonAtomic } from "../util/atomic_write.ts";
-import type { GitVia } from "./run_git.ts";
+import { type GitVia, viaOf } from "./run_git.ts";
 
 /** Where pools live by default: `stateDir()/worktrees`. */
 export function worktreeRoot(): string {
@@ -133,7 +133,7 @@ export async function acquireWorktree(
   commit: string,
   options: AcquireOptions = {},
 ): Promise<WorktreeLease> {
-  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const via = viaOf(options);
   const common = await gitCommonDir(repo, via);
   const sha = await resolveCommit(repo, commit, via);
   if (!sha) {
@@ -237,7 +237,7 @@ export async function removePool(
   repo: string,
   options: { root?: string } & GitVia = {},
 ): Promise<number> {
-  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const via = viaOf(options);
   const common = await gitCommonDir(repo, via);
   const poolDir = `${options.root ?? worktreeRoot()}/${poolKey(common)}`;
   return await withPoolLock(poolDir, async () => {
@@ -270,7 +270,7 @@ export async function ownedWorktree(
   commit: string,
   options: { progress?: (line: string) => void } & GitVia = {},
 ): Promise<void> {
-  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const via = viaOf(options);
   if ((await worktreeHead(dir, via)) === null) {
     options.progress?.(`git worktree add ${dir}`);
     await removeWorktree(repo, dir, via);

@@ -36,6 +36,20 @@ export interface GitVia {
   proc?: ProcessRunner;
 }
 
+/**
+ * Only the runner of `options` (none of its other fields), to hand on to
+ * git-area functions from a wider options object.
+ *
+ * @example
+ * ```ts
+ * import { viaOf } from "./run_git.ts";
+ * if (Object.keys(viaOf({ proc: undefined })).length !== 0) throw new Error();
+ * ```
+ */
+export function viaOf(options: GitVia): GitVia {
+  return options.proc ? { proc: options.proc } : {};
+}
+
 /** What a git call printed and how it ended. */
 export interface GitResult {
   success: boolean;

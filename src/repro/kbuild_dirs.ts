@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { git, type GitVia } from "../git/mod.ts";
+import { git, type GitVia, viaOf } from "../git/mod.ts";
 
 /** Read access to a kernel source tree (paths relative to its top). */
 export interface KbuildTree {
@@ -144,7 +144,7 @@ export async function kbuildTreeAtCommit(
   const files = new Map<string, string>();
   for (const path of paths) {
     const r = await git(["cat-file", "blob", `${options.commit}:${path}`], {
-      ...(options.proc ? { proc: options.proc } : {}),
+      ...viaOf(options),
       cwd: repo,
       allowFail: true, // absent
     });

@@ -7,7 +7,7 @@ import type { Command } from "../util/command.ts";
 import type { BuildContext } from "../build/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
 import { UserError } from "../errors.ts";
-import { type GitVia, repoRoot, resolveCommit } from "../git/mod.ts";
+import { type GitVia, repoRoot, resolveCommit, viaOf } from "../git/mod.ts";
 import { parseArgs } from "../util/args.ts";
 import { buildableTargets, kbuildTreeAtCommit } from "../repro/kbuild_dirs.ts";
 import { BUILD_OPTION_SPECS, splitArgs } from "./build_args.ts";
@@ -259,7 +259,7 @@ async function mergeBuildArgs(
   const kbuild = buildableTargets(
     report.buildTargets,
     await kbuildTreeAtCommit(at.repo, {
-      ...(at.proc ? { proc: at.proc } : {}),
+      ...viaOf(at),
       commit: at.bad,
       targets: report.buildTargets,
     }),

@@ -12,8 +12,8 @@ import { InfraError, InterruptedError } from "../errors.ts";
 import {
   commitSubject,
   dropWorktree,
-  type GitVia,
   ownedWorktree,
+  viaOf,
 } from "../git/mod.ts";
 import type { ProcessRunner } from "../proc/process_runner.ts";
 import {
@@ -81,7 +81,7 @@ export async function runBisect(
   options: RunBisectOptions,
 ): Promise<BisectOutcome> {
   const { out, signal } = options;
-  const via: GitVia = options.proc ? { proc: options.proc } : {};
+  const via = viaOf(options);
   await ownedWorktree(options.repo, options.worktree, options.bad, {
     ...via,
     progress: (line) => out.err(`kcross: ${line}`),

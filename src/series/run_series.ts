@@ -8,7 +8,7 @@
  */
 import type { Output } from "../util/output.ts";
 import { InfraError, InterruptedError } from "../errors.ts";
-import { dropWorktree, ownedWorktree } from "../git/mod.ts";
+import { dropWorktree, ownedWorktree, viaOf } from "../git/mod.ts";
 import type { ProcessRunner } from "../proc/process_runner.ts";
 import { isError, isWarning, newDiagnostics } from "./diagnostic_key.ts";
 import { formatDiagnostic } from "./diagnostic_key.ts";
@@ -112,7 +112,7 @@ export async function runSeries(
     if (cells.length === 0) continue;
     if (signal.aborted) return await interrupted(state, options);
     await ownedWorktree(state.repo, state.worktree, commit.sha, {
-      ...(options.proc ? { proc: options.proc } : {}),
+      ...viaOf(options),
       progress: (line) => out.err(`kcross: ${line}`),
     });
     for (const cell of cells) {
@@ -170,11 +170,7 @@ export async function runSeries(
   state.status = "done";
   await saveState(state, options.root);
   if (!options.keep) {
-    await dropWorktree(
-      state.repo,
-      state.worktree,
-      options.proc ? { proc: options.proc } : {},
-    );
+    await dropWorktree(state.repo, state.worktree, viaOf(options));
     await Deno.remove(state.buildDir, { recursive: true }).catch((e) => {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Output } from "../util/output.ts";
-import { acquireWorktree } from "../git/mod.ts";
+import { acquireWorktree, viaOf } from "../git/mod.ts";
 import type { ProcessRunner } from "../proc/process_runner.ts";
 import type { Diagnostic, ReportedDiagnostic } from "../diagnostics/mod.ts";
 import { compareReported } from "../diagnostics/mod.ts";
@@ -180,7 +180,7 @@ export async function verifyOnMatrix(
   });
   const build = async (commit: string, extra: (c: Cell) => string[]) => {
     await using lease = await acquireWorktree(options.repo, commit, {
-      ...(options.proc ? { proc: options.proc } : {}),
+      ...viaOf(options),
       maxSlots: 1,
       progress: (l) => options.out.err(`==> [also] ${l}`),
       ...(options.poolRoot ? { root: options.poolRoot } : {}),
