@@ -8,12 +8,13 @@
  *
  * @module
  */
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { InfraError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import { formatBytes } from "./progress.ts";
 import { concatBytes } from "../util/bytes.ts";
+import { sha256Stream } from "../util/sha256_file.ts";
 
 /** Where streamed bytes go besides the `.part` file. */
 export interface ByteSink {
@@ -236,7 +237,7 @@ export async function streamDownload(
       }
       if (!sink) {
         sink = await openSink();
-        hash = createHash("sha256");
+        hash = await sha256Stream();
         if (offset > 0) await replay(part, offset, sink, hash);
       }
       if (!resumed) {

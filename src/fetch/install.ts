@@ -210,7 +210,7 @@ async function downloadAndInstall(
     // One pass: the decompressor's output, the uncompressed tar, goes to
     // tar in 1 MiB batches (and, with a signature, to gpgv as well); not
     // `tar -xJf -`, whose own copy of the stream into xz costs ~2 s of CPU.
-    const t = startVerifiedTar(staging, {
+    const t = await startVerifiedTar(staging, {
       compression: gz ? "gz" : "xz",
       maxBytes: options.maxUnpackedBytes ?? MAX_UNPACKED_BYTES,
       ...(options.verifySignature

@@ -89,18 +89,18 @@ export function parseGpgvStatus(
  *
  * @example
  * ```ts ignore
- * const sink = startVerifiedTar("/tmp/x", { compression: "xz", signature: { file: "a.tar.sign", keyring: "k.gpg" } });
+ * const sink = await startVerifiedTar("/tmp/x", { compression: "xz", signature: { file: "a.tar.sign", keyring: "k.gpg" } });
  * await sink.writer.write(bytes); await sink.writer.close();
  * const t = await sink.done; const sig = await sink.signature;
  * ```
  *
  * @throws {CommandNotFoundError} when xz/gzip, tar, tee or gpgv is missing
  */
-export function startVerifiedTar(
+export async function startVerifiedTar(
   dest: string,
   options: VerifiedTarOptions,
-): VerifiedTarSink {
-  const p = spawnTeePipeline(
+): Promise<VerifiedTarSink> {
+  const p = await spawnTeePipeline(
     options.compression === "xz" ? ["xz", "-dc"] : ["gzip", "-dc"],
     tarArgv(dest),
     options.signature

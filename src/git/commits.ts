@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { InfraError, UserError } from "../errors.ts";
+import { sha256Hex } from "../util/digest.ts";
 import { shellLine } from "../util/shell_quote.ts";
 import { checkRemote } from "./remote_url.ts";
 import { git, type GitVia, viaOf } from "./run_git.ts";
@@ -160,8 +160,7 @@ export interface FetchSpec extends GitVia {
  * ```
  */
 export function fetchedRefName(url: string, ref: string): string {
-  const key = createHash("sha256").update(`${url}\n${ref}`).digest("hex")
-    .slice(0, 16);
+  const key = sha256Hex(`${url}\n${ref}`).slice(0, 16);
   const readable = ref.replace(/^refs\/(heads|tags)\//, "").replace(
     /[^A-Za-z0-9._-]+/g,
     "_",

@@ -8,11 +8,10 @@
  *
  * @module
  */
-import { createHash, randomUUID } from "node:crypto";
 import { stateDir } from "../paths.ts";
 import { gitCommonDir, resolveCommit } from "./commits.ts";
 import { UserError } from "../errors.ts";
-import { withFileLock } from "../util/mod.ts";
+import { sha256Hex, withFileLock } from "../util/mod.ts";
 import {
   addWorktree,
   checkoutWorktree,
@@ -81,10 +80,7 @@ export function poolKey(commonDir: string): string {
   let name = parts.at(-1) ?? "repo";
   if (name === ".git") name = parts.at(-2) ?? "repo";
   name = name.replace(/\.git$/, "").replace(/[^A-Za-z0-9._-]+/g, "_") || "repo";
-  const digest = createHash("sha256").update(commonDir).digest("hex").slice(
-    0,
-    12,
-  );
+  const digest = sha256Hex(commonDir).slice(0, 12);
   return `${name}-${digest}`;
 }
 
@@ -144,7 +140,7 @@ export async function acquireWorktree(
   const poolDir = `${options.root ?? worktreeRoot()}/${poolKey(common)}`;
   const statePath = `${poolDir}/pool.json`;
   const maxSlots = options.maxSlots ?? 2;
-  const token = randomUUID();
+  const token = crypto.randomUUID();
   const progress = options.progress ?? (() => {});
 
   const picked = await withPoolLock(poolDir, async () => {

@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { UserError } from "../errors.ts";
-import { withFileLock } from "../util/mod.ts";
+import { sha256Hex, withFileLock } from "../util/mod.ts";
 import { gitCommonDir } from "./commits.ts";
 import { ensureCommit } from "./ensure_commit.ts";
 import { git, type GitVia } from "./run_git.ts";
@@ -68,7 +67,7 @@ export async function urlWorktree(
   commit: string,
   via: GitVia = {},
 ): Promise<string> {
-  const id = createHash("sha256").update(url).digest("hex").slice(0, 16);
+  const id = sha256Hex(url).slice(0, 16);
   const repo = `${root}/repos/${id}.git`;
   const worktree = `${root}/worktrees/${id}-${commit.slice(0, 16)}`;
   await Deno.mkdir(`${root}/repos`, { recursive: true });

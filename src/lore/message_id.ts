@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../util/digest.ts";
 import { UserError } from "../errors.ts";
 
 /** public-inbox's cap on a Message-ID (Xapian's term size less one). */
@@ -114,5 +114,5 @@ export function escapeMessageId(messageId: string): string {
 export function cacheName(messageId: string): string {
   const name = escapeMessageId(normalizeMessageId(messageId));
   if (name.length <= 160) return name;
-  return `sha256-${createHash("sha256").update(messageId).digest("hex")}`;
+  return `sha256-${sha256Hex(messageId)}`;
 }

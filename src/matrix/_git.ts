@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../util/digest.ts";
 import { UserError } from "../errors.ts";
 import {
   git,
@@ -88,8 +88,7 @@ export async function resolveTree(
     );
     if (status.stdout.trim() !== "") {
       const diff = await git(["diff", "HEAD", "--binary"], { cwd: repoDir });
-      dirtyDigest = createHash("sha256").update(diff.stdout).digest("hex")
-        .slice(0, 16);
+      dirtyDigest = sha256Hex(diff.stdout).slice(0, 16);
     }
   }
   return {

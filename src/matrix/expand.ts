@@ -6,7 +6,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import { sha256Hex } from "../util/sha256_hex.ts";
+import { sha256Hex } from "../util/digest.ts";
 import { parseFragmentWord } from "../config/mod.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { checkCellTargets } from "./_cell_targets.ts";

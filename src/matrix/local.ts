@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../util/digest.ts";
 import { UserError } from "../errors.ts";
 import type { ProgressSink } from "./progress.ts";
 import { type CellContext, type CellRunner, executeCell } from "./runner.ts";
@@ -94,7 +94,7 @@ export function cellBuildDir(root: string, key: string): string {
     0,
     80,
   );
-  const h = createHash("sha256").update(key).digest("hex").slice(0, 8);
+  const h = sha256Hex(key).slice(0, 8);
   return `${root}/${slug}-${h}`;
 }
 

@@ -15,8 +15,7 @@
  *
  * @module
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
+import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { CommandNotFoundError } from "./run_captured.ts";
 import { findExecutable } from "./find_executable.ts";
@@ -85,10 +84,9 @@ function finished(
 ): Promise<StageResult> {
   const stderr = collect(child.stderr);
   return (async () => {
-    const [code, signal] = await once(child, "close") as [
-      number | null,
-      string | null,
-    ];
+    const [code, signal] = await new Promise<[number | null, string | null]>(
+      (resolve) => child.once("close", (c, s) => resolve([c, s])),
+    );
     return {
       success: code === 0 && signal === null,
       code,
@@ -157,7 +155,7 @@ function writerFor(
  * @example
  * ```ts
  * import { spawnTeePipeline } from "./tee_pipeline.ts";
- * const p = spawnTeePipeline(["cat"], ["wc", "-c"], { argv: ["wc", "-c"], stdout: true });
+ * const p = await spawnTeePipeline(["cat"], ["wc", "-c"], { argv: ["wc", "-c"], stdout: true });
  * await p.writer.write(new TextEncoder().encode("abc"));
  * await p.writer.close();
  * const [s, m, side] = await Promise.all([p.source, p.main, p.side!]);
@@ -166,12 +164,12 @@ function writerFor(
  *
  * @throws {CommandNotFoundError} when a stage's program is not on PATH
  */
-export function spawnTeePipeline(
+export async function spawnTeePipeline(
   source: string[],
   main: string[],
   side?: SideStage,
   options: PipelineOptions = {},
-): TeePipeline {
+): Promise<TeePipeline> {
   const path = Deno.env.get("PATH") ?? "/usr/bin:/bin";
   // Without a side stage the batching stage alone still pays: it turns the
   // source's 8 kB writes into 1 MiB batches for main.
@@ -186,6 +184,9 @@ export function spawnTeePipeline(
     ...(teeArgv ? [teeArgv] : []),
   ]);
   const env = { ...Deno.env.toObject(), LANG: "C", LC_ALL: "C" };
+  // Loaded here, not at import: Deno's `node:` layer costs ~40 ms of start
+  // that commands which never install a toolchain should not pay.
+  const { spawn } = await import("node:child_process");
   const start = (
     argv: string[],
     stdio: (Readable | Writable | "pipe" | "ignore")[],

@@ -25,7 +25,7 @@ import {
 } from "./resolve_config.ts";
 import type { WerrorMode } from "../config/robot_policy.ts";
 import type { ReportFields, ReproPlan } from "./types.ts";
-import { sha256Hex } from "../util/sha256_hex.ts";
+import { sha256Hex } from "../util/digest.ts";
 import { readTextOrNull } from "../util/fs.ts";
 import { writeFileAtomic as writeAtomic } from "../util/atomic_write.ts";
 

@@ -10,7 +10,7 @@
  */
 import type { ConfigSource } from "../build/types.ts";
 import { InfraError, InterruptedError, UserError } from "../errors.ts";
-import { sha256Hex } from "../util/sha256_hex.ts";
+import { sha256Hex } from "../util/digest.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import { describeConfig, missingConfig } from "./plan_config.ts";
 import type { ReproConfig, WerrorChoice } from "./types.ts";

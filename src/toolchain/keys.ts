@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import keysData from "../../toolchains/keys.json" with { type: "json" };
 import { UserError } from "../errors.ts";
 import { cacheDir, type EnvReader, stateDir } from "../paths.ts";
 import { concatBytes } from "../util/bytes.ts";
+import { sha1Hex, sha256Hex } from "../util/digest.ts";
 
 const SHIPPED = new URL("../../toolchains/keys/", import.meta.url);
 
@@ -88,10 +88,10 @@ function packetsOf(data: Uint8Array): Packet[] | null {
 }
 
 function v4Fingerprint(body: Uint8Array): string {
-  const h = createHash("sha1");
-  h.update(Uint8Array.of(0x99, (body.length >> 8) & 0xff, body.length & 0xff));
-  h.update(body);
-  return h.digest("hex").toUpperCase();
+  const framed = new Uint8Array(body.length + 3);
+  framed.set([0x99, (body.length >> 8) & 0xff, body.length & 0xff]);
+  framed.set(body, 3);
+  return sha1Hex(framed).toUpperCase();
 }
 
 /**
@@ -157,7 +157,7 @@ function keyFiles(dir: string | URL): Uint8Array[] {
 export function trustedKeyring(env?: EnvReader): string {
   const parts = [...keyFiles(SHIPPED), ...keyFiles(userKeyDir(env))];
   const all = concatBytes(parts);
-  const digest = createHash("sha256").update(all).digest("hex").slice(0, 16);
+  const digest = sha256Hex(all).slice(0, 16);
   const dir = `${cacheDir(env)}/keyring`;
   const path = `${dir}/trusted-${digest}.gpg`;
   try {

@@ -18,5 +18,5 @@ export {
   withFileLock,
 } from "./with_file_lock.ts";
 export { sha256File } from "./sha256_file.ts";
-export { sha256Hex } from "./sha256_hex.ts";
+export { sha1Hex, sha256Hex, sha256HexAsync } from "./digest.ts";
 export { type Output, recordingOutput, terminalOutput } from "./output.ts";

@@ -21,7 +21,7 @@ function pseudoRandom(n: number): Uint8Array {
 
 Deno.test("main and side both get every byte, in order, through kernel pipes", async () => {
   const data = pseudoRandom(3 * 1024 * 1024 + 17);
-  const p = spawnTeePipeline(["cat"], ["sha256sum"], {
+  const p = await spawnTeePipeline(["cat"], ["sha256sum"], {
     argv: ["sha256sum"],
     stdout: true,
   });
@@ -42,7 +42,7 @@ Deno.test("main and side both get every byte, in order, through kernel pipes", a
 
 Deno.test("a side stage that quits early does not starve the main one (tee -p)", async () => {
   const data = pseudoRandom(2 * 1024 * 1024);
-  const p = spawnTeePipeline(["cat"], ["wc", "-c"], {
+  const p = await spawnTeePipeline(["cat"], ["wc", "-c"], {
     argv: ["sh", "-c", "exit 7"],
     stdout: true,
   });
@@ -54,7 +54,7 @@ Deno.test("a side stage that quits early does not starve the main one (tee -p)",
 });
 
 Deno.test("a main stage that fails stops the source: the writer rejects", async () => {
-  const p = spawnTeePipeline(["cat"], [
+  const p = await spawnTeePipeline(["cat"], [
     "sh",
     "-c",
     "head -c 10 >/dev/null; exit 2",
@@ -70,10 +70,10 @@ Deno.test("a main stage that fails stops the source: the writer rejects", async 
   await p.source;
 });
 
-Deno.test("a missing program is a CommandNotFoundError before anything starts", () => {
+Deno.test("a missing program is a CommandNotFoundError before anything starts", async () => {
   let thrown: unknown;
   try {
-    spawnTeePipeline(["cat"], ["kcross-no-such-program-x"]);
+    await spawnTeePipeline(["cat"], ["kcross-no-such-program-x"]);
   } catch (e) {
     thrown = e;
   }
@@ -86,7 +86,7 @@ async function mainDigest(
 ): Promise<{ main: string; side: string; sideCode: number | null }> {
   const dir = await Deno.makeTempDir({ prefix: "kcross-tee-" });
   try {
-    const p = spawnTeePipeline(["cat"], [
+    const p = await spawnTeePipeline(["cat"], [
       "sh",
       "-c",
       'sha256sum > "$0"',
@@ -153,7 +153,7 @@ Deno.test("a main stage that stops reading after its end marker fails nothing: t
   const data = pseudoRandom(4 * 1024 * 1024 + 9);
   const hex = createHash("sha256").update(data).digest("hex");
   for (const side of [{ argv: ["sha256sum"], stdout: true }, undefined]) {
-    const p = spawnTeePipeline(
+    const p = await spawnTeePipeline(
       ["cat"],
       ["sh", "-c", "head -c 10 >/dev/null"],
       side,
