@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ConfigValue, parseConfig } from "../config/merge_config.ts";
+import { type ConfigValue, configValue } from "../config/merge_config.ts";
 import {
   type ConfigOutcome,
   refreshConfigStamp,
@@ -14,13 +14,14 @@ import {
   extractDiagnostics,
 } from "../diagnostics/mod.ts";
 import type { Diagnostic } from "../diagnostics/types.ts";
-import { sha256Hex, writeJsonAtomic } from "../util/mod.ts";
+import { sha256HexAsync, writeJsonAtomic } from "../util/mod.ts";
 import { renderReproducer } from "../record/reproducer.ts";
 import { makeCrossLines, reproducerSteps } from "./reproducer_steps.ts";
 import { writeMetadata } from "../record/store.ts";
 import type { RecordMetadata } from "../record/types.ts";
 import { ownCpuMs } from "./_timings.ts";
 import { hostSection, reproducerTools } from "./_run_host.ts";
+import type { HostFacts } from "../host/mod.ts";
 import type { BuildPlan } from "./types.ts";
 
 /** The record's `config` section. */
@@ -49,41 +50,6 @@ export interface FinalConfig {
   text(): Promise<string | null>;
   /** One symbol's value as `parseConfig` gives it (undefined: not mentioned). */
   get(symbol: string): Promise<ConfigValue | undefined>;
-}
-
-/**
- * The value of `symbol` in `.config` text, exactly as `parseConfig(text)
- * .get(symbol)` (last assignment wins, `=n` and "is not set" are null),
- * without parsing the other 15 000 lines of an allmodconfig.
- *
- * @example
- * ```ts
- * import { configValue } from "./_run_finish.ts";
- * const t = "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=\"x y\"  \nCONFIG_A=m\n";
- * if (configValue(t, "CONFIG_A") !== "m" || configValue(t, "CONFIG_B") !== null) throw new Error();
- * if (configValue(t, "CONFIG_C") !== '"x y"' || configValue(t, "CONFIG_D") !== undefined) throw new Error();
- * ```
- */
-export function configValue(
-  text: string,
-  symbol: string,
-): ConfigValue | undefined {
-  if (!/^CONFIG_[A-Za-z0-9_]+$/.test(symbol)) {
-    return parseConfig(text).get(symbol);
-  }
-  const re = new RegExp(
-    `^(?:${symbol}=(.*)|# ${symbol} is not set[^\\S\\n]*)$`,
-    "gm",
-  );
-  let value: ConfigValue | undefined;
-  for (const m of text.matchAll(re)) {
-    if (m[1] === undefined) value = null;
-    else {
-      const v = m[1].trimEnd();
-      value = v === "n" ? null : v;
-    }
-  }
-  return value;
 }
 
 /**
@@ -119,6 +85,8 @@ export interface FinishInput {
   path?: string;
   /** Measure the out dir's disk use (default: not on the make.cross path). */
   diskUsage?: boolean;
+  /** The host facts gathered while make ran (`prefetchHostFacts`). */
+  hostFacts?: Promise<HostFacts>;
 }
 
 /**
@@ -137,6 +105,7 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
     path: input.path ?? "/usr/bin:/bin",
     finalConfig: final,
     ...(input.diskUsage !== undefined ? { diskUsage: input.diskUsage } : {}),
+    ...(input.hostFacts ? { prefetched: input.hostFacts } : {}),
   }).then((h) => {
     meta.timings["finish.host"] = performance.now() - t0;
     return h;
@@ -151,9 +120,13 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
         ? text.replace(/^"(.*)"$/, "$1")
         : null;
     }
-    await refreshConfigStamp(objDir, config.inputsDigest);
+    const sha256 = await sha256HexAsync(finalConfig);
+    await refreshConfigStamp(objDir, config.inputsDigest, {
+      text: finalConfig,
+      sha256,
+    });
     meta.config = configSection(plan, config);
-    meta.config.sha256 = sha256Hex(finalConfig);
+    meta.config.sha256 = sha256;
     meta.config.werrorEnabled = await final.get("CONFIG_WERROR") === "y";
   }
   let diagnostics: Diagnostic[] = [];

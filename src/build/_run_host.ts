@@ -10,7 +10,14 @@
  *
  * @module
  */
-import { diskUsage, gatherHostFacts, requirements } from "../host/mod.ts";
+import {
+  diskUsage,
+  everyRecordSymbol,
+  gatherHostFacts,
+  type HostFacts,
+  narrowFacts,
+  requirements,
+} from "../host/mod.ts";
 import { cacheDir } from "../paths.ts";
 import type { ReproducerTool } from "../record/reproducer.ts";
 import type { HostSection } from "../record/types.ts";
@@ -22,6 +29,19 @@ export function hostToolsCache(): string {
   return `${cacheDir()}/host-tools.json`;
 }
 
+/**
+ * The host facts for every tool a build could record, gathered while make
+ * runs (the final `.config`, which says whether rustc and bindgen count, is
+ * known only after make; `hostSection` narrows them to it).
+ */
+export function prefetchHostFacts(path: string): Promise<HostFacts> {
+  return gatherHostFacts({
+    path,
+    config: everyRecordSymbol(),
+    cacheFile: hostToolsCache(),
+  });
+}
+
 /** What `hostSection` needs. */
 export interface HostSectionInput {
   plan: BuildPlan;
@@ -30,6 +50,8 @@ export interface HostSectionInput {
   finalConfig: FinalConfig;
   /** Measure the out dir with `du` (default: not in make.cross mode). */
   diskUsage?: boolean;
+  /** `prefetchHostFacts(path)`, started alongside make (default: gathered here). */
+  prefetched?: Promise<HostFacts>;
 }
 
 /**
@@ -49,11 +71,13 @@ export async function hostSection(
   const measure = input.diskUsage ?? input.plan.mode !== "make.cross";
   const dir = input.plan.outDir ?? input.plan.srcTree;
   const [facts, outDirBytes] = await Promise.all([
-    gatherHostFacts({
-      path: input.path,
-      config,
-      cacheFile: hostToolsCache(),
-    }),
+    input.prefetched
+      ? input.prefetched.then((all) => narrowFacts(all, config))
+      : gatherHostFacts({
+        path: input.path,
+        config,
+        cacheFile: hostToolsCache(),
+      }),
     measure && input.plan.outDir !== null
       ? diskUsage(dir)
       : Promise.resolve(null),

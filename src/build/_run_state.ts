@@ -30,6 +30,8 @@ import {
 } from "./_run_finish.ts";
 import { type LogSink, openLogSink } from "./_run_log.ts";
 import { runMakeStep } from "./_run_make.ts";
+import { prefetchHostFacts } from "./_run_host.ts";
+import type { HostFacts } from "../host/mod.ts";
 import { checkTargetTools } from "./_target_tools.ts";
 import { pendingPhases } from "./_run_phases.ts";
 import { kernelRelease } from "./_run_release.ts";
@@ -63,6 +65,7 @@ export class BuildRun {
   private ccacheBefore: Record<string, number> | null = null;
   private configLog: LogSink | null = null;
   private collector: DiagnosticCollector | null = null;
+  private hostFacts: Promise<HostFacts> | null = null;
   private readonly files = new Set(["metadata.json"]);
 
   private constructor(
@@ -229,6 +232,9 @@ export class BuildRun {
       this.collector,
     );
     this.files.add("build.log").add("build.timed.log");
+    // The host's tool versions do not change while make runs: gathered
+    // alongside it, they cost the record nothing after make.
+    this.hostFacts = prefetchHostFacts(made.env.PATH ?? "/usr/bin:/bin");
     const done = await runMakeStep({
       plan,
       made,
@@ -324,6 +330,7 @@ export class BuildRun {
       collector: this.collector,
       finishing,
       finalConfig: this.finalConfig,
+      ...(this.hostFacts ? { hostFacts: this.hostFacts } : {}),
       ...(this.made.env.PATH ? { path: this.made.env.PATH } : {}),
       // make.cross measures it only when asked: a no-op rebuild costs what make costs.
       ...(this.env.baseEnv.KCROSS_DISK_USAGE === "1"

@@ -9,7 +9,7 @@
 import type { ConfigPlan } from "./config_plan.ts";
 import { UserError } from "../errors.ts";
 import { readTextOrNull } from "../util/fs.ts";
-import { sha256Hex } from "../util/mod.ts";
+import { sha256Hex, sha256HexAsync } from "../util/mod.ts";
 import { type ResolvedFragment, resolveFragment } from "./fragment_source.ts";
 import { refuseShellValues } from "./shell_values.ts";
 import { formatAssignment, parseSet } from "./merge_config.ts";
@@ -118,7 +118,11 @@ export async function resolveInputs(
     case "file": {
       const text = await readRequired(resolvePath(ctx.cwd, s.path), "config");
       checkValues(text, `the config "${s.path}"`, plan, ctx);
-      source = { kind: "file", path: s.path, sha256: sha256Hex(text) };
+      source = {
+        kind: "file",
+        path: s.path,
+        sha256: await sha256HexAsync(text),
+      };
       break;
     }
     case "url":
@@ -128,7 +132,7 @@ export async function resolveInputs(
       const text = await readTextOrNull(`${ctx.objDir}/.config`);
       source = {
         kind: "existing",
-        sha256: text === null ? null : sha256Hex(text),
+        sha256: text === null ? null : await sha256HexAsync(text),
       };
       break;
     }

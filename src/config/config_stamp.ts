@@ -6,7 +6,7 @@
  * @module
  */
 import { readTextOrNull } from "../util/fs.ts";
-import { sha256Hex, writeJsonAtomic } from "../util/mod.ts";
+import { sha256HexAsync, writeJsonAtomic } from "../util/mod.ts";
 import type { DroppedSymbol } from "./merge_config.ts";
 
 /** The file next to `.config` that remembers which inputs produced it. */
@@ -47,16 +47,20 @@ export async function writeConfigStamp(
 /**
  * Records that the `.config` now in `objDir` still belongs to `digest` (make
  * may rewrite it during the build through syncconfig).
+ *
+ * @param current the `.config` text and its sha256 when the caller has them
+ *   (read and hashed here otherwise)
  */
 export async function refreshConfigStamp(
   objDir: string,
   digest: string,
+  current?: { text: string; sha256: string },
 ): Promise<void> {
   const stamp = await readConfigStamp(objDir);
   if (!stamp || stamp.digest !== digest) return;
-  const text = await readTextOrNull(`${objDir}/.config`);
+  const text = current?.text ?? await readTextOrNull(`${objDir}/.config`);
   if (text === null) return;
-  const sha = sha256Hex(text);
+  const sha = current?.sha256 ?? await sha256HexAsync(text);
   if (sha === stamp.sha256) return;
   await writeConfigStamp(objDir, { ...stamp, sha256: sha });
 }

@@ -65,6 +65,41 @@ export function parseConfig(text: string): Map<string, ConfigValue> {
 }
 
 /**
+ * The value of `symbol` in `.config` text, exactly as `parseConfig(text)
+ * .get(symbol)` (last assignment wins, `=n` and "is not set" are null),
+ * without parsing the other 15 000 lines of an allmodconfig.
+ *
+ * @example
+ * ```ts
+ * import { configValue } from "./merge_config.ts";
+ * const t = "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=\"x y\"  \nCONFIG_A=m\n";
+ * if (configValue(t, "CONFIG_A") !== "m" || configValue(t, "CONFIG_B") !== null) throw new Error();
+ * if (configValue(t, "CONFIG_C") !== '"x y"' || configValue(t, "CONFIG_D") !== undefined) throw new Error();
+ * ```
+ */
+export function configValue(
+  text: string,
+  symbol: string,
+): ConfigValue | undefined {
+  if (!/^CONFIG_[A-Za-z0-9_]+$/.test(symbol)) {
+    return parseConfig(text).get(symbol);
+  }
+  const re = new RegExp(
+    `^(?:${symbol}=(.*)|# ${symbol} is not set[^\\S\\n]*)$`,
+    "gm",
+  );
+  let value: ConfigValue | undefined;
+  for (const m of text.matchAll(re)) {
+    if (m[1] === undefined) value = null;
+    else {
+      const v = m[1].trimEnd();
+      value = v === "n" ? null : v;
+    }
+  }
+  return value;
+}
+
+/**
  * Parses a `--set` word: `CONFIG_X=y|m|n|value`, `X=y` (prefix added) or
  * `# CONFIG_X is not set`.
  *

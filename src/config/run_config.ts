@@ -11,7 +11,7 @@
 import type { ConfigPlan } from "./config_plan.ts";
 import { InterruptedError, UserError } from "../errors.ts";
 import { readTextOrNull } from "../util/fs.ts";
-import { sha256Hex } from "../util/mod.ts";
+import { sha256HexAsync } from "../util/mod.ts";
 import { fetchConfig } from "./fetch_config.ts";
 import {
   checkValues,
@@ -28,6 +28,7 @@ import {
   srcArchOf,
 } from "./kconfig_deps.ts";
 import {
+  configValue,
   type DroppedSymbol,
   findDropped,
   type Fragment,
@@ -80,8 +81,7 @@ export async function runConfig(
   const started = performance.now();
   if (plan === null) {
     const text = await readTextOrNull(dotConfig);
-    const final = parseConfig(text ?? "");
-    const sha = text === null ? null : sha256Hex(text);
+    const sha = text === null ? null : await sha256HexAsync(text);
     return {
       reused: true,
       inputs: {
@@ -93,7 +93,7 @@ export async function runConfig(
       inputsDigest: sha ?? "",
       sha256: sha,
       dropped: [],
-      werrorEnabled: final.get("CONFIG_WERROR") === "y",
+      werrorEnabled: configValue(text ?? "", "CONFIG_WERROR") === "y",
       fetchMs: 0,
       configMs: 0,
       failed: null,
@@ -115,7 +115,7 @@ export async function runConfig(
   const current = await readTextOrNull(dotConfig);
   if (
     stamp && stamp.digest === inputsDigest && current !== null &&
-    sha256Hex(current) === stamp.sha256
+    await sha256HexAsync(current) === stamp.sha256
   ) {
     ctx.note?.(`kcross: reusing ${dotConfig} (inputs unchanged)`);
     return outcome(true, current, stamp.dropped, 0);
@@ -230,7 +230,7 @@ export async function runConfig(
       );
     }
   }
-  const sha = sha256Hex(finalText);
+  const sha = await sha256HexAsync(finalText);
   await writeConfigStamp(ctx.objDir, {
     digest: inputsDigest,
     sha256: sha,
@@ -238,19 +238,19 @@ export async function runConfig(
   });
   return outcome(false, finalText, dropped, fetchMs);
 
-  function outcome(
+  async function outcome(
     reused: boolean,
     text: string,
     dropped: DroppedSymbol[],
     fetchMs: number,
-  ): ConfigOutcome {
+  ): Promise<ConfigOutcome> {
     return {
       reused,
       inputs,
       inputsDigest,
-      sha256: sha256Hex(text),
+      sha256: await sha256HexAsync(text),
       dropped,
-      werrorEnabled: parseConfig(text).get("CONFIG_WERROR") === "y",
+      werrorEnabled: configValue(text, "CONFIG_WERROR") === "y",
       fetchMs,
       configMs: performance.now() - started - fetchMs,
       failed: null,

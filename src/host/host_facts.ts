@@ -88,6 +88,55 @@ async function readTextOrNull(path: string): Promise<string | null> {
   }
 }
 
+/**
+ * Every config symbol that decides whether a tool is recorded, set: the
+ * config that gathers the most tools (`narrowFacts` keeps a build's own).
+ */
+export function everyRecordSymbol(
+  reqs: readonly Requirement[] = requirements(),
+): Map<string, string> {
+  const all = new Map<string, string>();
+  for (const r of reqs) {
+    if (typeof r.record === "string") all.set(r.record, "y");
+  }
+  return all;
+}
+
+/**
+ * `facts` (gathered for `everyRecordSymbol()`) with only the tools a build
+ * of `config` records.
+ *
+ * @example
+ * ```ts
+ * import { everyRecordSymbol, narrowFacts, recordedTools } from "./host_facts.ts";
+ * const all = recordedTools(everyRecordSymbol()).map((r) => r.commands![0]!);
+ * const facts = {
+ *   os: { id: null, versionId: null, prettyName: null },
+ *   kernel: { release: "", machine: "" },
+ *   cpu: { model: null, count: 1 },
+ *   memoryBytes: null,
+ *   tools: Object.fromEntries(all.map((n) => [n, { path: null, version: null }])),
+ * };
+ * const narrow = narrowFacts(facts, new Map());
+ * if (Object.keys(narrow.tools).length >= all.length) throw new Error();
+ * ```
+ */
+export function narrowFacts(
+  facts: HostFacts,
+  config: ReadonlyMap<string, string> | undefined,
+  reqs: readonly Requirement[] = requirements(),
+): HostFacts {
+  const names = new Set(
+    recordedTools(config, reqs).map((r) => r.commands?.[0]),
+  );
+  return {
+    ...facts,
+    tools: Object.fromEntries(
+      Object.entries(facts.tools).filter(([name]) => names.has(name)),
+    ),
+  };
+}
+
 /** Gathers the host facts (tool versions cached by binary identity). */
 export async function gatherHostFacts(
   options: HostFactsOptions,

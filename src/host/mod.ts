@@ -23,9 +23,11 @@ export {
 } from "./tool_versions.ts";
 export {
   cpuModel,
+  everyRecordSymbol,
   gatherHostFacts,
   type HostFacts,
   type HostFactsOptions,
+  narrowFacts,
   parseOsRelease,
   recordedTools,
 } from "./host_facts.ts";

@@ -1,7 +1,9 @@
 /**
  * A tiny stand-in kernel tree for the runner's tests: a Makefile with config
  * targets, Kconfig files, a Kbuild-style `drivers/Makefile`, and knobs in the
- * environment (`FAKE_FAIL`, `FAKE_SLEEP`, `FAKE_NOSPACE`).
+ * environment (`FAKE_FAIL`, `FAKE_SLEEP`, `FAKE_NOSPACE`, and
+ * `FAKE_SYNCCONFIG`: a line the build appends to `.config` after 0.2 s, as
+ * syncconfig rewrites it when Kconfig changed).
  *
  * @module
  */
@@ -46,6 +48,9 @@ if [ -n "$FAKE_NOSPACE" ]; then
   echo "\${target}main.o: No space left on device" >&2; exit 2
 fi
 "\${cross}gcc" --version > /dev/null || exit 2
+if [ -n "$FAKE_SYNCCONFIG" ]; then
+  sleep 0.2; printf '%s\n' "$FAKE_SYNCCONFIG" >> "$obj/.config"
+fi
 case "$target" in
   drivers/foo/) grep -q '^CONFIG_FOO=[ym]' "$obj/.config" || exit 0 ;;
   drivers/bar/) grep -q '^CONFIG_BAR=[ym]' "$obj/.config" || exit 0 ;;

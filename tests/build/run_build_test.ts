@@ -154,6 +154,44 @@ Deno.test("a directory target whose Kconfig symbol is off is an empty build, unl
   });
 });
 
+Deno.test("the empty-target verdict is the final .config's when make rewrites it (syncconfig)", async (t) => {
+  await using tree = await makeFakeTree();
+  const base = (target: string) => ({
+    source: { kind: "target" as const, target },
+    fragments: [],
+    sets: [],
+    werror: "keep" as const,
+  });
+  const cases = [
+    // Off when make starts, on after its syncconfig: something was built.
+    ["allnoconfig", "CONFIG_FOO=y", "pass", null],
+    // On when make starts, off after it: nothing was built.
+    [
+      "allmodconfig",
+      "# CONFIG_FOO is not set",
+      "empty",
+      "drivers/foo/: nothing was built: CONFIG_FOO is not set",
+    ],
+  ] as const;
+  for (const [i, [start, appended, result, reason]] of cases.entries()) {
+    await t.step(
+      `${start} + "${appended}" during make: ${result}`,
+      async () => {
+        const plan = fakePlan(tree, ["drivers/foo/"], base(start));
+        plan.env = { FAKE_SYNCCONFIG: appended };
+        const outcome = await runBuild(plan, {
+          out: recordingOutput(),
+          signal: new AbortController().signal,
+          recordDir: `${tree.root}/sync${i}`,
+          baseEnv: BASE_ENV,
+        });
+        assertEquals(outcome.result, result);
+        assertEquals(outcome.reason, reason);
+      },
+    );
+  }
+});
+
 Deno.test("Ctrl-C during make ends its process group and records the build as interrupted", async () => {
   await using tree = await makeFakeTree();
   const rec = `${tree.root}/rec`;

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
 import { runBuild } from "../../src/build/run_build.ts";
-import { hostSection } from "../../src/build/_run_host.ts";
+import { hostSection, prefetchHostFacts } from "../../src/build/_run_host.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import { runProcess } from "../../src/proc/run_process.ts";
 import { formatRecordSummary } from "../../src/logs/logs_show.ts";
@@ -80,6 +80,32 @@ Deno.test("hostSection() adds rustc and bindgen for CONFIG_RUST=y and leaves dis
   });
   assert(h.tools.rustc !== undefined && h.tools.bindgen !== undefined);
   assertEquals(h.outDirBytes, null);
+});
+
+Deno.test("hostSection() narrows facts gathered while make ran to the final config's tools", async () => {
+  await using tree = await makeFakeTree();
+  const plan = { ...fakePlan(tree, []), mode: "make.cross" as const };
+  const prefetched = prefetchHostFacts("/usr/bin:/bin");
+  const section = (rust: boolean) =>
+    hostSection({
+      plan,
+      path: "/usr/bin:/bin",
+      finalConfig: {
+        text: () => Promise.resolve(rust ? "CONFIG_RUST=y\n" : ""),
+        get: (s) =>
+          Promise.resolve(rust && s === "CONFIG_RUST" ? "y" : undefined),
+      },
+      prefetched,
+    });
+  const [plain, rust] = await Promise.all([section(false), section(true)]);
+  assertEquals(plain.tools.rustc, undefined);
+  assertEquals(plain.tools.bindgen, undefined);
+  assert(plain.tools.make?.version, JSON.stringify(plain.tools));
+  assert(rust.tools.rustc !== undefined && rust.tools.bindgen !== undefined);
+  assertEquals(
+    Object.keys(rust.tools).filter((n) => !(n in plain.tools)).sort(),
+    ["bindgen", "rustc"],
+  );
 });
 
 Deno.test("a make.cross record measures the out dir's disk use only with KCROSS_DISK_USAGE=1", async () => {
