@@ -30,6 +30,12 @@ import {
 } from "./install_failures.ts";
 import { fetchSignature, verificationText } from "./verification.ts";
 import { cleanStaleStaging, stagingPath } from "./staging.ts";
+import {
+  isRealDir,
+  keepArchive,
+  keptArchivePath,
+  moveIntoPlace,
+} from "./into_place.ts";
 import { startVerifiedTar, type VerifiedTarSink } from "./verify_stream.ts";
 import type { FetchPlan, FetchSource } from "./types.ts";
 import { progressFor } from "./progress.ts";
@@ -142,7 +148,9 @@ export async function installToolchain(
         )
         : undefined;
       sigFile = signature;
-      const expected = await expectedDigest(plan, source, {
+      // The sums file (and its gpgv) while the archive downloads: its digest
+      // is needed only once the download is complete.
+      const expected = expectedDigest(plan, source, {
         ...options,
         ...(signature ? { signed: true } : {}),
       });
@@ -192,7 +200,7 @@ export async function installToolchain(
 async function downloadAndInstall(
   plan: FetchPlan,
   source: FetchSource,
-  expected: Expected,
+  expecting: Promise<Expected>,
   options: InstallOptions & {
     verifySignature?: { file: string; keyring: string };
   },
@@ -220,6 +228,17 @@ async function downloadAndInstall(
     tar = t;
     return { write: (chunk: Uint8Array) => t.writer.write(chunk) };
   };
+  // A sums file that cannot be had or checked stops the download at once:
+  // its error is the one reported, and nothing of the archive is kept.
+  const stop = new AbortController();
+  const digest = expecting.catch((error) => {
+    stop.abort(error);
+    throw error;
+  });
+  digest.catch(() => {});
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, stop.signal])
+    : stop.signal;
   options.out?.err(`Fetching ${source.url}`);
   const progress = progressFor(options.out, plan.archiveName);
   try {
@@ -227,10 +246,14 @@ async function downloadAndInstall(
     try {
       result = await streamDownload(source.url, plan.partFile, openSink, {
         ...options.download,
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal,
         onProgress: (r, t) => progress.update(r, t),
       });
     } catch (error) {
+      if (stop.signal.aborted) {
+        discardPart(plan.partFile);
+        await digest;
+      }
       if (!(error instanceof SinkError) || !tar) throw error;
       const t = await tar.done;
       throw tarError(plan, t.stderr, error);
@@ -239,6 +262,13 @@ async function downloadAndInstall(
     }
     await tar!.writer.close().catch(() => {});
     const t = await tar!.done;
+    let expected: Expected;
+    try {
+      expected = await digest;
+    } catch (error) {
+      discardPart(plan.partFile);
+      throw error;
+    }
     if (expected.sha256 && result.sha256 !== expected.sha256) {
       discardPart(plan.partFile);
       throw new IntegrityError(
@@ -328,59 +358,4 @@ async function downloadAndInstall(
     tar?.kill();
     await Deno.remove(staging, { recursive: true }).catch(() => {});
   }
-}
-
-/** Whether `<base>/<rel>` is a directory reached through no symlink. */
-function isRealDir(base: string, rel: string): boolean {
-  try {
-    const real = Deno.realPathSync(`${base}/${rel}`);
-    return real === `${Deno.realPathSync(base)}/${rel}` &&
-      Deno.lstatSync(real).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Renames the verified tree to its final place. Only something outside
- * kcross's lock (make.cross, a user) can have put a directory there since
- * the lock was taken: that is a one-line error, never a stack trace.
- *
- * @throws {InfraError}
- */
-function moveIntoPlace(top: string, plan: FetchPlan): void {
-  try {
-    Deno.renameSync(top, plan.finalDir);
-  } catch (error) {
-    throw new InfraError(
-      `Cannot move the verified ${plan.id} into "${plan.finalDir}": ${
-        error instanceof Error ? error.message.split("\n")[0] : String(error)
-      }; ${NOTHING}`,
-      {
-        cause: error,
-        hint:
-          "another program is writing to the install path; retry when it is done",
-      },
-    );
-  }
-}
-
-/** Where the verified archive of an install is kept. */
-export function keptArchivePath(plan: FetchPlan): string {
-  const downloads = plan.partFile.slice(0, plan.partFile.lastIndexOf("/"));
-  return `${
-    downloads.slice(0, downloads.lastIndexOf("/"))
-  }/archives/${plan.archiveName}`;
-}
-
-function keepArchive(plan: FetchPlan, archiveFile: string): void {
-  try {
-    Deno.mkdirSync(archiveFile.slice(0, archiveFile.lastIndexOf("/")), {
-      recursive: true,
-    });
-    Deno.renameSync(plan.partFile, archiveFile);
-  } catch {
-    // Only `cache verify` needs it; the install itself is complete.
-  }
-  discardPart(plan.partFile);
 }

@@ -273,9 +273,37 @@ for (const [what, faults, message, code] of FAILURES) {
       assertMatch((e as Error).message, message);
       assertEquals((e as Error).message.includes("\n"), false);
       assertEquals(installedAnything(cache), false);
+      // Nor a partial download kept for a resume (the sums file is checked
+      // while the archive downloads: a bad one stops it).
+      let parts: string[] = [];
+      try {
+        parts = [...Deno.readDirSync(`${cache}/downloads`)].map((d) => d.name)
+          .filter((n) => n.endsWith(".part"));
+      } catch { /* no downloads dir */ }
+      assertEquals(parts, []);
     });
   });
 }
+
+Deno.test("a bad sha256sums.asc signature found while the archive downloads stops it: that error, no partial download kept", async () => {
+  await withMirror({
+    toolchains: [{ version: "12.2.0", triple: "powerpc64-linux" }],
+    bytesPerSecond: 20_000,
+    faults: { badSumsSignature: true },
+  }, async (m, cache) => {
+    const e = await assertRejects(() =>
+      resolveToolchain(
+        { compiler: "gcc-12.2.0", triple: "powerpc64-linux" },
+        { cacheDir: cache, mirrors: [m.url] },
+      )
+    );
+    assertEquals(exitCodeOf(e), 3, String(e));
+    assertMatch(String(e), /Bad signature on checksum list .*sha256sums\.asc/);
+    assertEquals(installedAnything(cache), false);
+    const left = [...Deno.readDirSync(`${cache}/downloads`)].map((d) => d.name);
+    assertEquals(left.filter((n) => n.endsWith(".part")), []);
+  });
+});
 
 Deno.test("an unsigned mirror installs with allowUnverified and says so in the marker", async () => {
   await withMirror({
