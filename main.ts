@@ -6,16 +6,9 @@
  * @module
  */
 import { commands, findCommand } from "./src/cli/commands.ts";
-import type { CommandContext } from "./src/util/command.ts";
+import { dispatch, guarded } from "./src/cli/run_command.ts";
 import { type Output, terminalOutput } from "./src/util/output.ts";
-import {
-  asHostError,
-  asUserError,
-  ExitCode,
-  exitCodeOf,
-  KcrossError,
-  UserError,
-} from "./src/errors.ts";
+import { ExitCode } from "./src/errors.ts";
 import { VERSION } from "./src/version.ts";
 
 /** Top-level help text. */
@@ -53,12 +46,7 @@ export async function main(
   options: { out?: Output; cwd?: string; argv0?: string } = {},
 ): Promise<number> {
   const out = options.out ?? terminalOutput();
-  const controller = new AbortController();
-  const onSignal = () =>
-    controller.abort(new Deno.errors.Interrupted("interrupted"));
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
-  try {
+  return await guarded(out, async (signal) => {
     let name = args[0];
     let rest = args.slice(1);
     if (invokedAsMakeCross(options.argv0 ?? Deno.env.get("KCROSS_ARGV0"))) {
@@ -93,43 +81,10 @@ export async function main(
       args: rest,
       out,
       cwd: options.cwd ?? Deno.cwd(),
-      signal: controller.signal,
+      signal,
       dispatch,
     });
-  } catch (thrown) {
-    const error = asHostError(asUserError(thrown));
-    reportError(out, error);
-    return controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(error);
-  } finally {
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
-  }
-}
-
-/** Runs the subcommand `name` with `ctx` (a command running another one). */
-async function dispatch(name: string, ctx: CommandContext): Promise<number> {
-  const entry = findCommand(name);
-  if (!entry) throw new UserError(`Unknown command "${name}"`);
-  const command = await entry.load();
-  return await command.run({ ...ctx, dispatch });
-}
-
-function reportError(out: Output, error: unknown): void {
-  if (error instanceof KcrossError) {
-    out.err(`error: ${error.message}`);
-    if (error.hint) out.err(`hint: ${error.hint}`);
-    return;
-  }
-  if (error instanceof Deno.errors.Interrupted) {
-    out.err("error: Interrupted");
-    return;
-  }
-  const message = error instanceof Error
-    ? error.stack ?? error.message
-    : String(error);
-  out.err(`error: Unexpected failure: ${message}`);
-  out.err(
-    "hint: this is a kcross bug or an environment problem; please report it with the line above",
-  );
+  });
 }
 
 if (import.meta.main) {
