@@ -54,7 +54,10 @@ const IMPORT_RE =
  * The files that load modules lazily through `load("…")`, typed to their
  * own literals: the command registry and the make.cross entry's fallback.
  */
-const REGISTRIES = new Set(["src/cli/commands.ts", "src/cli/make_cross_fast.ts"]);
+const REGISTRIES = new Set([
+  "src/cli/commands.ts",
+  "src/cli/make_cross_fast.ts",
+]);
 const REGISTRY_RE = /\bload\s*\(\s*(["'])(\.{1,2}\/[^"']+)\1/g;
 const DYNAMIC_RE =
   /(?:\bawait\s+|\breturn\s+|[=(,:]\s*)import\s*\(\s*(?![\s"'])/g;

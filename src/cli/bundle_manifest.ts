@@ -5,10 +5,15 @@
  * it matches (else the sources themselves run); `deno task bundle` writes it
  * (tools/bundle.ts), and a test fails when the committed bundle is stale.
  *
+ * Reading and hashing the ~150 files costs ~20 ms, so a match is remembered
+ * in the cache dir with each file's identity (size, mtime, ctime, inode, as
+ * git's index does): while no file changed, the check is their `stat`s.
+ *
  * @module
  */
 import { concatBytes } from "../util/bytes.ts";
 import { sha256HexAsync } from "../util/digest.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 
 /** `make_cross.bundle.json`. */
 export interface BundleManifest {
@@ -44,18 +49,59 @@ export async function sourcesDigest(
   return await sha256HexAsync(concatBytes(parts));
 }
 
+/** One line per file: path, size, mtime, ctime, device, inode (null: one is missing). */
+function identities(root: URL, files: readonly string[]): string | null {
+  const lines = [root.href];
+  const dir = decodeURIComponent(root.pathname);
+  for (const f of files) {
+    try {
+      const s = Deno.statSync(dir + f);
+      lines.push(
+        `${f} ${s.size} ${s.mtime?.getTime()} ${s.ctime?.getTime()} ${s.dev} ${s.ino}`,
+      );
+    } catch {
+      return null;
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function readOrNull(path: string): string | null {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Why `manifest` does not describe the sources under `root`, or null when
  * it does.
+ *
+ * @param stampDir where a match is remembered (none: always read and hash)
  */
 export async function staleBecause(
   root: URL,
   manifest: BundleManifest,
+  stampDir?: string,
 ): Promise<string | null> {
   if (manifest.deno !== Deno.version.deno) {
     return `it was built with Deno ${manifest.deno}, this is ${Deno.version.deno}`;
   }
+  const stamp = stampDir
+    ? `${stampDir}/make-cross-bundle-${manifest.sha256.slice(0, 16)}.ok`
+    : null;
+  const ids = stamp ? identities(root, manifest.files) : null;
+  if (stamp && ids !== null && readOrNull(stamp) === ids) return null;
   const sha = await sourcesDigest(root, manifest.files);
   if (sha === null) return "a file it was built from is missing";
-  return sha === manifest.sha256 ? null : "the sources changed since";
+  if (sha !== manifest.sha256) return "the sources changed since";
+  if (stamp && ids !== null) {
+    // Best effort: without it the next start reads and hashes again.
+    try {
+      Deno.mkdirSync(stampDir!, { recursive: true });
+      await writeFileAtomic(stamp, ids);
+    } catch { /* unwritable cache */ }
+  }
+  return null;
 }

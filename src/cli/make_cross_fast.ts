@@ -11,9 +11,10 @@
  */
 import manifest from "./make_cross.bundle.json" with { type: "json" };
 import { staleBecause } from "./bundle_manifest.ts";
+import { cacheDir } from "../paths.ts";
 
 const root = new URL("../../", import.meta.url);
-const why = await staleBecause(root, manifest);
+const why = await staleBecause(root, manifest, cacheDir());
 const trace = Deno.env.get("KCROSS_ENTRY_TRACE") === "1";
 const say = (line: string) =>
   trace && Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));

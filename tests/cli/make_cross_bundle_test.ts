@@ -153,8 +153,14 @@ Deno.test("staleBecause(): another Deno, a missing file, changed bytes", async (
       (await staleBecause(root, { ...manifest, files: ["a.ts", "b.ts"] }))!,
       "missing",
     );
+    // A match is remembered by the files' identities; a change is still seen.
+    const stamps = `${dir}/stamps`;
+    assertEquals(await staleBecause(root, manifest, stamps), null);
+    assertEquals([...Deno.readDirSync(stamps)].length, 1);
+    assertEquals(await staleBecause(root, manifest, stamps), null);
     await Deno.writeTextFile(`${dir}/a.ts`, "export const a = 2;\n");
     assert((await staleBecause(root, manifest))?.includes("changed"));
+    assert((await staleBecause(root, manifest, stamps))?.includes("changed"));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
