@@ -218,7 +218,8 @@ export class BuildRun {
       return;
     }
     meta.config = configSection(plan, config);
-    await writeMetadata(this.dir, meta);
+    // Written while make starts; awaited before anything writes it again.
+    const written = writeMetadata(this.dir, meta);
     // Diagnostics are extracted as make's output arrives, so they are
     // ready when make ends instead of costing a second pass over the log.
     this.collector = new DiagnosticCollector({
@@ -235,16 +236,21 @@ export class BuildRun {
     // The host's tool versions do not change while make runs: gathered
     // alongside it, they cost the record nothing after make.
     this.hostFacts = prefetchHostFacts(made.env.PATH ?? "/usr/bin:/bin");
-    const done = await runMakeStep({
-      plan,
-      made,
-      recordDir: this.dir,
-      sink,
-      out: this.out,
-      signal: this.options.signal,
-      finalConfig: this.finalConfig,
-      ...(this.options.proc ? { proc: this.options.proc } : {}),
-    });
+    let done;
+    try {
+      done = await runMakeStep({
+        plan,
+        made,
+        recordDir: this.dir,
+        sink,
+        out: this.out,
+        signal: this.options.signal,
+        finalConfig: this.finalConfig,
+        ...(this.options.proc ? { proc: this.options.proc } : {}),
+      });
+    } finally {
+      await written;
+    }
     Object.assign(timings, done.timings);
     if (done.phases) meta.phases = done.phases;
     if (done.artifacts) meta.artifacts = done.artifacts;

@@ -4655,13 +4655,12 @@ function archInfo(name) {
 }
 function configEnabled(config, symbol) {
   const prefix = `${symbol}=`;
-  for (const line of config.split("\n")) {
-    if (line.startsWith(prefix)) {
-      const value = line.slice(prefix.length);
-      return value.length > 0 && value[0] !== "n";
-    }
-  }
-  return false;
+  let at = config.startsWith(prefix) ? 0 : config.indexOf(`
+${prefix}`) + 1;
+  if (at === 0 && !config.startsWith(prefix)) return false;
+  at += prefix.length;
+  const first = config[at];
+  return first !== void 0 && first !== "\n" && first !== "n";
 }
 function chooseTriple(arch, config) {
   const info = archInfo(arch);
@@ -11814,7 +11813,7 @@ var BuildRun = class _BuildRun {
       return;
     }
     meta.config = configSection(plan, config);
-    await writeMetadata(this.dir, meta);
+    const written = writeMetadata(this.dir, meta);
     this.collector = new DiagnosticCollector({
       srcTree: plan.srcTree,
       ...plan.outDir ? {
@@ -11824,18 +11823,23 @@ var BuildRun = class _BuildRun {
     const sink = openLogSink(`${this.dir}/build.log`, `${this.dir}/build.timed.log`, this.echo, this.collector);
     this.files.add("build.log").add("build.timed.log");
     this.hostFacts = prefetchHostFacts(made2.env.PATH ?? "/usr/bin:/bin");
-    const done = await runMakeStep({
-      plan,
-      made: made2,
-      recordDir: this.dir,
-      sink,
-      out: this.out,
-      signal: this.options.signal,
-      finalConfig: this.finalConfig,
-      ...this.options.proc ? {
-        proc: this.options.proc
-      } : {}
-    });
+    let done;
+    try {
+      done = await runMakeStep({
+        plan,
+        made: made2,
+        recordDir: this.dir,
+        sink,
+        out: this.out,
+        signal: this.options.signal,
+        finalConfig: this.finalConfig,
+        ...this.options.proc ? {
+          proc: this.options.proc
+        } : {}
+      });
+    } finally {
+      await written;
+    }
     Object.assign(timings, done.timings);
     if (done.phases) meta.phases = done.phases;
     if (done.artifacts) meta.artifacts = done.artifacts;

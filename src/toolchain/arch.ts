@@ -90,14 +90,14 @@ export function archInfo(name: string): ArchInfo {
  * ```
  */
 export function configEnabled(config: string, symbol: string): boolean {
+  // The first line that starts with `symbol=`, found without splitting the
+  // 15 000 lines of an allmodconfig (~10 ms cold on every make.cross).
   const prefix = `${symbol}=`;
-  for (const line of config.split("\n")) {
-    if (line.startsWith(prefix)) {
-      const value = line.slice(prefix.length);
-      return value.length > 0 && value[0] !== "n";
-    }
-  }
-  return false;
+  let at = config.startsWith(prefix) ? 0 : config.indexOf(`\n${prefix}`) + 1;
+  if (at === 0 && !config.startsWith(prefix)) return false;
+  at += prefix.length;
+  const first = config[at];
+  return first !== undefined && first !== "\n" && first !== "n";
 }
 
 /**

@@ -2,6 +2,7 @@ import { assertEquals, assertThrows } from "../_support/assert.ts";
 import {
   archInfo,
   chooseTriple,
+  configEnabled,
   supportedArches,
 } from "../../src/toolchain/arch.ts";
 import { UserError } from "../../src/errors.ts";
@@ -73,4 +74,38 @@ Deno.test("s390 clang builds use the s390x-linux triple", () => {
 Deno.test("an unknown arch is a UserError listing the supported ones", () => {
   const e = assertThrows(() => archInfo("vax"), UserError, '"vax"');
   assertEquals(e.hint?.includes("powerpc"), true);
+});
+
+Deno.test("configEnabled() answers as the line-by-line rule on every shape of line", () => {
+  const reference = (config: string, symbol: string) => {
+    for (const line of config.split("\n")) {
+      if (line.startsWith(`${symbol}=`)) {
+        const value = line.slice(symbol.length + 1);
+        return value.length > 0 && value[0] !== "n";
+      }
+    }
+    return false;
+  };
+  const lines = [
+    "CONFIG_PPC64=y",
+    "CONFIG_PPC64=n",
+    "CONFIG_PPC64=",
+    "CONFIG_PPC64=m",
+    "# CONFIG_PPC64 is not set",
+    "XCONFIG_PPC64=y",
+    "CONFIG_PPC64X=y",
+    "CONFIG_PPC64=\r",
+    "",
+  ];
+  const texts: string[] = [""];
+  for (const a of lines) {
+    for (const b of lines) texts.push(`${a}\n${b}`, `${a}\n${b}\n`, a);
+  }
+  for (const text of texts) {
+    assertEquals(
+      configEnabled(text, "CONFIG_PPC64"),
+      reference(text, "CONFIG_PPC64"),
+      JSON.stringify(text),
+    );
+  }
 });
