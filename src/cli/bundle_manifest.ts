@@ -1,9 +1,11 @@
 /**
- * What `make_cross.bundle.js` was built from: the Deno version, every local
+ * What the make.cross bundle was built from: the Deno version, every local
  * module and data file in its graph, and one sha256 over their contents.
  * `make_cross_fast.ts` recomputes it at start and runs the bundle only when
- * it matches (else the sources themselves run); `deno task bundle` writes it
- * (tools/bundle.ts), and a test fails when the committed bundle is stale.
+ * it matches (else the sources themselves run); tools/bundle.ts writes it.
+ * The bundle is a build product, not in git: its file name holds the digest
+ * (`make_cross.bundle.<digest>.js`), so a manifest never names a bundle of
+ * other sources, even while two rebuilds race.
  *
  * Reading and hashing the ~150 files costs ~20 ms, so a match is remembered
  * in the cache dir with each file's identity (size, mtime, ctime, inode, as
@@ -17,6 +19,8 @@ import { writeFileAtomic } from "../util/atomic_write.ts";
 
 /** `make_cross.bundle.json`. */
 export interface BundleManifest {
+  /** The bundle's file name, beside the manifest. */
+  bundle: string;
   /** `Deno.version.deno` of the bundler. */
   deno: string;
   /** Repository paths of the bundled modules and JSON files, sorted. */
