@@ -47,18 +47,18 @@ export async function treeGit(
 ): Promise<TreeGit> {
   // The top of a work tree always has .git; skip spawning git otherwise.
   if (!(await hasDotGit(srcTree))) return { commit: null, commitTime: null };
-  const top = await git(srcTree, ["rev-parse", "--show-toplevel"], via);
+  // Both at once: they come before make, and the second is only used when
+  // the first says srcTree is the top of the work tree.
+  const [top, show] = await Promise.all([
+    git(srcTree, ["rev-parse", "--show-toplevel"], via),
+    git(srcTree, ["show", "-s", "--format=%H%n%cI", "HEAD"], via),
+  ]);
   if (top === null) return { commit: null, commitTime: null };
   const [realTop, realTree] = await Promise.all([
     Deno.realPath(top.trim()).catch(() => top.trim()),
     Deno.realPath(srcTree).catch(() => srcTree),
   ]);
   if (realTop !== realTree) return { commit: null, commitTime: null };
-  const show = await git(
-    srcTree,
-    ["show", "-s", "--format=%H%n%cI", "HEAD"],
-    via,
-  );
   if (show === null) return { commit: null, commitTime: null };
   const [commit = "", time = ""] = show.trim().split("\n");
   return { commit: commit || null, commitTime: time || null };
