@@ -15,6 +15,7 @@
  */
 import {
   type BundleManifest,
+  readManifest,
   sourcesDigest,
   staleBecause,
 } from "../src/cli/bundle_manifest.ts";
@@ -111,10 +112,9 @@ async function build(): Promise<string> {
 }
 
 async function isFresh(): Promise<boolean> {
+  const m = readManifest(DIR);
+  if (!m) return false;
   try {
-    const m = JSON.parse(
-      await Deno.readTextFile(new URL(MANIFEST, DIR)),
-    ) as BundleManifest;
     await Deno.stat(new URL(m.bundle, DIR));
     return await staleBecause(ROOT, m) === null;
   } catch {

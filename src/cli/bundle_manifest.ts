@@ -53,6 +53,24 @@ export async function sourcesDigest(
   return await sha256HexAsync(concatBytes(parts));
 }
 
+/**
+ * The manifest in `dir`, or null when there is none or it does not name a
+ * bundle file of the expected form.
+ */
+export function readManifest(dir: URL): BundleManifest | null {
+  try {
+    const m = JSON.parse(
+      Deno.readTextFileSync(new URL("make_cross.bundle.json", dir)),
+    );
+    return typeof m?.bundle === "string" &&
+        /^make_cross\.bundle\.[0-9a-f]{16}\.js$/.test(m.bundle)
+      ? m
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /** One line per file: path, size, mtime, ctime, device, inode (null: one is missing). */
 function identities(root: URL, files: readonly string[]): string | null {
   const lines = [root.href];

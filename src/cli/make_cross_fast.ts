@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type BundleManifest, staleBecause } from "./bundle_manifest.ts";
+import { readManifest, staleBecause } from "./bundle_manifest.ts";
 import { cacheDir } from "../paths.ts";
 import { spawnDetached } from "../proc/detached.ts";
 
@@ -19,20 +19,6 @@ const root = new URL("../../", import.meta.url);
 const trace = Deno.env.get("KCROSS_ENTRY_TRACE") === "1";
 const say = (line: string) =>
   trace && Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
-
-function readManifest(): BundleManifest | null {
-  try {
-    const m = JSON.parse(
-      Deno.readTextFileSync(new URL("make_cross.bundle.json", here)),
-    );
-    return typeof m?.bundle === "string" &&
-        /^make_cross\.bundle\.[0-9a-f]{16}\.js$/.test(m.bundle)
-      ? m
-      : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Loads one of this folder's entries: the bundle the manifest names (its
@@ -45,7 +31,7 @@ const load = (spec: string): Promise<any> => import(spec);
 type Main = (args: string[]) => Promise<number>;
 
 async function bundled(): Promise<Main | string> {
-  const manifest = readManifest();
+  const manifest = readManifest(here);
   if (!manifest) return "none is built yet";
   const why = await staleBecause(root, manifest, cacheDir());
   if (why !== null) return why;
