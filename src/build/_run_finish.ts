@@ -44,12 +44,23 @@ export function configSection(
   };
 }
 
-/** The build dir's `.config` after make, read at most once. */
-export interface FinalConfig {
+/** Reading a `.config`: its text and single symbols. */
+export interface ConfigLookup {
   /** Its text, or null when there is none. */
   text(): Promise<string | null>;
   /** One symbol's value as `parseConfig` gives it (undefined: not mentioned). */
   get(symbol: string): Promise<ConfigValue | undefined>;
+}
+
+/** The build dir's `.config` after make, read at most once. */
+export interface FinalConfig extends ConfigLookup {
+  /** The sha256 of its text (null when there is none), worked out once. */
+  sha256(): Promise<string | null>;
+  /**
+   * A digest worked out earlier (while make ran) for `text`: used if the
+   * final text turns out to be the same.
+   */
+  know(text: string | null, sha256: Promise<string | null>): void;
 }
 
 /**
@@ -59,11 +70,25 @@ export interface FinalConfig {
  */
 export function finalConfigOf(objDir: string): FinalConfig {
   let text: Promise<string | null> | null = null;
+  let digest: Promise<string | null> | null = null;
+  let known: { text: string | null; sha256: Promise<string | null> } | null =
+    null;
   const read = () =>
     text ??= Deno.readTextFile(`${objDir}/.config`).catch(() => null);
   return {
     text: read,
     get: async (symbol) => configValue((await read()) ?? "", symbol),
+    sha256: () =>
+      digest ??= read().then((t) =>
+        known && known.text === t
+          ? known.sha256
+          : t === null
+          ? null
+          : sha256HexAsync(t)
+      ),
+    know: (t, sha256) => {
+      known = { text: t, sha256 };
+    },
   };
 }
 
@@ -112,7 +137,9 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   });
   const finalConfig = await final.text();
   if (finalConfig !== null && config && !config.failed) {
-    await Deno.writeTextFile(`${dir}/config`, finalConfig);
+    const digest = final.sha256();
+    // Synchronous: the async call's thread hop costs more than the write.
+    Deno.writeTextFileSync(`${dir}/config`, finalConfig);
     files.add("config");
     if (meta.toolchain) {
       const text = await final.get("CONFIG_CC_VERSION_TEXT");
@@ -120,7 +147,7 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
         ? text.replace(/^"(.*)"$/, "$1")
         : null;
     }
-    const sha256 = await sha256HexAsync(finalConfig);
+    const sha256 = (await digest) ?? "";
     await refreshConfigStamp(objDir, config.inputsDigest, {
       text: finalConfig,
       sha256,
@@ -152,7 +179,7 @@ export async function finishRecord(input: FinishInput): Promise<Diagnostic[]> {
   meta.reproduce = { steps, makeCross, cwd: plan.cwd, outDir: plan.outDir };
   meta.tree.dirty = await input.dirty;
   meta.host = await host;
-  await Deno.writeTextFile(
+  Deno.writeTextFileSync(
     `${dir}/reproducer.sh`,
     renderReproducer({
       id: meta.id,

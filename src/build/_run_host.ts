@@ -21,7 +21,7 @@ import {
 import { cacheDir } from "../paths.ts";
 import type { ReproducerTool } from "../record/reproducer.ts";
 import type { HostSection } from "../record/types.ts";
-import type { FinalConfig } from "./_run_finish.ts";
+import type { ConfigLookup } from "./_run_finish.ts";
 import type { BuildPlan } from "./types.ts";
 
 /** The tool-version cache (`<cache>/host-tools.json`). */
@@ -47,7 +47,7 @@ export interface HostSectionInput {
   plan: BuildPlan;
   /** The PATH make ran with (tools are looked up on it). */
   path: string;
-  finalConfig: FinalConfig;
+  finalConfig: ConfigLookup;
   /** Measure the out dir with `du` (default: not in make.cross mode). */
   diskUsage?: boolean;
   /** `prefetchHostFacts(path)`, started alongside make (default: gathered here). */

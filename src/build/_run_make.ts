@@ -13,7 +13,11 @@ import {
 import type { ArtifactRecord, PhaseRecord } from "../record/types.ts";
 import { goalless } from "./_run_config.ts";
 import { emptyTargetReason } from "./_run_empty.ts";
-import { type FinalConfig, finalConfigOf } from "./_run_finish.ts";
+import {
+  type ConfigLookup,
+  type FinalConfig,
+  finalConfigOf,
+} from "./_run_finish.ts";
 import type { LogSink } from "./_run_log.ts";
 import { runPhases } from "./_run_phases.ts";
 import type { PreparedMake } from "./_run_prepare.ts";
@@ -85,7 +89,7 @@ export async function runMakeStep(
     };
   }
   input.out.err(`kcross: ${shellLine(made.argv)}`);
-  const early = speculateEmpty(plan);
+  const early = speculate(plan);
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   let r;
@@ -102,6 +106,9 @@ export async function runMakeStep(
     timings.build = performance.now() - t0;
   }
   const checking = performance.now();
+  if (await early.text === await input.finalConfig.text()) {
+    input.finalConfig.know(await early.text, early.sha256);
+  }
   const { result, reason } = await classify(
     plan,
     r,
@@ -113,9 +120,10 @@ export async function runMakeStep(
   return { result, reason, exitCode: r.code, exitSignal: r.signal, timings };
 }
 
-/** The empty-target verdict on the `.config` make started with. */
+/** The empty-target verdict and the digest of the `.config` make started with. */
 interface EarlyVerdict {
   text: Promise<string | null>;
+  sha256: Promise<string | null>;
   /** Undefined when it could not be worked out (then it is, after make). */
   reason: Promise<string | null | undefined>;
 }
@@ -123,7 +131,7 @@ interface EarlyVerdict {
 /** The first directory goal that built nothing under `config`, or null. */
 async function emptyReason(
   plan: BuildPlan,
-  config: FinalConfig,
+  config: ConfigLookup,
 ): Promise<string | null> {
   for (const target of plan.targets) {
     const why = await emptyTargetReason(plan.srcTree, target, config);
@@ -133,18 +141,21 @@ async function emptyReason(
 }
 
 /**
- * Works out the empty-target verdict while make runs, on the `.config` it
- * starts with (make may rewrite it through syncconfig: the verdict stands
- * only if the final `.config` is the same text). Reading the parents'
- * Makefiles and the symbols costs ~10 ms that would otherwise come after
- * make, on every no-op rebuild.
+ * Works out the empty-target verdict and the `.config` digest while make
+ * runs, on the `.config` it starts with (make may rewrite it through
+ * syncconfig: both stand only if the final `.config` is the same text).
+ * Reading the parents' Makefiles and the symbols, and hashing, cost
+ * ~12 ms that would otherwise come after make, on every no-op rebuild.
  */
-function speculateEmpty(plan: BuildPlan): EarlyVerdict | null {
-  if (plan.allowEmpty || plan.targets.length === 0) return null;
+function speculate(plan: BuildPlan): EarlyVerdict {
   const config = finalConfigOf(plan.outDir ?? plan.srcTree);
+  const empty = !plan.allowEmpty && plan.targets.length > 0;
   return {
     text: config.text(),
-    reason: emptyReason(plan, config).catch(() => undefined),
+    sha256: config.sha256().catch(() => null),
+    reason: empty
+      ? emptyReason(plan, config).catch(() => undefined)
+      : Promise.resolve(undefined),
   };
 }
 
@@ -171,9 +182,8 @@ async function classify(
   if (plan.allowEmpty || plan.targets.length === 0) {
     return { result: "pass", reason: null };
   }
-  let why = early && await early.text === await finalConfig.text()
-    ? await early.reason
-    : undefined;
+  const same = early !== null && await early.text === await finalConfig.text();
+  let why = same ? await early.reason : undefined;
   if (why === undefined) why = await emptyReason(plan, finalConfig);
   return why
     ? { result: "empty", reason: why }

@@ -16,7 +16,7 @@ import {
 import type { ArtifactRecord, PhaseRecord } from "../record/types.ts";
 import { ArtifactError, collectArtifacts } from "./_run_artifacts.ts";
 import { emptyTargetReason } from "./_run_empty.ts";
-import type { FinalConfig } from "./_run_finish.ts";
+import type { ConfigLookup } from "./_run_finish.ts";
 import type { LogSink } from "./_run_log.ts";
 import type { PreparedMake } from "./_run_prepare.ts";
 import { KBUILD_PHASE } from "./targets.ts";
@@ -32,7 +32,7 @@ export interface PhasesInput {
   sink: LogSink;
   out: Output;
   signal: AbortSignal;
-  finalConfig: FinalConfig;
+  finalConfig: ConfigLookup;
   /** How make starts (default `realProcessRunner`). */
   proc?: ProcessRunner;
 }
@@ -194,7 +194,7 @@ function isOn(v: string | null | undefined): boolean {
 async function emptyReason(
   plan: BuildPlan,
   goals: string[],
-  finalConfig: FinalConfig,
+  finalConfig: ConfigLookup,
 ): Promise<string | null> {
   for (const goal of goals) {
     const why = await emptyTargetReason(plan.srcTree, goal, finalConfig);

@@ -51,6 +51,13 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  // A small file is written with the synchronous calls: Deno's first async
+  // writeFile costs ~5 ms and each later one a thread hop (~1 ms), while
+  // writing a record's few KB blocks for ~0.2 ms (measured on the
+  // make.cross no-op, where two metadata writes were 10 of its ms).
+  if (data.length <= SYNC_WRITE_MAX) {
+    return writeFileAtomicSync(path, data, options);
+  }
   const tmp = tempNameFor(path);
   const fileOptions = options.mode === undefined ? {} : { mode: options.mode };
   try {
@@ -64,19 +71,21 @@ export async function writeFileAtomic(
   }
 }
 
+/** Up to this many characters (or bytes) `writeFileAtomic` writes synchronously. */
+const SYNC_WRITE_MAX = 1 << 20;
+
 /** The synchronous `writeFileAtomic`, for code that cannot await. */
 export function writeFileAtomicSync(
   path: string,
-  data: string,
+  data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): void {
   const tmp = tempNameFor(path);
+  const fileOptions = options.mode === undefined ? {} : { mode: options.mode };
   try {
-    Deno.writeTextFileSync(
-      tmp,
-      data,
-      options.mode === undefined ? {} : { mode: options.mode },
-    );
+    if (typeof data === "string") {
+      Deno.writeTextFileSync(tmp, data, fileOptions);
+    } else Deno.writeFileSync(tmp, data, fileOptions);
     Deno.renameSync(tmp, path);
   } catch (error) {
     try {

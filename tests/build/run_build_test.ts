@@ -9,6 +9,7 @@ import { recordingOutput } from "../../src/util/output.ts";
 import type { RecordMetadata } from "../../src/record/types.ts";
 import { fakePlan, makeFakeTree } from "./_run_fake_tree.ts";
 import { scopedEnv } from "../_support/env.ts";
+import { sha256Hex } from "../../src/util/digest.ts";
 import { waitGone } from "../_support/procs.ts";
 
 const BASE_ENV = {
@@ -154,7 +155,7 @@ Deno.test("a directory target whose Kconfig symbol is off is an empty build, unl
   });
 });
 
-Deno.test("the empty-target verdict is the final .config's when make rewrites it (syncconfig)", async (t) => {
+Deno.test("the empty-target verdict and the config digest are the final .config's when make rewrites it (syncconfig)", async (t) => {
   await using tree = await makeFakeTree();
   const base = (target: string) => ({
     source: { kind: "target" as const, target },
@@ -169,6 +170,13 @@ Deno.test("the empty-target verdict is the final .config's when make rewrites it
     [
       "allmodconfig",
       "# CONFIG_FOO is not set",
+      "empty",
+      "drivers/foo/: nothing was built: CONFIG_FOO is not set",
+    ],
+    // Not rewritten: the digest worked out while make ran is the one kept.
+    [
+      "allnoconfig",
+      "",
       "empty",
       "drivers/foo/: nothing was built: CONFIG_FOO is not set",
     ],
@@ -187,6 +195,14 @@ Deno.test("the empty-target verdict is the final .config's when make rewrites it
         });
         assertEquals(outcome.result, result);
         assertEquals(outcome.reason, reason);
+        const meta = readMeta(`${tree.root}/sync${i}`);
+        const final = Deno.readTextFileSync(`${plan.outDir}/.config`);
+        assertEquals(final.includes(appended), true);
+        assertEquals(
+          Deno.readTextFileSync(`${tree.root}/sync${i}/config`),
+          final,
+        );
+        assertEquals(meta.config?.sha256, sha256Hex(final));
       },
     );
   }

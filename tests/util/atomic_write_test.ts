@@ -19,18 +19,23 @@ Deno.test("writeFileAtomic(): concurrent writers of one file never share a temp 
   }
 });
 
-Deno.test("writeFileAtomic(): a failed rename leaves the old file and no temp file", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.mkdir(`${dir}/target`);
-    await Deno.writeTextFile(`${dir}/target/keep`, "");
-    await assertRejects(() => writeFileAtomic(`${dir}/target`, "new"));
-    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
-    assertEquals(names, ["target"]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+for (const [size, how] of [[3, "synchronous"], [(1 << 20) + 1, "async"]]) {
+  Deno.test(`writeFileAtomic(): a failed rename leaves the old file and no temp file (${how} path)`, async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.mkdir(`${dir}/target`);
+      await Deno.writeTextFile(`${dir}/target/keep`, "");
+      const data = "n".repeat(size as number);
+      await assertRejects(() => writeFileAtomic(`${dir}/target`, data));
+      const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+      assertEquals(names, ["target"]);
+      await writeFileAtomic(`${dir}/big`, new TextEncoder().encode(data));
+      assertEquals((await Deno.stat(`${dir}/big`)).size, size);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
 
 Deno.test("writeJsonAtomic() and writeFileAtomicSync() write whole files with a mode", async () => {
   const dir = await Deno.makeTempDir();
