@@ -24,6 +24,9 @@ export interface KcrossErrorOptions {
 
 /** Base class: an error kcross expected and can explain. */
 export class KcrossError extends Error {
+  // Spelled out, not `new.target.name`: the make.cross bundle is minified,
+  // which renames classes.
+  override name = "KcrossError";
   /** Exit code `main.ts` uses for this error. */
   readonly exitCode: number = ExitCode.infra;
   /** Optional hint printed after the message. */
@@ -38,7 +41,6 @@ export class KcrossError extends Error {
       message,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
-    this.name = new.target.name;
     this.hint = options.hint;
   }
 }
@@ -54,16 +56,19 @@ export class KcrossError extends Error {
  * ```
  */
 export class UserError extends KcrossError {
+  override name = "UserError";
   override readonly exitCode: number = ExitCode.user;
 }
 
 /** The environment failed: download, checksum, disk, server. Exits 3. */
 export class InfraError extends KcrossError {
+  override name = "InfraError";
   override readonly exitCode: number = ExitCode.infra;
 }
 
 /** The user pressed Ctrl-C or the process got SIGTERM. Exits 130. */
 export class InterruptedError extends KcrossError {
+  override name = "InterruptedError";
   override readonly exitCode: number = ExitCode.interrupted;
 }
 

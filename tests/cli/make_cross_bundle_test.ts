@@ -114,6 +114,28 @@ Deno.test("the launcher runs the bundle for make.cross, and it plans what the so
   };
   assertEquals(plan(bundled.stdout), plan(source.stdout));
   assertEquals(plan(bundled.stdout).arch, "arm64");
+  // The bundle is minified: its errors are still the sources' errors.
+  const bad = ["--kcross-dry-run", "--kcross-bogus", "O=build_dir"];
+  const bundledBad = await run([`${ROOT}/kcross`, "make.cross", ...bad], {
+    cwd: k.src,
+    env,
+  });
+  const sourceBad = await run([
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--quiet",
+    "--config",
+    `${ROOT}/deno.json`,
+    `${ROOT}/main.ts`,
+    "make.cross",
+    ...bad,
+  ], { cwd: k.src, env });
+  assertEquals(bundledBad.code, 2, bundledBad.stderr);
+  const errors = (text: string) =>
+    text.split("\n").filter((l) => !l.startsWith("kcross: make.cross from"));
+  assertEquals(errors(bundledBad.stderr), errors(sourceBad.stderr));
+  assertEquals(sourceBad.code, 2);
 });
 
 Deno.test("a bundle the sources no longer match is not run: the sources are, and the bundle is rebuilt in the background", async () => {
