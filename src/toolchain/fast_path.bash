@@ -1,12 +1,12 @@
-# kcross `toolchain path <compiler> <arch>` fast path, sourced by the kcross
-# launcher before it starts Deno (Deno alone takes ~110-140 ms to start).
+# kcross `toolchain path <compiler> <arch>` fast path, run by the kcross
+# launcher before it starts Deno (Deno alone takes ~70-140 ms to start).
 # It answers only from the index that src/toolchain/path_index.ts writes
 # (exact x.y.z versions that resolved exactly, with no extra options) and only
-# if the indexed compiler is still executable; otherwise it returns and the
-# launcher runs the full command, which also refreshes the index. An answer
+# if the indexed compiler is still executable; otherwise it exits 1, silent,
+# and the launcher runs the full command, which also refreshes the index. An answer
 # stamps the install's marker as a full resolve does (`cache gc` ranks by its
 # mtime), so a toolchain used only this way does not age out.
-# Usage (launcher): [[ ${1-} == toolchain && ${2-} == path && $# == 4 ]] && source …/fast_path.bash "$3" "$4"
+# Usage (launcher): bash …/fast_path.bash COMPILER ARCH && exit 0
 kcross_fast_path() {
 	local compiler=$1 arch=$2 dir index key line answer check marker
 	[[ $compiler =~ ^(gcc|clang|llvm)-[0-9]+\.[0-9]+\.[0-9]+$ ]] || return 1
@@ -26,5 +26,4 @@ kcross_fast_path() {
 	done <"$index"
 	return 1
 }
-if kcross_fast_path "$@"; then exit 0; fi
-unset -f kcross_fast_path
+kcross_fast_path "$@"

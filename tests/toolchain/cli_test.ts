@@ -62,7 +62,7 @@ async function fastPath(
   arch: string,
 ): Promise<string> {
   const r = await new Deno.Command("bash", {
-    args: ["-c", `source "$0" "$1" "$2"; echo MISS`, FAST_PATH, compiler, arch],
+    args: ["-c", `bash "$0" "$1" "$2" || echo MISS`, FAST_PATH, compiler, arch],
     env: { KCROSS_CACHE_DIR: cache },
     stdout: "piped",
   }).output();
