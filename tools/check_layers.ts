@@ -55,6 +55,7 @@ const IMPORT_RE =
  * own literals: the command registry and the make.cross entry's fallback.
  */
 const REGISTRIES = new Set([
+  "src/cli/bundle_manifest.ts",
   "src/cli/commands.ts",
   "src/cli/make_cross_fast.ts",
 ]);

@@ -13,9 +13,23 @@
  *
  * @module
  */
-import { concatBytes } from "../util/bytes.ts";
-import { sha256HexAsync } from "../util/digest.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
+
+/**
+ * The helpers only a rehash needs, loaded when one is: this file is on the
+ * make.cross start, where every module loaded costs ~1 ms. Not literal
+ * `import()`s, which Deno would load at start anyway; check_layers reads
+ * these `load("…")` calls as imports.
+ */
+const load = (
+  spec: "../util/bytes.ts" | "../util/digest.ts" | "../util/atomic_write.ts",
+): Promise<unknown> => import(spec);
+const slow = async () => ({
+  ...(await load("../util/bytes.ts") as typeof import("../util/bytes.ts")),
+  ...(await load("../util/digest.ts") as typeof import("../util/digest.ts")),
+  ...(await load(
+    "../util/atomic_write.ts",
+  ) as typeof import("../util/atomic_write.ts")),
+});
 
 /** `make_cross.bundle.json`. */
 export interface BundleManifest {
@@ -50,6 +64,7 @@ export async function sourcesDigest(
     }
     parts.push(enc.encode(`${f}\n${bytes.length}\n`), bytes);
   }
+  const { concatBytes, sha256HexAsync } = await slow();
   return await sha256HexAsync(concatBytes(parts));
 }
 
@@ -122,7 +137,7 @@ export async function staleBecause(
     // Best effort: without it the next start reads and hashes again.
     try {
       Deno.mkdirSync(stampDir!, { recursive: true });
-      await writeFileAtomic(stamp, ids);
+      await (await slow()).writeFileAtomic(stamp, ids);
     } catch { /* unwritable cache */ }
   }
   return null;

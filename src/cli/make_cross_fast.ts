@@ -12,7 +12,6 @@
  */
 import { readManifest, staleBecause } from "./bundle_manifest.ts";
 import { cacheDir } from "../paths.ts";
-import { spawnDetached } from "../proc/detached.ts";
 
 const here = new URL(".", import.meta.url);
 const root = new URL("../../", import.meta.url);
@@ -21,9 +20,10 @@ const say = (line: string) =>
   trace && Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 
 /**
- * Loads one of this folder's entries: the bundle the manifest names (its
- * name checked above), or the sources'. Not a literal `import()`: Deno
- * would walk the sources' ~150 modules at start even when the bundle runs.
+ * Loads one of this folder's entries (the bundle the manifest names, its
+ * name checked above, or the sources'), or the detached spawn a stale
+ * bundle needs. Not literal `import()`s: Deno would walk the sources' ~150
+ * modules at start even when the bundle runs (and each module costs ~1 ms).
  */
 // deno-lint-ignore no-explicit-any
 const load = (spec: string): Promise<any> => import(spec);
@@ -50,6 +50,7 @@ if (typeof found === "function") {
 } else {
   say(`kcross: make.cross from the sources (the bundle: ${found})`);
   if (Deno.env.get("KCROSS_NO_BUNDLE_REBUILD") !== "1") {
+    const { spawnDetached } = await load("../proc/detached.ts");
     spawnDetached([
       Deno.execPath(),
       "run",
