@@ -21,6 +21,7 @@ import type { FactsCache } from "./facts_cache.ts";
 import type { ProbeRunner } from "./kcflags.ts";
 import { type DropInOptions, parseMakeCrossArgs } from "./makecross_args.ts";
 import type { BuildPlan } from "./types.ts";
+import { parseCompiler } from "../toolchain/mod.ts";
 
 /** Inputs of `planMakeCross`. */
 export interface MakeCrossInput {
@@ -96,6 +97,9 @@ export async function planMakeCross(
       `COMPILER taken from GCC_VERSION (old robot mails): "${compiler}"`,
     );
   }
+  // A misspelt COMPILER is exit 2 before anything, in a dry run too (which
+  // otherwise never resolves the toolchain).
+  parseCompiler(compiler);
   const installPath = env.COMPILER_INSTALL_PATH || undefined;
   if (!installPath) {
     notes.push(

@@ -614,6 +614,24 @@ Deno.test("planMakeCross() in a dry run leaves a missing toolchain unresolved in
   assert(plan.notes.some((n) => n.includes("not installed")));
 });
 
+Deno.test("planMakeCross() refuses a misspelt COMPILER, in a dry run too", async () => {
+  await using k = await makeFakeKernel({
+    configs: { build_dir: "CONFIG_ARM64=y\n" },
+  });
+  for (const compiler of ["gcc-x.y", "gcc-12;rm -rf ~", "banana"]) {
+    const e = await assertRejects(
+      () =>
+        planMakeCross(input(
+          k.src,
+          ["--kcross-dry-run", "O=build_dir", "ARCH=arm64"],
+          { COMPILER: compiler },
+        )),
+      UserError,
+    );
+    assertStringIncludes(e.message, `Unknown compiler "${compiler}"`);
+  }
+});
+
 Deno.test("planMakeCross() knows no arch aliases, like make.cross (ARCH=x86 asks for x86-linux)", async () => {
   await using k = await makeFakeKernel({
     configs: { build_dir: "CONFIG_64BIT=y\n" },
