@@ -15,6 +15,8 @@ import { sha256Hex, withFileLock } from "../util/mod.ts";
 import {
   addWorktree,
   checkoutWorktree,
+  cleanIgnored,
+  inTreeBuildFiles,
   removeWorktree,
   worktreeHead,
 } from "./worktree.ts";
@@ -180,6 +182,19 @@ export async function acquireWorktree(
     const src = `${poolDir}/${name}/src`;
     if (how === "moved" && (await worktreeHead(src, via)) === null) {
       how = "created";
+    }
+    // A make run inside a slot (not with O=) leaves files that make kbuild
+    // refuse every later O= build of it: kcross's own tree, so they go,
+    // unless another live lease is using the slot.
+    const polluted = how === "created" ? [] : inTreeBuildFiles(src);
+    if (polluted.length && (state.slots[name]?.users.length ?? 0) === 0) {
+      progress(
+        `${src} has in-tree build files (${
+          polluted.join(", ")
+        }: make was run inside it); git clean -fdX`,
+      );
+      await cleanIgnored(src, via);
+      if (inTreeBuildFiles(src).length) how = "created";
     }
     if (how === "created") {
       await removeWorktree(repo, src, via);

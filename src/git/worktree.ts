@@ -94,3 +94,41 @@ export async function worktreeHead(
   });
   return r.success ? r.stdout.trim() : null;
 }
+
+/**
+ * The in-tree build files in the kernel tree at `dir` that make kbuild
+ * refuse every `O=` build of it ("The source tree is not clean, please run
+ * 'make mrproper'"): a `.config`, `include/config/`, or an arch's generated
+ * headers. Someone ran make inside the tree; empty when it is clean.
+ */
+export function inTreeBuildFiles(dir: string): string[] {
+  const found: string[] = [];
+  const is = (rel: string, dirWanted: boolean) => {
+    try {
+      const s = Deno.lstatSync(`${dir}/${rel}`);
+      return dirWanted ? s.isDirectory : s.isFile;
+    } catch {
+      return false;
+    }
+  };
+  if (is(".config", false)) found.push(".config");
+  if (is("include/config", true)) found.push("include/config/");
+  try {
+    for (const e of Deno.readDirSync(`${dir}/arch`)) {
+      const rel = `arch/${e.name}/include/generated`;
+      if (e.isDirectory && is(rel, true)) found.push(`${rel}/`);
+    }
+  } catch { /* not a kernel tree */ }
+  return found;
+}
+
+/**
+ * Removes what git ignores from the worktree at `dir` (`git clean -fdX`:
+ * build outputs only; tracked and untracked-but-not-ignored files stay).
+ */
+export async function cleanIgnored(
+  dir: string,
+  via: GitVia = {},
+): Promise<void> {
+  await git([...NO_HOOKS, "clean", "-fdXq"], { ...via, cwd: dir });
+}

@@ -40,6 +40,8 @@ export async function makeRepo(
   await sh(dir, "init", "-q", "-b", "main");
   await Deno.writeTextFile(`${dir}/a.txt`, "one\n");
   for (const [f, text] of Object.entries(files)) {
+    const parent = f.includes("/") ? f.slice(0, f.lastIndexOf("/")) : "";
+    if (parent) await Deno.mkdir(`${dir}/${parent}`, { recursive: true });
     await Deno.writeTextFile(`${dir}/${f}`, text);
   }
   await sh(dir, "add", "a.txt", ...Object.keys(files));

@@ -8,6 +8,7 @@ import {
   worktreeHead,
 } from "../../src/git/mod.ts";
 import { UserError } from "../../src/errors.ts";
+import { inTreeBuildFiles } from "../../src/git/worktree.ts";
 import { assert, assertEquals, assertRejects } from "../_support/assert.ts";
 import { makeRepo, sh, snapshot } from "./_repo.ts";
 
@@ -61,6 +62,42 @@ Deno.test("acquireWorktree() reuses the slot already at the commit and keeps bus
   assertEquals(d.how, "created");
   assertEquals(await worktreeHead(d.dir), one);
   await d.release();
+  await removePool(repo, { root });
+});
+
+Deno.test("acquireWorktree() cleans a slot someone ran make inside (kbuild would refuse every O= build of it)", async () => {
+  await using t = await tmp();
+  const repo = `${t}/repo`;
+  const { one } = await makeRepo(repo, {
+    ".gitignore": ".config\ninclude/config/\narch/*/include/generated/\n",
+    "arch/powerpc/Kconfig": "",
+  });
+  const root = `${t}/pool`;
+  const a = await acquireWorktree(repo, one, { root });
+  await a.release();
+  // What an in-tree `make ARCH=powerpc allmodconfig` leaves.
+  await Deno.writeTextFile(`${a.dir}/.config`, "CONFIG_X=y\n");
+  await Deno.mkdir(`${a.dir}/include/config`, { recursive: true });
+  await Deno.mkdir(`${a.dir}/arch/powerpc/include/generated`, {
+    recursive: true,
+  });
+  await Deno.writeTextFile(`${a.dir}/mine.txt`, "not ignored\n");
+  const said: string[] = [];
+  const b = await acquireWorktree(repo, one, {
+    root,
+    progress: (l) => said.push(l),
+  });
+  assertEquals(b.dir, a.dir);
+  assertEquals(inTreeBuildFiles(b.dir), []);
+  assert(
+    said.some((l) =>
+      l.includes(".config, include/config/, arch/powerpc/include/generated/")
+    ),
+    said.join("\n"),
+  );
+  // Only what git ignores goes.
+  assertEquals(await Deno.readTextFile(`${b.dir}/mine.txt`), "not ignored\n");
+  await b.release();
   await removePool(repo, { root });
 });
 
