@@ -12,6 +12,7 @@ import { ensureKernelSource } from "../tests/_support/kernel.ts";
 import { recordingOutput } from "../src/util/output.ts";
 import { runMatrix } from "../src/matrix/run_matrix.ts";
 import { createCellRunner } from "../src/matrix/run_cell.ts";
+import { buildContext } from "../src/build/mod.ts";
 
 const src = await ensureKernelSource();
 const root = await Deno.makeTempDir({ prefix: "kcross-bench-ccache-" });
@@ -44,7 +45,7 @@ async function once(label: string) {
     cwd: src,
     out: recordingOutput(),
     signal: new AbortController().signal,
-    runner: createCellRunner(),
+    runner: createCellRunner(buildContext().builder),
     jobs: 1,
     makeJobs: 2,
     cores: 2,

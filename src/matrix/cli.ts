@@ -14,6 +14,7 @@ import {
   jobsOf,
 } from "../util/flags.ts";
 import type { Command, CommandContext } from "../util/command.ts";
+import { type BuildContext, buildContext } from "../build/mod.ts";
 import { UserError } from "../errors.ts";
 import { resolveTree } from "./_git.ts";
 import { diffRuns, isRegression, renderDiff } from "./diff.ts";
@@ -23,7 +24,8 @@ import { githubMatrix } from "./export_github.ts";
 import { loadMatrix } from "./load_matrix.ts";
 import { DEFAULT_QUEUE_NAME } from "./queue.ts";
 import { findRunDir } from "./run_store.ts";
-import { loadCellRunner, withToolchainPolicy } from "./runner.ts";
+import { createCellRunner } from "./run_cell.ts";
+import { type CellRunner, withToolchainPolicy } from "./runner.ts";
 import type { RunSummary } from "./summary.ts";
 import { shellLine } from "../util/shell_quote.ts";
 
@@ -162,7 +164,19 @@ async function planCmd(ctx: CommandContext, args: string[]): Promise<number> {
   return 0;
 }
 
-async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
+/** The one cell runner, on the context's builder, with the toolchain policy. */
+function cellRunner(context: BuildContext, p: AnyParsed): CellRunner {
+  return withToolchainPolicy(createCellRunner(context.builder), {
+    allowDistro: flag(p, "allow-distro"),
+    offline: flag(p, "offline"),
+  });
+}
+
+async function runCmd(
+  ctx: CommandContext,
+  args: string[],
+  context: BuildContext,
+): Promise<number> {
   const p = parseArgs(args, {
     ...commonSpecs("cells", "jobs"),
     "make-jobs": DEPRECATED.makeJobs.spec,
@@ -184,16 +198,12 @@ async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
   }
   const { runMatrix } = await import("./run_matrix.ts");
   const budget = cellBudget(p, ctx.out.err);
-  const runner = withToolchainPolicy(await loadCellRunner(), {
-    allowDistro: flag(p, "allow-distro"),
-    offline: flag(p, "offline"),
-  });
   const result = await runMatrix({
     file,
     cwd: ctx.cwd,
     out: ctx.out,
     signal: ctx.signal,
-    runner,
+    runner: cellRunner(context, p),
     jobs: budget.cells,
     makeJobs: budget.makeJobs,
     oversubscribe: flag(p, "oversubscribe"),
@@ -217,7 +227,11 @@ async function runCmd(ctx: CommandContext, args: string[]): Promise<number> {
   return result.exitCode;
 }
 
-async function workerCmd(ctx: CommandContext, args: string[]): Promise<number> {
+async function workerCmd(
+  ctx: CommandContext,
+  args: string[],
+  context: BuildContext,
+): Promise<number> {
   const p = parseArgs(args, {
     queue: { type: "string" },
     ...commonSpecs("cells"),
@@ -241,10 +255,7 @@ async function workerCmd(ctx: CommandContext, args: string[]): Promise<number> {
       Deno.env.get("KCROSS_MATRIX_QUEUE_NAME") ?? DEFAULT_QUEUE_NAME,
     concurrency: cellsOf(p) ?? 1,
     makeJobs: jobsOf(p),
-    runner: withToolchainPolicy(await loadCellRunner(), {
-      allowDistro: flag(p, "allow-distro"),
-      offline: flag(p, "offline"),
-    }),
+    runner: cellRunner(context, p),
     out: ctx.out,
     signal: ctx.signal,
   });
@@ -308,7 +319,11 @@ async function exportCmd(ctx: CommandContext, args: string[]): Promise<number> {
 
 const SUBCOMMANDS: Record<
   string,
-  (ctx: CommandContext, args: string[]) => Promise<number>
+  (
+    ctx: CommandContext,
+    args: string[],
+    context: BuildContext,
+  ) => Promise<number>
 > = {
   plan: planCmd,
   run: runCmd,
@@ -317,26 +332,43 @@ const SUBCOMMANDS: Record<
   export: exportCmd,
 };
 
+/**
+ * The `matrix` command on `context`: `run` and `worker` build every cell
+ * through `createCellRunner(context.builder)` (tests pass a context whose
+ * toolchain resolver is a stand-in).
+ *
+ * @param context where builds come from (`buildContext()`)
+ * @returns the command
+ */
+export function matrixCommandWith(context: BuildContext): Command {
+  return {
+    name: "matrix",
+    usage: USAGE,
+    run: (ctx) => runSubcommand(ctx, context),
+  };
+}
+
+function runSubcommand(
+  ctx: CommandContext,
+  context: BuildContext,
+): Promise<number> {
+  const [sub, ...rest] = ctx.args;
+  const fn = sub === undefined ? undefined : SUBCOMMANDS[sub];
+  if (!fn) {
+    return Promise.reject(
+      new UserError(
+        sub === undefined
+          ? "Missing matrix subcommand"
+          : `Unknown matrix subcommand "${sub}"`,
+        {
+          hint:
+            "one of: plan, run, worker, diff, export (kcross matrix --help)",
+        },
+      ),
+    );
+  }
+  return fn(ctx, rest, context);
+}
+
 /** Subcommands this area provides. */
-export const matrixCommands: Command[] = [{
-  name: "matrix",
-  usage: USAGE,
-  run(ctx) {
-    const [sub, ...rest] = ctx.args;
-    const fn = sub === undefined ? undefined : SUBCOMMANDS[sub];
-    if (!fn) {
-      return Promise.reject(
-        new UserError(
-          sub === undefined
-            ? "Missing matrix subcommand"
-            : `Unknown matrix subcommand "${sub}"`,
-          {
-            hint:
-              "one of: plan, run, worker, diff, export (kcross matrix --help)",
-          },
-        ),
-      );
-    }
-    return fn(ctx, rest);
-  },
-}];
+export const matrixCommands: Command[] = [matrixCommandWith(buildContext())];

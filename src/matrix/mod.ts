@@ -26,9 +26,9 @@ export {
   type CellContext,
   type CellRunner,
   executeCell,
-  injectCellRunner,
-  loadCellRunner,
+  withToolchainPolicy,
 } from "./runner.ts";
+export { createCellRunner } from "./run_cell.ts";
 export {
   cellBuildDir,
   keyedSerializer,

@@ -10,7 +10,6 @@ import {
   type Builder,
   type BuildOutcome,
   type BuildRequest,
-  nativeBuilder,
   type NativeInput,
   toNativeInput,
 } from "../build/mod.ts";
@@ -101,13 +100,16 @@ function mapResult(result: BuildOutcome["result"]): CellResult {
 }
 
 /**
- * The real cell runner. Planning (which resolves and, when needed, fetches
- * the toolchain) is serialized per compiler and arch, so parallel cells
- * fetch a toolchain once; the builds themselves run in parallel.
+ * The cell runner: every matrix cell (local, on a worker, a series' or
+ * verify's cells) builds through `builder`, the one of the caller's
+ * `BuildContext`. Planning (which resolves and, when needed, fetches the
+ * toolchain) is serialized per compiler and arch, so parallel cells fetch
+ * a toolchain once; the builds themselves run in parallel.
+ *
+ * @param builder the context's builder (`buildContext().builder`)
+ * @returns the runner
  */
-export function createCellRunner(
-  builder: Builder = nativeBuilder,
-): CellRunner {
+export function createCellRunner(builder: Builder): CellRunner {
   return {
     async run(cell, ctx): Promise<CellOutcome> {
       const out = cellOutput(ctx);

@@ -1,8 +1,9 @@
 /**
- * The cell-runner seam: everything in the matrix area runs cells through this
- * interface, so the scheduler, the queue worker and the summaries are tested
- * with a fake runner, and the real one (`run_cell.ts`) is the only place that
- * knows the build engine.
+ * How the matrix scheduler sees a cell build: the `CellRunner` interface
+ * (the local scheduler, the queue worker, series and verify cells run cells
+ * through it), the retry rules of `executeCell`, and the outcome counts.
+ * There is one runner, `createCellRunner(builder)` in `run_cell.ts`, on the
+ * builder of the caller's `BuildContext`.
  *
  * @module
  */
@@ -36,29 +37,6 @@ export interface CellContext {
 /** Runs one cell; returns an outcome (`infra` for environment failures). */
 export interface CellRunner {
   run(cell: Cell, ctx: CellContext): Promise<CellOutcome>;
-}
-
-let injected: (() => CellRunner | Promise<CellRunner>) | null = null;
-
-/**
- * Replaces the real cell runner for this process. Only an entry point calls
- * it, before `main()`: tests and benches run `tests/_support/kcross_fake_cells.ts`,
- * which injects the fake-tree runner and then runs kcross as usual.
- */
-export function injectCellRunner(
-  factory: () => CellRunner | Promise<CellRunner>,
-): void {
-  injected = factory;
-}
-
-/**
- * The runner for this process: the injected one (`injectCellRunner`), else
- * the real build engine adapter (`run_cell.ts`, loaded when first needed).
- */
-export async function loadCellRunner(): Promise<CellRunner> {
-  if (injected) return await injected();
-  const { createCellRunner } = await import("./run_cell.ts");
-  return createCellRunner();
 }
 
 /**

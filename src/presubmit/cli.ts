@@ -4,7 +4,10 @@
  * @module
  */
 import type { Command } from "../util/command.ts";
+import { buildContext } from "../build/mod.ts";
 import { presubmitCommandWith } from "./presubmit_command.ts";
 
 /** Subcommands this area provides. */
-export const presubmitCommands: Command[] = [presubmitCommandWith()];
+export const presubmitCommands: Command[] = [
+  presubmitCommandWith(buildContext()),
+];

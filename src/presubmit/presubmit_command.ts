@@ -13,11 +13,9 @@ import {
 } from "../util/flags.ts";
 import type { Command } from "../util/command.ts";
 import { UserError } from "../errors.ts";
-import {
-  type CellRunner,
-  loadCellRunner,
-  withToolchainPolicy,
-} from "../matrix/runner.ts";
+import type { BuildContext } from "../build/mod.ts";
+import { createCellRunner } from "../matrix/run_cell.ts";
+import { type CellRunner, withToolchainPolicy } from "../matrix/runner.ts";
 import { answerLine, formatResult } from "./render.ts";
 import { DEFAULT_PROFILE, runPresubmit } from "./run_presubmit.ts";
 import { summaryPaths } from "./write_summaries.ts";
@@ -87,13 +85,14 @@ reported, 2 usage, 3 some cell could not be checked (not run,
 infrastructure) and nothing new was found in the others, 130 interrupted.`;
 
 /**
- * The `presubmit` command on `runner` (tests pass a fake cell runner).
+ * The `presubmit` command on `context`: its cells build through the matrix
+ * area's `createCellRunner(context.builder)` (tests pass a context with a
+ * fake make and toolchain resolver).
  *
- * @param runner where cells are built (default: the matrix area's)
+ * @param context where builds come from (`buildContext()`)
+ * @returns the command
  */
-export function presubmitCommandWith(
-  runner: () => Promise<CellRunner> = () => loadCellRunner(),
-): Command {
+export function presubmitCommandWith(context: BuildContext): Command {
   return {
     name: "presubmit",
     usage: USAGE,
@@ -132,10 +131,13 @@ export function presubmitCommandWith(
         tree: str(p, "tree"),
         out: ctx.out,
         signal: ctx.signal,
-        runner: queue ? idleRunner : withToolchainPolicy(await runner(), {
-          allowDistro: false, // travels in each cell's inputs (workers too)
-          offline: flag(p, "offline"),
-        }),
+        runner: queue ? idleRunner : withToolchainPolicy(
+          createCellRunner(context.builder),
+          {
+            allowDistro: false, // travels in each cell's inputs (workers too)
+            offline: flag(p, "offline"),
+          },
+        ),
         ccache,
         queue,
         queueName: str(p, "queue-name"),

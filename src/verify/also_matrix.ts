@@ -16,11 +16,7 @@ import { cacheDir } from "../paths.ts";
 import { cellsOfMatrixFile } from "../matrix/matrix_file_cells.ts";
 import { cellBuildDir, planBudget, runCellsLocally } from "../matrix/local.ts";
 import type { ProgressSink } from "../matrix/progress.ts";
-import {
-  type CellRunner,
-  loadCellRunner,
-  withToolchainPolicy,
-} from "../matrix/runner.ts";
+import { type CellRunner, withToolchainPolicy } from "../matrix/runner.ts";
 import type { Cell, CellRecord } from "../matrix/types.ts";
 import { forgetObjects } from "../repro/build_repro.ts";
 import { judgeFix } from "./judge_fix.ts";
@@ -63,8 +59,8 @@ export interface VerifyOnMatrixOptions {
   trustMakeLine?: boolean;
   /** Worktree pool root (default `stateDir()/worktrees`). */
   poolRoot?: string;
-  /** The cell runner (default: the matrix area's `loadCellRunner()`). */
-  runner?: CellRunner;
+  /** The cell runner: `createCellRunner(context.builder)` of the verify context. */
+  runner: CellRunner;
 }
 
 /**
@@ -165,13 +161,10 @@ export async function verifyOnMatrix(
     options.repo,
     options.trustMakeLine ? { trustMakeLine: true } : {},
   );
-  const runner = withToolchainPolicy(
-    options.runner ?? await loadCellRunner(),
-    {
-      allowDistro: options.allowDistro ?? false,
-      offline: options.offline ?? false,
-    },
-  );
+  const runner = withToolchainPolicy(options.runner, {
+    allowDistro: options.allowDistro ?? false,
+    offline: options.offline ?? false,
+  });
   const budget = planBudget({
     cells: cells.length,
     cores: navigator.hardwareConcurrency || 1,

@@ -21,6 +21,7 @@ import {
 } from "../repro/prepare_repro.ts";
 import type { ReproPlan } from "../repro/types.ts";
 import { type AlsoCell, verifyOnMatrix } from "./also_matrix.ts";
+import { createCellRunner } from "../matrix/run_cell.ts";
 import { findBaseline } from "./find_baseline.ts";
 import { judgeFix } from "./judge_fix.ts";
 import { rebuiltInRecord } from "./rebuilt_objects.ts";
@@ -196,6 +197,7 @@ export async function runVerify(
       reported: plan.reported,
       recompile: reportedObjects,
       proc: options.context.proc,
+      runner: createCellRunner(options.context.builder),
       out: options.out,
       signal: options.signal,
       ...(options.jobs ? { jobs: options.jobs } : {}),

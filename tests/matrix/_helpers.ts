@@ -1,5 +1,8 @@
 /** Shared fixtures for the matrix tests. */
-import { createFakeMatrixTree } from "../_support/fake_matrix_tree.ts";
+import {
+  createFakeMatrixTree,
+  installMarkerGcc,
+} from "../_support/fake_matrix_tree.ts";
 import {
   type RecordingOutput,
   recordingOutput,
@@ -16,9 +19,10 @@ W = "1"
 `;
 
 /**
- * Creates a temp dir holding a fake kernel tree at `<root>/linux` and
- * {@link MINIMAL} written as `m.toml` in `matrixIn` (the tree or the root).
- * Disposing it removes the temp dir.
+ * Creates a temp dir holding a fake kernel tree at `<root>/linux`, the
+ * marker gcc in `<root>/0day` (a COMPILER_INSTALL_PATH for kcross
+ * subprocesses) and {@link MINIMAL} written as `m.toml` in `matrixIn` (the
+ * tree or the root). Disposing it removes the temp dir.
  */
 export async function setupFakeMatrix(
   prefix: string,
@@ -28,6 +32,7 @@ export async function setupFakeMatrix(
   const tree = `${root}/linux`;
   await Deno.mkdir(tree);
   const commit = await createFakeMatrixTree(tree);
+  await installMarkerGcc(`${root}/0day`);
   await Deno.writeTextFile(
     `${matrixIn === "tree" ? tree : root}/m.toml`,
     MINIMAL,
@@ -44,45 +49,41 @@ const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 /**
  * The arguments to the deno executable for a `kcross matrix worker`
- * subprocess taking cells from the queue at `queueUrl`, then `extra`.
+ * subprocess (`main.ts`, as the launcher runs it) taking cells from the
+ * queue at `queueUrl`, then `extra`.
  */
 export function matrixWorkerArgs(
   queueUrl: string,
   ...extra: string[]
 ): string[] {
-  return workerArgs(`${REPO}/main.ts`, queueUrl, extra);
-}
-
-/**
- * The same for a worker whose cells build the fake kernel tree
- * (`tests/_support/kcross_fake_cells.ts` injects that runner).
- */
-export function fakeMatrixWorkerArgs(
-  queueUrl: string,
-  ...extra: string[]
-): string[] {
-  return workerArgs(
-    `${REPO}/tests/_support/kcross_fake_cells.ts`,
-    queueUrl,
-    extra,
-  );
-}
-
-function workerArgs(
-  entry: string,
-  queueUrl: string,
-  extra: string[],
-): string[] {
   return [
     "run",
     "-A",
-    entry,
+    `${REPO}/main.ts`,
     "matrix",
     "worker",
     "--queue",
     queueUrl,
     ...extra,
   ];
+}
+
+/**
+ * The environment of a kcross subprocess that builds the fake tree: its
+ * own state and cache dirs under `dir`, the marker gcc's
+ * COMPILER_INSTALL_PATH `cip` (see `installMarkerGcc`), never a download.
+ */
+export function fakeTreeEnv(
+  dir: string,
+  cip: string,
+): Record<string, string> {
+  return {
+    KCROSS_STATE_DIR: `${dir}/state`,
+    KCROSS_CACHE_DIR: `${dir}/cache`,
+    COMPILER_INSTALL_PATH: cip,
+    KCROSS_OFFLINE: "1",
+    NO_COLOR: "1",
+  };
 }
 
 /**
@@ -162,7 +163,11 @@ export function watchedOutput(): RecordingOutput & { lines: Lines } {
   };
 }
 
-/** A `kcross matrix worker` subprocess whose stderr lines are collected. */
+/**
+ * A `kcross matrix worker` subprocess (the real builder) whose stderr lines
+ * are collected. Its cells build the fake tree with the marker gcc in
+ * `<root>/0day` (`installMarkerGcc`), its state in `<root>/<name>/`.
+ */
 export class WorkerProc {
   readonly lines = new Lines();
   readonly child: Deno.ChildProcess;
@@ -175,14 +180,12 @@ export class WorkerProc {
     concurrency = 1,
   ) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: fakeMatrixWorkerArgs(queueUrl, "--cells", String(concurrency)),
+      args: matrixWorkerArgs(queueUrl, "--cells", String(concurrency)),
       env: {
-        KCROSS_STATE_DIR: `${root}/${name}/state`,
-        KCROSS_CACHE_DIR: `${root}/${name}/cache`,
+        ...fakeTreeEnv(`${root}/${name}`, `${root}/0day`),
         KCROSS_MATRIX_LOCK_MS: "4000",
         KCROSS_MATRIX_STALLED_MS: "1000",
         KCROSS_MATRIX_QUEUE_NAME: queueName,
-        NO_COLOR: "1",
       },
       stdout: "null",
       stderr: "piped",

@@ -4,24 +4,23 @@ import {
   assertStringIncludes,
 } from "../_support/assert.ts";
 import { commitFakeChange } from "../_support/fake_matrix_tree.ts";
-import { MINIMAL, setupFakeMatrix } from "./_helpers.ts";
+import { fakeTreeEnv, MINIMAL, setupFakeMatrix } from "./_helpers.ts";
 
 const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 function setup() {
   return setupFakeMatrix("kcross-matrix-cli-", "tree");
 }
 
-/** Runs kcross in a subprocess: its own environment (state dirs, fake runner). */
+/**
+ * Runs kcross (`main.ts`) in a subprocess: its own state dirs, the marker
+ * gcc of the fake tree as its COMPILER_INSTALL_PATH.
+ */
 async function kcross(cwd: string, ...args: string[]) {
   const root = cwd.slice(0, cwd.lastIndexOf("/"));
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${REPO}/tests/_support/kcross_fake_cells.ts`, ...args],
+    args: ["run", "-A", `${REPO}/main.ts`, ...args],
     cwd,
-    env: {
-      KCROSS_STATE_DIR: `${root}/state`,
-      KCROSS_CACHE_DIR: `${root}/cache`,
-      NO_COLOR: "1",
-    },
+    env: fakeTreeEnv(root, `${root}/0day`),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -1,10 +1,14 @@
 /**
  * Distributed matrix runs: a real redis-server on loopback, worker
- * subprocesses (`deno run -A main.ts matrix worker`), the submitter in this
- * process, cells over a fake kernel tree.
+ * subprocesses (`deno run -A main.ts matrix worker`, the real builder), the
+ * submitter in this process, cells over a fake kernel tree built with the
+ * marker gcc (tests/_support/fake_matrix_tree.ts) as COMPILER_INSTALL_PATH.
  */
 import { assert, assertEquals } from "../_support/assert.ts";
-import { createFakeMatrixTree } from "../_support/fake_matrix_tree.ts";
+import {
+  createFakeMatrixTree,
+  installMarkerGcc,
+} from "../_support/fake_matrix_tree.ts";
 import { startRedis } from "../_support/redis.ts";
 import { recordingOutput } from "../../src/util/output.ts";
 import {
@@ -40,6 +44,7 @@ Deno.test({
     const tree = `${root}/linux`;
     await Deno.mkdir(tree);
     const commit = await createFakeMatrixTree(tree);
+    await installMarkerGcc(`${root}/0day`);
     const workers = [
       new WorkerProc("w1", root, redis.url, QUEUE),
       new WorkerProc("w2", root, redis.url, QUEUE),
@@ -91,7 +96,10 @@ Deno.test({
               c.record.log!.startsWith(`${root}/w`),
               `log stays on the worker: ${c.record.log}`,
             );
-            assert(c.reproducer.includes("ARCH="), "reproducer pushed back");
+            assert(
+              c.reproducer.startsWith("kcross build --arch "),
+              `reproducer pushed back: ${c.reproducer}`,
+            );
           }
           assert(
             r.summary.cells[2]!.diagnostics.some((d) =>

@@ -11,6 +11,7 @@ import { startCpuLoad } from "../_support/cpu_load.ts";
 import {
   commitFakeChange,
   createFakeMatrixTree,
+  installMarkerGcc,
 } from "../_support/fake_matrix_tree.ts";
 import { startRedis } from "../_support/redis.ts";
 import { runMatrix } from "../../src/matrix/run_matrix.ts";
@@ -58,6 +59,7 @@ Deno.test({
     await createFakeMatrixTree(tree, {
       "drivers/slow/slow.c": "// kcross-fake: sleep * * 1\n",
     });
+    await installMarkerGcc(`${root}/0day`);
     await Deno.writeTextFile(`${root}/m.toml`, MATRIX);
     // 3 slots for 4 cells.
     const workers = [

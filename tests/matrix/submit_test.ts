@@ -5,7 +5,11 @@
  */
 import { Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
 import { assert, assertEquals } from "../_support/assert.ts";
-import { createFakeMatrixTree } from "../_support/fake_matrix_tree.ts";
+import {
+  createFakeMatrixTree,
+  markerContext,
+} from "../_support/fake_matrix_tree.ts";
+import { scopedEnv } from "../_support/env.ts";
 import { startRedis } from "../_support/redis.ts";
 import { submitAndWait } from "../../src/matrix/submit.ts";
 import { runWorker } from "../../src/matrix/worker.ts";
@@ -16,7 +20,7 @@ import {
   redisClient,
 } from "../../src/matrix/queue.ts";
 import type { ProgressSink } from "../../src/matrix/progress.ts";
-import type { CellRunner } from "../../src/matrix/runner.ts";
+import { createCellRunner } from "../../src/matrix/run_cell.ts";
 import type { Cell, CellRecord } from "../../src/matrix/types.ts";
 import { watchedOutput } from "./_helpers.ts";
 
@@ -229,25 +233,28 @@ Deno.test({
   async fn() {
     await using redis = await startRedis();
     const root = await Deno.makeTempDir({ prefix: "kcross-worker-join-" });
+    await using _env = await scopedEnv({
+      KCROSS_STATE_DIR: `${root}/records`,
+      KCROSS_CACHE_DIR: `${root}/cache`,
+      COMPILER_INSTALL_PATH: undefined,
+    });
     const queueName = `worker-join-${Deno.pid}`;
     const tree = `${root}/linux`;
     await Deno.mkdir(tree);
-    const commit = await createFakeMatrixTree(tree);
-    const c = cell(0);
-    let builds = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => release = r);
-    let building!: () => void;
-    const started = new Promise<void>((r) => building = r);
-    const runner: CellRunner = {
-      async run() {
-        builds++;
-        building();
-        await gate;
-        const rec = passed(c);
-        return rec.outcome;
-      },
+    // The cell's compiler waits for the gate file: the build is held
+    // while Redis loses the job and the job comes again.
+    const gate = `${root}/gate`;
+    const commit = await createFakeMatrixTree(tree, {
+      "drivers/gate/gate.c": `// kcross-fake: wait * * ${gate}\n`,
+    });
+    const c: Cell = {
+      ...cell(0),
+      key: "x86_64/defconfig/gcc-12.2.0",
+      axes: { arch: "x86_64" },
+      inputs: { ...cell(0).inputs, arch: "x86_64", targets: ["drivers/gate/"] },
     };
+    const release = () => Deno.writeTextFile(gate, "");
+    const runner = createCellRunner(markerContext(root).builder);
     const out = watchedOutput();
     const stop = new AbortController();
     const connection = redisClient(parseRedisUrl(redis.url));
@@ -278,7 +285,7 @@ Deno.test({
     try {
       await out.lines.waitFor(/^worker /);
       await queue.add("cell", job, { jobId: c.digest });
-      await started;
+      await out.lines.waitFor(/^start /);
       // Redis loses everything (a restart without persistence); the
       // submitter enqueues the cell again.
       await connection.flushall();
@@ -291,14 +298,18 @@ Deno.test({
           );
         }),
       ]);
-      release();
+      await release();
       const rv = await (await queue.getJob(c.digest))!.waitUntilFinished(
         events,
       ) as CellJobResult;
       assertEquals([rv.digest, rv.result], [c.digest, "pass"]);
-      assertEquals(builds, 1, "built once");
+      assertEquals(
+        out.stderr.filter((l) => l.startsWith("start ")).length,
+        1,
+        "built once",
+      );
     } finally {
-      release();
+      await release();
       stop.abort();
       await worker;
       await events.close();

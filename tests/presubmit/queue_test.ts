@@ -1,13 +1,15 @@
 /**
  * `kcross presubmit --queue`: every commit's cells through BullMQ on a real
- * redis-server, built by a `kcross matrix worker` subprocess on the fake
- * kernel tree (tests/_support/fake_matrix_tree.ts), judged as a local run.
+ * redis-server, built by a `kcross matrix worker` subprocess (main.ts, the
+ * real builder) on the fake kernel tree with the marker gcc
+ * (tests/_support/fake_matrix_tree.ts), judged as a local run.
  */
 import { assertEquals, assertStringIncludes } from "../_support/assert.ts";
 import {
   commitFakeChange,
   createFakeMatrixTree,
   FAKE_SOURCES,
+  installMarkerGcc,
 } from "../_support/fake_matrix_tree.ts";
 import { startRedis } from "../_support/redis.ts";
 import { WorkerProc } from "../matrix/_helpers.ts";
@@ -26,7 +28,7 @@ W = "1"
 [[include]]
 arch = "powerpc"
 config = "allmodconfig"
-compiler = "broken-gcc"
+compiler = "gcc-13.2.0"
 targets = "drivers/vfio/"
 `;
 
@@ -41,6 +43,7 @@ Deno.test({
     const tree = `${root}/linux`;
     await Deno.mkdir(tree);
     const base = await createFakeMatrixTree(tree);
+    await installMarkerGcc(`${root}/0day`);
     const worker = new WorkerProc("w1", root, redis.url, QUEUE);
     try {
       await commitFakeChange(
@@ -76,7 +79,8 @@ Deno.test({
         ["powerpc/allmodconfig/gcc-12.2.0", "reported"],
         // arm64 allmodconfig fails at the base already: nothing new
         ["arm64/allmodconfig/gcc-12.2.0", "clean"],
-        ["powerpc/allmodconfig/broken-gcc", "not-run"],
+        // not installed on the worker, which never downloads (KCROSS_OFFLINE)
+        ["powerpc/allmodconfig/gcc-13.2.0", "not-run"],
       ]);
       const ppc = result.cells[0]!;
       assertEquals(ppc.reports.map((r) => r.commit.index), [2]);
@@ -88,7 +92,10 @@ Deno.test({
         "fail",
         "fail",
       ]);
-      assertStringIncludes(result.cells[2]!.reason ?? "", "cannot be fetched");
+      assertStringIncludes(
+        result.cells[2]!.reason ?? "",
+        "is not installed and kcross is offline",
+      );
       assertEquals(ppc.steps.every((s) => s?.ranOn !== "local"), true);
       assertEquals(result.exitCode, 1);
     } finally {

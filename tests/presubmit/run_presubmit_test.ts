@@ -1,8 +1,9 @@
 /**
- * `runPresubmit()` and the command on a small git repository with a fake
- * cell runner: which builds happen where (one pooled worktree moved from
- * commit to commit, one build dir per cell), what is judged new, the
- * summaries, the progress and the answer.
+ * `runPresubmit()` on a small git repository with a fake cell runner: which
+ * builds happen where (one pooled worktree moved from commit to commit, one
+ * build dir per cell), what is judged new, the summaries, the progress and
+ * the answer; and the command on a `BuildContext` (the real cell runner and
+ * builder over a fake make).
  */
 import {
   assert,
@@ -21,6 +22,8 @@ import { runPresubmit } from "../../src/presubmit/run_presubmit.ts";
 import { presubmitCommandWith } from "../../src/presubmit/presubmit_command.ts";
 import type { PresubmitResult } from "../../src/presubmit/types.ts";
 import { scopedEnv } from "../_support/env.ts";
+import { fakeMake, shimToolchain } from "../_support/fake_make.ts";
+import { type BuildContext, buildContext } from "../../src/build/mod.ts";
 
 const PROFILE = `name = "test-profile"
 [make]
@@ -81,6 +84,43 @@ function fakeRunner(calls: Call[]): CellRunner {
       };
     },
   };
+}
+
+/**
+ * The command's context: the real builder over a fake make whose builds
+ * print the `<arch>: <diagnostic>` lines of the tree's diag.txt for their
+ * ARCH; gcc-99 cannot be had, gcc-12.2.0 is a stand-in of the same version.
+ */
+async function diagContext(dir: string): Promise<BuildContext> {
+  const toolchain = await shimToolchain(`${dir}/0day`);
+  const make = fakeMake({
+    build: async (call) => {
+      const arch = call.argv.find((w) => w.startsWith("ARCH="))?.slice(5);
+      const text = await Deno.readTextFile(`${call.cwd}/diag.txt`);
+      const lines = text.split("\n")
+        .filter((l) => l.startsWith(`${arch}: `))
+        .map((l) => l.slice(l.indexOf(": ") + 2));
+      return { lines, code: lines.some((l) => l.includes(" error: ")) ? 2 : 0 };
+    },
+  });
+  return buildContext({
+    proc: make.proc,
+    resolveToolchain: (req) =>
+      req.compiler === "gcc-99"
+        ? Promise.reject(
+          new InfraError(
+            `Cannot get gcc 99 for "${req.triple}": no such release`,
+          ),
+        )
+        : Promise.resolve({
+          ...toolchain,
+          id: "gcc-12.2.0-system",
+          requested: req.compiler,
+          version: "12.2.0",
+          exact: false,
+          triple: req.triple,
+        }),
+  });
 }
 
 const SERIES = [
@@ -313,7 +353,7 @@ Deno.test("kcross presubmit prints the cells, the robot-style report and the ans
     KCROSS_STATE_DIR: `${r.dir}/state`,
     KCROSS_CACHE_DIR: `${r.dir}/cache`,
   };
-  const command = presubmitCommandWith(() => Promise.resolve(fakeRunner([])));
+  const command = presubmitCommandWith(await diagContext(r.dir));
   const runCli = async (args: string[]) => {
     const out = recordingOutput();
     await using _env = await scopedEnv(env);
