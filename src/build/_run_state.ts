@@ -67,6 +67,8 @@ export class BuildRun {
   private collector: DiagnosticCollector | null = null;
   private hostFacts: Promise<HostFacts> | null = null;
   private readonly files = new Set(["metadata.json"]);
+  /** The record dir was made by this run (else a `--record-dir` of the user's). */
+  private createdDir = true;
 
   private constructor(
     public plan: BuildPlan,
@@ -104,7 +106,7 @@ export class BuildRun {
     const started = performance.now();
     const baseEnv = options.baseEnv ?? Deno.env.toObject();
     checkTargetTools(plan.phases ?? [], baseEnv.PATH ?? "");
-    const { id, dir } = await createRecordDir(options.recordDir);
+    const { id, dir, created } = await createRecordDir(options.recordDir);
     const via = viaOf(options);
     const git = await treeGit(plan.srcTree, via);
     const dirty = treeDirty(plan.srcTree, via);
@@ -149,6 +151,7 @@ export class BuildRun {
       ccacheDir,
       dirty,
     });
+    run.createdDir = created;
     await writeMetadata(dir, meta);
     meta.timings.record = performance.now() - started;
     return run;
@@ -279,7 +282,11 @@ export class BuildRun {
     } catch (error) {
       this.closeConfigLog();
       if (error instanceof UserError) {
-        await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+        // Only a directory this run made: a --record-dir that was there
+        // before may be the tree, "." or $HOME.
+        if (this.createdDir) {
+          await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+        }
         throw error;
       }
       if (error instanceof InterruptedError || this.options.signal.aborted) {

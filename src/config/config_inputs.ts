@@ -34,6 +34,11 @@ export interface ConfigInputsContext {
   fragmentCache?: string;
   /** Milliseconds for a fragment download's answer and each chunk. */
   fetchTimeoutMs?: number;
+  /**
+   * Config and fragment URLs may reach loopback and private addresses
+   * (default: `KCROSS_ALLOW_PRIVATE_URLS=1` in the environment).
+   */
+  allowPrivateUrls?: boolean;
 }
 
 /** The config inputs as recorded (plain data, no file contents). */
@@ -147,6 +152,9 @@ export async function resolveInputs(
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.fetchTimeoutMs ? { timeoutMs: ctx.fetchTimeoutMs } : {}),
+      ...(ctx.allowPrivateUrls === undefined
+        ? {}
+        : { allowPrivateUrls: ctx.allowPrivateUrls }),
       ...(plan.trustValues ? { trustValues: true } : {}),
     });
     if (f) fragments.push(f);

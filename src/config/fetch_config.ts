@@ -2,14 +2,23 @@
  * Downloads a `.config` from a URL (the robot's `…/config` links), plain or
  * gzip-compressed, time-limited and size-capped, redirects followed only
  * within http/https and never from https down to http: a URL comes from a
- * report, and a report is hostile input.
+ * report, and a report is hostile input. Every URL here comes from input
+ * (a report, a mail, a matrix file, a record, a command line), so no hop
+ * may reach this machine or a private network unless the user allows it
+ * (`KCROSS_ALLOW_PRIVATE_URLS=1`); the whole download has a deadline, so
+ * a server that drips bytes cannot hold kcross forever.
  *
  * @module
  */
-import { InfraError, InterruptedError } from "../errors.ts";
+import { InfraError, InterruptedError, UserError } from "../errors.ts";
+import type { EnvReader } from "../paths.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import { concatBytes } from "../util/bytes.ts";
+import {
+  privateHostReason,
+  type ResolveHost,
+} from "../util/private_address.ts";
 
 /**
  * The most a config may weigh, downloaded or decompressed (the 16 MB input
@@ -19,6 +28,15 @@ export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Default time for the server to answer, and for each chunk of the body. */
 export const CONFIG_TIMEOUT_MS = 30_000;
+
+/** Least time a whole download may take, however slowly it flows. */
+export const CONFIG_DEADLINE_MS = 300_000;
+
+/** The variable that lets config URLs reach private addresses. */
+export const ALLOW_PRIVATE_ENV = "KCROSS_ALLOW_PRIVATE_URLS";
+
+const PRIVATE_HINT =
+  `a config URL from a report, a matrix file or a record may not reach this machine or a private network; save the file and pass --config FILE, or set ${ALLOW_PRIVATE_ENV}=1 if you serve configs there yourself`;
 
 /** Options for `fetchConfig`. */
 export interface FetchConfigOptions {
@@ -31,6 +49,20 @@ export interface FetchConfigOptions {
   maxBytes?: number;
   /** What is fetched, for messages (default `config`). */
   what?: string;
+  /**
+   * Milliseconds for the whole download (default the larger of
+   * {@link CONFIG_DEADLINE_MS} and four times `timeoutMs`).
+   */
+  deadlineMs?: number;
+  /**
+   * Let the URL and its redirects reach loopback and private addresses
+   * (default: `KCROSS_ALLOW_PRIVATE_URLS=1` in the environment).
+   */
+  allowPrivate?: boolean;
+  /** Environment reader (default `Deno.env.get`). */
+  env?: EnvReader;
+  /** How host names are resolved for the address check (default DNS). */
+  resolveHost?: ResolveHost;
 }
 
 /** Why a network error happened, in a few words (`connection refused`…). */
@@ -54,8 +86,10 @@ function reasonOf(error: unknown): string {
  * Fetches `url` and returns the `.config` text, gunzipped when the body is
  * gzip data (by its magic bytes, whatever the name says).
  *
+ * @throws {UserError} `url` itself reaches this machine or a private network
  * @throws {InfraError} a network error or refused connection, an HTTP error
- *   status, a timeout, a body or decompressed text over the cap, corrupt gzip
+ *   status, a timeout or the deadline, a body or decompressed text over the
+ *   cap, corrupt gzip, a redirect to a private address
  * @throws {InterruptedError} when `signal` is aborted
  */
 export async function fetchConfig(
@@ -63,15 +97,46 @@ export async function fetchConfig(
   options: FetchConfigOptions = {},
 ): Promise<string> {
   const doFetch = options.fetch ?? fetch;
+  const env = options.env ?? ((n: string) => Deno.env.get(n));
   const timeoutMs = options.timeoutMs ??
-    fetchTimeoutMs((n) => Deno.env.get(n), CONFIG_TIMEOUT_MS);
+    fetchTimeoutMs(env, CONFIG_TIMEOUT_MS);
+  const deadlineMs = options.deadlineMs ??
+    Math.max(CONFIG_DEADLINE_MS, 4 * timeoutMs);
+  const allowPrivate = options.allowPrivate ?? env(ALLOW_PRIVATE_ENV) === "1";
   const maxBytes = options.maxBytes ?? MAX_CONFIG_BYTES;
   const what = options.what ?? "config";
   const control = new AbortController();
   const onAbort = () => control.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let timedOut = false;
+  let pastDeadline = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = setTimeout(() => {
+    pastDeadline = true;
+    control.abort();
+  }, deadlineMs);
+  const late = () =>
+    pastDeadline
+      ? `not done in ${deadlineMs / 1000} s (a server sending very slowly)`
+      : null;
+  const checkUrl = async (u: URL, hop: number) => {
+    const why = await privateHostReason(u, {
+      ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+      signal: control.signal,
+    });
+    if (why === null) return;
+    if (hop === 0) {
+      throw new UserError(`Refusing to fetch ${what} "${url}": ${why}`, {
+        hint: PRIVATE_HINT,
+      });
+    }
+    throw new InfraError(
+      `Refusing a redirect of ${what} "${url}" to "${
+        u.href.slice(0, 200)
+      }": ${why}`,
+      { hint: PRIVATE_HINT },
+    );
+  };
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -96,11 +161,15 @@ export async function fetchConfig(
         what,
         signal: control.signal,
         fetch: doFetch,
+        ...(allowPrivate ? {} : { checkUrl }),
       }));
     } catch (error) {
-      if (error instanceof InfraError) throw error;
+      if (error instanceof InfraError || error instanceof UserError) {
+        throw error;
+      }
       throw fail(
-        timedOut ? `no answer in ${timeoutMs / 1000} s` : reasonOf(error),
+        late() ??
+          (timedOut ? `no answer in ${timeoutMs / 1000} s` : reasonOf(error)),
         error,
       );
     }
@@ -138,15 +207,17 @@ export async function fetchConfig(
         throw fail(`over the ${maxBytes}-byte cap`);
       }
       throw fail(
-        timedOut
-          ? `the body stalled for ${timeoutMs / 1000} s`
-          : reasonOf(error),
+        late() ??
+          (timedOut
+            ? `the body stalled for ${timeoutMs / 1000} s`
+            : reasonOf(error)),
         error,
       );
     }
     return await decodeConfigBody(concatBytes(parts, total), url, { maxBytes });
   } finally {
     clearTimeout(timer);
+    clearTimeout(deadline);
     options.signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -76,6 +76,11 @@ export interface FragmentContext {
   offline?: boolean;
   /** `--trust-make-line`: values with `$` or backticks pass. */
   trustValues?: boolean;
+  /**
+   * URLs may reach loopback and private addresses (default:
+   * `KCROSS_ALLOW_PRIVATE_URLS=1` in the environment).
+   */
+  allowPrivateUrls?: boolean;
 }
 
 /**
@@ -268,6 +273,9 @@ async function urlFragment(
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    ...(ctx.allowPrivateUrls === undefined
+      ? {}
+      : { allowPrivate: ctx.allowPrivateUrls }),
   });
   // Checked before it is cached: a refused body is never kept.
   refuseShellValues(text, `config fragment "${word}"`, {

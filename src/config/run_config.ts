@@ -152,6 +152,9 @@ export async function runConfig(
       const text = await fetchConfig(src.url, {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+        ...(ctx.allowPrivateUrls === undefined
+          ? {}
+          : { allowPrivate: ctx.allowPrivateUrls }),
       });
       fetchMs = performance.now() - t0;
       checkValues(text, `the config from "${src.url}"`, plan, ctx);

@@ -18,7 +18,7 @@ import {
 } from "../report/mod.ts";
 import { fetchReport } from "./fetch_report.ts";
 import { fetchTimeoutMs, gunzipCapped, httpGet } from "./http_get.ts";
-import { parseLoreUrl } from "./lore_url.ts";
+import { DEFAULT_LORE_URL, parseLoreUrl } from "./lore_url.ts";
 import { normalizeMessageId } from "./message_id.ts";
 import {
   readCacheFile,
@@ -257,7 +257,9 @@ async function pristineLinks(
     return null;
   }
   const env = options.env ?? ((n: string) => Deno.env.get(n));
-  const base = env("KCROSS_LORE_URL") ?? ref.base;
+  // The report names the message, not the server: its Closes: host is
+  // hostile input (it could be 169.254.169.254), the archive is the user's.
+  const base = env("KCROSS_LORE_URL") ?? DEFAULT_LORE_URL;
   const fetched = await fetchReport(ref.messageId, {
     stateRoot: options.stateRoot,
     base: base.replace(/\/+$/, ""),

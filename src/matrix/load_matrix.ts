@@ -6,6 +6,7 @@
 import { parse, TomlError } from "smol-toml";
 import type { ZodIssue } from "zod";
 import { UserError } from "../errors.ts";
+import { readCapped } from "../util/bytes.ts";
 import { archInfo } from "../toolchain/arch.ts";
 import { locateKey } from "./_locate.ts";
 import { checkMatrixMakeWords } from "./_make_words.ts";
@@ -168,17 +169,25 @@ export async function loadMatrix(
 ): Promise<LoadedMatrix> {
   const abs = path.startsWith("/") ? path : `${cwd}/${path}`;
   let text: string;
+  const tooLarge = (size: string) =>
+    new UserError(
+      `Matrix file "${path}" is too large: ${size} MB (limit ${
+        MAX_MATRIX_BYTES / 1048576
+      } MB)`,
+      { hint: "a matrix file lists axes; split very large ones" },
+    );
   try {
     const info = await Deno.stat(abs);
     if (info.isFile && info.size > MAX_MATRIX_BYTES) {
-      throw new UserError(
-        `Matrix file "${path}" is too large: ${
-          (info.size / 1048576).toFixed(1)
-        } MB (limit ${MAX_MATRIX_BYTES / 1048576} MB)`,
-        { hint: "a matrix file lists axes; split very large ones" },
-      );
+      throw tooLarge((info.size / 1048576).toFixed(1));
     }
-    text = await Deno.readTextFile(abs);
+    if (info.isDirectory) throw new Deno.errors.IsADirectory(abs);
+    // Streamed with the cap: /dev/zero, a FIFO or <(curl …) has no size.
+    // (the stream closes the file when it ends or is cancelled)
+    const file = await Deno.open(abs);
+    const bytes = await readCapped(file.readable, MAX_MATRIX_BYTES);
+    if (bytes === null) throw tooLarge(`over ${MAX_MATRIX_BYTES / 1048576}`);
+    text = new TextDecoder().decode(bytes);
   } catch (error) {
     if (error instanceof UserError) throw error;
     if ((error as { code?: string }).code === "ENAMETOOLONG") {

@@ -55,16 +55,39 @@ export function recordPath(id: string): string {
 
 /**
  * Creates a fresh record directory (under the state dir, or `override`).
+ * An `override` that already exists is used as it is (a rerun into the same
+ * `--record-dir`), but it is not kcross's: `created` is false, and a build
+ * that stops must not remove it (it may be `.`, the tree, or `$HOME`).
  *
- * @returns its id (the directory's name) and path
+ * @returns its id (the directory's name), path, and whether it was made now
+ * @throws {UserError} `override` is a file, or a symlink to one or to nothing
  */
 export async function createRecordDir(
   override?: string,
-): Promise<{ id: string; dir: string }> {
+): Promise<{ id: string; dir: string; created: boolean }> {
   if (override !== undefined) {
     const dir = override.replace(/\/+$/, "") || "/";
-    await Deno.mkdir(dir, { recursive: true });
-    return { id: dir.slice(dir.lastIndexOf("/") + 1), dir };
+    const id = dir.slice(dir.lastIndexOf("/") + 1);
+    const notDir = (cause?: unknown) =>
+      new UserError(`Record directory "${dir}" is not a directory`, {
+        ...(cause === undefined ? {} : { cause }),
+        hint:
+          "give --record-dir a directory, or a path that does not exist yet",
+      });
+    try {
+      if (!(await Deno.stat(dir)).isDirectory) throw notDir();
+      return { id, dir, created: false };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    try {
+      await Deno.mkdir(dir, { recursive: true });
+    } catch (error) {
+      // a dangling symlink: stat says NotFound, mkdir finds the name taken
+      if (error instanceof Deno.errors.AlreadyExists) throw notDir(error);
+      throw error;
+    }
+    return { id, dir, created: true };
   }
   const root = buildsDir();
   await Deno.mkdir(root, { recursive: true });
@@ -73,7 +96,7 @@ export async function createRecordDir(
     const dir = `${root}/${id}`;
     try {
       await Deno.mkdir(dir);
-      return { id, dir };
+      return { id, dir, created: true };
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
@@ -135,11 +158,12 @@ export async function listRecords(): Promise<RecordMetadata[]> {
   const records: RecordMetadata[] = [];
   for (const id of await recordIds()) {
     try {
-      records.push(
-        JSON.parse(
-          await Deno.readTextFile(`${buildsDir()}/${id}/${METADATA}`),
-        ) as RecordMetadata,
-      );
+      const meta = JSON.parse(
+        await Deno.readTextFile(`${buildsDir()}/${id}/${METADATA}`),
+      ) as RecordMetadata;
+      // The id is the directory's name, whatever the file says: a copied-in
+      // record's "id": "../../x" or "/etc" must not name another directory.
+      records.push({ ...meta, id });
     } catch (error) {
       // A record being created has no metadata yet; a broken one is skipped.
       if (

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { MAX_REPORT_BYTES, parseReport } from "./parse_report.ts";
 import type { ParsedReport } from "./types.ts";
-import { concatBytes } from "../util/bytes.ts";
+import { readCapped } from "../util/bytes.ts";
 
 /** Options for {@link readReportInput}. */
 export interface ReadInputOptions {
@@ -66,19 +66,14 @@ function openError(error: unknown, what: string): unknown {
 }
 
 /** Reads a stream into one buffer, failing as soon as it passes `max` bytes. */
-async function readCapped(
+async function readInputCapped(
   stream: ReadableStream<Uint8Array>,
   max: number,
   what: string,
 ): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.length;
-    if (size > max) throw tooLarge(size, max, what);
-    chunks.push(chunk);
-  }
-  return concatBytes(chunks, size);
+  const bytes = await readCapped(stream, max);
+  if (bytes === null) throw tooLarge(max + 1, max, what);
+  return bytes;
 }
 
 /** Rejects bytes that are clearly not text. */
@@ -113,7 +108,11 @@ export async function readReportInput(
   let bytes: Uint8Array;
   const what = path === "-" ? "Standard input" : `"${shortPath(path)}"`;
   if (path === "-") {
-    bytes = await readCapped(options.stdin ?? Deno.stdin.readable, max, what);
+    bytes = await readInputCapped(
+      options.stdin ?? Deno.stdin.readable,
+      max,
+      what,
+    );
   } else {
     const full = path.startsWith("/")
       ? path
@@ -130,7 +129,7 @@ export async function readReportInput(
       throw openError(error, what);
     }
     // Streamed with the cap: /dev/zero or a FIFO has no size to check first.
-    bytes = await readCapped(file.readable, max, what);
+    bytes = await readInputCapped(file.readable, max, what);
   }
   if (bytes.length === 0) {
     throw new UserError(`${what} is empty: no robot report to parse`);

@@ -29,3 +29,40 @@ export function concatBytes(
   }
   return out;
 }
+
+/**
+ * Reads `stream` into one array, stopping (and cancelling it) as soon as it
+ * passes `max` bytes: `/dev/zero`, a FIFO or `<(curl …)` has no size to
+ * check first.
+ *
+ * @returns the bytes, or null when the stream is longer than `max`
+ * @example
+ * ```ts
+ * import { readCapped } from "./bytes.ts";
+ * const s = () => new Blob(["abcd"]).stream();
+ * if ((await readCapped(s(), 4))?.length !== 4) throw new Error();
+ * if (await readCapped(s(), 3) !== null) throw new Error();
+ * ```
+ */
+export async function readCapped(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+): Promise<Uint8Array | null> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return concatBytes(chunks, size);
+      size += value.length;
+      if (size > max) {
+        await reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -27,6 +27,12 @@ export interface FollowOptions {
    * `toolchain import` does); a redirect never leads to one.
    */
   allowFileStart?: boolean;
+  /**
+   * Called with every hop's URL before it is requested (hop 0 is `url`
+   * itself); what it throws ends the walk. `fetchConfig` refuses private
+   * addresses here.
+   */
+  checkUrl?: (url: URL, hop: number) => Promise<void>;
 }
 
 /**
@@ -69,6 +75,7 @@ export async function fetchFollowingRedirects(
         { hint: "the server redirected somewhere kcross does not follow" },
       );
     }
+    if (!fileStart) await options.checkUrl?.(u, hop);
     const response = await doFetch(current, {
       redirect: "manual",
       ...(options.method ? { method: options.method } : {}),

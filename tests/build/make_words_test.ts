@@ -92,6 +92,22 @@ Deno.test("makeWordProblem() refuses what makes make run something", () => {
       ["KCFLAGS=-Wl,-plugin,evil.so", /KCFLAGS takes/],
       ["CF=-Wp,-MD,..", /CF takes/],
       ["KCFLAGS=-Wa,-adhln=x", /KCFLAGS takes/],
+      // The red-team list: every one refused with a reason.
+      ["KCFLAGS=$(shell rm -rf ~)", /"\$"/],
+      ["W=1$(shell id)", /"\$"/],
+      ["-f/etc/passwd", /make options/],
+      ["--file=/etc/passwd", /make options/],
+      ["--eval=all:;@id", /make options/],
+      ["-C/", /make options/],
+      ["--directory=/", /make options/],
+      ["SHELL=/tmp/x", /standard shell/],
+      ["CC=/tmp/evil-gcc", /not a variable/],
+      ["LD=/tmp/evil-ld", /not a variable/],
+      ["CROSS_COMPILE=/tmp/evil-", /not a variable/],
+      ["HOSTCC=/tmp/evil", /HOSTCC takes/],
+      ["W=1\rX=2", /newline/],
+      ["W=1\0", /newline or NUL/],
+      [`CF=${"-Wall ".repeat(1000)}`, /longer than|CF takes/],
     ] as const
   ) {
     const p = makeWordProblem(word);

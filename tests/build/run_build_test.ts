@@ -2,6 +2,7 @@ import {
   assert,
   assertEquals,
   assertMatch,
+  assertRejects,
   assertStringIncludes,
 } from "../_support/assert.ts";
 import { exitCodeForResult, runBuild } from "../../src/build/run_build.ts";
@@ -11,6 +12,8 @@ import { fakePlan, makeFakeTree } from "./_run_fake_tree.ts";
 import { scopedEnv } from "../_support/env.ts";
 import { sha256Hex } from "../../src/util/digest.ts";
 import { waitGone } from "../_support/procs.ts";
+import { UserError } from "../../src/errors.ts";
+import { exists } from "../_support/temp.ts";
 
 const BASE_ENV = {
   PATH: "/usr/bin:/bin",
@@ -403,3 +406,32 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     assertEquals(await waitGone(started), [], "no stray processes");
   });
 }
+
+Deno.test("runBuild() stopped by a user error removes a record dir it made, never a --record-dir that was there before (it may be the tree or $HOME)", async () => {
+  await using tree = await makeFakeTree();
+  const refused = {
+    source: { kind: "target" as const, target: "allmodconfig" },
+    fragments: [],
+    sets: ['CONFIG_LOCALVERSION="$(shell id)"'],
+    werror: "keep" as const,
+  };
+  const run = (recordDir: string) =>
+    assertRejects(
+      () =>
+        runBuild(fakePlan(tree, ["drivers/foo/"], refused), {
+          out: recordingOutput(),
+          signal: new AbortController().signal,
+          recordDir,
+          baseEnv: BASE_ENV,
+        }),
+      UserError,
+      "CONFIG_LOCALVERSION",
+    );
+  await run(`${tree.root}/fresh`);
+  assertEquals(exists(`${tree.root}/fresh`), false);
+  const mine = `${tree.root}/mine`;
+  await Deno.mkdir(mine);
+  await Deno.writeTextFile(`${mine}/precious`, "keep me\n");
+  await run(mine);
+  assertEquals(await Deno.readTextFile(`${mine}/precious`), "keep me\n");
+});

@@ -116,7 +116,8 @@ Deno.test("resolveFragment() downloads a URL once into the cache, capped and tim
     "/evil.config": 'CONFIG_X="$(shell id)"\n',
   });
   const cacheDir = `${f.root}/cache`;
-  const ctx = { ...f.ctx, cacheDir };
+  // the stand-in server is on loopback: the user's opt-in
+  const ctx = { ...f.ctx, cacheDir, allowPrivateUrls: true };
   await t.step("a cache hit the second time: no request", async () => {
     const a = await resolveFragment(`${s.base}/frag.config`, ctx);
     assertEquals(a?.kind, "url");

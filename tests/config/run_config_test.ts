@@ -147,11 +147,13 @@ Deno.test("runConfig() takes a config from a URL, plain or gzipped, then runs ol
   );
   try {
     const base = `http://127.0.0.1:${server.addr.port}`;
+    // the stand-in server is on loopback: the user's opt-in
+    const ctx = { ...context(tree), allowPrivateUrls: true };
     for (const name of ["config", "config.gz"]) {
       await Deno.remove(`${tree.outDir}/olddefconfig.count`).catch(() => {});
       const o = await runConfig(
         plan({ source: { kind: "url", url: `${base}/${name}` } }),
-        context(tree),
+        ctx,
       );
       assertEquals(o.failed, null);
       assertEquals(await Deno.readTextFile(`${tree.outDir}/.config`), text);
@@ -161,7 +163,7 @@ Deno.test("runConfig() takes a config from a URL, plain or gzipped, then runs ol
       () =>
         runConfig(
           plan({ source: { kind: "url", url: `${base}/missing` } }),
-          context(tree),
+          ctx,
         ),
       InfraError,
       "HTTP 404",

@@ -112,6 +112,40 @@ Deno.test("a copy with truncated links follows its Closes: URL to the pristine m
   assertEquals(got.reproduce?.text, fixture037().reproduce);
 });
 
+Deno.test("a forged copy's Closes: URL names the message, never the server: its host (loopback, the metadata service) gets no request", async () => {
+  await using dir = await tempDir("kcross-art-");
+  await using archive = await download01(files());
+  await using evil = await publicInbox(robotThread());
+  const base = parseReport(fixture037().text);
+  const report = {
+    ...base,
+    config_url:
+      "https://download.01.org/0day-ci/archive/20240925/202409251336.ToC0TvWB-lk...",
+    reproduce_url: null,
+    setup: {
+      ...base.setup,
+      closes_url: `${evil.url}/oe-kbuild-all/${ROBOT_ID}/`,
+    },
+  };
+  const asked: string[] = [];
+  const got = await fetchReportArtifacts(report, {
+    stateRoot: `${dir}`,
+    archiveUrl: archive.url,
+    env: noEnv,
+    fetch: ((input: string | URL | Request) => (
+      asked.push(String(input)),
+        Promise.resolve(new Response("gone", { status: 404 }))
+    )) as typeof fetch,
+  });
+  assertEquals(evil.requests, []);
+  assert(
+    asked.length > 0 &&
+      asked.every((u) => u.startsWith("https://lore.kernel.org/")),
+    asked.join(" "),
+  );
+  assertEquals(got.config, undefined);
+});
+
 Deno.test("archive failures: a 500, a body over the cap, and a config that is not a .config are infrastructure errors", async (t) => {
   const report = parseReport(fixture037().text);
   for (

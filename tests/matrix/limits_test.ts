@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../_support/assert.ts";
-import { parseMatrix } from "../../src/matrix/load_matrix.ts";
+import { loadMatrix, parseMatrix } from "../../src/matrix/load_matrix.ts";
 import { expandCells, MAX_CELLS } from "../../src/matrix/expand.ts";
 import { filterCells, globMatch } from "../../src/matrix/select_cells.ts";
 import type { TreeSpec } from "../../src/matrix/types.ts";
@@ -74,4 +74,53 @@ Deno.test("--only and [[exclude]] globs with many stars match without backtracki
   assertEquals(filterCells(cells, `arch=${"*a".repeat(30)}*`).length, 1);
   assert(globMatch("*vfio*", "powerpc/allmodconfig/gcc [drivers/vfio/]"));
   assert(!globMatch("ab*ba", "aba"));
+});
+
+Deno.test("a matrix file read from /dev/zero or a FIFO stops at the 1 MB cap: one-line user error", async () => {
+  const e = await refusal(loadMatrix("/dev/zero", "/"));
+  assertMatch(e.message, /^Matrix file "\/dev\/zero" is too large: over 1 MB/);
+  const dir = await Deno.makeTempDir({ prefix: "kcross-fifo-" });
+  try {
+    const fifo = `${dir}/m.toml`;
+    const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert(mk.success);
+    // a writer that would never stop: <(yes '# x')
+    const writer = (async () => {
+      const w = await Deno.open(fifo, { write: true });
+      const line = new TextEncoder().encode("# x\n".repeat(4096));
+      try {
+        for (;;) await w.write(line);
+      } catch {
+        // the reader went away
+      } finally {
+        try {
+          w.close();
+        } catch { /* closed */ }
+      }
+    })();
+    const f = await refusal(loadMatrix(fifo, "/"));
+    assertMatch(f.message, /too large/);
+    await writer;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a matrix file with duplicate keys or YAML-style aliases is invalid TOML at file:line (TOML has no aliases to expand)", () => {
+  for (
+    const text of [
+      '[matrix]\narch = ["powerpc"]\narch = ["arm64"]\n',
+      '[matrix]\narch = ["powerpc"]\n[matrix]\nconfig = ["defconfig"]\n',
+      'a: &a ["lol","lol"]\nb: &b [*a,*a]\n',
+    ]
+  ) {
+    let threw: unknown;
+    try {
+      parseMatrix(text, "/m.toml");
+    } catch (e) {
+      threw = e;
+    }
+    assert(threw instanceof UserError, String(threw));
+    assertMatch(threw.message, /^\/m\.toml:\d+:\d+: invalid TOML/);
+  }
 });

@@ -99,12 +99,56 @@ Deno.test("records live under the state dir and are found by id, prefix, latest 
   });
 });
 
+Deno.test("listRecords() takes a record's id from its directory, never from a forged metadata.json (../../etc, /etc)", async () => {
+  await withStateDir(async () => {
+    for (const forged of ["../../etc", "/etc"]) {
+      const r = await createRecordDir();
+      await writeMetadata(r.dir, meta(forged, "pass"));
+    }
+    const ids = (await listRecords()).map((m) => m.id);
+    assertEquals(ids.length, 2);
+    for (const id of ids) {
+      assertMatch(id, /^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+      assertEquals(recordPath(id), `${buildsDir()}/${id}`);
+    }
+  });
+});
+
 Deno.test("createRecordDir() honours an override directory", async () => {
   const root = await Deno.makeTempDir();
   try {
     const r = await createRecordDir(`${root}/my-record/`);
-    assertEquals(r, { id: "my-record", dir: `${root}/my-record` });
+    assertEquals(r, {
+      id: "my-record",
+      dir: `${root}/my-record`,
+      created: true,
+    });
     assert((await Deno.stat(r.dir)).isDirectory);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("createRecordDir() takes an existing --record-dir as not its own, and refuses a file or a symlink to one or to nothing (exit 2)", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${root}/mine`);
+    await Deno.writeTextFile(`${root}/mine/precious`, "x");
+    await Deno.symlink(`${root}/mine`, `${root}/link`);
+    assertEquals((await createRecordDir(`${root}/mine`)).created, false);
+    assertEquals((await createRecordDir(`${root}/link`)).created, false);
+    assertEquals(await Deno.readTextFile(`${root}/mine/precious`), "x");
+    await Deno.writeTextFile(`${root}/file`, "x");
+    await Deno.symlink(`${root}/file`, `${root}/to-file`);
+    await Deno.symlink(`${root}/nowhere`, `${root}/dangling`);
+    for (const name of ["file", "to-file", "dangling"]) {
+      await assertRejects(
+        () => createRecordDir(`${root}/${name}`),
+        UserError,
+        "is not a directory",
+      );
+    }
+    assertEquals(await Deno.readTextFile(`${root}/file`), "x");
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -281,6 +281,52 @@ Deno.test("runRepro() downloads a config URL once and builds the file with its o
   });
 });
 
+Deno.test("runRepro() refuses a forged report whose config URL points at the metadata service or loopback: exit 2, no request, nothing cached or built", async () => {
+  const t = await Deno.makeTempDir({ prefix: "kcross-repro-" });
+  await using _env = await scopedEnv({
+    KCROSS_STATE_DIR: `${t}/state`,
+    KCROSS_ALLOW_PRIVATE_URLS: undefined,
+  });
+  try {
+    const { upstream, user, two } = await setup(t);
+    for (
+      const url of [
+        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "http://2130706433:8080/config",
+        "http://[::ffff:10.0.0.1]/config",
+      ]
+    ) {
+      const asked: string[] = [];
+      const { context, make } = await fakeRepro(t, {
+        fetchConfig: (u) => (asked.push(u), Promise.resolve(new Response(""))),
+      });
+      const e = await assertRejects(
+        () =>
+          runRepro(report(upstream, two, { configUrl: url }), {
+            out: recordingOutput(),
+            signal: new AbortController().signal,
+            context,
+            tree: user,
+          }),
+        UserError,
+        "Refusing to fetch config",
+      );
+      assertStringIncludes(e.hint ?? "", "--config FILE");
+      assertEquals(asked, [], url);
+      assertEquals(make.calls.length, 0);
+    }
+    let cached = 0;
+    try {
+      cached = [...Deno.readDirSync(`${t}/state/repro/configs`)].length;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    assertEquals(cached, 0);
+  } finally {
+    await Deno.remove(t, { recursive: true });
+  }
+});
+
 Deno.test("runRepro() stops on a randconfig URL it cannot fetch: exit 3 online, 2 offline, with where to get it", async () => {
   await withRepo(async (t, { upstream, user, two }) => {
     const url = "https://download.01.org/0day-ci/archive/20200813/z/config";
