@@ -12,8 +12,6 @@
  *   SHA-256 has SHA-NI on current x86 CPUs, but gpgv hashes byte by byte, so
  *   the two differ less than the hashes do;
  * - no `.tar.sign` (the signed sha256sums.asc only: `tar -xJf -` alone);
- * - SHA-256 again with `KCROSS_NO_PIN=1`: the stages not placed on CPUs
- *   (src/proc/stage_cpus.ts), as the scheduler puts them;
  * - the `xz -d > /dev/null` floor.
  *
  * Wall and CPU (user+sys of the whole process tree) medians and ratios are
@@ -181,12 +179,11 @@ const fetchArgv = (base: string) => [
   "--quiet",
 ];
 const cache = `${WORK}/kcross-cache`;
-const kcross = (base: string, keyring: string, extra = {}) => async () => {
+const kcross = (base: string, keyring: string) => async () => {
   const env = {
     KCROSS_CACHE_DIR: cache,
     KCROSS_GPG_KEYRING: keyring,
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    ...extra,
   };
   try {
     return await timed(fetchArgv(base), env);
@@ -218,12 +215,6 @@ const variants: Variant[] = [
     label: "kcross, .tar.sign SHA-256",
     times: [],
     run: kcross(mirror.url, mirror.keyring),
-  },
-  {
-    // The stages left where the scheduler puts them (src/proc/stage_cpus.ts).
-    label: "kcross, .tar.sign SHA-256, unpinned",
-    times: [],
-    run: kcross(mirror.url, mirror.keyring, { KCROSS_NO_PIN: "1" }),
   },
   {
     label: "kcross, .tar.sign SHA-512",

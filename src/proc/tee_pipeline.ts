@@ -20,7 +20,6 @@ import type { Readable, Writable } from "node:stream";
 import { CommandNotFoundError } from "./run_captured.ts";
 import { findExecutable } from "./find_executable.ts";
 import { teeStageArgv } from "./splice_tee.ts";
-import { currentPlacement, onCpus } from "./stage_cpus.ts";
 
 /** How one stage of the pipeline ended. */
 export interface StageResult {
@@ -188,17 +187,11 @@ export async function spawnTeePipeline(
   // Loaded here, not at import: Deno's `node:` layer costs ~40 ms of start
   // that commands which never install a toolchain should not pay.
   const { spawn } = await import("node:child_process");
-  // The source alone on a CPU when the machine is idle (stage_cpus.ts).
-  const cpus = currentPlacement(path);
   const start = (
     argv: string[],
     stdio: (Readable | Writable | "pipe" | "ignore")[],
-    on = cpus?.consumers,
-  ) => {
-    const run = onCpus(argv, on);
-    return spawn(run[0]!, run.slice(1), { stdio, env });
-  };
-  const src = start(source, ["pipe", "pipe", "pipe"], cpus?.source);
+  ) => spawn(argv[0]!, argv.slice(1), { stdio, env });
+  const src = start(source, ["pipe", "pipe", "pipe"]);
   const sideChild = side
     ? start(side.argv, ["pipe", side.stdout ? "pipe" : "ignore", "pipe"])
     : undefined;
