@@ -282,9 +282,13 @@ export async function resolveClang(
     throw new UserError(
       `Toolchain llvm-${wanted} is not installed and kcross is offline`,
       {
-        hint: `fetch https://cdn.kernel.org/pub/tools/llvm/files/${
-          llvmNames(wanted, host)[0]
-        } and run "kcross toolchain import <file>", or run "kcross toolchain prefetch --compilers clang-${wanted}" online${
+        hint: `fetch ${
+          // A major alone names no file: the newest x.y.z of it is listed.
+          /^\d+\.\d+\.\d+/.test(wanted)
+            ? `https://cdn.kernel.org/pub/tools/llvm/files/${
+              llvmNames(wanted, host)[0]
+            }`
+            : `the newest llvm-${wanted}.*-${host}.tar.xz listed at https://cdn.kernel.org/pub/tools/llvm/files/`} and run "kcross toolchain import <file>", or run "kcross toolchain prefetch --compilers clang-${wanted}" online${
           alt ? `; ${alt}` : ""
         }`,
       },

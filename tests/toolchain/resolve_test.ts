@@ -79,6 +79,33 @@ Deno.test("offline miss says what to fetch and from where", async () => {
   assertMatch(e.hint ?? "", /sha256sums\.asc/);
 });
 
+Deno.test("offline miss of a clang major names no file that cannot exist (the newest x.y.z is listed)", async () => {
+  await using cache = await tempDir(TMP);
+  for (
+    const [compiler, file] of [
+      [
+        "clang-99",
+        /the newest llvm-99\.\*-x86_64\.tar\.xz listed at https:\/\/cdn\.kernel\.org\/pub\/tools\/llvm\/files\//,
+      ],
+      [
+        "llvm-99.1.2",
+        /https:\/\/cdn\.kernel\.org\/pub\/tools\/llvm\/files\/llvm-99\.1\.2-x86_64\.tar\.xz/,
+      ],
+    ] as const
+  ) {
+    const e = await assertRejects(
+      () =>
+        resolveToolchain({
+          compiler,
+          triple: "x86_64-linux",
+          offline: true,
+        }, { cacheDir: `${cache}`, host: "x86_64", path: "/nonexistent" }),
+      UserError,
+    );
+    assertMatch(e.hint ?? "", file);
+  }
+});
+
 Deno.test({
   name:
     "a Debian cross gcc of the same version is another build: used only with allowDistro, as exactness version",
