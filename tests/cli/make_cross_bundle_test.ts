@@ -89,23 +89,25 @@ Deno.test("the launcher runs the bundle for make.cross, and it plans what the so
     "ARCH=arm64",
     "W=1",
   ];
-  const bundled = await run([`${ROOT}/kcross`, "make.cross", ...args], {
-    cwd: k.src,
-    env,
-  });
+  // The same words through the launcher (the bundle) and through main.ts.
+  const viaBundle = (words: string[]) =>
+    run([`${ROOT}/kcross`, "make.cross", ...words], { cwd: k.src, env });
+  const viaSources = (words: string[]) =>
+    run([
+      Deno.execPath(),
+      "run",
+      "-A",
+      "--quiet",
+      "--config",
+      `${ROOT}/deno.json`,
+      `${ROOT}/main.ts`,
+      "make.cross",
+      ...words,
+    ], { cwd: k.src, env });
+  const bundled = await viaBundle(args);
   assertEquals(bundled.code, 0, bundled.stderr);
   assertStringIncludes(bundled.stderr, "make.cross from its bundle");
-  const source = await run([
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--quiet",
-    "--config",
-    `${ROOT}/deno.json`,
-    `${ROOT}/main.ts`,
-    "make.cross",
-    ...args,
-  ], { cwd: k.src, env });
+  const source = await viaSources(args);
   assertEquals(source.code, 0, source.stderr);
   const plan = (text: string) => {
     const p = JSON.parse(text);
@@ -116,21 +118,8 @@ Deno.test("the launcher runs the bundle for make.cross, and it plans what the so
   assertEquals(plan(bundled.stdout).arch, "arm64");
   // The bundle is minified: its errors are still the sources' errors.
   const bad = ["--kcross-dry-run", "--kcross-bogus", "O=build_dir"];
-  const bundledBad = await run([`${ROOT}/kcross`, "make.cross", ...bad], {
-    cwd: k.src,
-    env,
-  });
-  const sourceBad = await run([
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--quiet",
-    "--config",
-    `${ROOT}/deno.json`,
-    `${ROOT}/main.ts`,
-    "make.cross",
-    ...bad,
-  ], { cwd: k.src, env });
+  const bundledBad = await viaBundle(bad);
+  const sourceBad = await viaSources(bad);
   assertEquals(bundledBad.code, 2, bundledBad.stderr);
   const errors = (text: string) =>
     text.split("\n").filter((l) => !l.startsWith("kcross: make.cross from"));
