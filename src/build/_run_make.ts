@@ -106,15 +106,16 @@ export async function runMakeStep(
     timings.build = performance.now() - t0;
   }
   const checking = performance.now();
-  if (await early.text === await input.finalConfig.text()) {
-    input.finalConfig.know(await early.text, early.sha256);
-  }
+  // What was worked out on the starting .config stands only if make left
+  // the text as it was.
+  const same = await early.text === await input.finalConfig.text();
+  if (same) input.finalConfig.know(await early.text, early.sha256);
   const { result, reason } = await classify(
     plan,
     r,
     sink,
     input.finalConfig,
-    early,
+    same ? early : null,
   );
   timings.check = performance.now() - checking;
   return { result, reason, exitCode: r.code, exitSignal: r.signal, timings };
@@ -163,7 +164,8 @@ async function classify(
   plan: BuildPlan,
   r: { code: number; interrupted: boolean },
   sink: LogSink,
-  finalConfig: FinalConfig,
+  finalConfig: ConfigLookup,
+  /** The speculation, only when the final `.config` is the text it used. */
   early: EarlyVerdict | null = null,
 ): Promise<{ result: BuildResult; reason: string | null }> {
   if (r.interrupted) {
@@ -182,8 +184,7 @@ async function classify(
   if (plan.allowEmpty || plan.targets.length === 0) {
     return { result: "pass", reason: null };
   }
-  const same = early !== null && await early.text === await finalConfig.text();
-  let why = same ? await early.reason : undefined;
+  let why = early ? await early.reason : undefined;
   if (why === undefined) why = await emptyReason(plan, finalConfig);
   return why
     ? { result: "empty", reason: why }
