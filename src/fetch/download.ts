@@ -13,7 +13,7 @@ import { InfraError } from "../errors.ts";
 import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import { formatBytes } from "./progress.ts";
-import { concatBytes } from "../util/bytes.ts";
+import { readerInto } from "../util/read_into.ts";
 import { sha256Stream } from "../util/sha256_file.ts";
 
 /** Where streamed bytes go besides the `.part` file. */
@@ -156,16 +156,13 @@ export async function streamDownload(
   if (offset === 0) discardPart(part);
   const resumedFrom = offset;
   let sink: ByteSink | undefined;
-  // Bytes received (in the .part file and hashed) but not yet handed to the
-  // sink: coalesced so tar gets ~256 KiB writes, not one per network chunk.
-  let batch: Uint8Array[] = [];
-  let batchBytes = 0;
-  const takeBatch = (): Uint8Array => {
-    const out = batch.length === 1 ? batch[0]! : concatBytes(batch, batchBytes);
-    batch = [];
-    batchBytes = 0;
-    return out;
-  };
+  // Two buffers, reused for the whole download: the network reads into one
+  // (each read goes to the .part file and the hash at once) while tar
+  // consumes the other, so tar gets 256 KiB writes and no chunk is copied
+  // or allocated per read.
+  const ring = [new Uint8Array(SINK_BATCH), new Uint8Array(SINK_BATCH)];
+  let slot = 0;
+  let fill = 0;
   let hash: Hash | undefined;
   let lastError: unknown;
 
@@ -214,8 +211,7 @@ export async function streamDownload(
         discardPart(part);
         offset = 0;
         sink = undefined;
-        batch = [];
-        batchBytes = 0;
+        fill = 0;
         lastError = new Error("HTTP 416");
         continue;
       }
@@ -232,8 +228,7 @@ export async function streamDownload(
         discardPart(part);
         offset = 0;
         sink = undefined;
-        batch = [];
-        batchBytes = 0;
+        fill = 0;
       }
       if (!sink) {
         sink = await openSink();
@@ -256,8 +251,8 @@ export async function streamDownload(
       }
       if (!res.body) throw new InfraError(`Empty response from ${url}`);
       const file = await Deno.open(part, { create: true, append: true });
-      const reader = res.body.getReader();
-      // One batch in flight to the sink while the next is read: the network
+      const reader = readerInto(res.body);
+      // One buffer in flight to the sink while the next is read: the network
       // read overlaps tar's consumption; the .part write is a plain syscall.
       let pending: Promise<void> = Promise.resolve();
       const toSink = async (chunk: Uint8Array) => {
@@ -269,6 +264,17 @@ export async function streamDownload(
           });
         }
       };
+      // Hands the filled part of the current buffer to the sink and moves to
+      // the other one, whose own write is awaited first: reuse is safe.
+      const flush = async () => {
+        await pending;
+        pending = toSink(ring[slot]!.subarray(0, fill));
+        // Marked handled: if the loop leaves by another error first, this
+        // rejection must not surface as an unhandled one.
+        pending.catch(() => {});
+        slot ^= 1;
+        fill = 0;
+      };
       try {
         for (;;) {
           clearTimeout(timer);
@@ -276,18 +282,21 @@ export async function streamDownload(
             () => controller.abort(new Error("idle timeout")),
             idleTimeout,
           );
-          let chunk: ReadableStreamReadResult<Uint8Array>;
+          let got;
           try {
-            chunk = await reader.read();
+            got = await reader.readInto(ring[slot]!, fill);
           } catch (error) {
             lastError = error;
+            // A failed BYOB read has taken (detached) its buffer; the bytes
+            // not yet handed to the sink are the tail of the .part file.
+            if (ring[slot]!.byteLength === 0) {
+              ring[slot] = await tailOf(part, offset, fill);
+            }
             break;
           }
-          if (chunk.done) {
-            if (batchBytes > 0) {
-              await pending;
-              pending = toSink(takeBatch());
-            }
+          ring[slot] = got.buf;
+          if (got.n === 0) {
+            if (fill > 0) await flush();
             await pending;
             if (total !== undefined && offset < total) {
               lastError = new Error(
@@ -297,22 +306,16 @@ export async function streamDownload(
             }
             return { sha256: hash!.digest("hex"), bytes: offset, resumedFrom };
           }
+          const bytes = got.buf.subarray(fill, fill + got.n);
           try {
-            writeAllSync(file, chunk.value);
+            writeAllSync(file, bytes);
           } catch (error) {
             throw diskError(error, part) ?? error;
           }
-          hash!.update(chunk.value);
-          batch.push(chunk.value);
-          batchBytes += chunk.value.length;
-          if (batchBytes >= SINK_BATCH) {
-            await pending;
-            pending = toSink(takeBatch());
-            // Marked handled: if the loop leaves by another error first, this
-            // rejection must not surface as an unhandled one.
-            pending.catch(() => {});
-          }
-          offset += chunk.value.length;
+          hash!.update(bytes);
+          fill += got.n;
+          if (fill === SINK_BATCH) await flush();
+          offset += got.n;
           if (offset > maxBytes) {
             throw tooLarge(`it sent more than ${formatBytes(maxBytes)}`);
           }
@@ -321,7 +324,7 @@ export async function streamDownload(
         await pending;
       } finally {
         file.close();
-        reader.releaseLock();
+        reader.release();
       }
       options.signal?.throwIfAborted();
     } finally {
@@ -362,11 +365,30 @@ async function replay(
   while (left > 0) {
     const n = await f.read(buf.subarray(0, Math.min(buf.length, left)));
     if (n === null) break;
-    const chunk = buf.slice(0, n);
+    // The sink is done with the buffer once its write resolves.
+    const chunk = buf.subarray(0, n);
     hash.update(chunk);
     await sink.write(chunk);
     left -= n;
   }
+}
+
+/** A fresh buffer holding `part`'s bytes `[end - n, end)`. */
+async function tailOf(
+  part: string,
+  end: number,
+  n: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const buf = new Uint8Array(SINK_BATCH);
+  using f = await Deno.open(part);
+  await f.seek(end - n, Deno.SeekMode.Start);
+  let at = 0;
+  while (at < n) {
+    const got = await f.read(buf.subarray(at, n));
+    if (got === null) throw new InfraError(`"${part}" shrank while in use`);
+    at += got;
+  }
+  return buf;
 }
 
 function describe(error: unknown): string {
