@@ -105,3 +105,31 @@ export function parseLinkerRef(line: string): ToolLine | null {
     object: isObject ? loc.replace(/:\(.*$/, "") : null,
   };
 }
+
+/**
+ * Which tool printed a located `FILE:L[:C]: SEVERITY: message` line, by its
+ * severity word: sparse (as the robot renders it, `sparse: sparse: msg`;
+ * `null` for a continuation line without its first line), the assembler
+ * (`Error:`, `Warning:`), else the compiler (refined by the collector from
+ * context: kernel-doc, sparse under `CHECK`).
+ */
+export function locatedTool(
+  severity: string,
+  text: string,
+): { tool: DiagnosticTool; severity: string; message: string } | null {
+  if (severity === "sparse") {
+    if (!text.startsWith(" sparse: ")) return null;
+    return {
+      tool: "sparse",
+      severity: "warning",
+      message: text.slice(9).trim(),
+    };
+  }
+  const assembler = severity === "Error" || severity === "Warning" ||
+    severity === "Fatal error";
+  return {
+    tool: assembler ? "assembler" : "compiler",
+    severity,
+    message: text.trim(),
+  };
+}

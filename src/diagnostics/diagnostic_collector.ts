@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Diagnostic, DiagnosticTool, ExtractOptions } from "./types.ts";
+import type { Diagnostic, ExtractOptions } from "./types.ts";
 import {
   CHAIN_FROM_RE,
   IN_FUNCTION_RE,
@@ -31,6 +31,7 @@ import {
 } from "./_scan.ts";
 import { relativeToTree, stripDotPrefixes } from "./_paths.ts";
 import {
+  locatedTool,
   parseLinkerRef,
   parseModpost,
   parseUnlocated,
@@ -40,6 +41,7 @@ import { RecentSteps, type UnitKey } from "./_recent_steps.ts";
 import { DirCaches, type SeenLine } from "./_dir_caches.ts";
 import { MakeDirs } from "./_make_dirs.ts";
 import { Aggregator, type RawDiagnostic } from "./_aggregate.ts";
+import { SparseFold } from "./_sparse_fold.ts";
 
 /**
  * Incremental extractor. Push lines in order with `pushLine()` (or text
@@ -58,6 +60,7 @@ import { Aggregator, type RawDiagnostic } from "./_aggregate.ts";
 export class DiagnosticCollector {
   #opts: ExtractOptions;
   #agg = new Aggregator();
+  #fold = new SparseFold(this.#agg);
   #dirs = new DirCaches();
   #make = new MakeDirs(this.#dirs);
   #steps = new RecentSteps();
@@ -69,9 +72,6 @@ export class DiagnosticCollector {
   /** Whether the latest non-context line belonged to a compiler message. */
   #compilerContext = false;
   #linkObject: string | null = null;
-  #pending: RawDiagnostic | null = null;
-  #pendingLoc = "";
-  #sparseParts: string[] = [];
   #carry = "";
   #scan: LocatedScan = {
     fileEnd: 0,
@@ -122,7 +122,7 @@ export class DiagnosticCollector {
       // part of an include chain or a sparse message being assembled.
       if (
         plain && text.charCodeAt(pos) === SP && !this.#chainOpen &&
-        this.#pending === null
+        !this.#fold.holding
       ) {
         if (text.charCodeAt(pos + 1) !== SP || !mayBeTracked(text, pos + 2)) {
           pos = nl + 1;
@@ -144,7 +144,7 @@ export class DiagnosticCollector {
       this.#carry = "";
       this.pushLine(rest);
     }
-    this.#flush();
+    this.#fold.flush();
     // The same relative path read under two directories may be one file.
     if (this.#dirs.linesInSeveralDirs()) this.#agg.mayRepeat = true;
     const srcTree = this.#opts.srcTree ?? this.#make.srcTree ??
@@ -165,9 +165,9 @@ export class DiagnosticCollector {
       this.#indented(text, s, e);
       return;
     }
-    if (this.#pending !== null) {
-      if (this.#continues(text, s, e)) return;
-      this.#flush();
+    if (this.#fold.holding) {
+      if (this.#fold.continues(text, s, e)) return;
+      this.#fold.flush();
     }
     const afterChain = this.#chainOpen;
     if (c0 === 73 /* I */ && matchAt(text, s, "In file included from ")) {
@@ -197,7 +197,7 @@ export class DiagnosticCollector {
     if (text.charCodeAt(s + 1) === SP) {
       const i = scanQuiet(text, s, e, this.#quiet);
       if (i >= 0) {
-        this.#flush();
+        this.#fold.flush();
         this.#compilerContext = false;
         this.#tuHint = null;
         this.#steps.push(text, i, e, this.#quiet.check);
@@ -230,7 +230,7 @@ export class DiagnosticCollector {
     if (this.#make.directory(line)) return;
     const m = line.includes("No rule") ? MAKE_ERROR_RE.exec(line) : null;
     if (m !== null) {
-      this.#emit({
+      this.#fold.add({
         tool: "make",
         file: null,
         line: null,
@@ -240,7 +240,6 @@ export class DiagnosticCollector {
         flag: null,
         object: null,
       });
-      this.#flush();
       return;
     }
     this.#make.learnSrcTree(line);
@@ -254,7 +253,7 @@ export class DiagnosticCollector {
 
   /** Records a tool line's diagnostic at once (no continuation lines). */
   #record(d: ToolLine, object: string | null): void {
-    this.#emit({
+    this.#fold.add({
       tool: d.tool,
       file: d.file === null ? null : this.#dirs.resolve(d.file),
       line: d.line,
@@ -264,7 +263,6 @@ export class DiagnosticCollector {
       flag: d.flag,
       object,
     });
-    this.#flush();
   }
 
   /** A `WORD:` line that is not a located diagnostic. */
@@ -328,20 +326,10 @@ export class DiagnosticCollector {
       if (seen.unit !== null) this.#tuHint = seen.unit;
       return;
     }
-    let message = text.slice(scan.msgStart, e);
-    let tool: DiagnosticTool = "compiler";
-    let severity = sev;
-    if (sev === "sparse") {
-      // The robot's rendering: `FILE:L:C: sparse: sparse: msg`, and
-      // `FILE:L:C: sparse:     expected …` continuation lines.
-      if (!message.startsWith(" sparse: ")) return; // orphan continuation
-      message = message.slice(9);
-      tool = "sparse";
-      severity = "warning";
-    } else if (sev === "Error" || sev === "Warning" || sev === "Fatal error") {
-      tool = "assembler";
-    }
-    message = message.trim();
+    const said = locatedTool(sev, text.slice(scan.msgStart, e));
+    if (said === null) return; // an orphan sparse continuation
+    const { severity, message } = said;
+    let tool = said.tool;
     const path = this.#dirs.pathAt(text, s, scan.fileEnd, scan.fileHash);
     const file = path.raw;
     const column = scan.column < 0 ? null : scan.column;
@@ -383,8 +371,7 @@ export class DiagnosticCollector {
     if (fileOut !== null) d.fileRef = path;
     if (tool === "sparse") {
       // Held back: continuation lines may still extend its message.
-      this.#emit(d);
-      this.#pendingLoc = text.slice(s, scan.locEnd);
+      this.#fold.hold(d, text.slice(s, scan.locEnd));
       return;
     }
     const entry = this.#agg.add(d);
@@ -408,39 +395,5 @@ export class DiagnosticCollector {
     if (d === null) return;
     if (d.object !== null) this.#linkObject = this.#dirs.resolve(d.object);
     this.#record(d, this.#linkObject);
-  }
-
-  /** Whether the line continues the pending (sparse) diagnostic. */
-  #continues(text: string, s: number, e: number): boolean {
-    const loc = this.#pendingLoc;
-    if (!matchAt(text, s, loc)) return false;
-    const rest = s + loc.length;
-    if (matchAt(text, rest, " sparse:  ")) {
-      this.#sparseParts.push(text.slice(rest + 9, e));
-      return true;
-    }
-    if (matchAt(text, rest, "    ")) {
-      this.#sparseParts.push(text.slice(rest, e));
-      return true;
-    }
-    return false;
-  }
-
-  #emit(d: RawDiagnostic): void {
-    this.#flush();
-    this.#pending = d;
-    this.#sparseParts = [];
-  }
-
-  #flush(): void {
-    const d = this.#pending;
-    if (d === null) return;
-    this.#pending = null;
-    // The robot's rendering already carries the folded parts.
-    if (this.#sparseParts.length > 0 && !d.message.endsWith(" @@")) {
-      d.message = `${d.message} @@ ${this.#sparseParts.join(" @@ ")} @@`;
-    }
-    this.#sparseParts = [];
-    this.#agg.addKeyed(d);
   }
 }
