@@ -8,15 +8,17 @@ import { sha256Hex } from "../util/digest.ts";
 import { UserError } from "../errors.ts";
 import {
   git,
+  type GitVia,
   localRepoPath,
   orNullOnUserError,
   repoRoot,
   resolveCommit,
+  viaOf,
 } from "../git/mod.ts";
 import type { TreeSpec } from "./types.ts";
 
 /** Options for `resolveTree`. */
-export interface ResolveTreeOptions {
+export interface ResolveTreeOptions extends GitVia {
   /** `[tree] url` from the matrix file (a git URL or path). */
   url?: string | undefined;
   /** `--commit` or `[tree] commit`; default HEAD of the checkout. */
@@ -37,7 +39,8 @@ export async function resolveTree(
   cwd: string,
   options: ResolveTreeOptions,
 ): Promise<TreeSpec> {
-  const top = await orNullOnUserError(() => repoRoot(cwd));
+  const via = viaOf(options);
+  const top = await orNullOnUserError(() => repoRoot(cwd, via));
   const url = options.url ?? top ?? cwd;
   const repoDir = options.url ? localRepoPath(options.url, cwd) : top;
   if (repoDir === null) {
@@ -72,7 +75,7 @@ export async function resolveTree(
     };
   }
   const rev = options.commit ?? "HEAD";
-  const commit = await resolveCommit(repoDir, rev);
+  const commit = await resolveCommit(repoDir, rev, via);
   if (commit === null) {
     throw new UserError(`Unknown commit "${rev}" in "${repoDir}"`, {
       hint: "give a commit, tag or branch that exists in the checkout",
@@ -84,10 +87,13 @@ export async function resolveTree(
   if (useWorkingTree) {
     const status = await git(
       ["status", "--porcelain", "--untracked-files=no"],
-      { cwd: repoDir },
+      { cwd: repoDir, ...via },
     );
     if (status.stdout.trim() !== "") {
-      const diff = await git(["diff", "HEAD", "--binary"], { cwd: repoDir });
+      const diff = await git(["diff", "HEAD", "--binary"], {
+        cwd: repoDir,
+        ...via,
+      });
       dirtyDigest = sha256Hex(diff.stdout).slice(0, 16);
     }
   }

@@ -95,6 +95,7 @@ async function plannedCells(
   ctx: CommandContext,
   file: string,
   p: AnyParsed,
+  context: BuildContext,
 ) {
   const loaded = await loadMatrix(file, ctx.cwd, {
     trustMakeLine: flag(p, "trust-make-line"),
@@ -103,6 +104,7 @@ async function plannedCells(
     url: loaded.spec.tree?.url,
     commit: str(p, "commit") ?? loaded.spec.tree?.commit,
     distributed: false,
+    proc: context.proc,
   });
   let cells = await expandCells(loaded, { tree });
   const only = str(p, "only");
@@ -122,7 +124,11 @@ function onePositional(p: AnyParsed, what: string): string {
   return file;
 }
 
-async function planCmd(ctx: CommandContext, args: string[]): Promise<number> {
+async function planCmd(
+  ctx: CommandContext,
+  args: string[],
+  context: BuildContext,
+): Promise<number> {
   const p = parseArgs(args, {
     ...commonSpecs("json"),
     only: { type: "string" },
@@ -134,6 +140,7 @@ async function planCmd(ctx: CommandContext, args: string[]): Promise<number> {
     ctx,
     onePositional(p, "matrix file"),
     p,
+    context,
   );
   if (flag(p, "json")) {
     ctx.out.out(JSON.stringify({ tree, cells }, null, 2));
@@ -204,6 +211,7 @@ async function runCmd(
     out: ctx.out,
     signal: ctx.signal,
     runner: cellRunner(context, p),
+    proc: context.proc,
     jobs: budget.cells,
     makeJobs: budget.makeJobs,
     oversubscribe: flag(p, "oversubscribe"),
@@ -256,6 +264,7 @@ async function workerCmd(
     concurrency: cellsOf(p) ?? 1,
     makeJobs: jobsOf(p),
     runner: cellRunner(context, p),
+    proc: context.proc,
     out: ctx.out,
     signal: ctx.signal,
   });
@@ -298,7 +307,11 @@ async function diffCmd(ctx: CommandContext, args: string[]): Promise<number> {
   return changes.some(isRegression) ? 1 : 0;
 }
 
-async function exportCmd(ctx: CommandContext, args: string[]): Promise<number> {
+async function exportCmd(
+  ctx: CommandContext,
+  args: string[],
+  context: BuildContext,
+): Promise<number> {
   const p = parseArgs(args, {
     github: { type: "boolean" },
     shards: { type: "string" },
@@ -311,7 +324,7 @@ async function exportCmd(ctx: CommandContext, args: string[]): Promise<number> {
     });
   }
   const file = onePositional(p, "matrix file");
-  const { cells } = await plannedCells(ctx, file, p);
+  const { cells } = await plannedCells(ctx, file, p, context);
   const shards = optInt(p, "shards");
   ctx.out.out(JSON.stringify(githubMatrix(cells, { file, shards }), null, 2));
   return 0;

@@ -8,7 +8,7 @@ import type { Output } from "../util/output.ts";
 import { UserError } from "../errors.ts";
 import { cacheDir, stateDir } from "../paths.ts";
 import { resolveTree } from "./_git.ts";
-import { urlWorktree } from "../git/mod.ts";
+import { type GitVia, urlWorktree, viaOf } from "../git/mod.ts";
 import { expandCells } from "./expand.ts";
 import { filterCells, parseShard, shardCells } from "./select_cells.ts";
 import { loadMatrix } from "./load_matrix.ts";
@@ -32,7 +32,7 @@ import type { CellRecord } from "./types.ts";
 import { writeSummaries } from "./write_summaries.ts";
 
 /** Options of a matrix run (the CLI's flags). */
-export interface RunMatrixOptions {
+export interface RunMatrixOptions extends GitVia {
   /** Matrix file (optional with `resume`: the run's own copy is used). */
   file?: string | undefined;
   cwd: string;
@@ -83,6 +83,7 @@ async function planNewRun(options: RunMatrixOptions): Promise<RunManifest> {
     url: loaded.spec.tree?.url,
     commit: options.commit ?? loaded.spec.tree?.commit,
     distributed: options.queue !== undefined,
+    ...viaOf(options),
   });
   let cells = await expandCells(loaded, { tree });
   if (options.only) cells = filterCells(cells, options.only);
@@ -202,6 +203,7 @@ export async function runMatrix(
           `${state}/matrix-src`,
           manifest.tree.url,
           manifest.tree.commit!,
+          viaOf(options),
         );
       await runCellsLocally(todo, {
         runner: options.runner,

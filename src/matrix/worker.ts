@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import { type Job, Worker } from "bullmq";
 import type { Output } from "../util/output.ts";
 import { cacheDir, stateDir } from "../paths.ts";
-import { urlWorktree } from "../git/mod.ts";
+import { type GitVia, urlWorktree, viaOf } from "../git/mod.ts";
 import { cellBuildDir, keyedSerializer } from "./local.ts";
 import {
   type CellJobData,
@@ -23,7 +23,7 @@ import { type CellRunner, executeCell, infraOutcome } from "./runner.ts";
 import { resultLine } from "./progress.ts";
 
 /** Options for `runWorker`. */
-export interface WorkerOptions {
+export interface WorkerOptions extends GitVia {
   queueUrl: string;
   queueName: string;
   concurrency: number;
@@ -88,7 +88,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     publish("preparing source");
     let srcTree: string;
     try {
-      srcTree = await urlWorktree(root, tree.url, tree.commit);
+      srcTree = await urlWorktree(root, tree.url, tree.commit, viaOf(options));
     } catch (error) {
       const msg = error instanceof Error ? error.message : String(error);
       const rec = await executeCell(cell, {

@@ -131,6 +131,7 @@ export function presubmitCommandWith(context: BuildContext): Command {
         tree: str(p, "tree"),
         out: ctx.out,
         signal: ctx.signal,
+        proc: context.proc,
         runner: queue ? idleRunner : withToolchainPolicy(
           createCellRunner(context.builder),
           {

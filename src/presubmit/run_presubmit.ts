@@ -8,7 +8,13 @@
 import type { Output } from "../util/output.ts";
 import { InterruptedError, UserError } from "../errors.ts";
 import { cacheDir, stateDir } from "../paths.ts";
-import { git, repoRoot, resolveCommit } from "../git/mod.ts";
+import {
+  git,
+  type GitVia,
+  repoRoot,
+  resolveCommit,
+  viaOf,
+} from "../git/mod.ts";
 import { listRange } from "../git/rev_list.ts";
 import { cellDigest, expandCells } from "../matrix/expand.ts";
 import { loadMatrix } from "../matrix/load_matrix.ts";
@@ -33,7 +39,7 @@ export const DEFAULT_PROFILE = decodeURIComponent(
 );
 
 /** Options of a run (the CLI's flags). */
-export interface PresubmitOptions {
+export interface PresubmitOptions extends GitVia {
   /** `base..head`; null: the current branch's upstream `..HEAD`. */
   range: string | null;
   /** The profile file (relative to `cwd`). */
@@ -66,11 +72,12 @@ export interface PresubmitOptions {
 async function rangeOf(
   repo: string,
   text: string | null,
+  via: GitVia,
 ): Promise<{ text: string; base: string; head: string }> {
   if (text !== null) return { text, ...parseRange(text) };
   const r = await git(
     ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"],
-    { cwd: repo, allowFail: true },
+    { cwd: repo, allowFail: true, ...via },
   );
   const upstream = r.success ? r.stdout.trim() : "";
   if (!upstream) {
@@ -128,23 +135,26 @@ export async function runPresubmit(
   const state = options.stateDir ?? stateDir();
   const cache = options.cacheDir ?? cacheDir();
   const treeDir = options.tree ?? options.cwd;
+  const via = viaOf(options);
   const repo = await repoRoot(
     treeDir.startsWith("/") ? treeDir : `${options.cwd}/${treeDir}`,
+    via,
   );
-  const range = await rangeOf(repo, options.range);
-  const series = await listRange(repo, range);
+  const range = await rangeOf(repo, options.range, via);
+  const series = await listRange(repo, range, via);
   if (series.length === 0) {
     throw new UserError(`No commits in "${range.text}"`, {
       hint: "the range is <base>..<head>: commits in head that base lacks",
     });
   }
-  const baseSha = (await resolveCommit(repo, range.base))!;
+  const baseSha = (await resolveCommit(repo, range.base, via))!;
   const commits: PresubmitCommit[] = [
     {
       index: 0,
       sha: baseSha,
       subject: (await git(["log", "-1", "--format=%s", baseSha, "--"], {
         cwd: repo,
+        ...via,
       })).stdout.trim(),
     },
     ...series.map((c, i) => ({ index: i + 1, sha: c.sha, subject: c.subject })),
@@ -195,6 +205,7 @@ export async function runPresubmit(
         pollMs: options.pollMs,
       })
       : await runStepsLocally(plan, {
+        ...via,
         runner: options.runner,
         poolRoot: `${root}/worktrees`,
         ccache: options.ccache,

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { acquireWorktree } from "../git/mod.ts";
+import { acquireWorktree, type GitVia, viaOf } from "../git/mod.ts";
 import { planBudget, runCellsLocally } from "../matrix/local.ts";
 import type { ProgressView } from "../matrix/progress.ts";
 import type { CellRunner } from "../matrix/runner.ts";
@@ -42,7 +42,7 @@ interface CommonOptions {
 }
 
 /** Options for `runStepsLocally`. */
-export interface LocalStepsOptions extends CommonOptions {
+export interface LocalStepsOptions extends CommonOptions, GitVia {
   runner: CellRunner;
   /** The worktree pool root (one slot is used). */
   poolRoot: string;
@@ -77,6 +77,7 @@ export async function runStepsLocally(
       makeJobs: options.makeJobs,
     });
     await using lease = await acquireWorktree(plan.repo, commit.sha, {
+      ...viaOf(options),
       root: options.poolRoot,
       maxSlots: 1,
       progress: (line) => options.progress.note(`kcross: ${line}`),

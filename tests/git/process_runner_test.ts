@@ -18,39 +18,9 @@ import {
   bisectStart,
 } from "../../src/git/bisect.ts";
 import { listRange } from "../../src/git/rev_list.ts";
-import {
-  type ProcessRunner,
-  realProcessRunner,
-} from "../../src/proc/process_runner.ts";
 import { assert, assertEquals } from "../_support/assert.ts";
+import { recording, subcommands } from "../_support/recording_runner.ts";
 import { makeRepo, sh } from "./_repo.ts";
-
-/** The real runner, recording every argv. */
-function recording(): { proc: ProcessRunner; argv: string[][] } {
-  const argv: string[][] = [];
-  return {
-    argv,
-    proc: {
-      run: (a, o) => {
-        argv.push(a);
-        return realProcessRunner.run(a, o);
-      },
-      capture: (a, o) => {
-        argv.push(a);
-        return realProcessRunner.capture(a, o);
-      },
-    },
-  };
-}
-
-/** The git subcommands the recorded calls ran (after the -c options). */
-function subcommands(argv: string[][]): string[] {
-  return argv.filter((a) => a[0] === "git").map((a) => {
-    let i = 1;
-    while (a[i] === "-c") i += 2;
-    return a.slice(i, i + 2).join(" ");
-  });
-}
 
 Deno.test("every git call of ensureCommit, the pool, owned and URL worktrees and bisect goes through the given runner", async () => {
   const t = await Deno.makeTempDir({ prefix: "kcross-git-proc-" });

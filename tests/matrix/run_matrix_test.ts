@@ -25,6 +25,7 @@ import type { CellRunner } from "../../src/matrix/runner.ts";
 import type { RunSummary } from "../../src/matrix/summary.ts";
 import { UserError } from "../../src/errors.ts";
 import { MINIMAL, setupFakeMatrix } from "./_helpers.ts";
+import { recording, subcommands } from "../_support/recording_runner.ts";
 
 /**
  * The fake tree and matrix file, the cell runner on `markerContext`, and
@@ -204,16 +205,25 @@ Deno.test("an interrupted local run records what finished; --resume finishes it"
   assertEquals(done.summary.totals.notRun, 0);
 });
 
-Deno.test("matrix run --commit builds a kcross worktree at that commit, not the checkout", async () => {
+Deno.test("matrix run --commit builds a kcross worktree at that commit, not the checkout, with git through the given runner", async () => {
   await using env = await setup();
   await commitFakeChange(
     env.tree,
     { "drivers/vfio/vfio_main.c": "int ok;\n" },
     "fix vfio",
   );
+  const rec = recording();
   const r = await runMatrix(
-    opts(env, { commit: env.commit, only: "arch=arm64,config=allmodconfig" }),
+    opts(env, {
+      commit: env.commit,
+      only: "arch=arm64,config=allmodconfig",
+      proc: rec.proc,
+    }),
   );
+  const ran = subcommands(rec.argv);
+  for (const sub of ["rev-parse --show-toplevel", "worktree add"]) {
+    assert(ran.includes(sub), `${sub} through the runner: ${ran}`);
+  }
   assertEquals(
     r.summary.cells.map((c) => c.result),
     ["fail"],

@@ -22,6 +22,7 @@ import { runPresubmit } from "../../src/presubmit/run_presubmit.ts";
 import { presubmitCommandWith } from "../../src/presubmit/presubmit_command.ts";
 import type { PresubmitResult } from "../../src/presubmit/types.ts";
 import { scopedEnv } from "../_support/env.ts";
+import { recording, subcommands } from "../_support/recording_runner.ts";
 import { fakeMake, shimToolchain } from "../_support/fake_make.ts";
 import { type BuildContext, buildContext } from "../../src/build/mod.ts";
 
@@ -163,7 +164,15 @@ Deno.test("runPresubmit() builds base + every commit per cell in one moved workt
   await using r = await tempRepo("kcross-presubmit-", SERIES);
   const calls: Call[] = [];
   const userHead = await gitIn(r.repo, ["rev-parse", "HEAD"]);
-  const { result, out } = await run(r.repo, r.dir, calls);
+  const rec = recording();
+  const { result, out } = await run(r.repo, r.dir, calls, { proc: rec.proc });
+
+  await t.step("every git call goes through the runner it was given", () => {
+    const ran = subcommands(rec.argv);
+    for (const sub of ["log --reverse", "log -1", "worktree add"]) {
+      assert(ran.some((s) => s.startsWith(sub)), `${sub}: ${ran}`);
+    }
+  });
 
   await t.step(
     "the verdicts: powerpc reported at commit 2, arm64 clean, gcc-99 not run",
