@@ -14,6 +14,15 @@ import { fetchTimeoutMs } from "../util/fetch_timeout.ts";
 import { fetchFollowingRedirects } from "../util/follow_redirects.ts";
 import { formatBytes } from "./progress.ts";
 import { readerInto } from "../util/read_into.ts";
+import {
+  discardPart,
+  type PartMeta,
+  partSize,
+  partTail,
+  readPartMeta,
+  replayPart,
+  writeAllSync,
+} from "./_part_file.ts";
 import { sha256Stream } from "../util/sha256_file.ts";
 
 /** Where streamed bytes go besides the `.part` file. */
@@ -60,42 +69,11 @@ export interface DownloadResult {
   resumedFrom: number;
 }
 
-interface PartMeta {
-  url: string;
-  etag: string | null;
-  lastModified: string | null;
-}
-
 const DEFAULT_TIMEOUT_MS = 30_000;
 const SINK_BATCH = 256 * 1024;
 
 function timeoutFromEnv(): number {
   return fetchTimeoutMs((n) => Deno.env.get(n), DEFAULT_TIMEOUT_MS);
-}
-
-function sizeOf(path: string): number {
-  try {
-    return Deno.statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-function readMeta(part: string): PartMeta | undefined {
-  try {
-    return JSON.parse(Deno.readTextFileSync(`${part}.json`));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Removes a partial download and its metadata. */
-export function discardPart(part: string): void {
-  for (const p of [part, `${part}.json`]) {
-    try {
-      Deno.removeSync(p);
-    } catch { /* absent */ }
-  }
 }
 
 function diskError(error: unknown, path: string): InfraError | undefined {
@@ -151,8 +129,8 @@ export async function streamDownload(
   };
   Deno.mkdirSync(part.slice(0, part.lastIndexOf("/")), { recursive: true });
 
-  const meta = readMeta(part);
-  let offset = meta?.url === url ? sizeOf(part) : 0;
+  const meta = readPartMeta(part);
+  let offset = meta?.url === url ? partSize(part) : 0;
   if (offset === 0) discardPart(part);
   const resumedFrom = offset;
   let sink: ByteSink | undefined;
@@ -180,7 +158,7 @@ export async function streamDownload(
     );
     try {
       const headers: Record<string, string> = {};
-      const m = readMeta(part);
+      const m = readPartMeta(part);
       if (offset > 0) {
         headers["Range"] = `bytes=${offset}-`;
         if (m?.etag) headers["If-Range"] = m.etag;
@@ -233,7 +211,7 @@ export async function streamDownload(
       if (!sink) {
         sink = await openSink();
         hash = await sha256Stream();
-        if (offset > 0) await replay(part, offset, sink, hash);
+        if (offset > 0) await replayPart(part, offset, sink, hash);
       }
       if (!resumed) {
         const pm: PartMeta = {
@@ -290,7 +268,7 @@ export async function streamDownload(
             // A failed BYOB read has taken (detached) its buffer; the bytes
             // not yet handed to the sink are the tail of the .part file.
             if (ring[slot]!.byteLength === 0) {
-              ring[slot] = await tailOf(part, offset, fill);
+              ring[slot] = await partTail(part, offset, fill, SINK_BATCH);
             }
             break;
           }
@@ -334,7 +312,7 @@ export async function streamDownload(
   }
   // Only bytes actually kept are worth a word about resuming: a server
   // error before any body leaves nothing behind.
-  const kept = sizeOf(part);
+  const kept = partSize(part);
   const status = /^HTTP (\d{3})/.exec(describe(lastError))?.[1];
   throw new InfraError(`Download failed: ${url}: ${describe(lastError)}`, {
     cause: lastError,
@@ -346,49 +324,6 @@ export async function streamDownload(
           : ""
       }`,
   });
-}
-
-function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
-  let off = 0;
-  while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
-}
-
-async function replay(
-  part: string,
-  upTo: number,
-  sink: ByteSink,
-  hash: Hash,
-): Promise<void> {
-  using f = await Deno.open(part);
-  let left = upTo;
-  const buf = new Uint8Array(1 << 20);
-  while (left > 0) {
-    const n = await f.read(buf.subarray(0, Math.min(buf.length, left)));
-    if (n === null) break;
-    // The sink is done with the buffer once its write resolves.
-    const chunk = buf.subarray(0, n);
-    hash.update(chunk);
-    await sink.write(chunk);
-    left -= n;
-  }
-}
-
-/** A fresh buffer holding `part`'s bytes `[end - n, end)`. */
-async function tailOf(
-  part: string,
-  end: number,
-  n: number,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const buf = new Uint8Array(SINK_BATCH);
-  using f = await Deno.open(part);
-  await f.seek(end - n, Deno.SeekMode.Start);
-  let at = 0;
-  while (at < n) {
-    const got = await f.read(buf.subarray(at, n));
-    if (got === null) throw new InfraError(`"${part}" shrank while in use`);
-    at += got;
-  }
-  return buf;
 }
 
 function describe(error: unknown): string {

@@ -14,12 +14,12 @@ import { exists, isExecutable } from "../util/fs.ts";
 import { type InstallMarker, MARKER, readMarker } from "./marker.ts";
 import { type Expected, expectedDigest, notOnMirrors } from "./_sources.ts";
 import {
-  discardPart,
   type DownloadOptions,
   NotFoundError,
   SinkError,
   streamDownload,
 } from "./download.ts";
+import { discardPart } from "./_part_file.ts";
 import { assertSafe, classifyTarFailure } from "./extract.ts";
 import { acquireFileLock } from "../util/mod.ts";
 import {

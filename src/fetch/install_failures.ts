@@ -8,7 +8,7 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
-import { discardPart } from "./download.ts";
+import { discardPart } from "./_part_file.ts";
 import { classifyTarFailure } from "./extract.ts";
 import { formatBytes } from "./progress.ts";
 import type { FetchPlan } from "./types.ts";

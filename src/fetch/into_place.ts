@@ -6,7 +6,7 @@
  * @module
  */
 import { InfraError } from "../errors.ts";
-import { discardPart } from "./download.ts";
+import { discardPart } from "./_part_file.ts";
 import { NOTHING } from "./install_failures.ts";
 import type { FetchPlan } from "./types.ts";
 
