@@ -36,6 +36,14 @@ async function sh(argv: string[], cwd?: string): Promise<void> {
       GIT_COMMITTER_EMAIL: "test@kcross.invalid",
       GIT_AUTHOR_DATE: "2023-01-01T00:00:00Z",
       GIT_COMMITTER_DATE: "2023-01-01T00:00:00Z",
+      // No automatic gc/maintenance: after the 75k-file commit git would
+      // start a detached `gc --auto` that keeps writing into the work repo
+      // while it is removed ("Directory not empty", a flaky CI failure).
+      GIT_CONFIG_COUNT: "2",
+      GIT_CONFIG_KEY_0: "gc.auto",
+      GIT_CONFIG_VALUE_0: "0",
+      GIT_CONFIG_KEY_1: "maintenance.auto",
+      GIT_CONFIG_VALUE_1: "false",
     },
   }).output();
   if (!out.success) {
